@@ -1,0 +1,127 @@
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use thiserror::Error;
+
+use crate::suggest::did_you_mean;
+
+use super::{BUILTIN_NAMES, FIRST_YEAR, LAST_YEAR};
+
+/// What can go wrong when naming, building or using a calendar.
+///
+/// The `span` fields are filled in by whoever knows where the offending
+/// text came from (a command-line argument, a `.proc` file); the calendar
+/// itself does not.
+#[derive(Debug, Error, Diagnostic, Clone)]
+pub enum CalendarError {
+    /// A date that is not a real `YYYY-MM-DD` date.
+    #[error("`{text}` is not a date")]
+    #[diagnostic(code(E0701), help("write dates as YYYY-MM-DD, for example 2026-12-18"))]
+    InvalidDate {
+        text: String,
+        #[label("not a date")]
+        span: Option<SourceSpan>,
+    },
+
+    /// A date outside the years the calendars cover.
+    #[error("{date} is outside the years the calendars cover ({first} to {last})")]
+    #[diagnostic(code(E0702), help("use a date from {first}-01-01 to {last}-12-31"))]
+    DateOutOfRange {
+        date: NaiveDate,
+        first: i32,
+        last: i32,
+        #[label("out of range")]
+        span: Option<SourceSpan>,
+    },
+
+    /// Arithmetic whose result would leave the covered years.
+    #[error("{working_days} working days from {date} falls outside the years the calendars cover ({first} to {last})")]
+    #[diagnostic(
+        code(E0703),
+        help("use a smaller count or a date further from the range's ends")
+    )]
+    ResultOutOfRange {
+        date: NaiveDate,
+        working_days: i64,
+        first: i32,
+        last: i32,
+    },
+
+    /// A year outside the covered range.
+    #[error("{year} is outside the years the calendars cover ({first} to {last})")]
+    #[diagnostic(code(E0704), help("ask for a year from {first} to {last}"))]
+    YearOutOfRange {
+        year: i64,
+        first: i32,
+        last: i32,
+        #[label("out of range")]
+        span: Option<SourceSpan>,
+    },
+
+    /// A calendar name that is neither built in nor declared.
+    #[error("unknown calendar `{name}`")]
+    #[diagnostic(code(E0705), help("{help}"))]
+    UnknownCalendar {
+        name: String,
+        help: String,
+        #[label("not a known calendar")]
+        span: Option<SourceSpan>,
+    },
+
+    /// A calendar whose weekend covers every day of the week.
+    #[error("calendar `{name}` has no working days: every day of the week is in its weekend")]
+    #[diagnostic(code(E0706), help("list at most six days under `weekend`"))]
+    NoWorkingDays { name: String },
+
+    /// A calendar file that cannot be read as a calendar.
+    #[error("{path}: {message}")]
+    #[diagnostic(
+        code(E0707),
+        help("a calendar file has `base` (a built-in calendar), optional `name`, `weekend: [saturday, sunday]` and `closed: [{{date: 2026-12-29, title: \"Office closure\"}}]`")
+    )]
+    CalendarFile {
+        path: String,
+        message: String,
+        #[source_code]
+        source_code: Arc<NamedSource<String>>,
+        #[label("here")]
+        span: Option<SourceSpan>,
+    },
+}
+
+impl CalendarError {
+    pub(crate) fn out_of_range(date: NaiveDate) -> CalendarError {
+        CalendarError::DateOutOfRange {
+            date,
+            first: FIRST_YEAR,
+            last: LAST_YEAR,
+            span: None,
+        }
+    }
+
+    pub fn unknown(name: &str) -> CalendarError {
+        let known = BUILTIN_NAMES.join(", ");
+        let help = match did_you_mean(name, BUILTIN_NAMES) {
+            Some(s) => format!("did you mean `{s}`? The built-in calendars are: {known}"),
+            None => format!("the built-in calendars are: {known}"),
+        };
+        CalendarError::UnknownCalendar {
+            name: name.to_string(),
+            help,
+            span: None,
+        }
+    }
+
+    /// The same error, pointing at `at` in whatever source the caller shows.
+    pub fn with_span(mut self, at: SourceSpan) -> CalendarError {
+        match &mut self {
+            CalendarError::InvalidDate { span, .. }
+            | CalendarError::DateOutOfRange { span, .. }
+            | CalendarError::YearOutOfRange { span, .. }
+            | CalendarError::UnknownCalendar { span, .. } => *span = Some(at),
+            _ => {}
+        }
+        self
+    }
+}

@@ -1,0 +1,71 @@
+//! The command line: parse arguments, call the library, render, and map
+//! the result to an exit code. Nothing here decides what a procedure means.
+
+mod days;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// How a command ended, as the process exit code other tools rely on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// 0: everything checked, replayed or computed.
+    Success,
+    /// 1: the input is invalid, a test failed or a check failed.
+    Invalid,
+    /// 2: a usage or I/O error.
+    Usage,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> ExitCode {
+        ExitCode::from(match outcome {
+            Outcome::Success => 0,
+            Outcome::Invalid => 1,
+            Outcome::Usage => 2,
+        })
+    }
+}
+
+#[derive(Parser)]
+#[command(
+    name = "redress",
+    version,
+    about = "Check and execute organisational complaint procedures",
+    long_about = "redress validates complaint procedures written as .proc files and \
+                  does working-day arithmetic over UK bank-holiday calendars.\n\n\
+                  Exit codes: 0 success; 1 invalid input or failed check; 2 usage or I/O error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Working-day arithmetic over a bank-holiday calendar.
+    #[command(subcommand)]
+    Days(days::DaysCommand),
+}
+
+/// Runs the command line with the process's arguments.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                Outcome::Usage.into()
+            } else {
+                Outcome::Success.into()
+            };
+        }
+    };
+    render::install_report_handler();
+    let outcome = match cli.command {
+        Command::Days(command) => days::run(command),
+    };
+    outcome.into()
+}

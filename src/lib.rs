@@ -1,0 +1,3 @@
+pub mod calendar;
+pub mod cli;
+pub mod suggest;

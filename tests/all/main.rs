@@ -1,0 +1,8 @@
+//! One integration-test binary (one link step) with a module per area.
+
+// A failed expectation in a test is meant to stop the test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod calendar;
+mod days_cli;
+mod support;
