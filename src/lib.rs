@@ -1,3 +1,17 @@
+//! redress: a language and interpreter for organisational complaint
+//! procedures.
+//!
+//! The pipeline runs one way: bytes are decoded by [`source`], parsed by
+//! [`syntax`] into an AST with spans, and resolved and validated by
+//! [`check`] into a [`check::Procedure`]; [`compile`] runs those stages as
+//! one call. [`calendar`] is working-day arithmetic, independent of the
+//! language. [`cli`] is the command line on top. ARCHITECTURE.md has the
+//! code map and the invariants.
+
 pub mod calendar;
+pub mod check;
 pub mod cli;
+pub mod compile;
+pub mod source;
 pub mod suggest;
+pub mod syntax;

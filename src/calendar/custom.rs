@@ -52,7 +52,7 @@ struct WeekdayName(Weekday);
 struct IsoDate(NaiveDate);
 
 /// Parses a weekday name as written in calendar declarations.
-pub(crate) fn parse_weekday(text: &str) -> Option<Weekday> {
+pub fn parse_weekday(text: &str) -> Option<Weekday> {
     let day = match text.to_ascii_lowercase().as_str() {
         "monday" => Weekday::Mon,
         "tuesday" => Weekday::Tue,

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 
-pub use custom::{load_calendar_file, CalendarSpec, ClosedDay};
+pub use custom::{load_calendar_file, parse_weekday, CalendarSpec, ClosedDay};
 pub use error::CalendarError;
 pub use holidays::{easter_sunday, holidays_in_year, Division, Holiday};
 

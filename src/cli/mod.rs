@@ -1,6 +1,7 @@
 //! The command line: parse arguments, call the library, render, and map
 //! the result to an exit code. Nothing here decides what a procedure means.
 
+mod check;
 mod days;
 mod render;
 
@@ -45,6 +46,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Parse and validate .proc files, or folders of them (default: procedures/).
+    Check(check::CheckArgs),
     /// Working-day arithmetic over a bank-holiday calendar.
     #[command(subcommand)]
     Days(days::DaysCommand),
@@ -64,8 +67,19 @@ pub fn main() -> ExitCode {
         }
     };
     render::install_report_handler();
-    let outcome = match cli.command {
-        Command::Days(command) => days::run(command),
-    };
-    outcome.into()
+    // A generous stack for the recursive parser and checker; the nesting
+    // limits keep real use far below it.
+    let worker = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || match cli.command {
+            Command::Check(args) => check::run(args),
+            Command::Days(command) => days::run(command),
+        });
+    match worker.map(|handle| handle.join()) {
+        Ok(Ok(outcome)) => outcome.into(),
+        _ => {
+            eprintln!("error: redress stopped unexpectedly; please report this with the input that caused it");
+            Outcome::Usage.into()
+        }
+    }
 }

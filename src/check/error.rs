@@ -1,0 +1,472 @@
+//! Everything `check` can find wrong with a procedure that parses.
+//! Errors (E…) stop a procedure from being used; warnings (W…) do not,
+//! unless `--deny-warnings` is given.
+
+use miette::{Diagnostic, SourceSpan};
+use thiserror::Error;
+
+#[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+pub enum CheckError {
+    /// A transition, `start`, `otherwise` or refusal names a step or
+    /// outcome that is not declared.
+    #[error("unknown step or outcome `{name}`")]
+    #[diagnostic(code(E0201), help("{help}"))]
+    UnknownTarget {
+        name: String,
+        help: String,
+        #[label("not a declared step or outcome")]
+        span: SourceSpan,
+    },
+
+    /// A `lead`, `by` or consent names a role that is not declared.
+    #[error("unknown role `{name}`")]
+    #[diagnostic(code(E0202), help("{help}"))]
+    UnknownRole {
+        name: String,
+        help: String,
+        #[label("not a declared role")]
+        span: SourceSpan,
+    },
+
+    /// A guard or duration names something that is neither a fact nor a
+    /// data field of the event.
+    #[error("unknown fact `{name}`")]
+    #[diagnostic(code(E0203), help("{help}"))]
+    UnknownFact {
+        name: String,
+        help: String,
+        #[label("not a declared fact or event field")]
+        span: SourceSpan,
+    },
+
+    /// A value that the compared fact or field does not have.
+    #[error("`{name}` is not a value of `{of}`")]
+    #[diagnostic(code(E0204), help("{help}"))]
+    UnknownValue {
+        name: String,
+        of: String,
+        help: String,
+        #[label("not one of `{of}`'s values")]
+        span: SourceSpan,
+    },
+
+    /// `requires` names a task the step does not have.
+    #[error("step `{step}` has no task `{name}`")]
+    #[diagnostic(code(E0205), help("{help}"))]
+    UnknownTask {
+        name: String,
+        step: String,
+        help: String,
+        #[label("not a task of this step")]
+        span: SourceSpan,
+    },
+
+    /// A route or referral names a body that is not declared.
+    #[error("unknown body `{name}`")]
+    #[diagnostic(code(E0206), help("{help}"))]
+    UnknownBody {
+        name: String,
+        help: String,
+        #[label("not a declared body")]
+        span: SourceSpan,
+    },
+
+    /// A calendar that is neither built in nor declared.
+    #[error("unknown calendar `{name}`")]
+    #[diagnostic(code(E0207), help("{help}"))]
+    UnknownCalendar {
+        name: String,
+        help: String,
+        #[label("not a known calendar")]
+        span: SourceSpan,
+    },
+
+    /// A time limit counted from, or met by, an event that nothing in the
+    /// procedure produces.
+    #[error("no step receives an event `{name}`")]
+    #[diagnostic(code(E0208), help("{help}"))]
+    UnknownEvent {
+        name: String,
+        help: String,
+        #[label("unknown event")]
+        span: SourceSpan,
+    },
+
+    /// Two declarations of the same kind share a name.
+    #[error("{kind} `{name}` is declared twice")]
+    #[diagnostic(code(E0210), help("rename one of them, or remove the repeat"))]
+    Duplicate {
+        kind: String,
+        name: String,
+        #[label("declared again here")]
+        span: SourceSpan,
+        #[label("first declared here")]
+        first: SourceSpan,
+    },
+
+    /// A weekend day that is not a day of the week.
+    #[error("`{name}` is not a day of the week")]
+    #[diagnostic(code(E0212), help("{help}"))]
+    UnknownWeekday {
+        name: String,
+        help: String,
+        #[label("not a weekday name")]
+        span: SourceSpan,
+    },
+
+    /// A body kind redress does not know.
+    #[error("`{name}` is not a kind of body")]
+    #[diagnostic(code(E0213), help("{help}"))]
+    UnknownBodyKind {
+        name: String,
+        help: String,
+        #[label("unknown kind")]
+        span: SourceSpan,
+    },
+
+    /// One event declared with different data in two places.
+    #[error("event `{event}` carries different data here than where it was first declared")]
+    #[diagnostic(
+        code(E0214),
+        help("declare the event's data the same way everywhere, or only once")
+    )]
+    ConflictingEventData {
+        event: String,
+        #[label("declared with this data")]
+        span: SourceSpan,
+        #[label("first declared here")]
+        first: SourceSpan,
+    },
+
+    /// Something that must be true or false is another kind of value.
+    #[error("expected a condition (true or false), found a {found}")]
+    #[diagnostic(
+        code(E0301),
+        help("compare it to make a condition, as in `received_on < 2009-01-01` or `complainant == child`")
+    )]
+    NotACondition {
+        found: String,
+        #[label("this is a {found}")]
+        span: SourceSpan,
+    },
+
+    /// The two sides of a comparison have different types.
+    #[error("cannot compare a {left} with a {right} using `{op}`")]
+    #[diagnostic(code(E0302), help("compare values of the same type"))]
+    TypeMismatch {
+        op: String,
+        left: String,
+        right: String,
+        #[label("{left} {op} {right}")]
+        span: SourceSpan,
+    },
+
+    /// An ordering comparison on something without an order.
+    #[error("`{op}` compares dates or durations, not a {ty}")]
+    #[diagnostic(code(E0303), help("use `==` or `!=` to compare a {ty}"))]
+    NotOrdered {
+        op: String,
+        ty: String,
+        #[label("a {ty} has no order")]
+        span: SourceSpan,
+    },
+
+    /// `in {…}` applied to something without named values.
+    #[error("`in {{…}}` needs a fact with named values, not a {ty}")]
+    #[diagnostic(
+        code(E0304),
+        help("declare the fact with its values, as in `fact complainant: child | young_person | adult`")
+    )]
+    NotAChoice {
+        ty: String,
+        #[label("a {ty}")]
+        span: SourceSpan,
+    },
+
+    /// A duration given by a fact that is not a duration.
+    #[error("fact `{name}` is a {ty}, not a duration")]
+    #[diagnostic(code(E0305), help("declare it as `fact {name}: duration`"))]
+    NotADuration {
+        name: String,
+        ty: String,
+        #[label("used as a duration")]
+        span: SourceSpan,
+    },
+
+    /// A procedure with no `start`.
+    #[error("procedure `{name}` has no `start`")]
+    #[diagnostic(code(E0401), help("name the first step: `start step1`"))]
+    MissingStart {
+        name: String,
+        #[label("no start step declared in this procedure")]
+        span: SourceSpan,
+    },
+
+    /// A step with no `lead`.
+    #[error("step `{step}` has no lead")]
+    #[diagnostic(
+        code(E0402),
+        help("every step has one role responsible for it: `lead complaints_manager`")
+    )]
+    MissingLead {
+        step: String,
+        #[label("no `lead` in this step")]
+        span: SourceSpan,
+    },
+
+    /// A step with more than one `lead`.
+    #[error("step `{step}` has more than one lead")]
+    #[diagnostic(
+        code(E0403),
+        help("one role leads a step; others can act on its events with `by`")
+    )]
+    SeveralLeads {
+        step: String,
+        #[label("another lead")]
+        span: SourceSpan,
+        #[label("first lead")]
+        first: SourceSpan,
+    },
+
+    /// A step no transition, escalation or `start` leads to.
+    #[error("step `{step}` can never be reached")]
+    #[diagnostic(
+        code(W0404),
+        severity(Warning),
+        help("add a transition to it, or remove it")
+    )]
+    UnreachableStep {
+        step: String,
+        #[label("no path from `start` reaches this step")]
+        span: SourceSpan,
+    },
+
+    /// A step from which no outcome can be reached: a case there would
+    /// never end.
+    #[error("no outcome can be reached from step `{step}`: a case there could never end")]
+    #[diagnostic(
+        code(E0405),
+        help("give the step a transition, escalation or `otherwise` that leads, in the end, to an outcome")
+    )]
+    NoWayOut {
+        step: String,
+        #[label("stuck here")]
+        span: SourceSpan,
+    },
+
+    /// An escalation window with nowhere to go when it closes unused.
+    #[error("step `{step}` has an escalation window but no `otherwise`")]
+    #[diagnostic(
+        code(E0406),
+        help("say where the case goes when the window closes unused: `otherwise -> resolved`")
+    )]
+    WindowWithoutOtherwise {
+        step: String,
+        #[label("window declared here")]
+        span: SourceSpan,
+    },
+
+    /// Two transitions on one event whose guards can both hold.
+    #[error("two transitions on `{event}` can both apply{example}")]
+    #[diagnostic(
+        code(E0407),
+        help("give them guards that cannot both hold, or merge them")
+    )]
+    OverlappingTransitions {
+        event: String,
+        example: String,
+        #[label("this transition")]
+        span: SourceSpan,
+        #[label("overlaps this one")]
+        other: SourceSpan,
+    },
+
+    /// An extension ceiling shorter than the deadline it extends.
+    #[error("the extension ceiling ({ceiling}) is shorter than the deadline ({deadline})")]
+    #[diagnostic(
+        code(E0408),
+        help("an extension can only lengthen a deadline: raise the ceiling above the deadline")
+    )]
+    CeilingShorterThanDeadline {
+        ceiling: String,
+        deadline: String,
+        #[label("ceiling")]
+        span: SourceSpan,
+        #[label("deadline")]
+        deadline_span: SourceSpan,
+    },
+
+    /// A duration of zero or less.
+    #[error("a duration must be at least 1, not {amount}")]
+    #[diagnostic(code(E0409), help("give a positive number of days, weeks or months"))]
+    NonPositiveDuration {
+        amount: i64,
+        #[label("not a positive duration")]
+        span: SourceSpan,
+    },
+
+    /// A header item or `otherwise` given twice.
+    #[error("`{item}` is given more than once")]
+    #[diagnostic(code(E0410), help("keep one `{item}`"))]
+    Repeated {
+        item: String,
+        #[label("given again here")]
+        span: SourceSpan,
+        #[label("first given here")]
+        first: SourceSpan,
+    },
+
+    /// `otherwise` in a step with no escalation window.
+    #[error("step `{step}` has `otherwise` but no escalation window")]
+    #[diagnostic(
+        code(E0411),
+        help("`otherwise` says where a case goes when an `escalate` window closes unused; add one or use a transition")
+    )]
+    OtherwiseWithoutWindow {
+        step: String,
+        #[label("no window to close")]
+        span: SourceSpan,
+    },
+
+    /// `start` names an outcome.
+    #[error("`start` must name a step, and `{name}` is an outcome")]
+    #[diagnostic(code(E0412), help("start the procedure at its first step"))]
+    StartNotAStep {
+        name: String,
+        #[label("an outcome")]
+        span: SourceSpan,
+    },
+
+    /// A deadline met by an event its step never receives.
+    #[error("the deadline is met by `{event}`, which step `{step}` never receives")]
+    #[diagnostic(
+        code(E0413),
+        help("meet it with an event of this step: one of its transitions, tasks or escalations")
+    )]
+    MetByElsewhere {
+        event: String,
+        step: String,
+        #[label("not received in this step")]
+        span: SourceSpan,
+    },
+
+    /// `escalate to` an outcome.
+    #[error("`escalate to` must name a step, and `{name}` is an outcome")]
+    #[diagnostic(
+        code(E0414),
+        help("escalation opens a further step; to end the case use a transition: `on {name}_requested -> {name}`")
+    )]
+    EscalationToOutcome {
+        name: String,
+        #[label("an outcome")]
+        span: SourceSpan,
+    },
+
+    /// A declared calendar whose weekend has every day.
+    #[error("calendar `{name}` has no working days")]
+    #[diagnostic(code(E0415), help("list at most six days under `weekend`"))]
+    NoWorkingDays {
+        name: String,
+        #[label("every day is a weekend day")]
+        span: SourceSpan,
+    },
+
+    /// A closure day outside the years calendars cover.
+    #[error("{date} is outside the years calendars cover ({first} to {last})")]
+    #[diagnostic(code(E0416), help("closure days must fall from {first} to {last}"))]
+    DateOutOfRange {
+        date: String,
+        first: i32,
+        last: i32,
+        #[label("out of range")]
+        span: SourceSpan,
+    },
+
+    /// A role that nothing refers to.
+    #[error("role `{name}` is never used")]
+    #[diagnostic(
+        code(W0501),
+        severity(Warning),
+        help("lead a step with it, name it in a `by`, or remove it")
+    )]
+    UnusedRole {
+        name: String,
+        #[label("declared here")]
+        span: SourceSpan,
+    },
+
+    /// A fact that no guard or duration reads.
+    #[error("fact `{name}` is never used")]
+    #[diagnostic(
+        code(W0502),
+        severity(Warning),
+        help("use it in a guard or a duration, or remove it")
+    )]
+    UnusedFact {
+        name: String,
+        #[label("declared here")]
+        span: SourceSpan,
+    },
+
+    /// A step without a citation in a procedure that has a source.
+    #[error("step `{step}` does not cite the source")]
+    #[diagnostic(
+        code(W0503),
+        severity(Warning),
+        help("cite the paragraph the step comes from: `step {step} \"…\" cite \"2.1\" {{`")
+    )]
+    StepWithoutCite {
+        step: String,
+        #[label("no `cite`")]
+        span: SourceSpan,
+    },
+
+    /// A deadline without a citation in a procedure that has a source.
+    #[error("deadline `{name}` does not cite the source")]
+    #[diagnostic(
+        code(W0504),
+        severity(Warning),
+        help("cite the paragraph that sets the timescale: `… cite \"2.1\"`")
+    )]
+    DeadlineWithoutCite {
+        name: String,
+        #[label("no `cite`")]
+        span: SourceSpan,
+    },
+
+    /// A citation label that is not one of the declared paragraphs.
+    #[error("`{label}` is not one of the source's paragraphs")]
+    #[diagnostic(code(W0505), severity(Warning), help("{help}"))]
+    CiteNotAParagraph {
+        label: String,
+        help: String,
+        #[label("not listed under `paragraphs`")]
+        span: SourceSpan,
+    },
+
+    /// An external body no route or referral leads to.
+    #[error("body `{name}` is never used")]
+    #[diagnostic(
+        code(W0506),
+        severity(Warning),
+        help("add `route to {name}` or `refer to {name}`, or remove it")
+    )]
+    UnusedBody {
+        name: String,
+        #[label("declared here")]
+        span: SourceSpan,
+    },
+
+    /// An outcome nothing leads to.
+    #[error("outcome `{name}` is never reached")]
+    #[diagnostic(
+        code(W0507),
+        severity(Warning),
+        help("lead a transition to it, or remove it")
+    )]
+    UnusedOutcome {
+        name: String,
+        #[label("declared here")]
+        span: SourceSpan,
+    },
+}

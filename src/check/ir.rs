@@ -1,0 +1,498 @@
+//! The compiled procedure: what everything after `check` works on.
+//!
+//! Architecture invariant: nothing here refers to the AST. Names are
+//! interned to indices, durations are normalised, and each step's
+//! transitions are tabled by event.
+
+use chrono::NaiveDate;
+
+use crate::calendar::CalendarSpec;
+pub use crate::syntax::ast::Unit;
+
+macro_rules! index_type {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    )*};
+}
+
+index_type!(
+    /// A step, by its position in [`Procedure::steps`].
+    StepId,
+    /// A role, by its position in [`Procedure::roles`].
+    RoleId,
+    /// A fact, by its position in [`Procedure::facts`].
+    FactId,
+    /// An event, by its position in [`Procedure::events`].
+    EventId,
+    /// An outcome, by its position in [`Procedure::outcomes`].
+    OutcomeId,
+    /// An external body, by its position in [`Procedure::bodies`].
+    BodyId,
+);
+
+/// The events every procedure understands without declaring them.
+pub const BUILTIN_EVENTS: [&str; 6] = [
+    "received",
+    "extended",
+    "paused",
+    "resumed",
+    "withdrawn",
+    "resubmitted",
+];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Procedure {
+    pub id: String,
+    pub title: String,
+    pub version: Option<String>,
+    pub effective: Option<NaiveDate>,
+    pub source: Option<String>,
+    pub calendar: CalendarChoice,
+    /// Calendars the procedure declares, by name.
+    pub calendars: Vec<CalendarSpec>,
+    /// The source's paragraph labels, for coverage.
+    pub paragraphs: Vec<String>,
+    pub limit: Option<Limit>,
+    pub roles: Vec<Role>,
+    pub facts: Vec<Fact>,
+    pub events: Vec<Event>,
+    pub bodies: Vec<Body>,
+    /// Routes and referrals open throughout the case.
+    pub routes: Vec<Route>,
+    pub steps: Vec<Step>,
+    pub outcomes: Vec<Outcome>,
+    pub start: StepId,
+    pub notes: Vec<String>,
+    /// Every citation label used anywhere, in order of first use.
+    pub cited: Vec<String>,
+}
+
+/// Which calendar due dates are counted in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CalendarChoice {
+    Builtin(String),
+    /// One of [`Procedure::calendars`].
+    Declared(usize),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Limit {
+    pub duration: DurationSpec,
+    pub anchor: Anchor,
+    pub cites: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Role {
+    pub name: String,
+    pub title: Option<String>,
+    pub cites: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fact {
+    pub name: String,
+    pub title: Option<String>,
+    pub ty: Type,
+    pub cites: Vec<String>,
+}
+
+/// The type of a fact or of an event's data field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Type {
+    Bool,
+    Date,
+    Duration,
+    Text,
+    /// Named values; a value is its position in the list.
+    Enum(Vec<String>),
+}
+
+impl Type {
+    /// How the type is named in messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Type::Bool => "condition (true or false)".into(),
+            Type::Date => "date".into(),
+            Type::Duration => "duration".into(),
+            Type::Text => "text".into(),
+            Type::Enum(values) => format!("choice of {}", values.join(" | ")),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub name: String,
+    /// Data the event carries, such as an adjudication's `outcome`.
+    pub params: Vec<Param>,
+    pub builtin: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub ty: Type,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    pub name: String,
+    pub kind: Option<BodyKind>,
+    pub title: String,
+    pub cites: Vec<String>,
+}
+
+/// What sort of external body a route leads to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    Ombudsman,
+    Regulator,
+    ProfessionalBody,
+    Police,
+    Safeguarding,
+    Legal,
+    Internal,
+    Other,
+}
+
+impl BodyKind {
+    pub const NAMES: [&'static str; 8] = [
+        "ombudsman",
+        "regulator",
+        "professional_body",
+        "police",
+        "safeguarding",
+        "legal",
+        "internal",
+        "other",
+    ];
+
+    pub fn from_name(name: &str) -> Option<BodyKind> {
+        Some(match name {
+            "ombudsman" => BodyKind::Ombudsman,
+            "regulator" => BodyKind::Regulator,
+            "professional_body" => BodyKind::ProfessionalBody,
+            "police" => BodyKind::Police,
+            "safeguarding" => BodyKind::Safeguarding,
+            "legal" => BodyKind::Legal,
+            "internal" => BodyKind::Internal,
+            "other" => BodyKind::Other,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RouteKind {
+    /// Open to the complainant, who may take it.
+    Open,
+    /// Made at once, alongside everything else.
+    Referral,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Route {
+    pub body: BodyId,
+    pub kind: RouteKind,
+    pub guard: Option<Expr>,
+    pub cites: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub name: String,
+    pub title: Option<String>,
+    pub lead: RoleId,
+    pub tasks: Vec<Task>,
+    pub deadlines: Vec<Deadline>,
+    pub pauses: Vec<Pause>,
+    pub transitions: Vec<Transition>,
+    /// `by_event[e]`: the transitions on event `e`, by position in
+    /// `transitions`, in declaration order.
+    pub by_event: Vec<Vec<u32>>,
+    pub escalations: Vec<Escalation>,
+    pub otherwise: Option<Otherwise>,
+    pub rejects: Vec<Refusal>,
+    pub refusals: Vec<Refusal>,
+    pub routes: Vec<Route>,
+    pub notes: Vec<String>,
+    pub cites: Vec<String>,
+}
+
+impl Step {
+    /// The transitions on `event`.
+    pub fn transitions_on(&self, event: EventId) -> impl Iterator<Item = &Transition> {
+        self.by_event
+            .get(event.index())
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.transitions.get(*i as usize))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Task {
+    pub name: String,
+    /// The event that marks the task done (it has the task's name).
+    pub event: EventId,
+    pub title: Option<String>,
+    /// Present only when this holds; always when `None`.
+    pub guard: Option<Expr>,
+    pub within: Option<(DurationSpec, Anchor)>,
+    pub cites: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deadline {
+    pub name: String,
+    pub duration: DurationSpec,
+    pub anchor: Anchor,
+    pub extension: Extension,
+    /// Events that meet it; empty means leaving the step meets it.
+    pub met_by: Vec<EventId>,
+    pub cites: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Extension {
+    None,
+    /// Extendable by agreement, without a ceiling.
+    ByAgreement,
+    /// Extendable up to this total time from the anchor.
+    UpTo(DurationSpec),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pause {
+    pub name: String,
+    pub consent_of: Option<RoleId>,
+    pub cites: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transition {
+    pub event: EventId,
+    pub by: Option<RoleId>,
+    pub guard: Option<Expr>,
+    /// Tasks of the step, by position, that must be done first.
+    pub requires: Vec<u32>,
+    pub target: Target,
+    pub cites: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Escalation {
+    pub target: StepId,
+    pub event: EventId,
+    pub by: Option<RoleId>,
+    pub within: DurationSpec,
+    pub anchor: Anchor,
+    pub cites: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Otherwise {
+    pub target: Target,
+    pub cites: Vec<String>,
+}
+
+/// `reject when …` (the complaint is turned away at the step and may come
+/// back) or `refuse when …` (the step is not opened).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refusal {
+    pub guard: Expr,
+    pub reason: Option<String>,
+    pub target: Option<Target>,
+    pub cites: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    Step(StepId),
+    Outcome(OutcomeId),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub name: String,
+    pub is_final: bool,
+    pub text: Option<String>,
+    pub cites: Vec<String>,
+}
+
+/// A length of time, as declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DurationSpec {
+    Fixed {
+        amount: u32,
+        unit: Unit,
+    },
+    /// Given per case by a `duration` fact.
+    Fact(FactId),
+}
+
+/// What a time limit counts from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Anchor {
+    /// Entry into the step.
+    Entry,
+    /// The latest occurrence of an event.
+    Event(EventId),
+}
+
+/// A value a guard can compute or compare.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Value {
+    Bool(bool),
+    Date(NaiveDate),
+    Duration(u32, UnitOrder),
+    Enum(u32),
+    Text(String),
+}
+
+/// Units ordered so that durations of one unit compare by amount.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnitOrder {
+    WorkingDays,
+    Days,
+    Weeks,
+    Months,
+}
+
+impl From<Unit> for UnitOrder {
+    fn from(unit: Unit) -> UnitOrder {
+        match unit {
+            Unit::WorkingDays => UnitOrder::WorkingDays,
+            Unit::Days => UnitOrder::Days,
+            Unit::Weeks => UnitOrder::Weeks,
+            Unit::Months => UnitOrder::Months,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// A type-checked guard.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    Const(Value),
+    Fact(FactId),
+    /// A data field of the event being handled, by position.
+    Param(u32),
+    Not(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Compare(CompareOp, Box<Expr>, Box<Expr>),
+    In(Box<Expr>, Vec<u32>),
+}
+
+/// Where a guard finds the values of facts and of the event's data.
+pub trait Env {
+    fn fact(&self, fact: FactId) -> Option<Value>;
+    fn param(&self, index: u32) -> Option<Value>;
+}
+
+impl Expr {
+    /// Evaluates the guard. `None` when a value it needs is unknown.
+    pub fn eval(&self, env: &dyn Env) -> Option<Value> {
+        Some(match self {
+            Expr::Const(v) => v.clone(),
+            Expr::Fact(f) => env.fact(*f)?,
+            Expr::Param(i) => env.param(*i)?,
+            Expr::Not(e) => Value::Bool(!e.holds(env)?),
+            Expr::And(a, b) => Value::Bool(a.holds(env)? && b.holds(env)?),
+            Expr::Or(a, b) => Value::Bool(a.holds(env)? || b.holds(env)?),
+            Expr::Compare(op, a, b) => {
+                let (a, b) = (a.eval(env)?, b.eval(env)?);
+                Value::Bool(match op {
+                    CompareOp::Eq => a == b,
+                    CompareOp::Ne => a != b,
+                    CompareOp::Lt => a < b,
+                    CompareOp::Le => a <= b,
+                    CompareOp::Gt => a > b,
+                    CompareOp::Ge => a >= b,
+                })
+            }
+            Expr::In(e, set) => match e.eval(env)? {
+                Value::Enum(v) => Value::Bool(set.contains(&v)),
+                _ => return None,
+            },
+        })
+    }
+
+    /// Whether the guard holds; `None` when it cannot be decided.
+    pub fn holds(&self, env: &dyn Env) -> Option<bool> {
+        match self.eval(env)? {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// Every fact and event field the guard reads.
+    pub fn inputs(&self, facts: &mut Vec<FactId>, params: &mut Vec<u32>) {
+        match self {
+            Expr::Const(_) => {}
+            Expr::Fact(f) => {
+                if !facts.contains(f) {
+                    facts.push(*f)
+                }
+            }
+            Expr::Param(p) => {
+                if !params.contains(p) {
+                    params.push(*p)
+                }
+            }
+            Expr::Not(e) | Expr::In(e, _) => e.inputs(facts, params),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Compare(_, a, b) => {
+                a.inputs(facts, params);
+                b.inputs(facts, params);
+            }
+        }
+    }
+}
+
+impl Procedure {
+    pub fn step_named(&self, name: &str) -> Option<StepId> {
+        self.steps
+            .iter()
+            .position(|s| s.name == name)
+            .map(|i| StepId(i as u32))
+    }
+
+    pub fn event_named(&self, name: &str) -> Option<EventId> {
+        self.events
+            .iter()
+            .position(|e| e.name == name)
+            .map(|i| EventId(i as u32))
+    }
+
+    pub fn step(&self, id: StepId) -> Option<&Step> {
+        self.steps.get(id.index())
+    }
+
+    /// The name of a step or outcome.
+    pub fn target_name(&self, target: Target) -> &str {
+        match target {
+            Target::Step(s) => self.steps.get(s.index()).map(|s| s.name.as_str()),
+            Target::Outcome(o) => self.outcomes.get(o.index()).map(|o| o.name.as_str()),
+        }
+        .unwrap_or("?")
+    }
+}

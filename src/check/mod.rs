@@ -1,0 +1,1239 @@
+//! Name resolution and every static rule: from the AST to a [`Procedure`].
+//!
+//! Architecture invariant: checking never stops at the first problem. It
+//! reports everything it finds, and produces a `Procedure` only when there
+//! are no errors (warnings allowed).
+
+mod error;
+mod graph;
+mod guard;
+pub mod ir;
+
+use std::collections::HashMap;
+
+use crate::calendar::{
+    CalendarSpec, ClosedDay, BUILTIN_NAMES, DEFAULT_CALENDAR, FIRST_YEAR, LAST_YEAR,
+};
+use crate::suggest::help_for;
+use crate::syntax::ast::{self, Span};
+
+pub use error::CheckError;
+pub use ir::Procedure;
+
+use ir::*;
+
+/// The result of checking one file.
+#[derive(Debug)]
+pub struct Checked {
+    /// Present when there are no errors.
+    pub procedure: Option<Procedure>,
+    /// Errors and warnings, in source order.
+    pub diagnostics: Vec<CheckError>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(is_error)
+    }
+}
+
+/// Whether a diagnostic is an error rather than a warning.
+pub fn is_error(diagnostic: &CheckError) -> bool {
+    use miette::Diagnostic;
+    !matches!(diagnostic.severity(), Some(miette::Severity::Warning))
+}
+
+/// Checks a parsed file.
+pub fn check(file: &ast::File) -> Checked {
+    let Some(decl) = &file.procedure else {
+        return Checked {
+            procedure: None,
+            diagnostics: Vec::new(),
+        };
+    };
+    let mut checker = Checker::new(decl);
+    let procedure = checker.run();
+    let mut diagnostics = checker.errors;
+    diagnostics.sort_by_key(|d| {
+        use miette::Diagnostic;
+        d.labels()
+            .and_then(|mut l| l.next())
+            .map(|l| l.offset())
+            .unwrap_or(0)
+    });
+    let has_errors = diagnostics.iter().any(is_error);
+    Checked {
+        procedure: procedure.filter(|_| !has_errors),
+        diagnostics,
+    }
+}
+
+/// Names of one kind, in declaration order, with where each was declared.
+#[derive(Default)]
+struct Table {
+    names: Vec<String>,
+    spans: Vec<Span>,
+    index: HashMap<String, u32>,
+}
+
+impl Table {
+    /// Adds a name; on a repeat, returns where the first one was.
+    fn add(&mut self, name: &ast::Name) -> Result<u32, Span> {
+        if let Some(&i) = self.index.get(&name.text) {
+            return Err(self.spans[i as usize]);
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.text.clone());
+        self.spans.push(name.span);
+        self.index.insert(name.text.clone(), i);
+        Ok(i)
+    }
+
+    fn get(&self, name: &str) -> Option<u32> {
+        self.index.get(name).copied()
+    }
+
+    fn candidates(&self) -> impl Iterator<Item = &str> + Clone {
+        self.names.iter().map(String::as_str)
+    }
+}
+
+struct Checker<'a> {
+    decl: &'a ast::ProcedureDecl,
+    errors: Vec<CheckError>,
+    roles: Table,
+    facts: Table,
+    fact_types: Vec<Type>,
+    bodies: Table,
+    steps: Table,
+    outcomes: Table,
+    events: Vec<Event>,
+    event_index: HashMap<String, u32>,
+    /// Where each event's data was first declared.
+    event_data_spans: HashMap<u32, Span>,
+    used_roles: Vec<bool>,
+    used_facts: Vec<bool>,
+    used_bodies: Vec<bool>,
+    used_outcomes: Vec<bool>,
+    paragraphs: Vec<String>,
+    cited: Vec<String>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(decl: &'a ast::ProcedureDecl) -> Checker<'a> {
+        Checker {
+            decl,
+            errors: Vec::new(),
+            roles: Table::default(),
+            facts: Table::default(),
+            fact_types: Vec::new(),
+            bodies: Table::default(),
+            steps: Table::default(),
+            outcomes: Table::default(),
+            events: Vec::new(),
+            event_index: HashMap::new(),
+            event_data_spans: HashMap::new(),
+            used_roles: Vec::new(),
+            used_facts: Vec::new(),
+            used_bodies: Vec::new(),
+            used_outcomes: Vec::new(),
+            paragraphs: Vec::new(),
+            cited: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, error: CheckError) {
+        self.errors.push(error);
+    }
+
+    fn duplicate(&mut self, kind: &str, name: &ast::Name, first: Span) {
+        self.error(CheckError::Duplicate {
+            kind: kind.to_string(),
+            name: name.text.clone(),
+            span: name.span.into(),
+            first: first.into(),
+        });
+    }
+
+    /// The one value of a header item given at most once.
+    fn single<'b, T>(
+        &mut self,
+        items: &'b [ast::Valued<T>],
+        item: &str,
+    ) -> Option<&'b ast::Valued<T>> {
+        for repeat in items.iter().skip(1) {
+            self.error(CheckError::Repeated {
+                item: item.to_string(),
+                span: repeat.span.into(),
+                first: items[0].span.into(),
+            });
+        }
+        items.first()
+    }
+
+    fn run(&mut self) -> Option<Procedure> {
+        let decl = self.decl;
+        self.paragraphs = decl
+            .paragraphs
+            .iter()
+            .flat_map(|p| p.labels.iter().map(|l| l.value.clone()))
+            .collect();
+        let version = self
+            .single(&decl.versions, "version")
+            .map(|v| v.value.value.clone());
+        let effective = self
+            .single(&decl.effective, "effective")
+            .and_then(|v| v.value.value);
+        let source = self
+            .single(&decl.sources, "source")
+            .map(|v| v.value.value.clone());
+        for item in decl.versions.iter().chain(&decl.sources) {
+            self.cites(&item.cite);
+        }
+        for item in &decl.effective {
+            self.cites(&item.cite);
+        }
+
+        self.declare_names();
+        let calendars = self.calendars();
+        let calendar = self.calendar_choice(&calendars);
+        self.collect_events();
+
+        let limit = self.single_limit();
+        let roles = self.role_irs();
+        let facts = self.fact_irs();
+        let bodies = self.body_irs();
+        let routes: Vec<Route> = decl.routes.iter().filter_map(|r| self.route(r)).collect();
+        let outcomes = self.outcome_irs();
+        // A repeated step name has been reported; only the first declaration
+        // is compiled, so that step indices match the name table.
+        let first_steps: Vec<&ast::StepDecl> = decl
+            .steps
+            .iter()
+            .filter(|s| {
+                self.steps
+                    .get(&s.name.text)
+                    .map(|i| self.steps.spans[i as usize])
+                    == Some(s.name.span)
+            })
+            .collect();
+        let steps: Vec<Option<Step>> = first_steps.iter().map(|s| self.step(s)).collect();
+        let start = self.start();
+        let notes = decl.notes.iter().map(|n| n.text.value.clone()).collect();
+        for note in &decl.notes {
+            self.cites(&note.cite);
+        }
+
+        let steps: Option<Vec<Step>> = steps.into_iter().collect();
+        if let Some(steps) = &steps {
+            graph::check_paths(self, &first_steps, steps, start);
+        }
+        self.hygiene(source.is_some());
+
+        Some(Procedure {
+            id: decl.name.text.clone(),
+            title: decl.title.value.clone(),
+            version,
+            effective,
+            source,
+            calendar,
+            calendars,
+            paragraphs: self.paragraphs.clone(),
+            limit,
+            roles,
+            facts,
+            events: self.events.clone(),
+            bodies,
+            routes,
+            steps: steps?,
+            outcomes,
+            start: start?,
+            notes,
+            cited: self.cited.clone(),
+        })
+    }
+
+    /// Fills the name tables first, so that references may come before
+    /// declarations in the file.
+    fn declare_names(&mut self) {
+        let decl = self.decl;
+        for role in &decl.roles {
+            if let Err(first) = self.roles.add(&role.name) {
+                self.duplicate("role", &role.name, first);
+            }
+        }
+        for fact in &decl.facts {
+            match self.facts.add(&fact.name) {
+                Ok(_) => {
+                    let ty = self.type_of(&fact.ty, "value");
+                    self.fact_types.push(ty);
+                }
+                Err(first) => self.duplicate("fact", &fact.name, first),
+            }
+        }
+        for body in &decl.bodies {
+            if let Err(first) = self.bodies.add(&body.name) {
+                self.duplicate("body", &body.name, first);
+            }
+        }
+        // Steps and outcomes share one namespace: both are targets.
+        for step in &decl.steps {
+            if let Err(first) = self.steps.add(&step.name) {
+                self.duplicate("step", &step.name, first);
+            }
+        }
+        for outcome in &decl.outcomes {
+            if let Some(i) = self.steps.get(&outcome.name.text) {
+                let first = self.steps.spans[i as usize];
+                self.duplicate("step or outcome", &outcome.name, first);
+            } else if let Err(first) = self.outcomes.add(&outcome.name) {
+                self.duplicate("outcome", &outcome.name, first);
+            }
+        }
+        self.used_roles = vec![false; self.roles.names.len()];
+        self.used_facts = vec![false; self.facts.names.len()];
+        self.used_bodies = vec![false; self.bodies.names.len()];
+        self.used_outcomes = vec![false; self.outcomes.names.len()];
+    }
+
+    fn type_of(&mut self, ty: &ast::TypeExpr, kind: &str) -> Type {
+        match ty {
+            ast::TypeExpr::Bool(_) => Type::Bool,
+            ast::TypeExpr::Date(_) => Type::Date,
+            ast::TypeExpr::Duration(_) => Type::Duration,
+            ast::TypeExpr::Text(_) => Type::Text,
+            ast::TypeExpr::Enum { values, .. } => {
+                let mut table = Table::default();
+                for value in values {
+                    if let Err(first) = table.add(value) {
+                        self.duplicate(kind, value, first);
+                    }
+                }
+                Type::Enum(table.names)
+            }
+        }
+    }
+
+    fn calendars(&mut self) -> Vec<CalendarSpec> {
+        let mut names = Table::default();
+        let mut specs = Vec::new();
+        for decl in &self.decl.calendars {
+            if let Err(first) = names.add(&decl.name) {
+                self.duplicate("calendar", &decl.name, first);
+                continue;
+            }
+            if !BUILTIN_NAMES.contains(&decl.base.text.as_str()) {
+                self.error(CheckError::UnknownCalendar {
+                    name: decl.base.text.clone(),
+                    help: format!(
+                        "a calendar is based on a built-in one; {}",
+                        help_for(&decl.base.text, "built-in calendar", BUILTIN_NAMES)
+                    ),
+                    span: decl.base.span.into(),
+                });
+            }
+            let mut weekend = None;
+            for w in &decl.weekends {
+                let mut days = Vec::new();
+                for day in &w.days {
+                    match crate::calendar::parse_weekday(&day.text) {
+                        Some(d) => days.push(d),
+                        None => self.error(CheckError::UnknownWeekday {
+                            name: day.text.clone(),
+                            help: help_for(&day.text, "weekday", WEEKDAYS),
+                            span: day.span.into(),
+                        }),
+                    }
+                }
+                days.sort_by_key(|d| d.num_days_from_monday());
+                days.dedup();
+                if days.len() == 7 {
+                    self.error(CheckError::NoWorkingDays {
+                        name: decl.name.text.clone(),
+                        span: w.span.into(),
+                    });
+                }
+                weekend = Some(days);
+            }
+            let mut closed = Vec::new();
+            for c in &decl.closed {
+                let Some(date) = c.date.value else { continue };
+                if crate::calendar::check_in_range(date).is_err() {
+                    self.error(CheckError::DateOutOfRange {
+                        date: date.to_string(),
+                        first: FIRST_YEAR,
+                        last: LAST_YEAR,
+                        span: c.date.span.into(),
+                    });
+                    continue;
+                }
+                closed.push(ClosedDay {
+                    date,
+                    title: c
+                        .title
+                        .as_ref()
+                        .map(|t| t.value.clone())
+                        .unwrap_or_else(|| "Closed".to_string()),
+                });
+            }
+            specs.push(CalendarSpec {
+                name: decl.name.text.clone(),
+                base: decl.base.text.clone(),
+                weekend,
+                closed,
+            });
+        }
+        specs
+    }
+
+    fn calendar_choice(&mut self, declared: &[CalendarSpec]) -> CalendarChoice {
+        let Some(used) = self.single(&self.decl.calendar_uses, "calendar") else {
+            return CalendarChoice::Builtin(DEFAULT_CALENDAR.to_string());
+        };
+        self.cites(&used.cite);
+        let name = &used.value;
+        if let Some(i) = declared.iter().position(|c| c.name == name.text) {
+            return CalendarChoice::Declared(i);
+        }
+        if !BUILTIN_NAMES.contains(&name.text.as_str()) {
+            let known: Vec<&str> = BUILTIN_NAMES
+                .iter()
+                .copied()
+                .chain(declared.iter().map(|c| c.name.as_str()))
+                .collect();
+            self.error(CheckError::UnknownCalendar {
+                name: name.text.clone(),
+                help: help_for(&name.text, "calendar", known.iter().copied()),
+                span: name.span.into(),
+            });
+        }
+        CalendarChoice::Builtin(name.text.clone())
+    }
+
+    /// Every event the procedure names: the built-ins, the events of
+    /// transitions and escalations, and the tasks (each done by an event of
+    /// its own name).
+    fn collect_events(&mut self) {
+        for name in BUILTIN_EVENTS {
+            self.add_event(name, true);
+        }
+        let decl = self.decl;
+        for step in &decl.steps {
+            for task in &step.tasks {
+                self.add_event(&task.name.text, false);
+            }
+            for esc in &step.escalations {
+                self.add_event(&esc.event.text, false);
+            }
+            for t in &step.transitions {
+                let id = self.add_event(&t.event.text, false);
+                if t.params.is_empty() {
+                    continue;
+                }
+                let mut params = Vec::new();
+                let mut table = Table::default();
+                for p in &t.params {
+                    if let Err(first) = table.add(&p.name) {
+                        self.duplicate("event field", &p.name, first);
+                        continue;
+                    }
+                    let ty = self.type_of(&p.ty, "value");
+                    params.push(Param {
+                        name: p.name.text.clone(),
+                        ty,
+                    });
+                }
+                let span = Span::new(
+                    t.event.span.start,
+                    t.params
+                        .last()
+                        .map_or(t.event.span.end, |p| p.ty.span().end),
+                );
+                match self.event_data_spans.get(&id) {
+                    Some(first) => {
+                        if self.events[id as usize].params != params {
+                            self.error(CheckError::ConflictingEventData {
+                                event: t.event.text.clone(),
+                                span: span.into(),
+                                first: (*first).into(),
+                            });
+                        }
+                    }
+                    None => {
+                        self.event_data_spans.insert(id, span);
+                        self.events[id as usize].params = params;
+                    }
+                }
+            }
+        }
+    }
+
+    fn add_event(&mut self, name: &str, builtin: bool) -> u32 {
+        if let Some(&i) = self.event_index.get(name) {
+            return i;
+        }
+        let i = self.events.len() as u32;
+        self.events.push(Event {
+            name: name.to_string(),
+            params: Vec::new(),
+            builtin,
+        });
+        self.event_index.insert(name.to_string(), i);
+        i
+    }
+
+    fn event(&mut self, name: &ast::Name) -> Option<EventId> {
+        match self.event_index.get(&name.text) {
+            Some(&i) => Some(EventId(i)),
+            None => {
+                let help = help_for(
+                    &name.text,
+                    "event",
+                    self.events.iter().map(|e| e.name.as_str()),
+                );
+                self.error(CheckError::UnknownEvent {
+                    name: name.text.clone(),
+                    help: format!(
+                        "{help}; events come from transitions (`on …`), tasks and escalations"
+                    ),
+                    span: name.span.into(),
+                });
+                None
+            }
+        }
+    }
+
+    fn anchor(&mut self, anchor: &ast::Anchor) -> Option<Anchor> {
+        match anchor {
+            ast::Anchor::Entry(_) => Some(Anchor::Entry),
+            ast::Anchor::Event(name) => self.event(name).map(Anchor::Event),
+        }
+    }
+
+    fn role(&mut self, name: &ast::Name) -> Option<RoleId> {
+        match self.roles.get(&name.text) {
+            Some(i) => {
+                self.used_roles[i as usize] = true;
+                Some(RoleId(i))
+            }
+            None => {
+                self.error(CheckError::UnknownRole {
+                    name: name.text.clone(),
+                    help: help_for(&name.text, "role", self.roles.candidates()),
+                    span: name.span.into(),
+                });
+                None
+            }
+        }
+    }
+
+    fn target(&mut self, name: &ast::Name) -> Option<Target> {
+        if let Some(i) = self.steps.get(&name.text) {
+            return Some(Target::Step(StepId(i)));
+        }
+        if let Some(i) = self.outcomes.get(&name.text) {
+            self.used_outcomes[i as usize] = true;
+            return Some(Target::Outcome(OutcomeId(i)));
+        }
+        let candidates: Vec<&str> = self
+            .steps
+            .candidates()
+            .chain(self.outcomes.candidates())
+            .collect();
+        self.error(CheckError::UnknownTarget {
+            name: name.text.clone(),
+            help: help_for(&name.text, "step or outcome", candidates.iter().copied()),
+            span: name.span.into(),
+        });
+        None
+    }
+
+    fn duration(&mut self, duration: &ast::Duration) -> Option<DurationSpec> {
+        match duration {
+            ast::Duration::Literal { amount, unit, span } => {
+                if *amount <= 0 {
+                    self.error(CheckError::NonPositiveDuration {
+                        amount: *amount,
+                        span: (*span).into(),
+                    });
+                    return None;
+                }
+                Some(DurationSpec::Fixed {
+                    amount: u32::try_from(*amount).ok()?,
+                    unit: *unit,
+                })
+            }
+            ast::Duration::Fact(name) => {
+                let Some(i) = self.facts.get(&name.text) else {
+                    self.error(CheckError::UnknownFact {
+                        name: name.text.clone(),
+                        help: help_for(&name.text, "fact", self.facts.candidates()),
+                        span: name.span.into(),
+                    });
+                    return None;
+                };
+                self.used_facts[i as usize] = true;
+                let ty = &self.fact_types[i as usize];
+                if *ty != Type::Duration {
+                    self.error(CheckError::NotADuration {
+                        name: name.text.clone(),
+                        ty: ty.describe(),
+                        span: name.span.into(),
+                    });
+                    return None;
+                }
+                Some(DurationSpec::Fact(FactId(i)))
+            }
+        }
+    }
+
+    /// Records citation labels and warns about ones that are not declared
+    /// paragraphs.
+    fn cites(&mut self, cite: &Option<ast::Cite>) -> Vec<String> {
+        let Some(cite) = cite else { return Vec::new() };
+        let mut labels = Vec::new();
+        for label in &cite.labels {
+            if !self.paragraphs.is_empty() && !self.paragraphs.contains(&label.value) {
+                let help = match crate::suggest::did_you_mean(
+                    &label.value,
+                    self.paragraphs.iter().map(String::as_str),
+                ) {
+                    Some(s) => format!("did you mean \"{s}\"? Otherwise add it to `paragraphs`"),
+                    None => "add it to `paragraphs`, or cite a listed paragraph".to_string(),
+                };
+                self.error(CheckError::CiteNotAParagraph {
+                    label: label.value.clone(),
+                    help,
+                    span: label.span.into(),
+                });
+            }
+            if !self.cited.contains(&label.value) {
+                self.cited.push(label.value.clone());
+            }
+            labels.push(label.value.clone());
+        }
+        labels
+    }
+
+    fn single_limit(&mut self) -> Option<Limit> {
+        let decl = self.decl;
+        for repeat in decl.limits.iter().skip(1) {
+            self.error(CheckError::Repeated {
+                item: "limit".into(),
+                span: repeat.span.into(),
+                first: decl.limits[0].span.into(),
+            });
+        }
+        let limit = decl.limits.first()?;
+        let duration = self.duration(&limit.duration);
+        let anchor = self.anchor(&limit.anchor);
+        let cites = self.cites(&limit.cite);
+        Some(Limit {
+            duration: duration?,
+            anchor: anchor?,
+            cites,
+        })
+    }
+
+    fn role_irs(&mut self) -> Vec<Role> {
+        let decl = self.decl;
+        let mut roles = Vec::new();
+        for r in &decl.roles {
+            let cites = self.cites(&r.cite);
+            if self
+                .roles
+                .get(&r.name.text)
+                .map(|i| self.roles.spans[i as usize])
+                == Some(r.name.span)
+            {
+                roles.push(Role {
+                    name: r.name.text.clone(),
+                    title: r.title.as_ref().map(|t| t.value.clone()),
+                    cites,
+                });
+            }
+        }
+        roles
+    }
+
+    fn fact_irs(&mut self) -> Vec<Fact> {
+        let decl = self.decl;
+        let mut facts = Vec::new();
+        for f in &decl.facts {
+            let cites = self.cites(&f.cite);
+            if let Some(i) = self
+                .facts
+                .get(&f.name.text)
+                .filter(|i| self.facts.spans[*i as usize] == f.name.span)
+            {
+                facts.push(Fact {
+                    name: f.name.text.clone(),
+                    title: f.title.as_ref().map(|t| t.value.clone()),
+                    ty: self.fact_types[i as usize].clone(),
+                    cites,
+                });
+            }
+        }
+        facts
+    }
+
+    fn body_irs(&mut self) -> Vec<Body> {
+        let decl = self.decl;
+        let mut bodies = Vec::new();
+        for b in &decl.bodies {
+            let cites = self.cites(&b.cite);
+            let kind = b.kind.as_ref().and_then(|k| {
+                let kind = BodyKind::from_name(&k.text);
+                if kind.is_none() {
+                    self.error(CheckError::UnknownBodyKind {
+                        name: k.text.clone(),
+                        help: help_for(&k.text, "kind", BodyKind::NAMES),
+                        span: k.span.into(),
+                    });
+                }
+                kind
+            });
+            if self
+                .bodies
+                .get(&b.name.text)
+                .map(|i| self.bodies.spans[i as usize])
+                == Some(b.name.span)
+            {
+                bodies.push(Body {
+                    name: b.name.text.clone(),
+                    kind,
+                    title: b.title.value.clone(),
+                    cites,
+                });
+            }
+        }
+        bodies
+    }
+
+    fn outcome_irs(&mut self) -> Vec<Outcome> {
+        let decl = self.decl;
+        let mut outcomes = Vec::new();
+        for o in &decl.outcomes {
+            let cites = self.cites(&o.cite);
+            if self
+                .outcomes
+                .get(&o.name.text)
+                .map(|i| self.outcomes.spans[i as usize])
+                == Some(o.name.span)
+            {
+                outcomes.push(Outcome {
+                    name: o.name.text.clone(),
+                    is_final: o.is_final,
+                    text: o.text.as_ref().map(|t| t.value.clone()),
+                    cites,
+                });
+            }
+        }
+        outcomes
+    }
+
+    fn route(&mut self, route: &ast::RouteDecl) -> Option<Route> {
+        let body = match self.bodies.get(&route.body.text) {
+            Some(i) => {
+                self.used_bodies[i as usize] = true;
+                Some(BodyId(i))
+            }
+            None => {
+                self.error(CheckError::UnknownBody {
+                    name: route.body.text.clone(),
+                    help: help_for(&route.body.text, "body", self.bodies.candidates()),
+                    span: route.body.span.into(),
+                });
+                None
+            }
+        };
+        let guard = match &route.guard {
+            Some(g) => Some(self.condition(g, &[])?),
+            None => None,
+        };
+        let cites = self.cites(&route.cite);
+        Some(Route {
+            body: body?,
+            kind: match route.kind {
+                ast::RouteKind::Route => RouteKind::Open,
+                ast::RouteKind::Referral => RouteKind::Referral,
+            },
+            guard,
+            cites,
+        })
+    }
+
+    fn start(&mut self) -> Option<StepId> {
+        let decl = self.decl;
+        let Some(start) = self.single(&decl.starts, "start") else {
+            self.error(CheckError::MissingStart {
+                name: decl.name.text.clone(),
+                span: decl.name.span.into(),
+            });
+            return None;
+        };
+        self.cites(&start.cite);
+        match self.target(&start.value)? {
+            Target::Step(s) => Some(s),
+            Target::Outcome(_) => {
+                self.error(CheckError::StartNotAStep {
+                    name: start.value.text.clone(),
+                    span: start.value.span.into(),
+                });
+                None
+            }
+        }
+    }
+
+    fn step(&mut self, step: &ast::StepDecl) -> Option<Step> {
+        let mut ok = true;
+        let cites = self.cites(&step.cite);
+        let lead = match step.leads.as_slice() {
+            [] => {
+                self.error(CheckError::MissingLead {
+                    step: step.name.text.clone(),
+                    span: step.name.span.into(),
+                });
+                None
+            }
+            [first, rest @ ..] => {
+                for other in rest {
+                    self.error(CheckError::SeveralLeads {
+                        step: step.name.text.clone(),
+                        span: other.span.into(),
+                        first: first.span.into(),
+                    });
+                }
+                for l in &step.leads {
+                    self.cites(&l.cite);
+                }
+                self.role(&first.value)
+            }
+        };
+
+        let mut task_names = Table::default();
+        let mut tasks = Vec::new();
+        for task in &step.tasks {
+            if let Err(first) = task_names.add(&task.name) {
+                self.duplicate("task", &task.name, first);
+                ok = false;
+                continue;
+            }
+            let guard = task.guard.as_ref().map(|g| self.condition(g, &[]));
+            let within = task.within.as_ref().map(|(d, a)| {
+                let d = self.duration(d);
+                let a = match a {
+                    Some(a) => self.anchor(a),
+                    None => Some(Anchor::Entry),
+                };
+                d.zip(a)
+            });
+            let cites = self.cites(&task.cite);
+            match (guard, within, self.event_index.get(&task.name.text)) {
+                (Some(None), _, _) | (_, Some(None), _) | (_, _, None) => ok = false,
+                (guard, within, Some(&event)) => tasks.push(Task {
+                    name: task.name.text.clone(),
+                    event: EventId(event),
+                    title: task.title.as_ref().map(|t| t.value.clone()),
+                    guard: guard.flatten(),
+                    within: within.flatten(),
+                    cites,
+                }),
+            }
+        }
+
+        let received: Vec<&str> = step
+            .transitions
+            .iter()
+            .map(|t| t.event.text.as_str())
+            .chain(step.tasks.iter().map(|t| t.name.text.as_str()))
+            .chain(step.escalations.iter().map(|e| e.event.text.as_str()))
+            .chain(["extended", "paused", "resumed", "withdrawn", "resubmitted"])
+            .collect();
+
+        let mut deadline_names = Table::default();
+        let mut deadlines = Vec::new();
+        for d in &step.deadlines {
+            if let Err(first) = deadline_names.add(&d.name) {
+                self.duplicate("deadline", &d.name, first);
+                ok = false;
+                continue;
+            }
+            match self.deadline(d, &step.name.text, &received) {
+                Some(deadline) => deadlines.push(deadline),
+                None => ok = false,
+            }
+        }
+
+        let mut pauses = Vec::new();
+        for p in &step.pauses {
+            let consent_of = match &p.consent_of {
+                Some(r) => match self.role(r) {
+                    Some(r) => Some(r),
+                    None => {
+                        ok = false;
+                        None
+                    }
+                },
+                None => None,
+            };
+            let cites = self.cites(&p.cite);
+            pauses.push(Pause {
+                name: p.name.text.clone(),
+                consent_of,
+                cites,
+            });
+        }
+
+        let mut transitions = Vec::new();
+        let mut by_event = vec![Vec::new(); self.events.len()];
+        for t in &step.transitions {
+            match self.transition(t, step, &task_names) {
+                Some(tr) => {
+                    by_event[tr.event.index()].push(transitions.len() as u32);
+                    transitions.push(tr);
+                }
+                None => ok = false,
+            }
+        }
+        guard::check_overlaps(self, step, &transitions);
+
+        let mut escalations = Vec::new();
+        for e in &step.escalations {
+            let target = match self.target(&e.target) {
+                Some(Target::Step(s)) => Some(s),
+                Some(Target::Outcome(_)) => {
+                    self.error(CheckError::EscalationToOutcome {
+                        name: e.target.text.clone(),
+                        span: e.target.span.into(),
+                    });
+                    None
+                }
+                None => None,
+            };
+            let by = e.by.as_ref().map(|r| self.role(r));
+            let within = self.duration(&e.within);
+            let anchor = self.anchor(&e.anchor);
+            let event = self.event_index.get(&e.event.text).map(|i| EventId(*i));
+            let cites = self.cites(&e.cite);
+            match (target, by, within, anchor, event) {
+                (Some(target), by, Some(within), Some(anchor), Some(event)) if by != Some(None) => {
+                    escalations.push(Escalation {
+                        target,
+                        event,
+                        by: by.flatten(),
+                        within,
+                        anchor,
+                        cites,
+                    })
+                }
+                _ => ok = false,
+            }
+        }
+
+        for repeat in step.otherwise.iter().skip(1) {
+            self.error(CheckError::Repeated {
+                item: "otherwise".into(),
+                span: repeat.span.into(),
+                first: step.otherwise[0].span.into(),
+            });
+        }
+        let otherwise = match step.otherwise.first() {
+            Some(o) => {
+                if step.escalations.is_empty() {
+                    self.error(CheckError::OtherwiseWithoutWindow {
+                        step: step.name.text.clone(),
+                        span: o.span.into(),
+                    });
+                }
+                let cites = self.cites(&o.cite);
+                match self.target(&o.value) {
+                    Some(target) => Some(Otherwise { target, cites }),
+                    None => {
+                        ok = false;
+                        None
+                    }
+                }
+            }
+            None => {
+                if let Some(e) = step.escalations.first() {
+                    self.error(CheckError::WindowWithoutOtherwise {
+                        step: step.name.text.clone(),
+                        span: e.span.into(),
+                    });
+                }
+                None
+            }
+        };
+
+        let rejects = self.refusals(&step.rejects, &mut ok);
+        let refusals = self.refusals(&step.refusals, &mut ok);
+        let mut routes = Vec::new();
+        for r in &step.routes {
+            match self.route(r) {
+                Some(r) => routes.push(r),
+                None => ok = false,
+            }
+        }
+        for n in &step.notes {
+            self.cites(&n.cite);
+        }
+
+        if !ok {
+            return None;
+        }
+        Some(Step {
+            name: step.name.text.clone(),
+            title: step.title.as_ref().map(|t| t.value.clone()),
+            lead: lead?,
+            tasks,
+            deadlines,
+            pauses,
+            transitions,
+            by_event,
+            escalations,
+            otherwise,
+            rejects,
+            refusals,
+            routes,
+            notes: step.notes.iter().map(|n| n.text.value.clone()).collect(),
+            cites,
+        })
+    }
+
+    fn deadline(
+        &mut self,
+        d: &ast::DeadlineDecl,
+        step: &str,
+        received: &[&str],
+    ) -> Option<Deadline> {
+        let duration = self.duration(&d.duration);
+        let anchor = match &d.anchor {
+            Some(a) => self.anchor(a),
+            None => Some(Anchor::Entry),
+        };
+        let extension = match &d.extension {
+            None => Some(Extension::None),
+            Some(ast::Extension::ByAgreement(_)) => Some(Extension::ByAgreement),
+            Some(ast::Extension::UpTo(ceiling)) => {
+                let c = self.duration(ceiling);
+                if let (
+                    Some(DurationSpec::Fixed {
+                        amount: da,
+                        unit: du,
+                    }),
+                    Some(DurationSpec::Fixed {
+                        amount: ca,
+                        unit: cu,
+                    }),
+                ) = (duration, c)
+                {
+                    let shorter = if du == cu {
+                        ca < da
+                    } else {
+                        match (comparable_days(da, du), comparable_days(ca, cu)) {
+                            (Some(dd), Some(cd)) => du.same_family(cu) && cd < dd,
+                            _ => false,
+                        }
+                    };
+                    {
+                        if shorter {
+                            self.error(CheckError::CeilingShorterThanDeadline {
+                                ceiling: describe_duration(ca, cu),
+                                deadline: describe_duration(da, du),
+                                span: ceiling.span().into(),
+                                deadline_span: d.duration.span().into(),
+                            });
+                        }
+                    }
+                }
+                c.map(Extension::UpTo)
+            }
+        };
+        let mut met_by = Vec::new();
+        let mut ok = true;
+        for event in &d.met_by {
+            match self.event(event) {
+                Some(id) => {
+                    if !received.contains(&event.text.as_str()) {
+                        self.error(CheckError::MetByElsewhere {
+                            event: event.text.clone(),
+                            step: step.to_string(),
+                            span: event.span.into(),
+                        });
+                        ok = false;
+                    }
+                    met_by.push(id);
+                }
+                None => ok = false,
+            }
+        }
+        let cites = self.cites(&d.cite);
+        if !ok {
+            return None;
+        }
+        Some(Deadline {
+            name: d.name.text.clone(),
+            duration: duration?,
+            anchor: anchor?,
+            extension: extension?,
+            met_by,
+            cites,
+        })
+    }
+
+    fn transition(
+        &mut self,
+        t: &ast::TransitionDecl,
+        step: &ast::StepDecl,
+        tasks: &Table,
+    ) -> Option<Transition> {
+        let event = self.event_index.get(&t.event.text).map(|i| EventId(*i));
+        let params = event
+            .map(|e| self.events[e.index()].params.clone())
+            .unwrap_or_default();
+        let by = t.by.as_ref().map(|r| self.role(r));
+        let guard = t.guard.as_ref().map(|g| self.condition(g, &params));
+        let mut requires = Vec::new();
+        let mut ok = true;
+        for task in &t.requires {
+            match tasks.get(&task.text) {
+                Some(i) => requires.push(i),
+                None => {
+                    self.error(CheckError::UnknownTask {
+                        name: task.text.clone(),
+                        step: step.name.text.clone(),
+                        help: help_for(&task.text, "task", tasks.candidates()),
+                        span: task.span.into(),
+                    });
+                    ok = false;
+                }
+            }
+        }
+        let target = self.target(&t.target);
+        let cites = self.cites(&t.cite);
+        if !ok || by == Some(None) || guard == Some(None) {
+            return None;
+        }
+        Some(Transition {
+            event: event?,
+            by: by.flatten(),
+            guard: guard.flatten(),
+            requires,
+            target: target?,
+            cites,
+        })
+    }
+
+    fn refusals(&mut self, decls: &[ast::RefusalDecl], ok: &mut bool) -> Vec<Refusal> {
+        let mut out = Vec::new();
+        for r in decls {
+            let guard = self.condition(&r.guard, &[]);
+            let target = r.target.as_ref().map(|t| self.target(t));
+            let cites = self.cites(&r.cite);
+            match (guard, target) {
+                (Some(guard), target) if target != Some(None) => out.push(Refusal {
+                    guard,
+                    reason: r.reason.as_ref().map(|t| t.value.clone()),
+                    target: target.flatten(),
+                    cites,
+                }),
+                _ => *ok = false,
+            }
+        }
+        out
+    }
+
+    fn hygiene(&mut self, has_source: bool) {
+        let decl = self.decl;
+        for (i, used) in self.used_roles.clone().into_iter().enumerate() {
+            if !used {
+                self.error(CheckError::UnusedRole {
+                    name: self.roles.names[i].clone(),
+                    span: self.roles.spans[i].into(),
+                });
+            }
+        }
+        for (i, used) in self.used_facts.clone().into_iter().enumerate() {
+            if !used {
+                self.error(CheckError::UnusedFact {
+                    name: self.facts.names[i].clone(),
+                    span: self.facts.spans[i].into(),
+                });
+            }
+        }
+        for (i, used) in self.used_bodies.clone().into_iter().enumerate() {
+            if !used {
+                self.error(CheckError::UnusedBody {
+                    name: self.bodies.names[i].clone(),
+                    span: self.bodies.spans[i].into(),
+                });
+            }
+        }
+        for (i, used) in self.used_outcomes.clone().into_iter().enumerate() {
+            if !used {
+                self.error(CheckError::UnusedOutcome {
+                    name: self.outcomes.names[i].clone(),
+                    span: self.outcomes.spans[i].into(),
+                });
+            }
+        }
+        if !has_source {
+            return;
+        }
+        for step in &decl.steps {
+            if step.cite.is_none() {
+                self.error(CheckError::StepWithoutCite {
+                    step: step.name.text.clone(),
+                    span: step.name.span.into(),
+                });
+            }
+            for d in &step.deadlines {
+                if d.cite.is_none() {
+                    self.error(CheckError::DeadlineWithoutCite {
+                        name: d.name.text.clone(),
+                        span: d.name.span.into(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+impl Unit {
+    /// Working days and calendar time cannot be compared without a date.
+    fn same_family(self, other: Unit) -> bool {
+        (self == Unit::WorkingDays) == (other == Unit::WorkingDays)
+    }
+}
+
+/// A duration in days where that is exact (months are not).
+fn comparable_days(amount: u32, unit: Unit) -> Option<u64> {
+    let amount = u64::from(amount);
+    match unit {
+        Unit::WorkingDays | Unit::Days => Some(amount),
+        Unit::Weeks => Some(amount * 7),
+        Unit::Months => None,
+    }
+}
+
+/// `20 working days`, `1 week`.
+pub fn describe_duration(amount: u32, unit: Unit) -> String {
+    let (one, many) = match unit {
+        Unit::WorkingDays => ("working day", "working days"),
+        Unit::Days => ("day", "days"),
+        Unit::Weeks => ("week", "weeks"),
+        Unit::Months => ("month", "months"),
+    };
+    format!("{amount} {}", if amount == 1 { one } else { many })
+}

@@ -1,0 +1,154 @@
+//! `redress check`: validate `.proc` files, as CI runs it.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use crate::compile::{compile, Compiled, Located};
+
+use super::render::render;
+use super::Outcome;
+
+#[derive(Args)]
+pub(crate) struct CheckArgs {
+    /// Files, or folders searched recursively for `.proc` files.
+    #[arg(default_value = "procedures")]
+    paths: Vec<PathBuf>,
+    /// How to print the results.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Fail (exit 1) on warnings as well as errors.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// Graphical reports for people, and a one-line summary.
+    Human,
+    /// One JSON document (schema in docs/cli.md).
+    Json,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    files: Vec<FileReport<'a>>,
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct FileReport<'a> {
+    path: &'a str,
+    diagnostics: Vec<Located>,
+}
+
+/// How deep folder recursion may go, so a link cycle cannot loop forever.
+const MAX_FOLDER_DEPTH: usize = 32;
+
+pub(crate) fn run(args: CheckArgs) -> Outcome {
+    let files = match collect_files(&args.paths) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Outcome::Usage;
+        }
+    };
+    let mut compiled = Vec::new();
+    for path in &files {
+        let shown = path.to_string_lossy().into_owned();
+        match std::fs::read(path) {
+            Ok(bytes) => compiled.push((shown.clone(), compile(&shown, &bytes))),
+            Err(e) => {
+                eprintln!("error: cannot read `{shown}`: {e}");
+                return Outcome::Usage;
+            }
+        }
+    }
+    let errors: usize = compiled.iter().map(|(_, c)| c.errors()).sum();
+    let warnings: usize = compiled.iter().map(|(_, c)| c.warnings()).sum();
+    match args.format {
+        Format::Human => print_human(&compiled, errors, warnings),
+        Format::Json => print_json(&compiled, errors, warnings),
+    }
+    if errors > 0 || (args.deny_warnings && warnings > 0) {
+        Outcome::Invalid
+    } else {
+        Outcome::Success
+    }
+}
+
+fn print_human(compiled: &[(String, Compiled)], errors: usize, warnings: usize) {
+    for (_, c) in compiled {
+        for problem in c.with_source() {
+            eprint!("{}", render(&problem));
+        }
+    }
+    eprintln!(
+        "{} checked: {}, {}",
+        plural(compiled.len(), "file", "files"),
+        plural(errors, "error", "errors"),
+        plural(warnings, "warning", "warnings"),
+    );
+}
+
+fn print_json(compiled: &[(String, Compiled)], errors: usize, warnings: usize) {
+    let report = Report {
+        files: compiled
+            .iter()
+            .map(|(path, c)| FileReport {
+                path,
+                diagnostics: c.located(),
+            })
+            .collect(),
+        errors,
+        warnings,
+    };
+    match serde_json::to_string_pretty(&report) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("error: cannot write JSON: {e}"),
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The files named, and the `.proc` files under the folders named, each
+/// folder's in name order. A path that does not exist is a usage error.
+fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let before = files.len();
+            walk(path, 0, &mut files)?;
+            if files.len() == before {
+                return Err(format!("no .proc files found under `{}`", path.display()));
+            }
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            return Err(format!("no such file or folder: `{}`", path.display()));
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>) -> Result<(), String> {
+    if depth > MAX_FOLDER_DEPTH {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read folder `{}`: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            walk(&path, depth + 1, files)?;
+        } else if path.extension().is_some_and(|e| e == "proc") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}

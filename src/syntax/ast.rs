@@ -1,0 +1,404 @@
+//! The typed syntax tree of a `.proc` file. Every node keeps its span so
+//! that any later stage can point at the text it is about.
+//!
+//! Singleton header items (`version`, `start`, ...) are kept as lists so
+//! that the checker, not the parser, reports a repeated one.
+
+use chrono::NaiveDate;
+use miette::SourceSpan;
+
+/// A byte range in the source text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+}
+
+impl From<Span> for SourceSpan {
+    fn from(span: Span) -> SourceSpan {
+        SourceSpan::from((span.start, span.end.saturating_sub(span.start)))
+    }
+}
+
+/// An identifier as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A string literal, unescaped.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
+/// `cite "7.2", "Appendix"`.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Cite {
+    pub labels: Vec<Text>,
+    pub span: Span,
+}
+
+/// A date literal; `value` is `None` when the text is not a real date (the
+/// error has been reported).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateLit {
+    pub value: Option<NaiveDate>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Unit {
+    WorkingDays,
+    Days,
+    Weeks,
+    Months,
+}
+
+/// `20 working days`, or the name of a `duration` fact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Duration {
+    Literal { amount: i64, unit: Unit, span: Span },
+    Fact(Name),
+}
+
+impl Duration {
+    pub fn span(&self) -> Span {
+        match self {
+            Duration::Literal { span, .. } => *span,
+            Duration::Fact(name) => name.span,
+        }
+    }
+}
+
+/// What a time limit counts from: entry into the step, or an event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    Entry(Span),
+    Event(Name),
+}
+
+/// The type of a fact or of an event's data field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypeExpr {
+    Bool(Span),
+    Date(Span),
+    Duration(Span),
+    Text(Span),
+    Enum { values: Vec<Name>, span: Span },
+}
+
+impl TypeExpr {
+    pub fn span(&self) -> Span {
+        match self {
+            TypeExpr::Bool(s) | TypeExpr::Date(s) | TypeExpr::Duration(s) | TypeExpr::Text(s) => *s,
+            TypeExpr::Enum { span, .. } => *span,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl BinaryOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+        }
+    }
+}
+
+/// A guard expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expr {
+    Bool {
+        value: bool,
+        span: Span,
+    },
+    Date(DateLit),
+    Duration {
+        amount: i64,
+        unit: Unit,
+        span: Span,
+    },
+    /// A fact, an event's data field, or an enum value: which one is
+    /// decided by the checker.
+    Name(Name),
+    Not {
+        operand: Box<Expr>,
+        span: Span,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+        span: Span,
+    },
+    In {
+        operand: Box<Expr>,
+        values: Vec<Name>,
+        span: Span,
+    },
+}
+
+impl Expr {
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Bool { span, .. }
+            | Expr::Duration { span, .. }
+            | Expr::Not { span, .. }
+            | Expr::Binary { span, .. }
+            | Expr::In { span, .. } => *span,
+            Expr::Date(d) => d.span,
+            Expr::Name(n) => n.span,
+        }
+    }
+}
+
+/// A whole `.proc` file: one procedure.
+#[derive(Clone, Debug, Default)]
+pub struct File {
+    pub procedure: Option<ProcedureDecl>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProcedureDecl {
+    pub name: Name,
+    pub title: Text,
+    pub span: Span,
+    pub versions: Vec<Valued<Text>>,
+    pub effective: Vec<Valued<DateLit>>,
+    pub sources: Vec<Valued<Text>>,
+    pub calendar_uses: Vec<Valued<Name>>,
+    pub calendars: Vec<CalendarDecl>,
+    pub paragraphs: Vec<ParagraphsDecl>,
+    pub limits: Vec<LimitDecl>,
+    pub roles: Vec<RoleDecl>,
+    pub facts: Vec<FactDecl>,
+    pub bodies: Vec<BodyDecl>,
+    pub routes: Vec<RouteDecl>,
+    pub starts: Vec<Valued<Name>>,
+    pub steps: Vec<StepDecl>,
+    pub outcomes: Vec<OutcomeDecl>,
+    pub notes: Vec<NoteDecl>,
+}
+
+/// A header item holding one value: `version "2.0"`, `start step1`.
+#[derive(Clone, Debug)]
+pub struct Valued<T> {
+    pub value: T,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct CalendarDecl {
+    pub name: Name,
+    pub base: Name,
+    pub weekends: Vec<WeekendDecl>,
+    pub closed: Vec<ClosedDecl>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct WeekendDecl {
+    pub days: Vec<Name>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct ClosedDecl {
+    pub date: DateLit,
+    pub title: Option<Text>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct ParagraphsDecl {
+    pub labels: Vec<Text>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct LimitDecl {
+    pub duration: Duration,
+    pub anchor: Anchor,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct RoleDecl {
+    pub name: Name,
+    pub title: Option<Text>,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct FactDecl {
+    pub name: Name,
+    pub ty: TypeExpr,
+    pub title: Option<Text>,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct BodyDecl {
+    pub name: Name,
+    pub kind: Option<Name>,
+    pub title: Text,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RouteKind {
+    /// `route to`: open to the complainant.
+    Route,
+    /// `refer to`: an immediate referral that runs alongside.
+    Referral,
+}
+
+#[derive(Clone, Debug)]
+pub struct RouteDecl {
+    pub kind: RouteKind,
+    pub body: Name,
+    pub guard: Option<Expr>,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct OutcomeDecl {
+    pub name: Name,
+    pub is_final: bool,
+    pub text: Option<Text>,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct NoteDecl {
+    pub text: Text,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct StepDecl {
+    pub name: Name,
+    pub title: Option<Text>,
+    pub cite: Option<Cite>,
+    pub span: Span,
+    pub leads: Vec<Valued<Name>>,
+    pub tasks: Vec<TaskDecl>,
+    pub deadlines: Vec<DeadlineDecl>,
+    pub pauses: Vec<PauseDecl>,
+    pub transitions: Vec<TransitionDecl>,
+    pub escalations: Vec<EscalateDecl>,
+    pub otherwise: Vec<Valued<Name>>,
+    pub rejects: Vec<RefusalDecl>,
+    pub refusals: Vec<RefusalDecl>,
+    pub routes: Vec<RouteDecl>,
+    pub notes: Vec<NoteDecl>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TaskDecl {
+    pub name: Name,
+    pub title: Option<Text>,
+    pub guard: Option<Expr>,
+    pub within: Option<(Duration, Option<Anchor>)>,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum Extension {
+    ByAgreement(Span),
+    UpTo(Duration),
+}
+
+#[derive(Clone, Debug)]
+pub struct DeadlineDecl {
+    pub name: Name,
+    pub duration: Duration,
+    pub anchor: Option<Anchor>,
+    pub extension: Option<Extension>,
+    pub met_by: Vec<Name>,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct PauseDecl {
+    pub name: Name,
+    pub consent_of: Option<Name>,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Param {
+    pub name: Name,
+    pub ty: TypeExpr,
+}
+
+#[derive(Clone, Debug)]
+pub struct TransitionDecl {
+    pub event: Name,
+    pub params: Vec<Param>,
+    pub by: Option<Name>,
+    pub guard: Option<Expr>,
+    pub requires: Vec<Name>,
+    pub target: Name,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct EscalateDecl {
+    pub target: Name,
+    pub event: Name,
+    pub by: Option<Name>,
+    pub within: Duration,
+    pub anchor: Anchor,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+/// `reject when …` or `refuse when …`.
+#[derive(Clone, Debug)]
+pub struct RefusalDecl {
+    pub guard: Expr,
+    pub reason: Option<Text>,
+    pub target: Option<Name>,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
