@@ -58,12 +58,22 @@ impl Compiled {
             .collect()
     }
 
-    /// Each problem with the file's text attached, for rendering.
+    /// Each problem with the file's text attached, for rendering. A
+    /// problem on a line too long to show (a megabyte of junk) is shown
+    /// without its snippet.
     pub fn with_source(&self) -> impl Iterator<Item = WithSource<'_>> {
         let source = Arc::new(self.source.named_source());
-        self.problems.iter().map(move |p| WithSource {
-            inner: p,
-            source: Arc::clone(&source),
+        let text = &self.source.text;
+        self.problems.iter().map(move |p| {
+            let offset = p
+                .labels()
+                .and_then(|mut l| l.next())
+                .map_or(0, |l| l.offset());
+            WithSource {
+                inner: p,
+                source: (line_length_at(text, offset) <= MAX_SHOWN_LINE)
+                    .then(|| Arc::clone(&source)),
+            }
         })
     }
 }
@@ -165,10 +175,26 @@ pub fn position(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Lines longer than this are not reprinted in reports.
+const MAX_SHOWN_LINE: usize = 1000;
+
+fn line_length_at(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    let start = text.as_bytes()[..offset]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = text.as_bytes()[offset..]
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(text.len(), |i| offset + i);
+    end - start
+}
+
 /// A problem shown against its file's text.
 pub struct WithSource<'a> {
     inner: &'a Problem,
-    source: Arc<NamedSource<String>>,
+    source: Option<Arc<NamedSource<String>>>,
 }
 
 impl fmt::Debug for WithSource<'_> {
@@ -201,6 +227,6 @@ impl Diagnostic for WithSource<'_> {
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.inner
             .source_code()
-            .or(Some(self.source.as_ref() as &dyn SourceCode))
+            .or(self.source.as_ref().map(|s| s.as_ref() as &dyn SourceCode))
     }
 }

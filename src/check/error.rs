@@ -362,6 +362,18 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `reopens` on a transition that leaves its step.
+    #[error("`reopens` is only for a transition that stays in step `{step}`")]
+    #[diagnostic(
+        code(E0417),
+        help("entering another step starts its tasks afresh; to send work back within a step, target the step itself: `-> {step}`")
+    )]
+    ReopensOutsideStep {
+        step: String,
+        #[label("this transition leaves the step")]
+        span: SourceSpan,
+    },
+
     /// A declared calendar whose weekend has every day.
     #[error("calendar `{name}` has no working days")]
     #[diagnostic(code(E0415), help("list at most six days under `weekend`"))]

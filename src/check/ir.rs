@@ -245,6 +245,8 @@ pub struct Task {
     /// The event that marks the task done (it has the task's name).
     pub event: EventId,
     pub title: Option<String>,
+    /// Who does it, when not the step's lead.
+    pub by: Option<RoleId>,
     /// Present only when this holds; always when `None`.
     pub guard: Option<Expr>,
     pub within: Option<(DurationSpec, Anchor)>,
@@ -283,8 +285,12 @@ pub struct Transition {
     pub event: EventId,
     pub by: Option<RoleId>,
     pub guard: Option<Expr>,
-    /// Tasks of the step, by position, that must be done first.
+    /// Tasks of the step, by position, that must be done first. A task
+    /// whose guard does not hold is not required.
     pub requires: Vec<u32>,
+    /// Tasks of the step, by position, that are due again afterwards. Only
+    /// on a transition that stays in its step.
+    pub reopens: Vec<u32>,
     pub target: Target,
     pub cites: Vec<String>,
 }

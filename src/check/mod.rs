@@ -820,6 +820,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let guard = task.guard.as_ref().map(|g| self.condition(g, &[]));
+            let by = task.by.as_ref().map(|r| self.role(r));
             let within = task.within.as_ref().map(|(d, a)| {
                 let d = self.duration(d);
                 let a = match a {
@@ -831,10 +832,12 @@ impl<'a> Checker<'a> {
             let cites = self.cites(&task.cite);
             match (guard, within, self.event_index.get(&task.name.text)) {
                 (Some(None), _, _) | (_, Some(None), _) | (_, _, None) => ok = false,
+                _ if by == Some(None) => ok = false,
                 (guard, within, Some(&event)) => tasks.push(Task {
                     name: task.name.text.clone(),
                     event: EventId(event),
                     title: task.title.as_ref().map(|t| t.value.clone()),
+                    by: by.flatten(),
                     guard: guard.flatten(),
                     within: within.flatten(),
                     cites,
@@ -1094,23 +1097,17 @@ impl<'a> Checker<'a> {
             .unwrap_or_default();
         let by = t.by.as_ref().map(|r| self.role(r));
         let guard = t.guard.as_ref().map(|g| self.condition(g, &params));
-        let mut requires = Vec::new();
         let mut ok = true;
-        for task in &t.requires {
-            match tasks.get(&task.text) {
-                Some(i) => requires.push(i),
-                None => {
-                    self.error(CheckError::UnknownTask {
-                        name: task.text.clone(),
-                        step: step.name.text.clone(),
-                        help: help_for(&task.text, "task", tasks.candidates()),
-                        span: task.span.into(),
-                    });
-                    ok = false;
-                }
-            }
-        }
+        let requires = self.tasks_named(&t.requires, step, tasks, &mut ok);
+        let reopens = self.tasks_named(&t.reopens, step, tasks, &mut ok);
         let target = self.target(&t.target);
+        if !t.reopens.is_empty() && t.target.text != step.name.text {
+            self.error(CheckError::ReopensOutsideStep {
+                step: step.name.text.clone(),
+                span: t.target.span.into(),
+            });
+            ok = false;
+        }
         let cites = self.cites(&t.cite);
         if !ok || by == Some(None) || guard == Some(None) {
             return None;
@@ -1120,9 +1117,36 @@ impl<'a> Checker<'a> {
             by: by.flatten(),
             guard: guard.flatten(),
             requires,
+            reopens,
             target: target?,
             cites,
         })
+    }
+
+    /// Resolves task names within a step.
+    fn tasks_named(
+        &mut self,
+        names: &[ast::Name],
+        step: &ast::StepDecl,
+        tasks: &Table,
+        ok: &mut bool,
+    ) -> Vec<u32> {
+        let mut found = Vec::new();
+        for task in names {
+            match tasks.get(&task.text) {
+                Some(i) => found.push(i),
+                None => {
+                    self.error(CheckError::UnknownTask {
+                        name: task.text.clone(),
+                        step: step.name.text.clone(),
+                        help: help_for(&task.text, "task", tasks.candidates()),
+                        span: task.span.into(),
+                    });
+                    *ok = false;
+                }
+            }
+        }
+        found
     }
 
     fn refusals(&mut self, decls: &[ast::RefusalDecl], ok: &mut bool) -> Vec<Refusal> {

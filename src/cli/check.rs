@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
+use crate::check::Procedure;
 use crate::compile::{compile, Compiled, Located};
 
 use super::render::render;
@@ -21,6 +22,10 @@ pub(crate) struct CheckArgs {
     /// Fail (exit 1) on warnings as well as errors.
     #[arg(long)]
     deny_warnings: bool,
+    /// List, per procedure, which of the source's paragraphs are cited and
+    /// which are not.
+    #[arg(long)]
+    coverage: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -36,6 +41,42 @@ struct Report<'a> {
     files: Vec<FileReport<'a>>,
     errors: usize,
     warnings: usize,
+}
+
+#[derive(Serialize)]
+struct CoverageReport<'a> {
+    procedures: Vec<Coverage<'a>>,
+}
+
+#[derive(Serialize)]
+struct Coverage<'a> {
+    id: &'a str,
+    source: Option<&'a str>,
+    /// Cited paragraphs: the listed ones in their order, then any cited
+    /// label that is not listed.
+    cited: Vec<&'a str>,
+    /// Listed paragraphs that nothing cites.
+    uncited: Vec<&'a str>,
+}
+
+fn coverage(procedure: &Procedure) -> Coverage<'_> {
+    let listed = &procedure.paragraphs;
+    let is_cited = |label: &String| procedure.cited.contains(label);
+    Coverage {
+        id: &procedure.id,
+        source: procedure.source.as_deref(),
+        cited: listed
+            .iter()
+            .filter(|l| is_cited(l))
+            .chain(procedure.cited.iter().filter(|c| !listed.contains(c)))
+            .map(String::as_str)
+            .collect(),
+        uncited: listed
+            .iter()
+            .filter(|l| !is_cited(l))
+            .map(String::as_str)
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -68,9 +109,14 @@ pub(crate) fn run(args: CheckArgs) -> Outcome {
     }
     let errors: usize = compiled.iter().map(|(_, c)| c.errors()).sum();
     let warnings: usize = compiled.iter().map(|(_, c)| c.warnings()).sum();
-    match args.format {
-        Format::Human => print_human(&compiled, errors, warnings),
-        Format::Json => print_json(&compiled, errors, warnings),
+    match (args.format, args.coverage) {
+        (Format::Human, false) => print_human(&compiled, errors, warnings),
+        (Format::Json, false) => print_json(&compiled, errors, warnings),
+        (Format::Human, true) => {
+            print_human(&compiled, errors, warnings);
+            print_coverage_human(&compiled);
+        }
+        (Format::Json, true) => print_coverage_json(&compiled),
     }
     if errors > 0 || (args.deny_warnings && warnings > 0) {
         Outcome::Invalid
@@ -104,6 +150,53 @@ fn print_json(compiled: &[(String, Compiled)], errors: usize, warnings: usize) {
             .collect(),
         errors,
         warnings,
+    };
+    match serde_json::to_string_pretty(&report) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("error: cannot write JSON: {e}"),
+    }
+}
+
+fn print_coverage_human(compiled: &[(String, Compiled)]) {
+    for procedure in compiled.iter().filter_map(|(_, c)| c.procedure.as_ref()) {
+        let c = coverage(procedure);
+        println!("{} ({})", c.id, c.source.unwrap_or("no source declared"));
+        let listed = procedure.paragraphs.len();
+        if listed == 0 {
+            println!(
+                "  no `paragraphs` declared; cited: {}",
+                join_or_none(&c.cited)
+            );
+            continue;
+        }
+        let cited_listed = c
+            .cited
+            .iter()
+            .filter(|l| procedure.paragraphs.iter().any(|p| p == *l))
+            .count();
+        println!(
+            "  cited {cited_listed} of {listed} paragraphs: {}",
+            join_or_none(&c.cited)
+        );
+        println!("  uncited: {}", join_or_none(&c.uncited));
+    }
+}
+
+fn join_or_none(labels: &[&str]) -> String {
+    if labels.is_empty() {
+        "none".to_string()
+    } else {
+        labels.join(", ")
+    }
+}
+
+fn print_coverage_json(compiled: &[(String, Compiled)]) {
+    let report = CoverageReport {
+        procedures: compiled
+            .iter()
+            .filter_map(|(_, c)| c.procedure.as_ref())
+            .map(coverage)
+            .collect(),
     };
     match serde_json::to_string_pretty(&report) {
         Ok(text) => println!("{text}"),

@@ -333,6 +333,8 @@ pub struct StepDecl {
 pub struct TaskDecl {
     pub name: Name,
     pub title: Option<Text>,
+    /// Who does it, when not the step's lead.
+    pub by: Option<Name>,
     pub guard: Option<Expr>,
     pub within: Option<(Duration, Option<Anchor>)>,
     pub cite: Option<Cite>,
@@ -377,6 +379,8 @@ pub struct TransitionDecl {
     pub by: Option<Name>,
     pub guard: Option<Expr>,
     pub requires: Vec<Name>,
+    /// Tasks done again after this transition (it must stay in its step).
+    pub reopens: Vec<Name>,
     pub target: Name,
     pub cite: Option<Cite>,
     pub span: Span,

@@ -109,6 +109,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         met_by | kw_met => "`met by`",
         task_within | kw_within => "`within`",
         requires | kw_requires => "`requires`",
+        reopens | kw_reopens => "`reopens`",
         by_role | kw_by => "`by`",
         event_params => "`(`",
         EOI => "the end of the file",

@@ -51,9 +51,23 @@ pub(super) fn lower_file(mut pairs: Pairs<'_, Rule>) -> (Option<File>, Vec<Synta
     (Some(File { procedure }), errors)
 }
 
+/// The pair's span without trailing white space and comment lines, which
+/// pest folds into a construct when it looks for an optional `cite` after
+/// it; a label should end where the construct's text does.
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    let mut text = s.as_str();
+    loop {
+        let trimmed = text.trim_end();
+        let last_line = trimmed.rfind('\n').map_or(trimmed, |i| &trimmed[i + 1..]);
+        if last_line.trim_start().starts_with("//") && trimmed.len() > last_line.len() {
+            text = &trimmed[..trimmed.len() - last_line.len()];
+        } else {
+            text = trimmed;
+            break;
+        }
+    }
+    Span::new(s.start(), s.start() + text.len())
 }
 
 /// The meaningful children of a pair: punctuation and keywords carry
@@ -107,6 +121,7 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_of
             | kw_when
             | kw_requires
+            | kw_reopens
             | kw_escalate
             | kw_otherwise
             | kw_reject
@@ -289,7 +304,7 @@ impl Lowerer {
         let terms = pair.clone().into_inner().count();
         if terms > MAX_EXPRESSION_TERMS * 2 {
             self.error(SyntaxError::ExpressionTooLong {
-                terms: terms / 2,
+                terms: terms.div_ceil(2),
                 limit: MAX_EXPRESSION_TERMS,
                 span: (span.start, 1).into(),
             });
@@ -631,6 +646,7 @@ impl Lowerer {
         let mut task = TaskDecl {
             name: first_name(&ps),
             title: ps.iter().find(|p| p.as_rule() == Rule::string).map(text),
+            by: None,
             guard: None,
             within: None,
             cite: self.take_cite(&ps),
@@ -639,6 +655,7 @@ impl Lowerer {
         for p in ps {
             match p.as_rule() {
                 Rule::guard => task.guard = Some(self.guard(p)),
+                Rule::by_role => task.by = parts(p).next().map(|r| name(&r)),
                 Rule::task_within => {
                     let mut duration = None;
                     let mut anchor = None;
@@ -722,6 +739,7 @@ impl Lowerer {
             by: None,
             guard: None,
             requires: Vec::new(),
+            reopens: Vec::new(),
             target: idents.last().cloned().unwrap_or_else(empty_span_name),
             cite: self.take_cite(&ps),
             span,
@@ -748,6 +766,7 @@ impl Lowerer {
                 Rule::by_role => transition.by = parts(p).next().map(|r| name(&r)),
                 Rule::guard => transition.guard = Some(self.guard(p)),
                 Rule::requires => transition.requires = parts(p).map(|t| name(&t)).collect(),
+                Rule::reopens => transition.reopens = parts(p).map(|t| name(&t)).collect(),
                 _ => {}
             }
         }

@@ -4,5 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod calendar;
+mod check_cli;
+mod check_fixtures;
 mod days_cli;
+mod procedures;
 mod support;
