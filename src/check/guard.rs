@@ -64,6 +64,9 @@ impl Checker<'_> {
                 Typed::Value(Expr::Const(Value::Bool(*value)), Type::Bool)
             }
             ast::Expr::Date(d) => Typed::Value(Expr::Const(Value::Date(d.value?)), Type::Date),
+            ast::Expr::Text(t) => {
+                Typed::Value(Expr::Const(Value::Text(t.value.clone())), Type::Text)
+            }
             ast::Expr::Duration { amount, unit, span } => {
                 if *amount <= 0 {
                     self.error(CheckError::NonPositiveDuration {

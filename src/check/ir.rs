@@ -216,9 +216,11 @@ pub struct Step {
     pub deadlines: Vec<Deadline>,
     pub pauses: Vec<Pause>,
     pub transitions: Vec<Transition>,
-    /// `by_event[e]`: the transitions on event `e`, by position in
-    /// `transitions`, in declaration order.
-    pub by_event: Vec<Vec<u32>>,
+    /// The transitions on each event the step handles, by position in
+    /// `transitions` in declaration order; sorted by event for binary
+    /// search. Sparse, because a procedure may have thousands of events
+    /// and a step handles a few.
+    pub by_event: Vec<(EventId, Vec<u32>)>,
     pub escalations: Vec<Escalation>,
     pub otherwise: Option<Otherwise>,
     pub rejects: Vec<Refusal>,
@@ -232,9 +234,11 @@ impl Step {
     /// The transitions on `event`.
     pub fn transitions_on(&self, event: EventId) -> impl Iterator<Item = &Transition> {
         self.by_event
-            .get(event.index())
+            .binary_search_by_key(&event, |(e, _)| *e)
+            .ok()
+            .and_then(|i| self.by_event.get(i))
             .into_iter()
-            .flatten()
+            .flat_map(|(_, indices)| indices)
             .filter_map(|i| self.transitions.get(*i as usize))
     }
 }

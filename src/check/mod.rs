@@ -888,17 +888,21 @@ impl<'a> Checker<'a> {
             });
         }
 
-        let mut transitions = Vec::new();
-        let mut by_event = vec![Vec::new(); self.events.len()];
+        let mut transitions: Vec<Transition> = Vec::new();
         for t in &step.transitions {
             match self.transition(t, step, &task_names) {
-                Some(tr) => {
-                    by_event[tr.event.index()].push(transitions.len() as u32);
-                    transitions.push(tr);
-                }
+                Some(tr) => transitions.push(tr),
                 None => ok = false,
             }
         }
+        let mut by_event: Vec<(EventId, Vec<u32>)> = Vec::new();
+        for (i, t) in transitions.iter().enumerate() {
+            match by_event.iter_mut().find(|(e, _)| *e == t.event) {
+                Some((_, list)) => list.push(i as u32),
+                None => by_event.push((t.event, vec![i as u32])),
+            }
+        }
+        by_event.sort_by_key(|(e, _)| *e);
         guard::check_overlaps(self, step, &transitions);
 
         let mut escalations = Vec::new();

@@ -145,6 +145,7 @@ pub enum Expr {
         unit: Unit,
         span: Span,
     },
+    Text(Text),
     /// A fact, an event's data field, or an enum value: which one is
     /// decided by the checker.
     Name(Name),
@@ -174,6 +175,7 @@ impl Expr {
             | Expr::Binary { span, .. }
             | Expr::In { span, .. } => *span,
             Expr::Date(d) => d.span,
+            Expr::Text(t) => t.span,
             Expr::Name(n) => n.span,
         }
     }

@@ -356,6 +356,7 @@ impl Lowerer {
             Rule::bool_true => Expr::Bool { value: true, span },
             Rule::bool_false => Expr::Bool { value: false, span },
             Rule::date => Expr::Date(self.date(&pair)),
+            Rule::string => Expr::Text(text(&pair)),
             Rule::duration_literal => {
                 let (amount, unit, span) = self.duration_literal(pair);
                 Expr::Duration { amount, unit, span }

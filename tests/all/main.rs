@@ -7,5 +7,6 @@ mod calendar;
 mod check_cli;
 mod check_fixtures;
 mod days_cli;
+mod examples;
 mod procedures;
 mod support;

@@ -1,0 +1,143 @@
+//! Every example in examples/ is run as a user would run it.
+
+use redress::syntax::ast::{Anchor, Duration, Expr, Extension, RouteKind, TypeExpr, Unit};
+use redress::syntax::parse;
+
+use crate::support::{redress, root};
+
+#[test]
+fn every_example_procedure_checks_clean_with_deny_warnings() {
+    let run = redress(&["check", "examples", "--deny-warnings"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+fn walk(expr: &Expr, seen: &mut Vec<&'static str>) {
+    let kind = match expr {
+        Expr::Bool { .. } => "bool",
+        Expr::Date(_) => "date",
+        Expr::Duration { .. } => "duration",
+        Expr::Text(_) => "text",
+        Expr::Name(_) => "name",
+        Expr::Not { operand, .. } => {
+            walk(operand, seen);
+            "not"
+        }
+        Expr::Binary { op, lhs, rhs, .. } => {
+            walk(lhs, seen);
+            walk(rhs, seen);
+            op.symbol()
+        }
+        Expr::In { operand, .. } => {
+            walk(operand, seen);
+            "in"
+        }
+    };
+    seen.push(kind);
+}
+
+#[test]
+fn the_every_construct_example_has_every_construct() {
+    let text =
+        std::fs::read_to_string(root().join("examples/every-construct.proc")).expect("example");
+    let (file, errors) = parse(&text);
+    assert!(errors.is_empty());
+    let p = file.and_then(|f| f.procedure).expect("procedure");
+    assert!(!p.versions.is_empty() && !p.effective.is_empty() && !p.sources.is_empty());
+    assert!(!p.calendars.is_empty() && !p.calendar_uses.is_empty() && !p.paragraphs.is_empty());
+    assert!(!p.limits.is_empty() && !p.notes.is_empty() && !p.starts.is_empty());
+    let types: Vec<&str> = p
+        .facts
+        .iter()
+        .map(|f| match f.ty {
+            TypeExpr::Bool(_) => "bool",
+            TypeExpr::Date(_) => "date",
+            TypeExpr::Duration(_) => "duration",
+            TypeExpr::Text(_) => "text",
+            TypeExpr::Enum { .. } => "enum",
+        })
+        .collect();
+    for t in ["bool", "date", "duration", "text", "enum"] {
+        assert!(types.contains(&t), "fact type {t}");
+    }
+    assert!(p.bodies.iter().any(|b| b.kind.is_some()));
+    assert!(p.outcomes.iter().any(|o| o.is_final) && p.outcomes.iter().any(|o| !o.is_final));
+
+    let steps = &p.steps;
+    let all_routes: Vec<_> = p
+        .routes
+        .iter()
+        .chain(steps.iter().flat_map(|s| &s.routes))
+        .collect();
+    assert!(all_routes.iter().any(|r| r.kind == RouteKind::Route));
+    assert!(all_routes.iter().any(|r| r.kind == RouteKind::Referral));
+    let tasks: Vec<_> = steps.iter().flat_map(|s| &s.tasks).collect();
+    assert!(tasks.iter().any(|t| t.guard.is_some()) && tasks.iter().any(|t| t.by.is_some()));
+    assert!(tasks
+        .iter()
+        .any(|t| matches!(t.within, Some((Duration::Fact(_), Some(Anchor::Entry(_)))))));
+    let deadlines: Vec<_> = steps.iter().flat_map(|s| &s.deadlines).collect();
+    assert!(deadlines
+        .iter()
+        .any(|d| matches!(d.extension, Some(Extension::ByAgreement(_)))));
+    assert!(deadlines
+        .iter()
+        .any(|d| matches!(d.extension, Some(Extension::UpTo(_)))));
+    assert!(deadlines
+        .iter()
+        .any(|d| matches!(d.anchor, Some(Anchor::Event(_)))));
+    assert!(deadlines.iter().any(|d| !d.met_by.is_empty()));
+    let units: Vec<Unit> = deadlines
+        .iter()
+        .map(|d| &d.duration)
+        .chain(tasks.iter().filter_map(|t| t.within.as_ref().map(|w| &w.0)))
+        .chain(
+            steps
+                .iter()
+                .flat_map(|s| s.escalations.iter().map(|e| &e.within)),
+        )
+        .chain(p.limits.iter().map(|l| &l.duration))
+        .filter_map(|d| match d {
+            Duration::Literal { unit, .. } => Some(*unit),
+            Duration::Fact(_) => None,
+        })
+        .collect();
+    for unit in [Unit::WorkingDays, Unit::Weeks, Unit::Months] {
+        assert!(units.contains(&unit), "{unit:?}");
+    }
+    assert!(steps
+        .iter()
+        .any(|s| !s.pauses.is_empty() && s.pauses[0].consent_of.is_some()));
+    assert!(steps
+        .iter()
+        .any(|s| !s.escalations.is_empty() && !s.otherwise.is_empty()));
+    assert!(
+        steps.iter().any(|s| !s.rejects.is_empty()) && steps.iter().any(|s| !s.refusals.is_empty())
+    );
+    let transitions: Vec<_> = steps.iter().flat_map(|s| &s.transitions).collect();
+    assert!(transitions.iter().any(|t| !t.params.is_empty()));
+    assert!(transitions
+        .iter()
+        .any(|t| t.by.is_some() && !t.requires.is_empty()));
+    assert!(transitions.iter().any(|t| !t.reopens.is_empty()));
+    assert!(steps.iter().any(|s| s.cite.is_some()) && steps.iter().any(|s| !s.notes.is_empty()));
+
+    let mut seen = Vec::new();
+    let guards = transitions
+        .iter()
+        .filter_map(|t| t.guard.as_ref())
+        .chain(tasks.iter().filter_map(|t| t.guard.as_ref()))
+        .chain(
+            steps
+                .iter()
+                .flat_map(|s| s.rejects.iter().chain(&s.refusals).map(|r| &r.guard)),
+        )
+        .chain(all_routes.iter().filter_map(|r| r.guard.as_ref()));
+    for guard in guards {
+        walk(guard, &mut seen);
+    }
+    for kind in [
+        "not", "and", "or", "==", "!=", "<", "<=", ">", "in", "date", "duration", "text", "name",
+    ] {
+        assert!(seen.contains(&kind), "guard form {kind}");
+    }
+}
