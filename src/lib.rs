@@ -9,9 +9,12 @@
 //! code map and the invariants.
 
 pub mod calendar;
+pub mod case;
 pub mod check;
 pub mod cli;
 pub mod compile;
+pub mod engine;
+pub mod report;
 pub mod source;
 pub mod suggest;
 pub mod syntax;

@@ -73,6 +73,22 @@ impl Weekend {
     }
 }
 
+/// A calendar to use: a shared built-in one, or one built from a spec.
+#[derive(Debug)]
+pub enum CalendarHandle {
+    Builtin(&'static Calendar),
+    Custom(Box<Calendar>),
+}
+
+impl CalendarHandle {
+    pub fn get(&self) -> &Calendar {
+        match self {
+            CalendarHandle::Builtin(c) => c,
+            CalendarHandle::Custom(c) => c,
+        }
+    }
+}
+
 /// A working-day calendar over the years [`FIRST_YEAR`]..=[`LAST_YEAR`].
 #[derive(Clone, Debug)]
 pub struct Calendar {

@@ -5,7 +5,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::calendar::{
-    load_calendar_file, parse_date, Calendar, CalendarError, Holiday, DEFAULT_CALENDAR,
+    load_calendar_file, parse_date, Calendar, CalendarError, CalendarHandle, Holiday,
+    DEFAULT_CALENDAR,
 };
 
 use super::render::CommandLine;
@@ -99,21 +100,6 @@ fn holiday_json(holidays: &[Holiday]) -> Vec<HolidayJson<'_>> {
         .collect()
 }
 
-/// Either a shared built-in calendar or one built from a file.
-enum Chosen {
-    Builtin(&'static Calendar),
-    Custom(Box<Calendar>),
-}
-
-impl Chosen {
-    fn get(&self) -> &Calendar {
-        match self {
-            Chosen::Builtin(c) => c,
-            Chosen::Custom(c) => c,
-        }
-    }
-}
-
 pub(crate) fn run(command: DaysCommand) -> Outcome {
     let line = CommandLine::from_env();
     match execute(command, &line) {
@@ -125,7 +111,10 @@ pub(crate) fn run(command: DaysCommand) -> Outcome {
     }
 }
 
-fn choose_calendar(options: &DaysOptions, line: &CommandLine) -> Result<Chosen, CalendarError> {
+fn choose_calendar(
+    options: &DaysOptions,
+    line: &CommandLine,
+) -> Result<CalendarHandle, CalendarError> {
     if let Some(path) = &options.calendar_file {
         let text = std::fs::read_to_string(path).map_err(|e| CalendarError::CalendarFile {
             path: path.clone(),
@@ -134,10 +123,12 @@ fn choose_calendar(options: &DaysOptions, line: &CommandLine) -> Result<Chosen, 
             span: None,
         })?;
         let spec = load_calendar_file(path, &text)?;
-        return Ok(Chosen::Custom(Box::new(Calendar::from_spec(&spec)?)));
+        return Ok(CalendarHandle::Custom(Box::new(Calendar::from_spec(
+            &spec,
+        )?)));
     }
     Calendar::builtin(&options.calendar)
-        .map(Chosen::Builtin)
+        .map(CalendarHandle::Builtin)
         .map_err(|e| e.with_span(line.span_of(&options.calendar)))
 }
 

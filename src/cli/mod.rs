@@ -3,7 +3,10 @@
 
 mod check;
 mod days;
+mod load;
 mod render;
+mod run;
+mod test;
 
 use std::process::ExitCode;
 
@@ -48,6 +51,10 @@ struct Cli {
 enum Command {
     /// Parse and validate .proc files, or folders of them (default: procedures/).
     Check(check::CheckArgs),
+    /// Replay a case against a procedure and say where it stands.
+    Run(run::RunArgs),
+    /// Replay every case file with an `expect:` block and compare (default: examples/).
+    Test(test::TestArgs),
     /// Working-day arithmetic over a bank-holiday calendar.
     #[command(subcommand)]
     Days(days::DaysCommand),
@@ -73,6 +80,8 @@ pub fn main() -> ExitCode {
         .stack_size(256 * 1024 * 1024)
         .spawn(move || match cli.command {
             Command::Check(args) => check::run(args),
+            Command::Run(args) => run::run(args),
+            Command::Test(args) => test::run(args),
             Command::Days(command) => days::run(command),
         });
     match worker.map(|handle| handle.join()) {

@@ -1,0 +1,787 @@
+//! Case files: YAML read against a compiled procedure into an engine
+//! [`Case`], with every problem placed at its line.
+//!
+//! The format is in docs/cases.md. Reading reports every problem it finds;
+//! replaying stops at the first event that cannot happen, and
+//! [`locate_replay_error`] places that on the event's line.
+
+mod error;
+mod expect;
+pub mod locate;
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use miette::{NamedSource, SourceSpan};
+use serde::Deserialize;
+use serde_yaml::{Mapping, Value as Yaml};
+
+use crate::calendar::{parse_date, Calendar, CalendarHandle, BUILTIN_NAMES};
+use crate::check::ir::{EventId, FactId, Procedure, RoleId, Type, Unit, Value};
+use crate::compile::position;
+use crate::engine::{Case, CaseEvent, ExtensionRequest, ReplayError};
+use crate::suggest::help_for;
+
+pub use error::{CaseError, CaseErrorKind, CaseProblem};
+pub use expect::{compare, Expect, Mismatch};
+use locate::{index, key, locate, PathPart};
+
+/// What `procedure:` and `version:` say, read before the procedure is
+/// known (`redress test` uses it to find the procedure).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    pub procedure: String,
+    pub version: Option<String>,
+}
+
+/// A case file read against its procedure.
+#[derive(Debug)]
+pub struct Loaded {
+    pub case: Case,
+    pub calendar: CalendarHandle,
+    pub expect: Option<Expect>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    procedure: Yaml,
+    #[serde(default)]
+    version: Option<Yaml>,
+    case: Yaml,
+    #[serde(default)]
+    calendar: Option<String>,
+    #[serde(default)]
+    facts: Mapping,
+    events: Vec<Mapping>,
+    #[serde(default)]
+    expect: Option<RawExpect>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExpect {
+    at: String,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    step: Option<String>,
+    #[serde(default)]
+    outcome: Option<String>,
+    #[serde(default)]
+    due: Mapping,
+    #[serde(default)]
+    breaches: Option<Vec<String>>,
+    #[serde(default)]
+    routes: Option<Vec<String>>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawHeader {
+    #[serde(default)]
+    procedure: Option<Yaml>,
+    #[serde(default)]
+    version: Option<Yaml>,
+}
+
+const TOP_KEYS_HELP: &str =
+    "a case file has `procedure`, `case`, `events`, and optionally `version`, `calendar`, `facts` and `expect` (docs/cases.md)";
+
+/// Keys every event may have; `extended` and `paused` have more.
+const EVENT_KEYS: [&str; 5] = ["on", "event", "by", "facts", "note"];
+
+/// Reads a case file against its procedure.
+pub struct Reader<'a> {
+    name: &'a str,
+    text: &'a str,
+    source: Arc<NamedSource<String>>,
+    procedure: &'a Procedure,
+    errors: Vec<CaseError>,
+}
+
+/// The text of a scalar, for ids and versions written as numbers.
+fn scalar_text(value: &Yaml) -> Option<String> {
+    match value {
+        Yaml::String(s) => Some(s.clone()),
+        Yaml::Number(n) => Some(n.to_string()),
+        Yaml::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A YAML error as a case error at its location.
+fn yaml_error(name: &str, text: &str, error: &serde_yaml::Error) -> CaseError {
+    let offset = error.location().map(|l| l.index()).unwrap_or(0);
+    let mut message = error.to_string();
+    if let Some(i) = message.rfind(" at line ") {
+        message.truncate(i);
+    }
+    let help = if message.contains("unknown field") || message.contains("missing field") {
+        TOP_KEYS_HELP.to_string()
+    } else {
+        "check the YAML around this line; docs/cases.md shows the format".to_string()
+    };
+    make_error(
+        name,
+        text,
+        &Arc::new(NamedSource::new(name, text.to_string())),
+        offset,
+        CaseProblem::Load(CaseErrorKind::Yaml { message, help }),
+    )
+}
+
+fn make_error(
+    _name: &str,
+    text: &str,
+    source: &Arc<NamedSource<String>>,
+    offset: usize,
+    problem: CaseProblem,
+) -> CaseError {
+    let offset = offset.min(text.len());
+    let rest = &text[offset..];
+    let length = rest
+        .find(['\n', ',', '}', ']', '#'])
+        .map(|i| rest[..i].trim_end().len())
+        .unwrap_or(rest.trim_end().len())
+        .max(usize::from(!rest.is_empty()));
+    let (line, column) = position(text, offset);
+    CaseError {
+        problem: Box::new(problem),
+        source: Arc::clone(source),
+        span: SourceSpan::from((offset, length)),
+        line,
+        column,
+    }
+}
+
+/// Reads `procedure:` and `version:` only.
+pub fn read_header(name: &str, text: &str) -> Result<Header, CaseError> {
+    let raw: RawHeader = serde_yaml::from_str(text).map_err(|e| yaml_error(name, text, &e))?;
+    let source = Arc::new(NamedSource::new(name, text.to_string()));
+    let procedure = raw
+        .procedure
+        .as_ref()
+        .and_then(scalar_text)
+        .ok_or_else(|| {
+            make_error(
+                name,
+                text,
+                &source,
+                0,
+                CaseProblem::Load(CaseErrorKind::MissingKey {
+                    key: "procedure".into(),
+                    context: "the case file".into(),
+                    help: "name the procedure's id: `procedure: cafcass`".into(),
+                }),
+            )
+        })?;
+    Ok(Header {
+        procedure,
+        version: raw.version.as_ref().and_then(scalar_text),
+    })
+}
+
+/// Reads a case file against `procedure`, reporting every problem found.
+pub fn load(name: &str, text: &str, procedure: &Procedure) -> Result<Loaded, Vec<CaseError>> {
+    let raw: RawCase = serde_yaml::from_str(text).map_err(|e| vec![yaml_error(name, text, &e)])?;
+    let mut reader = Reader {
+        name,
+        text,
+        source: Arc::new(NamedSource::new(name, text.to_string())),
+        procedure,
+        errors: Vec::new(),
+    };
+    let loaded = reader.read(raw);
+    match loaded {
+        Some(loaded) if reader.errors.is_empty() => Ok(loaded),
+        _ => Err(reader.errors),
+    }
+}
+
+/// Places a replay error on the event (and key) it is about.
+pub fn locate_replay_error(name: &str, text: &str, error: &ReplayError) -> CaseError {
+    let mut path = vec![key("events"), index(error.event)];
+    if let Some(k) = error.key {
+        path.push(key(k));
+    } else {
+        path.push(key("event"));
+    }
+    let offset = locate(text, &path).unwrap_or(0);
+    make_error(
+        name,
+        text,
+        &Arc::new(NamedSource::new(name, text.to_string())),
+        offset,
+        CaseProblem::Replay(error.kind.clone()),
+    )
+}
+
+/// Parses `20 working days`, `3 weeks`, `1 month`.
+pub fn parse_duration(text: &str) -> Option<(u32, Unit)> {
+    let mut words = text.split_whitespace();
+    let amount: u32 = words.next()?.parse().ok().filter(|n| *n > 0)?;
+    let rest: Vec<&str> = words.collect();
+    let unit = match rest.as_slice() {
+        ["working", "day" | "days"] => Unit::WorkingDays,
+        ["day" | "days"] => Unit::Days,
+        ["week" | "weeks"] => Unit::Weeks,
+        ["month" | "months"] => Unit::Months,
+        _ => return None,
+    };
+    Some((amount, unit))
+}
+
+impl Reader<'_> {
+    fn error(&mut self, path: &[PathPart], kind: CaseErrorKind) {
+        let offset = locate(self.text, path).unwrap_or(0);
+        let error = make_error(
+            self.name,
+            self.text,
+            &self.source,
+            offset,
+            CaseProblem::Load(kind),
+        );
+        self.errors.push(error);
+    }
+
+    fn read(&mut self, raw: RawCase) -> Option<Loaded> {
+        let procedure = self.procedure;
+        let case_procedure = scalar_text(&raw.procedure).unwrap_or_default();
+        if case_procedure != procedure.id {
+            self.error(
+                &[key("procedure")],
+                CaseErrorKind::WrongProcedure {
+                    case: case_procedure,
+                    procedure: procedure.id.clone(),
+                },
+            );
+            return None;
+        }
+        if let (Some(case_version), Some(version)) = (
+            raw.version.as_ref().and_then(scalar_text),
+            &procedure.version,
+        ) {
+            if &case_version != version {
+                self.error(
+                    &[key("version")],
+                    CaseErrorKind::WrongVersion {
+                        case: case_version,
+                        procedure: version.clone(),
+                    },
+                );
+            }
+        }
+        let calendar = self.calendar(raw.calendar.as_deref());
+        let mut facts = vec![None; procedure.facts.len()];
+        for (k, v) in &raw.facts {
+            if let Some((id, value)) = self.fact(&[key("facts")], k, v) {
+                facts[id.index()] = Some(value);
+            }
+        }
+        let events = self.events(&raw.events);
+        let expect = raw.expect.and_then(|e| self.expect(e));
+        Some(Loaded {
+            case: Case {
+                id: scalar_text(&raw.case).unwrap_or_default(),
+                facts,
+                events,
+            },
+            calendar: calendar?,
+            expect,
+        })
+    }
+
+    fn calendar(&mut self, name: Option<&str>) -> Option<CalendarHandle> {
+        let procedure = self.procedure;
+        let choice = match name {
+            Some(name) => {
+                if let Some(spec) = procedure.calendars.iter().find(|c| c.name == name) {
+                    return Calendar::from_spec(spec)
+                        .ok()
+                        .map(|c| CalendarHandle::Custom(Box::new(c)));
+                }
+                if !BUILTIN_NAMES.contains(&name) {
+                    let known: Vec<&str> = BUILTIN_NAMES
+                        .iter()
+                        .copied()
+                        .chain(procedure.calendars.iter().map(|c| c.name.as_str()))
+                        .collect();
+                    self.error(
+                        &[key("calendar")],
+                        CaseErrorKind::UnknownCalendar {
+                            name: name.to_string(),
+                            help: help_for(name, "calendar", known.iter().copied()),
+                        },
+                    );
+                    return None;
+                }
+                name.to_string()
+            }
+            None => match &procedure.calendar {
+                crate::check::ir::CalendarChoice::Builtin(name) => name.clone(),
+                crate::check::ir::CalendarChoice::Declared(i) => {
+                    return procedure
+                        .calendars
+                        .get(*i)
+                        .and_then(|spec| Calendar::from_spec(spec).ok())
+                        .map(|c| CalendarHandle::Custom(Box::new(c)));
+                }
+            },
+        };
+        Calendar::builtin(&choice).ok().map(CalendarHandle::Builtin)
+    }
+
+    /// A fact's value, typed against its declaration.
+    fn fact(&mut self, at: &[PathPart], k: &Yaml, v: &Yaml) -> Option<(FactId, Value)> {
+        let procedure = self.procedure;
+        let name = scalar_text(k).unwrap_or_default();
+        let mut path = at.to_vec();
+        path.push(key(&name));
+        let Some(i) = procedure.facts.iter().position(|f| f.name == name) else {
+            self.error(
+                &path,
+                CaseErrorKind::UnknownFact {
+                    help: help_for(
+                        &name,
+                        "fact",
+                        procedure.facts.iter().map(|f| f.name.as_str()),
+                    ),
+                    name,
+                },
+            );
+            return None;
+        };
+        let value = self.value(
+            &path,
+            &format!("value for fact `{name}`"),
+            &procedure.facts[i].ty,
+            v,
+        )?;
+        Some((FactId(i as u32), value))
+    }
+
+    fn value(&mut self, path: &[PathPart], what: &str, ty: &Type, v: &Yaml) -> Option<Value> {
+        let found = match v {
+            Yaml::String(s) => s.clone(),
+            other => serde_yaml::to_string(other)
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        };
+        let (value, expected) = match ty {
+            Type::Bool => (
+                v.as_bool().map(Value::Bool),
+                "write `true` or `false`".to_string(),
+            ),
+            Type::Date => (
+                v.as_str().and_then(|s| parse_date(s).ok()).map(Value::Date),
+                "write a date as YYYY-MM-DD, from 1970 to 2199".to_string(),
+            ),
+            Type::Duration => (
+                v.as_str()
+                    .and_then(parse_duration)
+                    .map(|(n, u)| Value::Duration(n, u.into())),
+                "write a duration such as `20 working days`, `4 weeks` or `1 month`".to_string(),
+            ),
+            Type::Text => (scalar_text(v).map(Value::Text), "write text".to_string()),
+            Type::Enum(values) => (
+                v.as_str()
+                    .and_then(|s| values.iter().position(|x| x == s))
+                    .map(|i| Value::Enum(i as u32)),
+                match crate::suggest::did_you_mean(&found, values.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`? The values are: {}", values.join(", ")),
+                    None => format!("the values are: {}", values.join(", ")),
+                },
+            ),
+        };
+        if value.is_none() {
+            self.error(
+                path,
+                CaseErrorKind::BadValue {
+                    what: what.to_string(),
+                    found,
+                    expected,
+                },
+            );
+        }
+        value
+    }
+
+    fn date(&mut self, path: &[PathPart], v: &Yaml) -> Option<NaiveDate> {
+        let text = scalar_text(v).unwrap_or_default();
+        match parse_date(&text) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.error(
+                    path,
+                    CaseErrorKind::BadDate {
+                        text,
+                        reason: e.to_string(),
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    fn role(&mut self, path: &[PathPart], v: &Yaml) -> Option<RoleId> {
+        let procedure = self.procedure;
+        let name = scalar_text(v).unwrap_or_default();
+        match procedure.roles.iter().position(|r| r.name == name) {
+            Some(i) => Some(RoleId(i as u32)),
+            None => {
+                self.error(
+                    path,
+                    CaseErrorKind::UnknownRole {
+                        help: help_for(
+                            &name,
+                            "role",
+                            procedure.roles.iter().map(|r| r.name.as_str()),
+                        ),
+                        name,
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    fn events(&mut self, raw: &[Mapping]) -> Vec<CaseEvent> {
+        let procedure = self.procedure;
+        let mut events = Vec::new();
+        let mut previous: Option<NaiveDate> = None;
+        if raw.is_empty() {
+            self.error(
+                &[key("events")],
+                CaseErrorKind::MissingKey {
+                    key: "received".into(),
+                    context: "`events`".into(),
+                    help: "a case starts with `- { on: DATE, event: received }`".into(),
+                },
+            );
+        }
+        for (i, map) in raw.iter().enumerate() {
+            let at = |k: &str| vec![key("events"), index(i), key(k)];
+            let get = |k: &str| map.get(Yaml::String(k.to_string()));
+            let Some(event_name) = get("event").and_then(scalar_text) else {
+                self.error(
+                    &[key("events"), index(i)],
+                    CaseErrorKind::MissingKey {
+                        key: "event".into(),
+                        context: format!("event {}", i + 1),
+                        help: "each event has `on` (its date) and `event` (its name)".into(),
+                    },
+                );
+                continue;
+            };
+            let Some(id) = procedure.events.iter().position(|e| e.name == event_name) else {
+                self.error(
+                    &at("event"),
+                    CaseErrorKind::UnknownEvent {
+                        help: help_for(
+                            &event_name,
+                            "event",
+                            procedure.events.iter().map(|e| e.name.as_str()),
+                        ),
+                        name: event_name,
+                    },
+                );
+                continue;
+            };
+            let event = EventId(id as u32);
+            let declared = &procedure.events[id];
+            if i == 0 && event_name != "received" {
+                self.error(
+                    &at("event"),
+                    CaseErrorKind::NotReceivedFirst {
+                        event: event_name.clone(),
+                    },
+                );
+            }
+            let on = match get("on") {
+                Some(v) => self.date(&at("on"), v),
+                None => {
+                    self.error(
+                        &[key("events"), index(i)],
+                        CaseErrorKind::MissingKey {
+                            key: "on".into(),
+                            context: format!("event `{event_name}`"),
+                            help: "give the date it happened: `on: 2026-12-18`".into(),
+                        },
+                    );
+                    None
+                }
+            };
+            if let (Some(on), Some(prev)) = (on, previous) {
+                if on < prev {
+                    self.error(
+                        &at("on"),
+                        CaseErrorKind::OutOfOrder {
+                            date: on.to_string(),
+                            previous: prev.to_string(),
+                        },
+                    );
+                }
+            }
+            previous = on.or(previous);
+
+            let is_extended = event_name == "extended";
+            let mut allowed: Vec<&str> = EVENT_KEYS.to_vec();
+            if is_extended {
+                allowed.extend(["until", "deadline"]);
+            }
+            if event_name == "paused" {
+                allowed.push("pause");
+            }
+            allowed.extend(declared.params.iter().map(|p| p.name.as_str()));
+            for k in map.keys() {
+                let k = scalar_text(k).unwrap_or_default();
+                if !allowed.contains(&k.as_str()) {
+                    let help = match crate::suggest::did_you_mean(&k, allowed.iter().copied()) {
+                        Some(s) => format!(
+                            "did you mean `{s}`? `{event_name}` takes: {}",
+                            allowed.join(", ")
+                        ),
+                        None => format!("`{event_name}` takes: {}", allowed.join(", ")),
+                    };
+                    self.error(
+                        &[key("events"), index(i), key(&k)],
+                        CaseErrorKind::UnknownKey {
+                            key: k,
+                            context: format!("for event `{event_name}`"),
+                            help,
+                        },
+                    );
+                }
+            }
+
+            let mut by = None;
+            let mut extension = None;
+            if let Some(v) = get("by") {
+                if is_extended {
+                    match v.as_str().and_then(parse_duration) {
+                        Some((n, u)) => extension = Some(ExtensionRequest::By(n, u)),
+                        None => self.error(
+                            &at("by"),
+                            CaseErrorKind::BadValue {
+                                what: "extension".into(),
+                                found: scalar_text(v).unwrap_or_default(),
+                                expected:
+                                    "for `extended`, `by` is how much longer: `10 working days`"
+                                        .into(),
+                            },
+                        ),
+                    }
+                } else {
+                    by = self.role(&at("by"), v);
+                }
+            }
+            if let Some(v) = get("until") {
+                extension = self.date(&at("until"), v).map(ExtensionRequest::Until);
+            }
+            let mut data = vec![None; declared.params.len()];
+            for (p, param) in declared.params.iter().enumerate() {
+                match get(&param.name) {
+                    Some(v) => {
+                        data[p] = self.value(
+                            &at(&param.name),
+                            &format!("`{}` for `{event_name}`", param.name),
+                            &param.ty,
+                            v,
+                        )
+                    }
+                    None => self.error(
+                        &[key("events"), index(i)],
+                        CaseErrorKind::MissingKey {
+                            key: param.name.clone(),
+                            context: format!("event `{event_name}`"),
+                            help: match &param.ty {
+                                Type::Enum(values) => format!(
+                                    "say its `{}`: one of {}",
+                                    param.name,
+                                    values.join(", ")
+                                ),
+                                other => format!("say its `{}` ({})", param.name, other.describe()),
+                            },
+                        },
+                    ),
+                }
+            }
+            let mut facts = Vec::new();
+            if let Some(v) = get("facts") {
+                match v.as_mapping() {
+                    Some(m) => {
+                        for (fk, fv) in m {
+                            if let Some(f) = self.fact(&at("facts"), fk, fv) {
+                                facts.push(f);
+                            }
+                        }
+                    }
+                    None => self.error(
+                        &at("facts"),
+                        CaseErrorKind::BadValue {
+                            what: "`facts`".into(),
+                            found: scalar_text(v).unwrap_or_default(),
+                            expected: "facts learnt with an event are a mapping: `facts: { observer_requested: true }`".into(),
+                        },
+                    ),
+                }
+            }
+            if let Some(on) = on {
+                events.push(CaseEvent {
+                    on,
+                    event,
+                    by,
+                    data,
+                    extension,
+                    deadline: get("deadline").and_then(scalar_text),
+                    pause: get("pause").and_then(scalar_text),
+                    facts,
+                    note: get("note").and_then(scalar_text),
+                });
+            }
+        }
+        events
+    }
+
+    fn expect(&mut self, raw: RawExpect) -> Option<Expect> {
+        let procedure = self.procedure;
+        let at = self.date(&[key("expect"), key("at")], &Yaml::String(raw.at.clone()));
+        let bad = |reader: &mut Self, path: Vec<PathPart>, message: String, help: String| {
+            reader.error(&path, CaseErrorKind::BadExpect { message, help });
+        };
+        if let Some(status) = &raw.status {
+            if !["open", "closed", "notreceived"].contains(&status.as_str()) {
+                bad(
+                    self,
+                    vec![key("expect"), key("status")],
+                    format!("`{status}` is not a status"),
+                    "a case's status is `open` or `closed`".into(),
+                );
+            }
+        }
+        if let Some(step) = &raw.step {
+            if procedure.step_named(step).is_none() {
+                bad(
+                    self,
+                    vec![key("expect"), key("step")],
+                    format!("procedure has no step `{step}`"),
+                    help_for(
+                        step,
+                        "step",
+                        procedure.steps.iter().map(|s| s.name.as_str()),
+                    ),
+                );
+            }
+        }
+        if let Some(outcome) = &raw.outcome {
+            if outcome != "withdrawn" && !procedure.outcomes.iter().any(|o| &o.name == outcome) {
+                bad(
+                    self,
+                    vec![key("expect"), key("outcome")],
+                    format!("procedure has no outcome `{outcome}`"),
+                    help_for(
+                        outcome,
+                        "outcome",
+                        procedure.outcomes.iter().map(|o| o.name.as_str()),
+                    ),
+                );
+            }
+        }
+        let deadline_names: Vec<&str> = procedure
+            .steps
+            .iter()
+            .flat_map(|s| {
+                s.deadlines.iter().map(|d| d.name.as_str()).chain(
+                    s.tasks
+                        .iter()
+                        .filter(|t| t.within.is_some())
+                        .map(|t| t.name.as_str()),
+                )
+            })
+            .collect();
+        let mut due = Vec::new();
+        for (k, v) in &raw.due {
+            let name = scalar_text(k).unwrap_or_default();
+            if !deadline_names.contains(&name.as_str()) {
+                bad(
+                    self,
+                    vec![key("expect"), key("due"), key(&name)],
+                    format!("procedure has no deadline `{name}`"),
+                    help_for(&name, "deadline", deadline_names.iter().copied()),
+                );
+                continue;
+            }
+            if let Some(d) = self.date(&[key("expect"), key("due"), key(&name)], v) {
+                due.push((name, d));
+            }
+        }
+        for (i, name) in raw.breaches.iter().flatten().enumerate() {
+            if !deadline_names.contains(&name.as_str()) {
+                bad(
+                    self,
+                    vec![key("expect"), key("breaches"), index(i)],
+                    format!("procedure has no deadline `{name}`"),
+                    help_for(name, "deadline", deadline_names.iter().copied()),
+                );
+            }
+        }
+        for (i, name) in raw.routes.iter().flatten().enumerate() {
+            if !procedure.bodies.iter().any(|b| &b.name == name) {
+                bad(
+                    self,
+                    vec![key("expect"), key("routes"), index(i)],
+                    format!("procedure has no body `{name}`"),
+                    help_for(
+                        name,
+                        "body",
+                        procedure.bodies.iter().map(|b| b.name.as_str()),
+                    ),
+                );
+            }
+        }
+        if let Some(code) = &raw.error {
+            let known = code.len() == 5
+                && code.starts_with('E')
+                && code[1..].chars().all(|c| c.is_ascii_digit());
+            if !known {
+                bad(
+                    self,
+                    vec![key("expect"), key("error")],
+                    format!("`{code}` is not a diagnostic code"),
+                    "name the code the replay must stop with, such as `E0803` (docs/cases.md lists them)".into(),
+                );
+            }
+        }
+        Some(Expect {
+            at: at?,
+            error: raw.error,
+            status: raw.status,
+            step: raw.step,
+            outcome: raw.outcome,
+            due,
+            breaches: raw.breaches,
+            routes: raw.routes,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_in_words() {
+        assert_eq!(
+            parse_duration("20 working days"),
+            Some((20, Unit::WorkingDays))
+        );
+        assert_eq!(parse_duration("1 month"), Some((1, Unit::Months)));
+        assert_eq!(parse_duration("3  weeks"), Some((3, Unit::Weeks)));
+        assert_eq!(parse_duration("0 days"), None);
+        assert_eq!(parse_duration("twenty days"), None);
+        assert_eq!(parse_duration("20 fortnights"), None);
+    }
+}

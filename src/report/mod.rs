@@ -1,0 +1,220 @@
+//! Rendering a case's report for people. JSON and YAML are serde's
+//! rendering of [`Report`]; this is the readable one.
+
+use std::fmt::Write;
+
+use crate::engine::{Report, Status};
+
+fn cites(labels: &[String]) -> String {
+    if labels.is_empty() {
+        String::new()
+    } else {
+        format!("  [{}]", labels.join(", "))
+    }
+}
+
+fn plural(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n.abs() == 1 { one } else { many })
+}
+
+/// The report as text: status, timeline, deadlines with their explanations,
+/// tasks, windows, breaches, routes and what may happen next.
+pub fn human(report: &Report) -> String {
+    let mut out = String::new();
+    let version = report
+        .procedure
+        .version
+        .as_deref()
+        .map(|v| format!(" {v}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "Case {} · {}{} · as of {} · calendar {}",
+        report.case, report.procedure.id, version, report.as_of, report.calendar
+    );
+    match (&report.status, &report.outcome, report.active.first()) {
+        (Status::Closed, Some(o), _) => {
+            let fin = if o.is_final { ", final" } else { "" };
+            let _ = writeln!(out, "Status: closed on {}: {}{fin}", o.on, o.name);
+            if let Some(text) = &o.text {
+                let _ = writeln!(out, "  {text}");
+            }
+        }
+        (_, _, Some(a)) => {
+            let title = a
+                .title
+                .as_deref()
+                .map(|t| format!(" \"{t}\""))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "Status: open, in {}{title} since {}, led by {}",
+                a.step, a.entered, a.lead
+            );
+            if let Some(since) = a.paused_since {
+                let _ = writeln!(out, "  Paused since {since}: the clocks are stopped");
+            }
+            if let Some(reason) = &a.rejected {
+                let _ = writeln!(out, "  Turned away, awaiting resubmission: {reason}");
+            }
+        }
+        _ => {
+            let _ = writeln!(out, "Status: not yet received");
+        }
+    }
+
+    let _ = writeln!(out, "\nTimeline");
+    for t in &report.timeline {
+        let movement = match (&t.from, &t.to) {
+            (Some(f), Some(to)) if f == to => format!("stays in {f}"),
+            (Some(f), Some(to)) => format!("{f} → {to}"),
+            (None, Some(to)) => format!("→ {to}"),
+            (Some(f), None) => format!("in {f}"),
+            (None, None) => String::new(),
+        };
+        let auto = if t.automatic { " (automatic)" } else { "" };
+        let _ = writeln!(
+            out,
+            "  {}  {:<22} {movement}{auto}{}",
+            t.on,
+            t.event,
+            cites(&t.cite)
+        );
+        if let Some(note) = &t.note {
+            let _ = writeln!(out, "              {note}");
+        }
+    }
+
+    for a in &report.active {
+        if !a.deadlines.is_empty() {
+            let _ = writeln!(out, "\nDeadlines");
+            for d in &a.deadlines {
+                let state = match (d.met_on, d.due, d.remaining_working_days) {
+                    (Some(met), _, _) => format!("met on {met}"),
+                    (None, Some(due), Some(left)) if left < 0 => {
+                        format!(
+                            "due {due}, OVERDUE by {}",
+                            plural(-left, "working day", "working days")
+                        )
+                    }
+                    (None, Some(due), Some(left)) => {
+                        format!(
+                            "due {due}, {} left",
+                            plural(left, "working day", "working days")
+                        )
+                    }
+                    (None, Some(due), None) => format!("due {due}"),
+                    (None, None, _) => "not started".to_string(),
+                };
+                let _ = writeln!(out, "  {:<18} {state}", d.name);
+                let _ = writeln!(out, "      {}", d.explanation);
+            }
+        }
+        if !a.tasks.is_empty() {
+            let _ = writeln!(out, "\nTasks");
+            for t in &a.tasks {
+                let mark = if t.done { "x" } else { " " };
+                let when = match (t.done_on, t.due) {
+                    (Some(on), _) => format!(" (done {on})"),
+                    (None, Some(due)) => format!(" (due {due})"),
+                    _ => String::new(),
+                };
+                let required = if t.required { ", required" } else { "" };
+                let _ = writeln!(
+                    out,
+                    "  [{mark}] {:<26} by {}{required}{when}{}",
+                    t.name,
+                    t.by,
+                    cites(&t.cite)
+                );
+            }
+        }
+        if !a.windows.is_empty() {
+            let _ = writeln!(out, "\nOpen windows");
+            for w in &a.windows {
+                let by =
+                    w.by.as_deref()
+                        .map(|b| format!(" by {b}"))
+                        .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "  {}{by} → {}, until {}{}",
+                    w.event,
+                    w.to,
+                    w.closes,
+                    cites(&w.cite)
+                );
+            }
+        }
+    }
+
+    let _ = writeln!(out, "\nBreaches");
+    if report.breaches.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for b in &report.breaches {
+        let when = match b.met_on {
+            Some(on) => format!("met {on}"),
+            None => "still unmet".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  {}.{}: due {}, {when}, {} late{}",
+            b.step,
+            b.deadline,
+            b.due,
+            plural(b.late_working_days, "working day", "working days"),
+            cites(&b.cite)
+        );
+    }
+
+    if !report.routes.is_empty() {
+        let _ = writeln!(out, "\nRoutes and referrals");
+        let shown: Vec<_> = report
+            .routes
+            .iter()
+            .filter(|r| r.open || !r.missing_facts.is_empty())
+            .collect();
+        if shown.is_empty() {
+            let _ = writeln!(out, "  none open");
+        }
+        let others = report.routes.len() - shown.len();
+        for r in shown {
+            let state = match (r.open, r.missing_facts.is_empty()) {
+                (true, _) => "open",
+                (false, true) => "not open",
+                (false, false) => "unknown",
+            };
+            let needs = if r.missing_facts.is_empty() {
+                String::new()
+            } else {
+                format!(" (needs {})", r.missing_facts.join(", "))
+            };
+            let _ = writeln!(
+                out,
+                "  {:<9} {:<9} {}: {}{needs}{}",
+                r.kind,
+                state,
+                r.body,
+                r.title,
+                cites(&r.cite)
+            );
+        }
+        if others > 0 {
+            let _ = writeln!(out, "  ({others} more not open to this case)");
+        }
+    }
+
+    if !report.next.is_empty() {
+        let _ = writeln!(out, "\nNext");
+        for n in &report.next {
+            let by =
+                n.by.as_deref()
+                    .map(|b| format!(" by {b}"))
+                    .unwrap_or_default();
+            let until = n.until.map(|u| format!(", by {u}")).unwrap_or_default();
+            let _ = writeln!(out, "  {}{by}{until}", n.event);
+        }
+    }
+    out
+}
