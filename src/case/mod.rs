@@ -114,10 +114,7 @@ fn scalar_text(value: &Yaml) -> Option<String> {
 /// A YAML error as a case error at its location.
 fn yaml_error(name: &str, text: &str, error: &serde_yaml::Error) -> CaseError {
     let offset = error.location().map(|l| l.index()).unwrap_or(0);
-    let mut message = error.to_string();
-    if let Some(i) = message.rfind(" at line ") {
-        message.truncate(i);
-    }
+    let message = strip_positions(&error.to_string());
     let help = if message.contains("unknown field") || message.contains("missing field") {
         TOP_KEYS_HELP.to_string()
     } else {
@@ -154,6 +151,23 @@ fn make_error(
         line,
         column,
     }
+}
+
+/// serde_yaml writes "at line L column C" into its messages; the report
+/// shows the position once, so the words are taken out.
+fn strip_positions(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let skip = after
+            .find(|c: char| !(c.is_ascii_digit() || c == ' ' || "column".contains(c)))
+            .unwrap_or(after.len());
+        rest = &after[skip..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Reads `procedure:` and `version:` only.

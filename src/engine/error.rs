@@ -99,18 +99,6 @@ pub enum ReplayErrorKind {
         expected: String,
     },
 
-    /// Data an event must carry is missing.
-    #[error("`{event}` must say its `{field}`")]
-    #[diagnostic(
-        code(E0810),
-        help("add `{field}: …` to the event; its values are: {values}")
-    )]
-    MissingEventData {
-        event: String,
-        field: String,
-        values: String,
-    },
-
     /// Date arithmetic left the calendar's range.
     #[error("a due date falls outside the calendar's years: {message}")]
     #[diagnostic(code(E0811), help("dates must stay within 1970 to 2199"))]

@@ -156,6 +156,62 @@ impl Env for Guarded<'_> {
 
 const NO_PARAMS: &[Option<Value>] = &[];
 
+/// What needs a fact: named only when the fact is missing, so that the
+/// replay loop builds no message it does not use.
+#[derive(Clone, Copy)]
+enum Need<'n> {
+    Task(&'n str),
+    Deadline(&'n str),
+    Window(&'n str),
+    Refusal(&'n str),
+    Rejection(&'n str),
+    Transition(&'n str),
+    Ceiling,
+    Route,
+}
+
+impl Need<'_> {
+    fn describe(self) -> String {
+        match self {
+            Need::Task(t) => format!("task `{t}`"),
+            Need::Deadline(d) => format!("deadline `{d}`"),
+            Need::Window(e) => format!("the window for `{e}`"),
+            Need::Refusal(s) => format!("a refusal of step `{s}`"),
+            Need::Rejection(s) => format!("a rejection in step `{s}`"),
+            Need::Transition(e) => format!("the transition on `{e}`"),
+            Need::Ceiling => "the extension ceiling".to_string(),
+            Need::Route => "a route".to_string(),
+        }
+    }
+}
+
+/// A case replayed up to a date: its state, from which a [`Report`] can
+/// be built. Simulation reads the state without building reports.
+pub struct Replayed<'a> {
+    engine: Engine<'a>,
+    at: NaiveDate,
+}
+
+impl Replayed<'_> {
+    /// The state as of the replay's date, for people and tools.
+    pub fn report(&self, case: &Case) -> Report {
+        self.engine.report(case, self.at)
+    }
+
+    /// The outcome reached, if the case has ended.
+    pub fn outcome(&self) -> Option<&str> {
+        match &self.engine.phase {
+            Phase::Closed { outcome, .. } => Some(outcome),
+            _ => None,
+        }
+    }
+
+    /// The deadlines met late or left unmet past their due date.
+    pub fn breaches(&self) -> &[Breach] {
+        &self.engine.breaches
+    }
+}
+
 /// Replays `case` and reports its state as of `at`. Events dated after `at`
 /// are not applied.
 pub fn replay(
@@ -164,6 +220,16 @@ pub fn replay(
     case: &Case,
     at: NaiveDate,
 ) -> Result<Report, ReplayError> {
+    replay_to(procedure, calendar, case, at).map(|r| r.report(case))
+}
+
+/// Replays `case` up to `at` without building a report.
+pub fn replay_to<'a>(
+    procedure: &'a Procedure,
+    calendar: &'a Calendar,
+    case: &Case,
+    at: NaiveDate,
+) -> Result<Replayed<'a>, ReplayError> {
     let mut engine = Engine {
         procedure,
         calendar,
@@ -193,7 +259,7 @@ pub fn replay(
             key: None,
             kind,
         })?;
-    Ok(engine.report(case, at))
+    Ok(Replayed { engine, at })
 }
 
 type Failure = (ReplayErrorKind, Option<&'static str>);
@@ -240,18 +306,14 @@ impl<'a> Engine<'a> {
         .map_err(cal_error)
     }
 
-    fn duration(
-        &self,
-        spec: DurationSpec,
-        needed_by: &str,
-    ) -> Result<(u32, Unit), ReplayErrorKind> {
+    fn duration(&self, spec: DurationSpec, need: Need<'_>) -> Result<(u32, Unit), ReplayErrorKind> {
         match spec {
             DurationSpec::Fixed { amount, unit } => Ok((amount, unit)),
             DurationSpec::Fact(f) => match self.facts.get(f.index()).cloned().flatten() {
                 Some(Value::Duration(amount, unit)) => Ok((amount, unit_of(unit))),
                 _ => Err(ReplayErrorKind::MissingFact {
                     fact: self.procedure.facts[f.index()].name.clone(),
-                    needed_by: needed_by.to_string(),
+                    needed_by: need.describe(),
                 }),
             },
         }
@@ -262,7 +324,7 @@ impl<'a> Engine<'a> {
         &self,
         guard: &Expr,
         params: &[Option<Value>],
-        needed_by: &str,
+        need: Need<'_>,
     ) -> Result<bool, ReplayErrorKind> {
         let env = Guarded {
             facts: &self.facts,
@@ -281,13 +343,13 @@ impl<'a> Engine<'a> {
             .unwrap_or_else(|| "an event field".to_string());
         Err(ReplayErrorKind::MissingFact {
             fact: missing,
-            needed_by: needed_by.to_string(),
+            needed_by: need.describe(),
         })
     }
 
-    fn applies(&self, guard: &Option<Expr>, needed_by: &str) -> Result<bool, ReplayErrorKind> {
+    fn applies(&self, guard: &Option<Expr>, need: Need<'_>) -> Result<bool, ReplayErrorKind> {
         match guard {
-            Some(g) => self.holds(g, NO_PARAMS, needed_by),
+            Some(g) => self.holds(g, NO_PARAMS, need),
             None => Ok(true),
         }
     }
@@ -303,9 +365,9 @@ impl<'a> Engine<'a> {
         &self,
         spec: DurationSpec,
         anchor: Option<NaiveDate>,
-        needed_by: &str,
+        need: Need<'_>,
     ) -> Result<Clock, ReplayErrorKind> {
-        let (amount, unit) = self.duration(spec, needed_by)?;
+        let (amount, unit) = self.duration(spec, need)?;
         let rule_due = match anchor {
             Some(a) => Some(self.add(a, i64::from(amount), unit)?),
             None => None,
@@ -410,7 +472,7 @@ impl<'a> Engine<'a> {
         let Some(from) = self.anchor_date(anchor, entered) else {
             return Ok(None);
         };
-        let (amount, unit) = self.duration(within, &format!("the window for `{event}`"))?;
+        let (amount, unit) = self.duration(within, Need::Window(event))?;
         Ok(Some(self.add(from, i64::from(amount), unit)?))
     }
 
@@ -442,7 +504,7 @@ impl<'a> Engine<'a> {
             self.facts[fact.index()] = Some(value.clone());
         }
 
-        let active = match &self.phase {
+        match &self.phase {
             Phase::NotReceived if name != "received" => {
                 return Err(fail(ReplayErrorKind::NotAllowed {
                     event: name.to_string(),
@@ -474,12 +536,23 @@ impl<'a> Engine<'a> {
                     ended: *on,
                 }))
             }
-            Phase::InStep(active) => active.as_ref().clone(),
+            Phase::InStep(_) => {}
+        }
+        // The step's state is moved out while this event works on it, and put
+        // back (or replaced) before anything reads `self.phase` again.
+        let mut active = match std::mem::replace(&mut self.phase, Phase::NotReceived) {
+            Phase::InStep(active) => active,
+            other => {
+                self.phase = other;
+                return Ok(());
+            }
         };
         self.last_seen[event.event.index()] = Some(event.on);
         let step = self.step(active.step);
 
         if name == "withdrawn" {
+            let step_id = active.step;
+            self.phase = Phase::InStep(active);
             self.leave(event.on);
             self.record(
                 event,
@@ -492,7 +565,7 @@ impl<'a> Engine<'a> {
                 is_final: false,
                 text: Some("The complainant withdrew the complaint".into()),
                 on: event.on,
-                last_step: Some(active.step),
+                last_step: Some(step_id),
             };
             return Ok(());
         }
@@ -500,21 +573,20 @@ impl<'a> Engine<'a> {
             if name != "resubmitted" {
                 return Err(self.not_allowed(event, &active));
             }
+            let step_id = active.step;
+            self.phase = Phase::InStep(active);
             self.record(
                 event,
                 Some(step.name.clone()),
                 Some(step.name.clone()),
                 step.rejects[reject].cites.clone(),
             );
-            return self
-                .enter(Target::Step(active.step), event.on)
-                .map_err(fail);
+            return self.enter(Target::Step(step_id), event.on).map_err(fail);
         }
         if let Some((since, rule)) = active.paused {
             if name != "resumed" {
                 return Err(self.not_allowed(event, &active));
             }
-            let mut active = active;
             for clock in active
                 .deadlines
                 .iter_mut()
@@ -526,7 +598,7 @@ impl<'a> Engine<'a> {
             }
             active.paused = None;
             let cites = step.pauses[rule].cites.clone();
-            self.phase = Phase::InStep(Box::new(active));
+            self.phase = Phase::InStep(active);
             self.record(event, None, None, cites);
             return Ok(());
         }
@@ -562,7 +634,7 @@ impl<'a> Engine<'a> {
         });
     }
 
-    fn pause(&mut self, event: &CaseEvent, mut active: Active) -> Result<(), Failure> {
+    fn pause(&mut self, event: &CaseEvent, mut active: Box<Active>) -> Result<(), Failure> {
         let step = self.step(active.step);
         if step.pauses.is_empty() {
             return Err(fail(ReplayErrorKind::PauseRefused {
@@ -598,7 +670,7 @@ impl<'a> Engine<'a> {
         };
         active.paused = Some((event.on, rule));
         let cites = step.pauses[rule].cites.clone();
-        self.phase = Phase::InStep(Box::new(active));
+        self.phase = Phase::InStep(active);
         let note = match step.pauses[rule].consent_of {
             Some(r) => Some(format!(
                 "{} (with the agreement of {})",
@@ -619,7 +691,7 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    fn extend(&mut self, event: &CaseEvent, mut active: Active) -> Result<(), Failure> {
+    fn extend(&mut self, event: &CaseEvent, mut active: Box<Active>) -> Result<(), Failure> {
         let step = self.step(active.step);
         let refuse = |reason: String, help: String, key| {
             (ReplayErrorKind::ExtensionRefused { reason, help }, key)
@@ -722,9 +794,7 @@ impl<'a> Engine<'a> {
             }
             Extension::ByAgreement => {}
             Extension::UpTo(ceiling) => {
-                let (amount, unit) = self
-                    .duration(ceiling, "the extension ceiling")
-                    .map_err(fail)?;
+                let (amount, unit) = self.duration(ceiling, Need::Ceiling).map_err(fail)?;
                 let Some(anchor) = clock.anchor else {
                     return Err(refuse(
                         "the deadline has not started".into(),
@@ -759,7 +829,7 @@ impl<'a> Engine<'a> {
         active.deadlines[index].extended = Some((event.on, until));
         let cites = rule.cites.clone();
         let name = rule.name.clone();
-        self.phase = Phase::InStep(Box::new(active));
+        self.phase = Phase::InStep(active);
         self.timeline.push(TimelineEntry {
             on: event.on,
             event: "extended".into(),
@@ -776,7 +846,7 @@ impl<'a> Engine<'a> {
     }
 
     /// Tasks, `met by` deadlines, escalations and transitions.
-    fn handle(&mut self, event: &CaseEvent, mut active: Active) -> Result<(), Failure> {
+    fn handle(&mut self, event: &CaseEvent, mut active: Box<Active>) -> Result<(), Failure> {
         let step = self.step(active.step);
         let name = self.event_name(event.event);
         let mut handled = false;
@@ -785,7 +855,7 @@ impl<'a> Engine<'a> {
         if let Some(t) = step.tasks.iter().position(|t| t.event == event.event) {
             let task = &step.tasks[t];
             if !self
-                .applies(&task.guard, &format!("task `{}`", task.name))
+                .applies(&task.guard, Need::Task(&task.name))
                 .map_err(fail)?
             {
                 return Err(fail(ReplayErrorKind::NotAllowed {
@@ -826,7 +896,7 @@ impl<'a> Engine<'a> {
                         .new_clock(
                             deadline.duration,
                             Some(event.on),
-                            &format!("deadline `{}`", deadline.name),
+                            Need::Deadline(&deadline.name),
                         )
                         .map_err(fail)?;
                 }
@@ -843,7 +913,7 @@ impl<'a> Engine<'a> {
             }
             self.check_role(event, esc.by)?;
             let target = Target::Step(esc.target);
-            self.phase = Phase::InStep(Box::new(active));
+            self.phase = Phase::InStep(active);
             self.leave(event.on);
             self.record(
                 event,
@@ -860,7 +930,7 @@ impl<'a> Engine<'a> {
             for t in candidates {
                 let applies = match &t.guard {
                     Some(g) => self
-                        .holds(g, &event.data, &format!("the transition on `{name}`"))
+                        .holds(g, &event.data, Need::Transition(name))
                         .map_err(fail)?,
                     None => true,
                 };
@@ -891,7 +961,7 @@ impl<'a> Engine<'a> {
                 let task = &step.tasks[r as usize];
                 if active.task_done[r as usize].is_none()
                     && self
-                        .applies(&task.guard, &format!("task `{}`", task.name))
+                        .applies(&task.guard, Need::Task(&task.name))
                         .map_err(fail)?
                 {
                     missing.push(task.name.clone());
@@ -913,7 +983,7 @@ impl<'a> Engine<'a> {
                 for &r in &t.reopens {
                     active.task_done[r as usize] = None;
                 }
-                self.phase = Phase::InStep(Box::new(active));
+                self.phase = Phase::InStep(active);
                 self.record(
                     event,
                     Some(step.name.clone()),
@@ -922,7 +992,7 @@ impl<'a> Engine<'a> {
                 );
                 return Ok(());
             }
-            self.phase = Phase::InStep(Box::new(active));
+            self.phase = Phase::InStep(active);
             self.leave(event.on);
             self.record(
                 event,
@@ -936,7 +1006,7 @@ impl<'a> Engine<'a> {
         if !handled {
             return Err(self.not_allowed(event, &active));
         }
-        self.phase = Phase::InStep(Box::new(active));
+        self.phase = Phase::InStep(active);
         self.record(event, None, None, cites);
         Ok(())
     }
@@ -982,8 +1052,8 @@ impl<'a> Engine<'a> {
         let Phase::InStep(active) = &self.phase else {
             return;
         };
-        let active = active.as_ref().clone();
         let step = self.step(active.step);
+        let mut breaches = Vec::new();
         for (i, deadline) in step.deadlines.iter().enumerate() {
             let clock = &active.deadlines[i];
             if clock.met.is_some() {
@@ -991,7 +1061,7 @@ impl<'a> Engine<'a> {
             }
             let Some(due) = self.due(clock) else { continue };
             if on > due {
-                self.breaches.push(Breach {
+                breaches.push(Breach {
                     step: step.name.clone(),
                     deadline: deadline.name.clone(),
                     due,
@@ -1002,24 +1072,21 @@ impl<'a> Engine<'a> {
             }
         }
         for (t, task) in step.tasks.iter().enumerate() {
-            if let Some(clock) = &active.task_clocks[t] {
-                if clock.met.is_none() {
-                    if let Some(due) = self.due(clock).filter(|due| on > *due) {
-                        self.breaches.push(Breach {
-                            step: step.name.clone(),
-                            deadline: task.name.clone(),
-                            due,
-                            met_on: None,
-                            late_working_days: self
-                                .calendar
-                                .working_days_between(due, on)
-                                .unwrap_or(0),
-                            cite: task.cites.clone(),
-                        });
-                    }
-                }
+            let Some(clock) = active.task_clocks[t].as_ref().filter(|c| c.met.is_none()) else {
+                continue;
+            };
+            if let Some(due) = self.due(clock).filter(|due| on > *due) {
+                breaches.push(Breach {
+                    step: step.name.clone(),
+                    deadline: task.name.clone(),
+                    due,
+                    met_on: None,
+                    late_working_days: self.calendar.working_days_between(due, on).unwrap_or(0),
+                    cite: task.cites.clone(),
+                });
             }
         }
+        self.breaches.extend(breaches);
     }
 
     /// Enters a step (applying its refusals and rejections) or reaches an
@@ -1045,11 +1112,7 @@ impl<'a> Engine<'a> {
         };
         let step = self.step(step_id);
         for refusal in &step.refusals {
-            if self.holds(
-                &refusal.guard,
-                NO_PARAMS,
-                &format!("a refusal of step `{}`", step.name),
-            )? {
+            if self.holds(&refusal.guard, NO_PARAMS, Need::Refusal(&step.name))? {
                 let to = refusal
                     .target
                     .map(|t| self.procedure.target_name(t).to_string());
@@ -1069,11 +1132,7 @@ impl<'a> Engine<'a> {
         }
         let mut rejected = None;
         for (i, reject) in step.rejects.iter().enumerate() {
-            if self.holds(
-                &reject.guard,
-                NO_PARAMS,
-                &format!("a rejection in step `{}`", step.name),
-            )? {
+            if self.holds(&reject.guard, NO_PARAMS, Need::Rejection(&step.name))? {
                 self.timeline.push(TimelineEntry {
                     on,
                     event: "rejected".into(),
@@ -1095,18 +1154,14 @@ impl<'a> Engine<'a> {
         let mut deadlines = Vec::with_capacity(step.deadlines.len());
         for d in &step.deadlines {
             let anchor = self.anchor_date(d.anchor, on);
-            deadlines.push(self.new_clock(
-                d.duration,
-                anchor,
-                &format!("deadline `{}`", d.name),
-            )?);
+            deadlines.push(self.new_clock(d.duration, anchor, Need::Deadline(&d.name))?);
         }
         let mut task_clocks = Vec::with_capacity(step.tasks.len());
         for t in &step.tasks {
             task_clocks.push(match &t.within {
                 Some((duration, anchor)) => {
                     let anchor = self.anchor_date(*anchor, on);
-                    Some(self.new_clock(*duration, anchor, &format!("task `{}`", t.name))?)
+                    Some(self.new_clock(*duration, anchor, Need::Task(&t.name))?)
                 }
                 None => None,
             });

@@ -211,7 +211,10 @@ impl Engine<'_> {
                 }
                 let mut tasks = Vec::new();
                 for (t, task) in step.tasks.iter().enumerate() {
-                    if !self.applies(&task.guard, "").unwrap_or(true) {
+                    if !self
+                        .applies(&task.guard, super::Need::Task(&task.name))
+                        .unwrap_or(true)
+                    {
                         continue;
                     }
                     let due = a.task_clocks[t].as_ref().and_then(|c| self.due(c));
@@ -433,7 +436,7 @@ impl Engine<'_> {
         let body = &self.procedure.bodies[route.body.index()];
         let (open, missing_facts) = match &route.guard {
             None => (true, Vec::new()),
-            Some(g) => match self.holds(g, NO_PARAMS, "") {
+            Some(g) => match self.holds(g, NO_PARAMS, super::Need::Route) {
                 Ok(b) => (b, Vec::new()),
                 Err(_) => {
                     let mut facts = Vec::new();

@@ -4,9 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod calendar;
+mod case_fixtures;
 mod check_cli;
 mod check_fixtures;
 mod days_cli;
 mod examples;
 mod procedures;
+mod run_cli;
 mod support;
