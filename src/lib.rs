@@ -4,9 +4,11 @@
 //! The pipeline runs one way: bytes are decoded by [`source`], parsed by
 //! [`syntax`] into an AST with spans, and resolved and validated by
 //! [`check`] into a [`check::Procedure`]; [`compile`] runs those stages as
-//! one call. [`calendar`] is working-day arithmetic, independent of the
-//! language. [`cli`] is the command line on top. ARCHITECTURE.md has the
-//! code map and the invariants.
+//! one call. [`case`] reads case files against a procedure, [`engine`]
+//! replays them, and [`report`] renders the result. [`calendar`] is
+//! working-day arithmetic, independent of the language. [`cli`] is the
+//! command line on top. ARCHITECTURE.md has the code map and the
+//! invariants.
 
 pub mod calendar;
 pub mod case;
