@@ -508,7 +508,7 @@ impl Lowerer {
         let ps: Vec<_> = parts(pair).collect();
         RoleDecl {
             name: first_name(&ps),
-            title: ps.iter().find(|p| p.as_rule() == Rule::string).map(text),
+            title: first_text(&ps),
             cite: self.take_cite(&ps),
             span,
         }
@@ -524,7 +524,7 @@ impl Lowerer {
                 .find(|p| p.as_rule() == Rule::fact_type)
                 .map(|p| self.fact_type(p.clone()))
                 .unwrap_or(TypeExpr::Text(span)),
-            title: ps.iter().find(|p| p.as_rule() == Rule::string).map(text),
+            title: first_text(&ps),
             cite: self.take_cite(&ps),
             span,
         }
@@ -537,14 +537,7 @@ impl Lowerer {
         BodyDecl {
             name: idents.next().unwrap_or_else(empty_span_name),
             kind: idents.next(),
-            title: ps
-                .iter()
-                .find(|p| p.as_rule() == Rule::string)
-                .map(text)
-                .unwrap_or(Text {
-                    value: String::new(),
-                    span,
-                }),
+            title: text_or_empty(&ps, span),
             cite: self.take_cite(&ps),
             span,
         }
@@ -577,7 +570,7 @@ impl Lowerer {
         OutcomeDecl {
             name: first_name(&ps),
             is_final: all.iter().any(|p| p.as_rule() == Rule::kw_final),
-            text: ps.iter().find(|p| p.as_rule() == Rule::string).map(text),
+            text: first_text(&ps),
             cite: self.take_cite(&ps),
             span,
         }
@@ -587,14 +580,7 @@ impl Lowerer {
         let span = span_of(&pair);
         let ps: Vec<_> = parts(pair).collect();
         NoteDecl {
-            text: ps
-                .iter()
-                .find(|p| p.as_rule() == Rule::string)
-                .map(text)
-                .unwrap_or(Text {
-                    value: String::new(),
-                    span,
-                }),
+            text: text_or_empty(&ps, span),
             cite: self.take_cite(&ps),
             span,
         }
@@ -646,7 +632,7 @@ impl Lowerer {
         let ps: Vec<_> = parts(pair).collect();
         let mut task = TaskDecl {
             name: first_name(&ps),
-            title: ps.iter().find(|p| p.as_rule() == Rule::string).map(text),
+            title: first_text(&ps),
             by: None,
             guard: None,
             within: None,
@@ -811,12 +797,26 @@ impl Lowerer {
                 .find(|p| p.as_rule() == Rule::guard)
                 .map(|p| self.guard(p.clone()))
                 .unwrap_or(Expr::Bool { value: true, span }),
-            reason: ps.iter().find(|p| p.as_rule() == Rule::string).map(text),
+            reason: first_text(&ps),
             target: ps.iter().find(|p| p.as_rule() == Rule::ident).map(name),
             cite: self.take_cite(&ps),
             span,
         }
     }
+}
+
+/// The first string among a construct's parts.
+fn first_text(pairs: &[Pair<'_, Rule>]) -> Option<Text> {
+    pairs.iter().find(|p| p.as_rule() == Rule::string).map(text)
+}
+
+/// The first string, or an empty one at the construct's span when the
+/// grammar made it optional.
+fn text_or_empty(pairs: &[Pair<'_, Rule>], span: Span) -> Text {
+    first_text(pairs).unwrap_or(Text {
+        value: String::new(),
+        span,
+    })
 }
 
 fn first_name(pairs: &[Pair<'_, Rule>]) -> Name {
