@@ -480,12 +480,24 @@ impl Reader<'_> {
             let at = |k: &str| vec![key("events"), index(i), key(k)];
             let get = |k: &str| map.get(Yaml::String(k.to_string()));
             let Some(event_name) = get("event").and_then(scalar_text) else {
+                let misspelt = map
+                    .keys()
+                    .filter_map(scalar_text)
+                    .find(|k| crate::suggest::did_you_mean(k, ["event"]).is_some());
+                let help = match &misspelt {
+                    Some(k) => format!("did you mean `event` instead of `{k}`?"),
+                    None => "each event has `on` (its date) and `event` (its name)".into(),
+                };
+                let path = match &misspelt {
+                    Some(k) => vec![key("events"), index(i), key(k)],
+                    None => vec![key("events"), index(i)],
+                };
                 self.error(
-                    &[key("events"), index(i)],
+                    &path,
                     CaseErrorKind::MissingKey {
                         key: "event".into(),
                         context: format!("event {}", i + 1),
-                        help: "each event has `on` (its date) and `event` (its name)".into(),
+                        help,
                     },
                 );
                 continue;

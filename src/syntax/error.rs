@@ -173,6 +173,20 @@ const PROCEDURE_ITEMS: &[Rule] = &[
     Rule::kw_start,
 ];
 
+/// The keyword `word` was probably meant to be, among those expected.
+pub(crate) fn nearest_keyword(word: &str, rules: &[Rule]) -> Option<&'static str> {
+    if word.is_empty() || !word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let keywords: Vec<&'static str> = rules
+        .iter()
+        .filter_map(|r| describe(*r))
+        .filter_map(|d| d.strip_prefix('`').and_then(|d| d.strip_suffix('`')))
+        .filter(|d| d.chars().all(|c| c.is_ascii_alphabetic() || c == ' '))
+        .collect();
+    crate::suggest::did_you_mean(word, keywords)
+}
+
 /// Turns what pest expected at a position into a phrase and a help line.
 pub(crate) fn expected_phrase(rules: &[Rule], literals: &[String]) -> (String, String) {
     let has_all = |set: &[Rule]| set.iter().all(|r| rules.contains(r));

@@ -122,8 +122,14 @@ fn describe_failure(text: &str, error: pest::error::Error<Rule>) -> SyntaxError 
                 .collect()
         })
         .unwrap_or_default();
-    let (expected, help) = error::expected_phrase(&rules, &literals);
+    let (expected, mut help) = error::expected_phrase(&rules, &literals);
     let (found, length) = token_at(text, position);
+    let word = text.get(position..position + length).unwrap_or_default();
+    if let Some(keyword) = error::nearest_keyword(word, &rules) {
+        help = format!("did you mean `{keyword}`? {help}");
+    } else if length == 0 && rules.contains(&Rule::rbrace) {
+        help = "the file ends inside braces: a `{` above is not closed with `}`".to_string();
+    }
     SyntaxError::Unexpected {
         expected,
         found,

@@ -202,3 +202,17 @@ fn long_conditions_are_refused() {
     let error = first_error(&wrap(&format!("step s {{ on e when {guard} -> t }}")));
     assert!(matches!(error, SyntaxError::ExpressionTooLong { .. }));
 }
+
+#[test]
+fn a_misspelt_keyword_gets_a_suggestion_and_an_unclosed_brace_says_so() {
+    let SyntaxError::Unexpected { help, .. } = first_error(&wrap("step s { deadlne d 20 days }"))
+    else {
+        panic!("expected a syntax error");
+    };
+    assert!(help.starts_with("did you mean `deadline`?"), "{help}");
+    let SyntaxError::Unexpected { help, .. } = first_error("procedure p \"P\" {\n  role r\n")
+    else {
+        panic!("expected a syntax error");
+    };
+    assert!(help.contains("not closed"), "{help}");
+}
