@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::check::Procedure;
 use crate::compile::{compile, Compiled, Located};
+use crate::report::ci::FileDiagnostics;
 
 use super::render::render;
 use super::Outcome;
@@ -34,6 +35,10 @@ enum Format {
     Human,
     /// One JSON document (schema in docs/cli.md).
     Json,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+    /// GitHub Actions workflow commands: an annotation per diagnostic.
+    Github,
 }
 
 #[derive(Serialize)]
@@ -117,6 +122,8 @@ pub(crate) fn run(args: CheckArgs) -> Outcome {
             print_coverage_human(&compiled);
         }
         (Format::Json, true) => print_coverage_json(&compiled),
+        (Format::Sarif, _) => print_sarif(&compiled),
+        (Format::Github, _) => print_github(&compiled),
     }
     if errors > 0 || (args.deny_warnings && warnings > 0) {
         Outcome::Invalid
@@ -155,6 +162,27 @@ fn print_json(compiled: &[(String, Compiled)], errors: usize, warnings: usize) {
         Ok(text) => println!("{text}"),
         Err(e) => eprintln!("error: cannot write JSON: {e}"),
     }
+}
+
+fn ci_files(compiled: &[(String, Compiled)]) -> Vec<FileDiagnostics<'_>> {
+    compiled
+        .iter()
+        .map(|(path, c)| FileDiagnostics {
+            path,
+            diagnostics: c.located(),
+        })
+        .collect()
+}
+
+fn print_sarif(compiled: &[(String, Compiled)]) {
+    match serde_json::to_string_pretty(&crate::report::ci::sarif(&ci_files(compiled))) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("error: cannot write SARIF: {e}"),
+    }
+}
+
+fn print_github(compiled: &[(String, Compiled)]) {
+    print!("{}", crate::report::ci::github(&ci_files(compiled)));
 }
 
 fn print_coverage_human(compiled: &[(String, Compiled)]) {

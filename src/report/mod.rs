@@ -1,5 +1,8 @@
-//! Rendering a case's report for people. JSON and YAML are serde's
-//! rendering of [`Report`]; this is the readable one.
+//! Rendering results: a case's report for people (JSON and YAML are
+//! serde's rendering of [`Report`]), and diagnostics for CI systems
+//! ([`ci`]).
+
+pub mod ci;
 
 use std::fmt::Write;
 

@@ -218,3 +218,70 @@ fn a_megabyte_line_is_a_diagnostic() {
     );
     assert_rejected("long-note", note.as_bytes(), "E0101");
 }
+
+#[test]
+fn sarif_output_has_the_required_fields() {
+    let run = redress(&[
+        "check",
+        "tests/fixtures/check/E0202-unknown-role.proc",
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(run.code, 1);
+    let log = json(&run.stdout);
+    assert_eq!(log["version"], "2.1.0");
+    let run0 = &log["runs"][0];
+    assert_eq!(run0["tool"]["driver"]["name"], "redress");
+    let rules = run0["tool"]["driver"]["rules"].as_array().expect("rules");
+    let results = run0["results"].as_array().expect("results");
+    assert_eq!(results.len(), 2, "the error and the unused-role warning");
+    for result in results {
+        let id = result["ruleId"].as_str().expect("ruleId");
+        let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[index]["id"], id);
+        assert!(["error", "warning"].contains(&result["level"].as_str().expect("level")));
+        assert!(result["message"]["text"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty()));
+        let location = &result["locations"][0]["physicalLocation"];
+        assert_eq!(
+            location["artifactLocation"]["uri"],
+            "tests/fixtures/check/E0202-unknown-role.proc"
+        );
+        for field in ["startLine", "startColumn", "endLine", "endColumn"] {
+            assert!(
+                location["region"][field].as_u64().is_some_and(|n| n >= 1),
+                "{field}"
+            );
+        }
+    }
+    let error = results
+        .iter()
+        .find(|r| r["ruleId"] == "E0202")
+        .expect("the error");
+    assert_eq!(
+        error["locations"][0]["physicalLocation"]["region"]["startLine"],
+        6
+    );
+}
+
+#[test]
+fn github_output_is_one_annotation_per_diagnostic() {
+    let run = redress(&[
+        "check",
+        "tests/fixtures/check/E0202-unknown-role.proc",
+        "--format",
+        "github",
+    ]);
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines.contains(
+        &"::error file=tests/fixtures/check/E0202-unknown-role.proc,line=6,col=10,endLine=6,endColumn=16,title=E0202::unknown role `manger`%0Ahelp: did you mean `manager`?"
+    ));
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("::warning ") && l.contains("title=W0501")));
+    let clean = redress(&["check", "procedures", "--format", "github"]);
+    assert_eq!((clean.code, clean.stdout.as_str()), (0, ""));
+}
