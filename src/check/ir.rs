@@ -70,7 +70,7 @@ pub struct Procedure {
     pub steps: Vec<Step>,
     pub outcomes: Vec<Outcome>,
     pub start: StepId,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// Every citation label used anywhere, in order of first use.
     pub cited: Vec<String>,
 }
@@ -226,7 +226,14 @@ pub struct Step {
     pub rejects: Vec<Refusal>,
     pub refusals: Vec<Refusal>,
     pub routes: Vec<Route>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
+    pub cites: Vec<String>,
+}
+
+/// Text that carries no rule, with the paragraphs it comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    pub text: String,
     pub cites: Vec<String>,
 }
 

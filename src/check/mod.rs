@@ -219,10 +219,7 @@ impl<'a> Checker<'a> {
             .collect();
         let steps: Vec<Option<Step>> = first_steps.iter().map(|s| self.step(s)).collect();
         let start = self.start();
-        let notes = decl.notes.iter().map(|n| n.text.value.clone()).collect();
-        for note in &decl.notes {
-            self.cites(&note.cite);
-        }
+        let notes = self.notes(&decl.notes);
 
         let steps: Option<Vec<Step>> = steps.into_iter().collect();
         if let Some(steps) = &steps {
@@ -615,6 +612,16 @@ impl<'a> Checker<'a> {
         labels
     }
 
+    fn notes(&mut self, notes: &[ast::NoteDecl]) -> Vec<Note> {
+        notes
+            .iter()
+            .map(|n| Note {
+                text: n.text.value.clone(),
+                cites: self.cites(&n.cite),
+            })
+            .collect()
+    }
+
     fn single_limit(&mut self) -> Option<Limit> {
         let decl = self.decl;
         for repeat in decl.limits.iter().skip(1) {
@@ -982,9 +989,7 @@ impl<'a> Checker<'a> {
                 None => ok = false,
             }
         }
-        for n in &step.notes {
-            self.cites(&n.cite);
-        }
+        let notes = self.notes(&step.notes);
 
         if !ok {
             return None;
@@ -1003,7 +1008,7 @@ impl<'a> Checker<'a> {
             rejects,
             refusals,
             routes,
-            notes: step.notes.iter().map(|n| n.text.value.clone()).collect(),
+            notes,
             cites,
         })
     }

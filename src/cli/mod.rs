@@ -3,10 +3,13 @@
 
 mod check;
 mod days;
+mod doc;
+mod graph;
 mod load;
 mod render;
 mod run;
 mod test;
+mod write;
 
 use std::process::ExitCode;
 
@@ -55,6 +58,10 @@ enum Command {
     Run(run::RunArgs),
     /// Replay every case file with an `expect:` block and compare (default: examples/).
     Test(test::TestArgs),
+    /// A procedure as Markdown for people, with every statement cited.
+    Doc(doc::DocArgs),
+    /// A diagram of a procedure (Mermaid or Graphviz DOT).
+    Graph(graph::GraphArgs),
     /// Working-day arithmetic over a bank-holiday calendar.
     #[command(subcommand)]
     Days(days::DaysCommand),
@@ -82,6 +89,8 @@ pub fn main() -> ExitCode {
             Command::Check(args) => check::run(args),
             Command::Run(args) => run::run(args),
             Command::Test(args) => test::run(args),
+            Command::Graph(args) => graph::run(args),
+            Command::Doc(args) => doc::run(args),
             Command::Days(command) => days::run(command),
         });
     match worker.map(|handle| handle.join()) {

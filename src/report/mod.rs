@@ -3,6 +3,9 @@
 //! ([`ci`]).
 
 pub mod ci;
+pub mod doc;
+pub mod graph;
+pub mod words;
 
 use std::fmt::Write;
 

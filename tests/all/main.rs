@@ -9,6 +9,7 @@ mod check_cli;
 mod check_fixtures;
 mod days_cli;
 mod examples;
+mod generated_docs;
 mod procedures;
 mod run_cli;
 mod support;

@@ -1,0 +1,39 @@
+//! `redress doc`: a procedure as Markdown for people.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::load::compile_procedure;
+use super::write::atomic_write;
+use super::Outcome;
+
+#[derive(Args)]
+pub(crate) struct DocArgs {
+    /// The procedure (.proc file).
+    procedure: PathBuf,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: DocArgs) -> Outcome {
+    let procedure = match compile_procedure(&args.procedure) {
+        Ok(p) => p,
+        Err(outcome) => return outcome,
+    };
+    let text = crate::report::doc::markdown(&procedure);
+    match &args.out {
+        None => {
+            print!("{text}");
+            Outcome::Success
+        }
+        Some(path) => match atomic_write(path, &text) {
+            Ok(()) => Outcome::Success,
+            Err(e) => {
+                eprintln!("error: cannot write `{}`: {e}", path.display());
+                Outcome::Usage
+            }
+        },
+    }
+}

@@ -1,0 +1,225 @@
+//! Diagrams of a procedure: steps (title, lead, deadlines), transitions
+//! labelled with their event and guard, escalation windows, refusals, and
+//! outcomes as terminal nodes. Mermaid renders in GitHub Markdown; DOT
+//! renders with Graphviz.
+
+use crate::check::ir::{Procedure, Step, Target};
+
+use super::words;
+
+/// One edge of the diagram.
+struct Edge {
+    from: String,
+    to: String,
+    label: String,
+    kind: EdgeKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EdgeKind {
+    /// An event moves the case.
+    Transition,
+    /// A request inside a window.
+    Window,
+    /// The procedure moves the case by itself (a window closing).
+    Automatic,
+    /// A step refused or a complaint turned away.
+    Refusal,
+}
+
+fn node_id(name: &str) -> String {
+    // Mermaid and DOT both accept these names, and ours are already made
+    // of letters, digits and underscores; a prefix keeps them off keywords
+    // such as `end` and `graph`.
+    format!("n_{name}")
+}
+
+fn target_id(procedure: &Procedure, target: Target) -> String {
+    node_id(procedure.target_name(target))
+}
+
+fn step_lines(procedure: &Procedure, step: &Step) -> Vec<String> {
+    let mut lines = vec![step.title.clone().unwrap_or_else(|| step.name.clone())];
+    if let Some(role) = procedure.roles.get(step.lead.index()) {
+        lines.push(format!("lead: {}", role.name));
+    }
+    for d in &step.deadlines {
+        lines.push(format!(
+            "{}: {}",
+            d.name,
+            words::duration(procedure, d.duration)
+        ));
+    }
+    lines
+}
+
+fn edges(procedure: &Procedure) -> Vec<Edge> {
+    let mut edges = Vec::new();
+    for step in &procedure.steps {
+        let from = node_id(&step.name);
+        for t in &step.transitions {
+            let event = procedure
+                .events
+                .get(t.event.index())
+                .map_or("?", |e| e.name.as_str());
+            let label = match &t.guard {
+                Some(g) => format!("{event} when {}", words::guard(procedure, g, Some(t.event))),
+                None => event.to_string(),
+            };
+            edges.push(Edge {
+                from: from.clone(),
+                to: target_id(procedure, t.target),
+                label,
+                kind: EdgeKind::Transition,
+            });
+        }
+        for e in &step.escalations {
+            let event = procedure
+                .events
+                .get(e.event.index())
+                .map_or("?", |e| e.name.as_str());
+            edges.push(Edge {
+                from: from.clone(),
+                to: node_id(
+                    procedure
+                        .steps
+                        .get(e.target.index())
+                        .map_or("?", |s| s.name.as_str()),
+                ),
+                label: format!(
+                    "{event} within {} of {}",
+                    words::duration(procedure, e.within),
+                    words::anchor(procedure, e.anchor)
+                ),
+                kind: EdgeKind::Window,
+            });
+        }
+        if let Some(o) = &step.otherwise {
+            edges.push(Edge {
+                from: from.clone(),
+                to: target_id(procedure, o.target),
+                label: "window closed".into(),
+                kind: EdgeKind::Automatic,
+            });
+        }
+        for (word, list) in [("refused", &step.refusals), ("rejected", &step.rejects)] {
+            for r in list.iter() {
+                if let Some(target) = r.target {
+                    edges.push(Edge {
+                        from: from.clone(),
+                        to: target_id(procedure, target),
+                        label: format!("{word} when {}", words::guard(procedure, &r.guard, None)),
+                        kind: EdgeKind::Refusal,
+                    });
+                }
+            }
+        }
+    }
+    edges
+}
+
+fn mermaid_text(text: &str) -> String {
+    text.replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
+}
+
+/// A Mermaid flowchart.
+pub fn mermaid(procedure: &Procedure) -> String {
+    let mut out = String::from("flowchart TD\n");
+    out.push_str("  start((start))\n");
+    for step in &procedure.steps {
+        let lines: Vec<String> = step_lines(procedure, step)
+            .iter()
+            .map(|l| mermaid_text(l))
+            .collect();
+        out.push_str(&format!(
+            "  {}[\"{}\"]\n",
+            node_id(&step.name),
+            lines.join("<br/>")
+        ));
+    }
+    for outcome in &procedure.outcomes {
+        let mut label = mermaid_text(&outcome.name);
+        if outcome.is_final {
+            label.push_str(" (final)");
+        }
+        out.push_str(&format!("  {}([\"{label}\"])\n", node_id(&outcome.name)));
+    }
+    if let Some(start) = procedure.steps.get(procedure.start.index()) {
+        out.push_str(&format!("  start --> {}\n", node_id(&start.name)));
+    }
+    for edge in edges(procedure) {
+        let arrow = match edge.kind {
+            EdgeKind::Transition => "-->",
+            EdgeKind::Window => "-.->",
+            EdgeKind::Automatic => "==>",
+            EdgeKind::Refusal => "-.->",
+        };
+        out.push_str(&format!(
+            "  {} {arrow}|\"{}\"| {}\n",
+            edge.from,
+            mermaid_text(&edge.label),
+            edge.to
+        ));
+    }
+    let outcomes: Vec<String> = procedure
+        .outcomes
+        .iter()
+        .map(|o| node_id(&o.name))
+        .collect();
+    if !outcomes.is_empty() {
+        out.push_str("  classDef outcome fill:#eef6ee,stroke:#2e7d32\n");
+        out.push_str(&format!("  class {} outcome\n", outcomes.join(",")));
+    }
+    out
+}
+
+fn dot_text(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// A Graphviz DOT digraph.
+pub fn dot(procedure: &Procedure) -> String {
+    let mut out = format!("digraph \"{}\" {{\n", dot_text(&procedure.id));
+    out.push_str("  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n");
+    out.push_str("  start [shape=circle, label=\"start\"];\n");
+    for step in &procedure.steps {
+        let lines: Vec<String> = step_lines(procedure, step)
+            .iter()
+            .map(|l| dot_text(l))
+            .collect();
+        out.push_str(&format!(
+            "  {} [label=\"{}\"];\n",
+            node_id(&step.name),
+            lines.join("\\n")
+        ));
+    }
+    for outcome in &procedure.outcomes {
+        let peripheries = if outcome.is_final { 2 } else { 1 };
+        out.push_str(&format!(
+            "  {} [shape=ellipse, peripheries={peripheries}, label=\"{}\"];\n",
+            node_id(&outcome.name),
+            dot_text(&outcome.name)
+        ));
+    }
+    if let Some(start) = procedure.steps.get(procedure.start.index()) {
+        out.push_str(&format!("  start -> {};\n", node_id(&start.name)));
+    }
+    for edge in edges(procedure) {
+        let style = match edge.kind {
+            EdgeKind::Transition => "",
+            EdgeKind::Window => ", style=dashed",
+            EdgeKind::Automatic => ", style=bold",
+            EdgeKind::Refusal => ", style=dotted",
+        };
+        out.push_str(&format!(
+            "  {} -> {} [label=\"{}\"{style}];\n",
+            edge.from,
+            edge.to,
+            dot_text(&edge.label)
+        ));
+    }
+    out.push_str("}\n");
+    out
+}
