@@ -3,6 +3,7 @@
 
 mod check;
 mod days;
+mod diff;
 mod doc;
 mod graph;
 mod load;
@@ -58,6 +59,8 @@ enum Command {
     Run(run::RunArgs),
     /// Replay every case file with an `expect:` block and compare (default: examples/).
     Test(test::TestArgs),
+    /// What a revision of a procedure changes: steps, deadlines, guards, routes.
+    Diff(diff::DiffArgs),
     /// A procedure as Markdown for people, with every statement cited.
     Doc(doc::DocArgs),
     /// A diagram of a procedure (Mermaid or Graphviz DOT).
@@ -91,6 +94,7 @@ pub fn main() -> ExitCode {
             Command::Test(args) => test::run(args),
             Command::Graph(args) => graph::run(args),
             Command::Doc(args) => doc::run(args),
+            Command::Diff(args) => diff::run(args),
             Command::Days(command) => days::run(command),
         });
     match worker.map(|handle| handle.join()) {

@@ -3,6 +3,7 @@
 //! ([`ci`]).
 
 pub mod ci;
+pub mod diff;
 pub mod doc;
 pub mod graph;
 pub mod words;

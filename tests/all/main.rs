@@ -8,6 +8,7 @@ mod case_fixtures;
 mod check_cli;
 mod check_fixtures;
 mod days_cli;
+mod diff_cli;
 mod examples;
 mod generated_docs;
 mod procedures;

@@ -1,0 +1,192 @@
+//! `redress diff`: what a revision of a procedure changes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use crate::case::{load, read_header};
+use crate::check::Procedure;
+use crate::engine::replay;
+use crate::report::diff::{case_summary, diff, human, Change};
+
+use super::load::{compile_procedure, read_text};
+use super::Outcome;
+
+#[derive(Args)]
+pub(crate) struct DiffArgs {
+    /// The procedure before the revision.
+    old: PathBuf,
+    /// The procedure after it.
+    new: PathBuf,
+    /// Replay each case file in this folder under both versions, and list
+    /// the cases whose status, step, due dates, breaches or outcome change.
+    #[arg(long, value_name = "DIR")]
+    cases: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Serialize)]
+struct CaseChange {
+    path: String,
+    differences: Vec<Difference>,
+}
+
+#[derive(Serialize)]
+struct Difference {
+    what: String,
+    old: String,
+    new: String,
+}
+
+#[derive(Serialize)]
+struct DiffReport<'a> {
+    changes: &'a [Change],
+    cases: Option<Vec<CaseChange>>,
+}
+
+fn case_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    if depth > 32 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            case_files(&path, depth + 1, out);
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            out.push(path);
+        }
+    }
+}
+
+/// A case's summary under one version, or why it cannot be replayed.
+fn outcome_under(procedure: &Procedure, name: &str, text: &str) -> BTreeMap<String, String> {
+    let loaded = match load(name, text, procedure) {
+        Ok(l) => l,
+        Err(errors) => {
+            let first = errors
+                .first()
+                .map(|e| format!("{}: {e}", e.code()))
+                .unwrap_or_default();
+            return BTreeMap::from([("replay".to_string(), format!("invalid ({first})"))]);
+        }
+    };
+    let at = loaded
+        .expect
+        .as_ref()
+        .map(|e| e.at)
+        .or_else(|| loaded.case.events.last().map(|e| e.on))
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    match replay(procedure, loaded.calendar.get(), &loaded.case, at) {
+        Ok(report) => case_summary(&report),
+        Err(e) => BTreeMap::from([("replay".to_string(), format!("stops: {}", e.kind))]),
+    }
+}
+
+fn compare_cases(dir: &Path, old: &Procedure, new: &Procedure) -> Vec<CaseChange> {
+    let mut files = Vec::new();
+    case_files(dir, 0, &mut files);
+    let mut changed = Vec::new();
+    for path in files {
+        let name = path.to_string_lossy().into_owned();
+        let Some(text) = read_text(&path) else {
+            continue;
+        };
+        let Ok(header) = read_header(&name, &text) else {
+            continue;
+        };
+        if header.procedure != old.id && header.procedure != new.id {
+            continue;
+        }
+        let mut before = outcome_under(old, &name, &text);
+        let mut after = outcome_under(new, &name, &text);
+        // A case one version cannot replay differs in that alone; its other
+        // lines would only repeat it.
+        if before.contains_key("replay") != after.contains_key("replay") {
+            for side in [&mut before, &mut after] {
+                side.retain(|k, _| k == "replay");
+                side.entry("replay".to_string())
+                    .or_insert_with(|| "replays".to_string());
+            }
+        }
+        let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        let differences: Vec<Difference> = keys
+            .into_iter()
+            .filter(|k| before.get(*k) != after.get(*k))
+            .map(|k| Difference {
+                what: k.clone(),
+                old: before.get(k).cloned().unwrap_or_else(|| "—".into()),
+                new: after.get(k).cloned().unwrap_or_else(|| "—".into()),
+            })
+            .collect();
+        if !differences.is_empty() {
+            changed.push(CaseChange {
+                path: name,
+                differences,
+            });
+        }
+    }
+    changed
+}
+
+pub(crate) fn run(args: DiffArgs) -> Outcome {
+    let old = match compile_procedure(&args.old) {
+        Ok(p) => p,
+        Err(outcome) => return outcome,
+    };
+    let new = match compile_procedure(&args.new) {
+        Ok(p) => p,
+        Err(outcome) => return outcome,
+    };
+    if let Some(dir) = &args.cases {
+        if !dir.is_dir() {
+            eprintln!("error: no such folder: `{}`", dir.display());
+            return Outcome::Usage;
+        }
+    }
+    let changes = diff(&old, &new);
+    let cases = args
+        .cases
+        .as_deref()
+        .map(|dir| compare_cases(dir, &old, &new));
+    match args.format {
+        Format::Json => match serde_json::to_string_pretty(&DiffReport {
+            changes: &changes,
+            cases,
+        }) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("error: cannot write JSON: {e}"),
+        },
+        Format::Human => {
+            print!("{}", human(&changes));
+            if let Some(cases) = cases {
+                if cases.is_empty() {
+                    println!("\nno case behaves differently");
+                } else {
+                    println!("\ncases that behave differently:");
+                    for case in cases {
+                        println!("  {}", case.path);
+                        for d in case.differences {
+                            println!("    {}: {} → {}", d.what, d.old, d.new);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Outcome::Success
+}
