@@ -191,6 +191,14 @@ fn line_length_at(text: &str, offset: usize) -> usize {
     end - start
 }
 
+impl WithSource<'_> {
+    /// Whether this is a problem with the text itself (encoding or
+    /// syntax), as opposed to one `check` finds in a procedure that parses.
+    pub fn is_error_in_syntax(&self) -> bool {
+        matches!(self.inner, Problem::Input(_) | Problem::Syntax(_))
+    }
+}
+
 /// A problem shown against its file's text.
 pub struct WithSource<'a> {
     inner: &'a Problem,

@@ -16,6 +16,7 @@ pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod engine;
+pub mod format;
 pub mod report;
 pub mod source;
 pub mod suggest;

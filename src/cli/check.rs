@@ -238,7 +238,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// The files named, and the `.proc` files under the folders named, each
 /// folder's in name order. A path that does not exist is a usage error.
-fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub(super) fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {

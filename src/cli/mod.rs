@@ -5,6 +5,7 @@ mod check;
 mod days;
 mod diff;
 mod doc;
+mod fmt;
 mod graph;
 mod load;
 mod render;
@@ -59,6 +60,8 @@ enum Command {
     Run(run::RunArgs),
     /// Replay every case file with an `expect:` block and compare (default: examples/).
     Test(test::TestArgs),
+    /// Put .proc files in the canonical layout (comments kept).
+    Fmt(fmt::FmtArgs),
     /// What a revision of a procedure changes: steps, deadlines, guards, routes.
     Diff(diff::DiffArgs),
     /// A procedure as Markdown for people, with every statement cited.
@@ -95,6 +98,7 @@ pub fn main() -> ExitCode {
             Command::Graph(args) => graph::run(args),
             Command::Doc(args) => doc::run(args),
             Command::Diff(args) => diff::run(args),
+            Command::Fmt(args) => fmt::run(args),
             Command::Days(command) => days::run(command),
         });
     match worker.map(|handle| handle.join()) {

@@ -51,23 +51,50 @@ pub(super) fn lower_file(mut pairs: Pairs<'_, Rule>) -> (Option<File>, Vec<Synta
     (Some(File { procedure }), errors)
 }
 
-/// The pair's span without trailing white space and comment lines, which
-/// pest folds into a construct when it looks for an optional `cite` after
-/// it; a label should end where the construct's text does.
+/// The pair's span without trailing white space and comments, which pest
+/// folds into a construct when it looks for an optional `cite` after it; a
+/// label, and the formatter, need the construct's own text.
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
-    let mut text = s.as_str();
-    loop {
-        let trimmed = text.trim_end();
-        let last_line = trimmed.rfind('\n').map_or(trimmed, |i| &trimmed[i + 1..]);
-        if last_line.trim_start().starts_with("//") && trimmed.len() > last_line.len() {
-            text = &trimmed[..trimmed.len() - last_line.len()];
-        } else {
-            text = trimmed;
-            break;
+    Span::new(
+        s.start(),
+        s.start() + without_trailing_trivia(s.as_str()).len(),
+    )
+}
+
+/// `text` without the white space and `//` comments at its end. Comments
+/// are found by scanning, so that `//` inside a string is not one.
+fn without_trailing_trivia(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let mut code_end = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(bytes.len());
+                code_end = i;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b if b.is_ascii_whitespace() => i += 1,
+            _ => {
+                i += 1;
+                code_end = i;
+            }
         }
     }
-    Span::new(s.start(), s.start() + text.len())
+    // Never split a character.
+    while !text.is_char_boundary(code_end) {
+        code_end += 1;
+    }
+    &text[..code_end]
 }
 
 /// The meaningful children of a pair: punctuation and keywords carry

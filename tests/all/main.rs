@@ -10,6 +10,7 @@ mod check_fixtures;
 mod days_cli;
 mod diff_cli;
 mod examples;
+mod fmt_cli;
 mod generated_docs;
 mod procedures;
 mod run_cli;

@@ -1,0 +1,73 @@
+//! `redress fmt`: put `.proc` files in the canonical layout.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::compile::compile;
+use crate::format::format_source;
+
+use super::render::render;
+use super::write::atomic_write;
+use super::Outcome;
+
+#[derive(Args)]
+pub(crate) struct FmtArgs {
+    /// Files, or folders searched recursively for `.proc` files.
+    #[arg(default_value = "procedures")]
+    paths: Vec<PathBuf>,
+    /// Change nothing: list the files that are not formatted, and exit 1
+    /// if there are any.
+    #[arg(long)]
+    check: bool,
+}
+
+pub(crate) fn run(args: FmtArgs) -> Outcome {
+    let files = match super::check::collect_files(&args.paths) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Outcome::Usage;
+        }
+    };
+    let mut unformatted = 0;
+    let mut unparsable = 0;
+    for path in &files {
+        let name = path.to_string_lossy().into_owned();
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: cannot read `{name}`: {e}");
+                return Outcome::Usage;
+            }
+        };
+        let formatted = std::str::from_utf8(&bytes).ok().and_then(format_source);
+        let Some(formatted) = formatted else {
+            // Left untouched: show why it cannot be formatted.
+            let compiled = compile(&name, &bytes);
+            for problem in compiled.with_source().filter(|p| p.is_error_in_syntax()) {
+                eprint!("{}", render(&problem));
+            }
+            eprintln!("{name}: not formatted, because it does not parse");
+            unparsable += 1;
+            continue;
+        };
+        if formatted.as_bytes() == bytes.as_slice() {
+            continue;
+        }
+        unformatted += 1;
+        if args.check {
+            println!("would reformat {name}");
+        } else if let Err(e) = atomic_write(path, &formatted) {
+            eprintln!("error: cannot write `{name}`: {e}");
+            return Outcome::Usage;
+        } else {
+            println!("formatted {name}");
+        }
+    }
+    if unparsable > 0 || (args.check && unformatted > 0) {
+        Outcome::Invalid
+    } else {
+        Outcome::Success
+    }
+}
