@@ -366,7 +366,8 @@ pub enum Anchor {
     Event(EventId),
 }
 
-/// A value a guard can compute or compare.
+/// A value a guard can compute or compare; see [`Expr::eval`] for how
+/// durations in different units compare.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Value {
     Bool(bool),
@@ -420,6 +421,29 @@ pub enum Expr {
     In(Box<Expr>, Vec<u32>),
 }
 
+/// Orders two values of one type. Durations in different units compare by
+/// their approximate length in hundredths of a calendar day (a working day
+/// is 7/5 of a day, a month 30.44 days), since working days and calendar
+/// time cannot be compared exactly without a date; in the same unit they
+/// compare exactly.
+fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
+    match (a, b) {
+        (Value::Duration(x, u), Value::Duration(y, v)) if u != v => {
+            let length = |n: u32, unit: UnitOrder| {
+                let per = match unit {
+                    UnitOrder::WorkingDays => 140,
+                    UnitOrder::Days => 100,
+                    UnitOrder::Weeks => 700,
+                    UnitOrder::Months => 3044,
+                };
+                u64::from(n) * per
+            };
+            length(*x, *u).cmp(&length(*y, *v))
+        }
+        _ => a.cmp(b),
+    }
+}
+
 /// Where a guard finds the values of facts and of the event's data.
 pub trait Env {
     fn fact(&self, fact: FactId) -> Option<Value>;
@@ -438,13 +462,14 @@ impl Expr {
             Expr::Or(a, b) => Value::Bool(a.holds(env)? || b.holds(env)?),
             Expr::Compare(op, a, b) => {
                 let (a, b) = (a.eval(env)?, b.eval(env)?);
+                let order = compare(&a, &b);
                 Value::Bool(match op {
-                    CompareOp::Eq => a == b,
-                    CompareOp::Ne => a != b,
-                    CompareOp::Lt => a < b,
-                    CompareOp::Le => a <= b,
-                    CompareOp::Gt => a > b,
-                    CompareOp::Ge => a >= b,
+                    CompareOp::Eq => order.is_eq(),
+                    CompareOp::Ne => order.is_ne(),
+                    CompareOp::Lt => order.is_lt(),
+                    CompareOp::Le => order.is_le(),
+                    CompareOp::Gt => order.is_gt(),
+                    CompareOp::Ge => order.is_ge(),
                 })
             }
             Expr::In(e, set) => match e.eval(env)? {
@@ -511,5 +536,50 @@ impl Procedure {
             Target::Outcome(o) => self.outcomes.get(o.index()).map(|o| o.name.as_str()),
         }
         .unwrap_or("?")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoInputs;
+    impl Env for NoInputs {
+        fn fact(&self, _: FactId) -> Option<Value> {
+            None
+        }
+        fn param(&self, _: u32) -> Option<Value> {
+            None
+        }
+    }
+
+    fn holds(op: CompareOp, a: Value, b: Value) -> Option<bool> {
+        Expr::Compare(op, Box::new(Expr::Const(a)), Box::new(Expr::Const(b))).holds(&NoInputs)
+    }
+
+    #[test]
+    fn durations_in_different_units_compare_by_length() {
+        let wd = |n| Value::Duration(n, UnitOrder::WorkingDays);
+        let weeks = |n| Value::Duration(n, UnitOrder::Weeks);
+        assert_eq!(
+            holds(CompareOp::Gt, wd(20), weeks(3)),
+            Some(true),
+            "20 working days is four weeks"
+        );
+        assert_eq!(holds(CompareOp::Lt, wd(10), weeks(3)), Some(true));
+        assert_eq!(
+            holds(CompareOp::Eq, wd(15), weeks(3)),
+            Some(true),
+            "three weeks of working days"
+        );
+        assert_eq!(
+            holds(
+                CompareOp::Lt,
+                Value::Duration(1, UnitOrder::Months),
+                weeks(5)
+            ),
+            Some(true)
+        );
+        assert_eq!(holds(CompareOp::Lt, wd(3), wd(20)), Some(true));
     }
 }
