@@ -10,6 +10,7 @@
 //! command line on top. ARCHITECTURE.md has the code map and the
 //! invariants.
 
+pub mod analysis;
 pub mod calendar;
 pub mod case;
 pub mod check;

@@ -62,10 +62,37 @@ pub fn check(file: &ast::File) -> Checked {
             .unwrap_or(0)
     });
     let has_errors = diagnostics.iter().any(is_error);
+    if let (Some(p), Some(limit), false) = (&procedure, decl.limits.first(), has_errors) {
+        diagnostics.extend(limit_warning(p, limit.span));
+    }
     Checked {
         procedure: procedure.filter(|_| !has_errors),
         diagnostics,
     }
+}
+
+/// W0508 when some path's worst case exceeds the procedure's `limit`.
+fn limit_warning(procedure: &Procedure, span: Span) -> Option<CheckError> {
+    let limit = procedure.limit.as_ref()?;
+    let DurationSpec::Fixed { amount, unit } = limit.duration else {
+        return None;
+    };
+    let limit_days = crate::analysis::paths::working_days(amount, unit);
+    let found = crate::analysis::paths::paths(procedure, 1);
+    let over: Vec<&crate::analysis::paths::Path> = found
+        .paths
+        .iter()
+        .filter(|p| p.max_working_days > limit_days)
+        .collect();
+    let worst = over.iter().max_by_key(|p| p.max_working_days)?;
+    Some(CheckError::LimitExceeded {
+        count: over.len(),
+        limit: describe_duration(amount, unit),
+        limit_days,
+        days: worst.max_working_days,
+        path: crate::analysis::paths::describe(worst),
+        span: span.into(),
+    })
 }
 
 /// Names of one kind, in declaration order, with where each was declared.

@@ -8,6 +8,7 @@ mod doc;
 mod fmt;
 mod graph;
 mod load;
+mod paths;
 mod render;
 mod run;
 mod test;
@@ -60,6 +61,8 @@ enum Command {
     Run(run::RunArgs),
     /// Replay every case file with an `expect:` block and compare (default: examples/).
     Test(test::TestArgs),
+    /// Every path from start to an outcome, with its least and most time.
+    Paths(paths::PathsArgs),
     /// Put .proc files in the canonical layout (comments kept).
     Fmt(fmt::FmtArgs),
     /// What a revision of a procedure changes: steps, deadlines, guards, routes.
@@ -99,6 +102,7 @@ pub fn main() -> ExitCode {
             Command::Doc(args) => doc::run(args),
             Command::Diff(args) => diff::run(args),
             Command::Fmt(args) => fmt::run(args),
+            Command::Paths(args) => paths::run(args),
             Command::Days(command) => days::run(command),
         });
     match worker.map(|handle| handle.join()) {

@@ -1,0 +1,4 @@
+//! Questions about a procedure as a whole, rather than one case: which
+//! paths exist and how long they can take.
+
+pub mod paths;

@@ -1,0 +1,43 @@
+//! `redress paths`: every path through a procedure, with its durations.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use crate::analysis::paths::{human, paths};
+
+use super::load::compile_procedure;
+use super::Outcome;
+
+#[derive(Args)]
+pub(crate) struct PathsArgs {
+    /// The procedure (.proc file).
+    procedure: PathBuf,
+    /// How many times a path may take a loop (enter a step again).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    max_loops: u32,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+pub(crate) fn run(args: PathsArgs) -> Outcome {
+    let procedure = match compile_procedure(&args.procedure) {
+        Ok(p) => p,
+        Err(outcome) => return outcome,
+    };
+    let found = paths(&procedure, args.max_loops.min(10));
+    match args.format {
+        Format::Human => print!("{}", human(&found)),
+        Format::Json => match serde_json::to_string_pretty(&found) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("error: cannot write JSON: {e}"),
+        },
+    }
+    Outcome::Success
+}
