@@ -19,6 +19,7 @@ pub mod compile;
 pub mod engine;
 pub mod format;
 pub mod report;
+pub mod simulate;
 pub mod source;
 pub mod suggest;
 pub mod syntax;

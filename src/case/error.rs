@@ -103,11 +103,13 @@ pub enum CaseErrorKind {
     BadExpect { message: String, help: String },
 }
 
-/// Either a problem found reading the file or one found replaying it.
+/// A problem in a YAML file: a case file read or replayed, or a
+/// simulation's assumptions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseProblem {
     Load(CaseErrorKind),
     Replay(ReplayErrorKind),
+    Assumptions(crate::simulate::AssumptionErrorKind),
 }
 
 impl CaseProblem {
@@ -115,11 +117,12 @@ impl CaseProblem {
         match self {
             CaseProblem::Load(k) => k,
             CaseProblem::Replay(k) => k,
+            CaseProblem::Assumptions(k) => k,
         }
     }
 }
 
-/// A case-file problem at a place in the file.
+/// A problem at a place in a YAML file.
 #[derive(Debug, Clone)]
 pub struct CaseError {
     pub problem: Box<CaseProblem>,

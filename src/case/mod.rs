@@ -120,7 +120,7 @@ fn yaml_error(name: &str, text: &str, error: &serde_yaml::Error) -> CaseError {
     } else {
         "check the YAML around this line; docs/cases.md shows the format".to_string()
     };
-    make_error(
+    error_at(
         name,
         text,
         &Arc::new(NamedSource::new(name, text.to_string())),
@@ -129,7 +129,8 @@ fn yaml_error(name: &str, text: &str, error: &serde_yaml::Error) -> CaseError {
     )
 }
 
-fn make_error(
+/// A problem placed at `offset` in a YAML file's text.
+pub fn error_at(
     _name: &str,
     text: &str,
     source: &Arc<NamedSource<String>>,
@@ -179,7 +180,7 @@ pub fn read_header(name: &str, text: &str) -> Result<Header, CaseError> {
         .as_ref()
         .and_then(scalar_text)
         .ok_or_else(|| {
-            make_error(
+            error_at(
                 name,
                 text,
                 &source,
@@ -223,7 +224,7 @@ pub fn locate_replay_error(name: &str, text: &str, error: &ReplayError) -> CaseE
         path.push(key("event"));
     }
     let offset = locate(text, &path).unwrap_or(0);
-    make_error(
+    error_at(
         name,
         text,
         &Arc::new(NamedSource::new(name, text.to_string())),
@@ -250,7 +251,7 @@ pub fn parse_duration(text: &str) -> Option<(u32, Unit)> {
 impl Reader<'_> {
     fn error(&mut self, path: &[PathPart], kind: CaseErrorKind) {
         let offset = locate(self.text, path).unwrap_or(0);
-        let error = make_error(
+        let error = error_at(
             self.name,
             self.text,
             &self.source,

@@ -65,7 +65,9 @@ fn case_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     for path in paths {
         if path.is_dir() {
             case_files(&path, depth + 1, out);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            && !super::test::is_assumptions(&path)
+        {
             out.push(path);
         }
     }

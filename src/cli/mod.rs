@@ -11,6 +11,7 @@ mod load;
 mod paths;
 mod render;
 mod run;
+mod simulate;
 mod test;
 mod write;
 
@@ -61,6 +62,8 @@ enum Command {
     Run(run::RunArgs),
     /// Replay every case file with an `expect:` block and compare (default: examples/).
     Test(test::TestArgs),
+    /// Simulate many cases under stated assumptions: outcomes, durations, breach rates.
+    Simulate(simulate::SimulateArgs),
     /// Every path from start to an outcome, with its least and most time.
     Paths(paths::PathsArgs),
     /// Put .proc files in the canonical layout (comments kept).
@@ -103,6 +106,7 @@ pub fn main() -> ExitCode {
             Command::Diff(args) => diff::run(args),
             Command::Fmt(args) => fmt::run(args),
             Command::Paths(args) => paths::run(args),
+            Command::Simulate(args) => simulate::run(args),
             Command::Days(command) => days::run(command),
         });
     match worker.map(|handle| handle.join()) {

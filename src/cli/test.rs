@@ -28,6 +28,14 @@ pub(crate) struct TestArgs {
 
 const MAX_DEPTH: usize = 32;
 
+/// Simulation assumptions (`*.assumptions.yaml`) live beside case files
+/// but are not cases.
+pub(crate) fn is_assumptions(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".assumptions.yaml") || n.ends_with(".assumptions.yml"))
+}
+
 fn walk(dir: &Path, depth: usize, extensions: &[&str], out: &mut Vec<PathBuf>) {
     if depth > MAX_DEPTH {
         return;
@@ -44,6 +52,7 @@ fn walk(dir: &Path, depth: usize, extensions: &[&str], out: &mut Vec<PathBuf>) {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| extensions.contains(&e))
+            && !is_assumptions(&path)
         {
             out.push(path);
         }

@@ -138,6 +138,8 @@ struct Engine<'a> {
     breaches: Vec<Breach>,
     /// The event being processed, for errors.
     current: usize,
+    /// Whether to keep the timeline (a report needs it; simulation does not).
+    recording: bool,
 }
 
 struct Guarded<'a> {
@@ -239,6 +241,7 @@ pub fn replay_to<'a>(
         timeline: Vec::new(),
         breaches: Vec::new(),
         current: 0,
+        recording: true,
     };
     for (i, event) in case.events.iter().enumerate() {
         if event.on > at {
@@ -260,6 +263,118 @@ pub fn replay_to<'a>(
             kind,
         })?;
     Ok(Replayed { engine, at })
+}
+
+/// A case run event by event, as simulation drives it: the same semantics
+/// as [`replay`], without a timeline.
+pub struct Session<'a> {
+    engine: Engine<'a>,
+}
+
+/// Where a case stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Position {
+    NotReceived,
+    InStep {
+        step: StepId,
+        entered: NaiveDate,
+        /// Turned away by a `reject`, awaiting resubmission.
+        turned_away: bool,
+    },
+    Closed {
+        on: NaiveDate,
+    },
+}
+
+impl<'a> Session<'a> {
+    pub fn new(
+        procedure: &'a Procedure,
+        calendar: &'a Calendar,
+        facts: Vec<Option<Value>>,
+    ) -> Session<'a> {
+        Session {
+            engine: Engine {
+                procedure,
+                calendar,
+                facts,
+                last_seen: vec![None; procedure.events.len()],
+                phase: Phase::NotReceived,
+                timeline: Vec::new(),
+                breaches: Vec::new(),
+                current: 0,
+                recording: false,
+            },
+        }
+    }
+
+    /// Applies one event, after any automatic moves due before its date.
+    pub fn apply(&mut self, event: &CaseEvent) -> Result<(), ReplayErrorKind> {
+        self.engine.process(event).map_err(|(kind, _)| kind)
+    }
+
+    /// Applies the automatic moves due before `date` (windows closing).
+    pub fn advance_to(&mut self, date: NaiveDate) -> Result<(), ReplayErrorKind> {
+        self.engine.advance_to(date)
+    }
+
+    pub fn position(&self) -> Position {
+        match &self.engine.phase {
+            Phase::NotReceived => Position::NotReceived,
+            Phase::InStep(a) => Position::InStep {
+                step: a.step,
+                entered: a.entered,
+                turned_away: a.rejected.is_some(),
+            },
+            Phase::Closed { on, .. } => Position::Closed { on: *on },
+        }
+    }
+
+    /// The outcome reached, once closed (`withdrawn` after a withdrawal).
+    pub fn outcome(&self) -> Option<&str> {
+        match &self.engine.phase {
+            Phase::Closed { outcome, .. } => Some(outcome),
+            _ => None,
+        }
+    }
+
+    /// When the current step's last escalation window closes, once every
+    /// window has opened.
+    pub fn last_window_close(&self) -> Option<NaiveDate> {
+        let Phase::InStep(a) = &self.engine.phase else {
+            return None;
+        };
+        let step = self.engine.step(a.step);
+        self.engine
+            .last_window_close(step, a.entered)
+            .ok()
+            .flatten()
+    }
+
+    /// When the window for `event` in the current step closes.
+    pub fn window_close(&self, event: EventId) -> Option<NaiveDate> {
+        let Phase::InStep(a) = &self.engine.phase else {
+            return None;
+        };
+        let step = self.engine.step(a.step);
+        let e = step.escalations.iter().find(|e| e.event == event)?;
+        self.engine
+            .window_close(e.within, e.anchor, a.entered, "")
+            .ok()
+            .flatten()
+    }
+
+    /// The latest date an event happened in this case.
+    pub fn last_seen(&self, event: EventId) -> Option<NaiveDate> {
+        self.engine.last_seen.get(event.index()).copied().flatten()
+    }
+
+    pub fn facts(&self) -> &[Option<Value>] {
+        &self.engine.facts
+    }
+
+    pub fn breaches(&self) -> &[Breach] {
+        &self.engine.breaches
+    }
 }
 
 type Failure = (ReplayErrorKind, Option<&'static str>);
@@ -431,15 +546,17 @@ impl<'a> Engine<'a> {
             let from = step.name.clone();
             let target = otherwise.target;
             self.leave(moves_on);
-            self.timeline.push(TimelineEntry {
-                on: moves_on,
-                event: "window closed".to_string(),
-                from: Some(from),
-                to: Some(self.procedure.target_name(target).to_string()),
-                automatic: true,
-                cite: otherwise.cites.clone(),
-                note: Some(format!("no request by {last_close}")),
-            });
+            if self.recording {
+                self.timeline.push(TimelineEntry {
+                    on: moves_on,
+                    event: "window closed".to_string(),
+                    from: Some(from),
+                    to: Some(self.procedure.target_name(target).to_string()),
+                    automatic: true,
+                    cite: otherwise.cites.clone(),
+                    note: Some(format!("no request by {last_close}")),
+                });
+            }
             self.enter(target, moves_on)?;
         }
     }
@@ -515,15 +632,17 @@ impl<'a> Engine<'a> {
             }
             Phase::NotReceived => {
                 self.last_seen[event.event.index()] = Some(event.on);
-                self.timeline.push(TimelineEntry {
-                    on: event.on,
-                    event: name.to_string(),
-                    from: None,
-                    to: Some(self.step(self.procedure.start).name.clone()),
-                    automatic: false,
-                    cite: self.step(self.procedure.start).cites.clone(),
-                    note: event.note.clone(),
-                });
+                if self.recording {
+                    self.timeline.push(TimelineEntry {
+                        on: event.on,
+                        event: name.to_string(),
+                        from: None,
+                        to: Some(self.step(self.procedure.start).name.clone()),
+                        automatic: false,
+                        cite: self.step(self.procedure.start).cites.clone(),
+                        note: event.note.clone(),
+                    });
+                }
                 return self
                     .enter(Target::Step(self.procedure.start), event.on)
                     .map_err(fail);
@@ -554,12 +673,7 @@ impl<'a> Engine<'a> {
             let step_id = active.step;
             self.phase = Phase::InStep(active);
             self.leave(event.on);
-            self.record(
-                event,
-                Some(step.name.clone()),
-                Some("withdrawn".into()),
-                Vec::new(),
-            );
+            self.record(event, Some(&step.name), Some("withdrawn"), &[]);
             self.phase = Phase::Closed {
                 outcome: "withdrawn".into(),
                 is_final: false,
@@ -577,9 +691,9 @@ impl<'a> Engine<'a> {
             self.phase = Phase::InStep(active);
             self.record(
                 event,
-                Some(step.name.clone()),
-                Some(step.name.clone()),
-                step.rejects[reject].cites.clone(),
+                Some(&step.name),
+                Some(&step.name),
+                &step.rejects[reject].cites,
             );
             return self.enter(Target::Step(step_id), event.on).map_err(fail);
         }
@@ -599,7 +713,7 @@ impl<'a> Engine<'a> {
             active.paused = None;
             let cites = step.pauses[rule].cites.clone();
             self.phase = Phase::InStep(active);
-            self.record(event, None, None, cites);
+            self.record(event, None, None, &cites);
             return Ok(());
         }
         match name {
@@ -616,22 +730,20 @@ impl<'a> Engine<'a> {
         self.handle(event, active)
     }
 
-    fn record(
-        &mut self,
-        event: &CaseEvent,
-        from: Option<String>,
-        to: Option<String>,
-        cite: Vec<String>,
-    ) {
-        self.timeline.push(TimelineEntry {
-            on: event.on,
-            event: self.event_name(event.event).to_string(),
-            from,
-            to,
-            automatic: false,
-            cite,
-            note: event.note.clone(),
-        });
+    /// Adds an event to the timeline; borrowed text is copied only when a
+    /// timeline is kept, so simulation pays nothing for it.
+    fn record(&mut self, event: &CaseEvent, from: Option<&str>, to: Option<&str>, cite: &[String]) {
+        if self.recording {
+            self.timeline.push(TimelineEntry {
+                on: event.on,
+                event: self.event_name(event.event).to_string(),
+                from: from.map(str::to_string),
+                to: to.map(str::to_string),
+                automatic: false,
+                cite: cite.to_vec(),
+                note: event.note.clone(),
+            });
+        }
     }
 
     fn pause(&mut self, event: &CaseEvent, mut active: Box<Active>) -> Result<(), Failure> {
@@ -679,15 +791,17 @@ impl<'a> Engine<'a> {
             )),
             None => Some(step.pauses[rule].name.clone()),
         };
-        self.timeline.push(TimelineEntry {
-            on: event.on,
-            event: "paused".into(),
-            from: None,
-            to: None,
-            automatic: false,
-            cite: cites,
-            note: event.note.clone().or(note),
-        });
+        if self.recording {
+            self.timeline.push(TimelineEntry {
+                on: event.on,
+                event: "paused".into(),
+                from: None,
+                to: None,
+                automatic: false,
+                cite: cites,
+                note: event.note.clone().or(note),
+            });
+        }
         Ok(())
     }
 
@@ -830,18 +944,20 @@ impl<'a> Engine<'a> {
         let cites = rule.cites.clone();
         let name = rule.name.clone();
         self.phase = Phase::InStep(active);
-        self.timeline.push(TimelineEntry {
-            on: event.on,
-            event: "extended".into(),
-            from: None,
-            to: None,
-            automatic: false,
-            cite: cites,
-            note: event
-                .note
-                .clone()
-                .or(Some(format!("{name} now due {until}"))),
-        });
+        if self.recording {
+            self.timeline.push(TimelineEntry {
+                on: event.on,
+                event: "extended".into(),
+                from: None,
+                to: None,
+                automatic: false,
+                cite: cites,
+                note: event
+                    .note
+                    .clone()
+                    .or(Some(format!("{name} now due {until}"))),
+            });
+        }
         Ok(())
     }
 
@@ -850,7 +966,7 @@ impl<'a> Engine<'a> {
         let step = self.step(active.step);
         let name = self.event_name(event.event);
         let mut handled = false;
-        let mut cites = Vec::new();
+        let mut cites: &[String] = &[];
 
         if let Some(t) = step.tasks.iter().position(|t| t.event == event.event) {
             let task = &step.tasks[t];
@@ -877,7 +993,7 @@ impl<'a> Engine<'a> {
                 self.breach_if_late(step, &task.name, &clock, event.on, &task.cites);
             }
             handled = true;
-            cites.extend(task.cites.iter().cloned());
+            cites = &task.cites;
         }
 
         for (i, deadline) in step.deadlines.iter().enumerate() {
@@ -915,11 +1031,12 @@ impl<'a> Engine<'a> {
             let target = Target::Step(esc.target);
             self.phase = Phase::InStep(active);
             self.leave(event.on);
+            let procedure = self.procedure;
             self.record(
                 event,
-                Some(step.name.clone()),
-                Some(self.procedure.target_name(target).into()),
-                esc.cites.clone(),
+                Some(&step.name),
+                Some(procedure.target_name(target)),
+                &esc.cites,
             );
             return self.enter(target, event.on).map_err(fail);
         }
@@ -984,21 +1101,17 @@ impl<'a> Engine<'a> {
                     active.task_done[r as usize] = None;
                 }
                 self.phase = Phase::InStep(active);
-                self.record(
-                    event,
-                    Some(step.name.clone()),
-                    Some(step.name.clone()),
-                    t.cites.clone(),
-                );
+                self.record(event, Some(&step.name), Some(&step.name), &t.cites);
                 return Ok(());
             }
             self.phase = Phase::InStep(active);
             self.leave(event.on);
+            let procedure = self.procedure;
             self.record(
                 event,
-                Some(step.name.clone()),
-                Some(self.procedure.target_name(t.target).into()),
-                t.cites.clone(),
+                Some(&step.name),
+                Some(procedure.target_name(t.target)),
+                &t.cites,
             );
             return self.enter(t.target, event.on).map_err(fail);
         }
@@ -1116,15 +1229,17 @@ impl<'a> Engine<'a> {
                 let to = refusal
                     .target
                     .map(|t| self.procedure.target_name(t).to_string());
-                self.timeline.push(TimelineEntry {
-                    on,
-                    event: "refused".into(),
-                    from: Some(step.name.clone()),
-                    to,
-                    automatic: true,
-                    cite: refusal.cites.clone(),
-                    note: refusal.reason.clone(),
-                });
+                if self.recording {
+                    self.timeline.push(TimelineEntry {
+                        on,
+                        event: "refused".into(),
+                        from: Some(step.name.clone()),
+                        to,
+                        automatic: true,
+                        cite: refusal.cites.clone(),
+                        note: refusal.reason.clone(),
+                    });
+                }
                 if let Some(t) = refusal.target {
                     return self.enter(t, on);
                 }
@@ -1133,17 +1248,19 @@ impl<'a> Engine<'a> {
         let mut rejected = None;
         for (i, reject) in step.rejects.iter().enumerate() {
             if self.holds(&reject.guard, NO_PARAMS, Need::Rejection(&step.name))? {
-                self.timeline.push(TimelineEntry {
-                    on,
-                    event: "rejected".into(),
-                    from: Some(step.name.clone()),
-                    to: reject
-                        .target
-                        .map(|t| self.procedure.target_name(t).to_string()),
-                    automatic: true,
-                    cite: reject.cites.clone(),
-                    note: reject.reason.clone(),
-                });
+                if self.recording {
+                    self.timeline.push(TimelineEntry {
+                        on,
+                        event: "rejected".into(),
+                        from: Some(step.name.clone()),
+                        to: reject
+                            .target
+                            .map(|t| self.procedure.target_name(t).to_string()),
+                        automatic: true,
+                        cite: reject.cites.clone(),
+                        note: reject.reason.clone(),
+                    });
+                }
                 if let Some(t) = reject.target {
                     return self.enter(t, on);
                 }

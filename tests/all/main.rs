@@ -15,4 +15,5 @@ mod generated_docs;
 mod paths_cli;
 mod procedures;
 mod run_cli;
+mod simulate_cli;
 mod support;

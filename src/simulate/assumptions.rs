@@ -1,0 +1,565 @@
+//! Assumptions for a simulation, read from YAML against a procedure:
+//! facts' distributions, the probabilities of each way out of a step, the
+//! distribution of event data, how long events take, and arrivals.
+//! docs/simulate.md documents the format.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource};
+use serde::Deserialize;
+use serde_yaml::{Mapping, Value as Yaml};
+use thiserror::Error;
+
+use crate::case::locate::{key, locate, PathPart};
+use crate::case::{CaseError, CaseProblem};
+use crate::check::ir::{EventId, Procedure, StepId, Target, Type};
+use crate::suggest::help_for;
+
+/// What is wrong with an assumptions file.
+#[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
+pub enum AssumptionErrorKind {
+    /// YAML that does not parse, or a key the format does not have.
+    #[error("{message}")]
+    #[diagnostic(code(E0901), help("an assumptions file has `facts`, `choices`, `data`, `durations` and `arrivals` (docs/simulate.md)"))]
+    Yaml { message: String },
+
+    /// A fact, step, event, field or value the procedure does not have.
+    #[error("{message}")]
+    #[diagnostic(code(E0902), help("{help}"))]
+    Unknown { message: String, help: String },
+
+    /// Probabilities at one decision that do not add up to 1.
+    #[error("the probabilities for {what} add up to {sum}, not 1")]
+    #[diagnostic(
+        code(E0903),
+        help("give every way out a probability, and make them add up to 1")
+    )]
+    NotOne { what: String, sum: String },
+
+    /// A distribution that is not one, or a negative time.
+    #[error("{message}")]
+    #[diagnostic(
+        code(E0904),
+        help("a time is `{{fixed: N}}`, `{{uniform: [LOW, HIGH]}}` or `{{triangular: [LOW, MODE, HIGH]}}`, in working days, none negative; a probability is a number from 0 to 1")
+    )]
+    BadDistribution { message: String },
+
+    /// Assumptions under which some cases never end.
+    #[error("under these assumptions a case in step `{step}` never ends: every way out of it leads back")]
+    #[diagnostic(
+        code(E0905),
+        help("give some way towards an outcome a probability above 0")
+    )]
+    NeverEnds { step: String },
+}
+
+/// A time in working days.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Distribution {
+    Fixed(f64),
+    Uniform(f64, f64),
+    Triangular(f64, f64, f64),
+}
+
+impl Distribution {
+    /// A sample, rounded to whole working days.
+    pub fn sample(&self, rng: &mut super::rng::Rng) -> u32 {
+        let x = match *self {
+            Distribution::Fixed(v) => v,
+            Distribution::Uniform(a, b) => a + (b - a) * rng.unit(),
+            Distribution::Triangular(a, m, b) => {
+                let u = rng.unit();
+                let cut = if b > a { (m - a) / (b - a) } else { 0.0 };
+                if u < cut {
+                    a + ((b - a) * (m - a) * u).sqrt()
+                } else {
+                    b - ((b - a) * (b - m) * (1.0 - u)).sqrt()
+                }
+            }
+        };
+        x.round().max(0.0) as u32
+    }
+}
+
+/// How a fact's value is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FactDraw {
+    /// Probability of `true`.
+    Bool(f64),
+    /// Weight of each value, by position.
+    Choice(Vec<f64>),
+    /// A duration in working days.
+    Duration(Distribution),
+}
+
+/// Everything a simulation assumes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Assumptions {
+    /// By fact; missing ones are drawn uniformly.
+    pub facts: BTreeMap<usize, FactDraw>,
+    /// By step: the weight of each way out (by event, or `None` for
+    /// `otherwise`); missing steps choose uniformly.
+    pub choices: BTreeMap<usize, Vec<(Option<EventId>, f64)>>,
+    /// By event and field: the weight of each value.
+    pub data: BTreeMap<(usize, usize), Vec<f64>>,
+    /// By event: how long after the step began (or the window opened) it
+    /// happens.
+    pub durations: BTreeMap<usize, Distribution>,
+    /// Cases arriving each working day; `None` spreads them over a year.
+    pub per_working_day: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(default)]
+    procedure: Option<String>,
+    #[serde(default)]
+    facts: Mapping,
+    #[serde(default)]
+    choices: Mapping,
+    #[serde(default)]
+    data: Mapping,
+    #[serde(default)]
+    durations: Mapping,
+    #[serde(default)]
+    arrivals: Option<RawArrivals>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArrivals {
+    per_working_day: u32,
+}
+
+/// The ways out of a step that a choice can name: its transition events
+/// (a transition back into the step included), its requests, and
+/// `otherwise`.
+pub fn exits(procedure: &Procedure, step: StepId) -> Vec<Option<EventId>> {
+    let Some(s) = procedure.steps.get(step.index()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Option<EventId>> = Vec::new();
+    for t in &s.transitions {
+        if !out.contains(&Some(t.event)) {
+            out.push(Some(t.event));
+        }
+    }
+    for e in &s.escalations {
+        if !out.contains(&Some(e.event)) {
+            out.push(Some(e.event));
+        }
+    }
+    if s.otherwise.is_some() {
+        out.push(None);
+    }
+    out
+}
+
+struct Reader<'a> {
+    name: &'a str,
+    text: &'a str,
+    source: Arc<NamedSource<String>>,
+    errors: Vec<CaseError>,
+}
+
+fn number(v: &Yaml) -> Option<f64> {
+    v.as_f64().or_else(|| v.as_i64().map(|n| n as f64))
+}
+
+impl Reader<'_> {
+    fn error(&mut self, path: &[PathPart], kind: AssumptionErrorKind) {
+        let offset = locate(self.text, path).unwrap_or(0);
+        self.errors.push(crate::case::error_at(
+            self.name,
+            self.text,
+            &self.source,
+            offset,
+            CaseProblem::Assumptions(kind),
+        ));
+    }
+
+    fn unknown(&mut self, path: &[PathPart], what: &str, name: &str, known: Vec<&str>) {
+        self.error(
+            path,
+            AssumptionErrorKind::Unknown {
+                message: format!("procedure has no {what} `{name}`"),
+                help: help_for(name, what, known.iter().copied()),
+            },
+        );
+    }
+
+    fn distribution(&mut self, path: &[PathPart], v: &Yaml) -> Option<Distribution> {
+        let bad = |message: &str| AssumptionErrorKind::BadDistribution {
+            message: message.to_string(),
+        };
+        let map = match v.as_mapping() {
+            Some(m) if m.len() == 1 => m,
+            _ => {
+                self.error(path, bad("not a distribution"));
+                return None;
+            }
+        };
+        let (k, v) = map.iter().next()?;
+        let numbers: Option<Vec<f64>> = match v {
+            Yaml::Sequence(items) => items.iter().map(number).collect(),
+            other => number(other).map(|n| vec![n]),
+        };
+        let Some(numbers) = numbers else {
+            self.error(
+                path,
+                bad("a distribution's parameters are numbers of working days"),
+            );
+            return None;
+        };
+        if numbers.iter().any(|n| *n < 0.0 || !n.is_finite()) {
+            self.error(path, bad("a time cannot be negative"));
+            return None;
+        }
+        let d = match (k.as_str(), numbers.as_slice()) {
+            (Some("fixed"), [n]) => Distribution::Fixed(*n),
+            (Some("uniform"), [a, b]) if a <= b => Distribution::Uniform(*a, *b),
+            (Some("triangular"), [a, m, b]) if a <= m && m <= b => {
+                Distribution::Triangular(*a, *m, *b)
+            }
+            (Some("fixed" | "uniform" | "triangular"), _) => {
+                self.error(
+                    path,
+                    bad("the parameters are in the wrong number or order (LOW ≤ MODE ≤ HIGH)"),
+                );
+                return None;
+            }
+            _ => {
+                self.error(
+                    path,
+                    bad("not a distribution: use fixed, uniform or triangular"),
+                );
+                return None;
+            }
+        };
+        Some(d)
+    }
+
+    /// Weights for a choice of named values, in `names` order.
+    fn weights(
+        &mut self,
+        path: &[PathPart],
+        what: &str,
+        names: &[String],
+        v: &Yaml,
+    ) -> Option<Vec<f64>> {
+        let Some(map) = v.as_mapping() else {
+            self.error(
+                path,
+                AssumptionErrorKind::BadDistribution {
+                    message: format!(
+                        "the weights for {what} are a mapping of values to probabilities"
+                    ),
+                },
+            );
+            return None;
+        };
+        let mut weights = vec![0.0; names.len()];
+        let mut ok = true;
+        for (k, w) in map {
+            let value = k
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| k.as_bool().map(|b| b.to_string()))
+                .unwrap_or_default();
+            let mut at = path.to_vec();
+            at.push(key(&value));
+            let Some(i) = names.iter().position(|n| *n == value) else {
+                self.unknown(
+                    &at,
+                    &format!("value of {what}, a"),
+                    &value,
+                    names.iter().map(String::as_str).collect(),
+                );
+                ok = false;
+                continue;
+            };
+            match number(w).filter(|p| (0.0..=1.0).contains(p)) {
+                Some(p) => weights[i] = p,
+                None => {
+                    self.error(
+                        &at,
+                        AssumptionErrorKind::BadDistribution {
+                            message: "a probability is a number from 0 to 1".into(),
+                        },
+                    );
+                    ok = false;
+                }
+            }
+        }
+        let sum: f64 = weights.iter().sum();
+        if ok && (sum - 1.0).abs() > 1e-6 {
+            self.error(
+                path,
+                AssumptionErrorKind::NotOne {
+                    what: what.to_string(),
+                    sum: format!("{sum}"),
+                },
+            );
+            ok = false;
+        }
+        ok.then_some(weights)
+    }
+}
+
+/// Reads an assumptions file against `procedure`, reporting every problem.
+pub fn load(name: &str, text: &str, procedure: &Procedure) -> Result<Assumptions, Vec<CaseError>> {
+    let source = Arc::new(NamedSource::new(name, text.to_string()));
+    let raw: Raw = match serde_yaml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let offset = e.location().map(|l| l.index()).unwrap_or(0);
+            let mut message = e.to_string();
+            if let Some(i) = message.find(" at line ") {
+                message.truncate(i);
+            }
+            return Err(vec![crate::case::error_at(
+                name,
+                text,
+                &source,
+                offset,
+                CaseProblem::Assumptions(AssumptionErrorKind::Yaml { message }),
+            )]);
+        }
+    };
+    let mut r = Reader {
+        name,
+        text,
+        source,
+        errors: Vec::new(),
+    };
+    let mut out = Assumptions::default();
+    if let Some(id) = &raw.procedure {
+        if id != &procedure.id {
+            r.unknown(
+                &[key("procedure")],
+                "id, for this procedure is",
+                id,
+                vec![procedure.id.as_str()],
+            );
+        }
+    }
+    if let Some(a) = raw.arrivals {
+        if a.per_working_day == 0 {
+            r.error(
+                &[key("arrivals"), key("per_working_day")],
+                AssumptionErrorKind::BadDistribution {
+                    message: "at least one case must arrive each working day".into(),
+                },
+            );
+        }
+        out.per_working_day = Some(a.per_working_day);
+    }
+
+    for (k, v) in &raw.facts {
+        let name = k.as_str().unwrap_or_default().to_string();
+        let path = vec![key("facts"), key(&name)];
+        let Some(i) = procedure.facts.iter().position(|f| f.name == name) else {
+            r.unknown(
+                &path,
+                "fact",
+                &name,
+                procedure.facts.iter().map(|f| f.name.as_str()).collect(),
+            );
+            continue;
+        };
+        let draw = match &procedure.facts[i].ty {
+            Type::Bool => match number(v).filter(|p| (0.0..=1.0).contains(p)) {
+                Some(p) => Some(FactDraw::Bool(p)),
+                None => r
+                    .weights(
+                        &path,
+                        &format!("fact `{name}`"),
+                        &["true".into(), "false".into()],
+                        v,
+                    )
+                    .map(|w| FactDraw::Bool(w[0])),
+            },
+            Type::Enum(values) => r
+                .weights(&path, &format!("fact `{name}`"), values, v)
+                .map(FactDraw::Choice),
+            Type::Duration => r.distribution(&path, v).map(FactDraw::Duration),
+            other => {
+                r.error(&path, AssumptionErrorKind::BadDistribution { message: format!("a {} fact cannot be drawn; simulation draws conditions, choices and durations", other.describe()) });
+                None
+            }
+        };
+        if let Some(d) = draw {
+            out.facts.insert(i, d);
+        }
+    }
+
+    for (k, v) in &raw.choices {
+        let name = k.as_str().unwrap_or_default().to_string();
+        let path = vec![key("choices"), key(&name)];
+        let Some(step) = procedure.step_named(&name) else {
+            r.unknown(
+                &path,
+                "step",
+                &name,
+                procedure.steps.iter().map(|s| s.name.as_str()).collect(),
+            );
+            continue;
+        };
+        let ways = exits(procedure, step);
+        let names: Vec<String> = ways
+            .iter()
+            .map(|w| {
+                w.map_or("otherwise".to_string(), |e| {
+                    procedure.events[e.index()].name.clone()
+                })
+            })
+            .collect();
+        if let Some(weights) =
+            r.weights(&path, &format!("the ways out of step `{name}`"), &names, v)
+        {
+            out.choices
+                .insert(step.index(), ways.into_iter().zip(weights).collect());
+        }
+    }
+
+    for (k, fields) in &raw.data {
+        let name = k.as_str().unwrap_or_default().to_string();
+        let Some(e) = procedure.event_named(&name) else {
+            r.unknown(
+                &[key("data"), key(&name)],
+                "event",
+                &name,
+                procedure.events.iter().map(|e| e.name.as_str()).collect(),
+            );
+            continue;
+        };
+        let params = procedure.events[e.index()].params.clone();
+        for (f, v) in fields.as_mapping().into_iter().flatten() {
+            let field = f.as_str().unwrap_or_default().to_string();
+            let path = vec![key("data"), key(&name), key(&field)];
+            let Some(p) = params.iter().position(|p| p.name == field) else {
+                r.unknown(
+                    &path,
+                    &format!("field of `{name}`, a"),
+                    &field,
+                    params.iter().map(|p| p.name.as_str()).collect(),
+                );
+                continue;
+            };
+            let Type::Enum(values) = &params[p].ty else {
+                continue;
+            };
+            if let Some(w) = r.weights(&path, &format!("`{name}.{field}`"), values, v) {
+                out.data.insert((e.index(), p), w);
+            }
+        }
+    }
+
+    for (k, v) in &raw.durations {
+        let name = k.as_str().unwrap_or_default().to_string();
+        let path = vec![key("durations"), key(&name)];
+        let Some(e) = procedure.event_named(&name) else {
+            r.unknown(
+                &path,
+                "event",
+                &name,
+                procedure.events.iter().map(|e| e.name.as_str()).collect(),
+            );
+            continue;
+        };
+        if let Some(d) = r.distribution(&path, v) {
+            out.durations.insert(e.index(), d);
+        }
+    }
+
+    if r.errors.is_empty() {
+        if let Some(step) = never_ending(procedure, &out) {
+            r.error(&[key("choices")], AssumptionErrorKind::NeverEnds { step });
+        }
+    }
+    if r.errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(r.errors)
+    }
+}
+
+/// A step, reachable from `start` with positive probability, from which no
+/// outcome can be reached with positive probability.
+fn never_ending(procedure: &Procedure, assumptions: &Assumptions) -> Option<String> {
+    let n = procedure.steps.len();
+    // Where each step can go with positive probability.
+    let mut next: Vec<Vec<Target>> = vec![Vec::new(); n];
+    for (i, step) in procedure.steps.iter().enumerate() {
+        let id = StepId(i as u32);
+        let ways = match assumptions.choices.get(&i) {
+            Some(weights) => weights
+                .iter()
+                .filter(|(_, w)| *w > 0.0)
+                .map(|(e, _)| *e)
+                .collect(),
+            None => exits(procedure, id),
+        };
+        for way in ways {
+            match way {
+                None => next[i].extend(step.otherwise.iter().map(|o| o.target)),
+                Some(e) => {
+                    next[i].extend(
+                        step.transitions
+                            .iter()
+                            .filter(|t| t.event == e && t.target != Target::Step(id))
+                            .map(|t| t.target),
+                    );
+                    next[i].extend(
+                        step.escalations
+                            .iter()
+                            .filter(|x| x.event == e)
+                            .map(|x| Target::Step(x.target)),
+                    );
+                }
+            }
+        }
+        // Refusals and rejections move a case on entry.
+        next[i].extend(
+            step.refusals
+                .iter()
+                .chain(&step.rejects)
+                .filter_map(|r| r.target),
+        );
+    }
+    let mut ends = vec![false; n];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for i in 0..n {
+            if !ends[i]
+                && next[i].iter().any(|t| {
+                    matches!(t, Target::Outcome(_))
+                        || matches!(t, Target::Step(s) if ends[s.index()])
+                })
+            {
+                ends[i] = true;
+                changed = true;
+            }
+        }
+    }
+    let mut seen = vec![false; n];
+    let mut stack = vec![procedure.start.index()];
+    while let Some(i) = stack.pop() {
+        if i >= n || seen[i] {
+            continue;
+        }
+        seen[i] = true;
+        if !ends[i] {
+            return Some(procedure.steps[i].name.clone());
+        }
+        for t in &next[i] {
+            if let Target::Step(s) = t {
+                stack.push(s.index());
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,795 @@
+//! Monte-Carlo simulation of many cases over the engine.
+//!
+//! Architecture invariant: simulation decides only what happens and when
+//! (which way out of a step, the event's data, how long it takes); every
+//! rule is applied by [`crate::engine::Session`], the same engine that
+//! replays real cases. Cases are simulated in chunks, each with its own
+//! random stream from the seed, and only tallies are kept (counts and a
+//! histogram of working days), so the result depends on the seed alone,
+//! whatever the number of threads, and memory does not grow with the
+//! number of cases.
+
+mod assumptions;
+mod rng;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::analysis::paths::working_days;
+use crate::calendar::Calendar;
+use crate::check::ir::{
+    DurationSpec, Env, EventId, FactId, Procedure, Step, StepId, Type, UnitOrder, Value,
+};
+use crate::engine::{CaseEvent, Position, Session};
+
+pub use assumptions::{
+    exits, load as load_assumptions, AssumptionErrorKind, Assumptions, Distribution, FactDraw,
+};
+use rng::Rng;
+
+/// Cases a chunk; each chunk has its own random stream.
+const CHUNK: u64 = 8192;
+/// Events one case may take before it is counted as unfinished.
+const MAX_EVENTS: usize = 10_000;
+/// Durations are tallied to this many working days; longer ones share the
+/// last bucket (and are still counted in `max`).
+const HISTOGRAM: usize = 20_000;
+
+/// What to simulate.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub cases: u64,
+    pub seed: u64,
+    /// The first day cases may arrive.
+    pub start: NaiveDate,
+    /// Threads to use; `None` for one a core.
+    pub threads: Option<usize>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Share {
+    pub name: String,
+    pub cases: u64,
+    pub share: f64,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Durations {
+    pub p50: u32,
+    pub p90: u32,
+    pub p99: u32,
+    pub max: u32,
+    pub mean: f64,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct BreachRate {
+    pub step: String,
+    pub deadline: String,
+    /// How many times the deadline ran (its step was entered).
+    pub ran: u64,
+    pub breached: u64,
+    pub rate: f64,
+}
+
+/// The result of a simulation.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Summary {
+    pub procedure: String,
+    pub cases: u64,
+    pub seed: u64,
+    pub start: NaiveDate,
+    pub per_working_day: u32,
+    pub outcomes: Vec<Share>,
+    pub steps_reached: Vec<Share>,
+    /// From `received` to the end, for the cases that ended.
+    pub duration_working_days: Durations,
+    pub breaches: Vec<BreachRate>,
+    pub mean_loops: f64,
+    /// Cases that had not ended after many events.
+    pub unfinished: u64,
+    /// Cases the engine stopped, by reason (there should be none).
+    pub stopped: BTreeMap<String, u64>,
+}
+
+/// Why a simulation cannot run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SimulateError {
+    NoCases,
+    /// Arrivals would run past the calendar's last year.
+    ArrivalsOutOfRange {
+        last: String,
+    },
+}
+
+impl std::fmt::Display for SimulateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SimulateError::NoCases => f.write_str("simulate at least one case (--cases N, N ≥ 1)"),
+            SimulateError::ArrivalsOutOfRange { last } => write!(
+                f,
+                "the last case would arrive after the calendars end ({last}); start earlier or raise arrivals.per_working_day"
+            ),
+        }
+    }
+}
+
+/// The tallies of a chunk of cases; chunks are added together.
+#[derive(Clone, Debug)]
+struct Tally {
+    /// By outcome, then "withdrawn", then "turned away".
+    outcomes: Vec<u64>,
+    reached: Vec<u64>,
+    histogram: Vec<u64>,
+    max_days: u32,
+    total_days: u64,
+    ended: u64,
+    ran: Vec<u64>,
+    breached: Vec<u64>,
+    loops: u64,
+    unfinished: u64,
+    stopped: BTreeMap<String, u64>,
+}
+
+impl Tally {
+    fn new(sim: &Simulation<'_>) -> Tally {
+        Tally {
+            outcomes: vec![0; sim.procedure.outcomes.len() + 2],
+            reached: vec![0; sim.procedure.steps.len()],
+            histogram: vec![0; HISTOGRAM + 1],
+            max_days: 0,
+            total_days: 0,
+            ended: 0,
+            ran: vec![0; sim.deadlines.len()],
+            breached: vec![0; sim.deadlines.len()],
+            loops: 0,
+            unfinished: 0,
+            stopped: BTreeMap::new(),
+        }
+    }
+
+    fn add(mut self, other: Tally) -> Tally {
+        let sum = |a: &mut Vec<u64>, b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        sum(&mut self.outcomes, &other.outcomes);
+        sum(&mut self.reached, &other.reached);
+        sum(&mut self.histogram, &other.histogram);
+        sum(&mut self.ran, &other.ran);
+        sum(&mut self.breached, &other.breached);
+        self.max_days = self.max_days.max(other.max_days);
+        self.total_days += other.total_days;
+        self.ended += other.ended;
+        self.loops += other.loops;
+        self.unfinished += other.unfinished;
+        for (k, v) in other.stopped {
+            *self.stopped.entry(k).or_insert(0) += v;
+        }
+        self
+    }
+}
+
+/// Everything a run shares across threads.
+struct Simulation<'a> {
+    procedure: &'a Procedure,
+    calendar: &'a Calendar,
+    /// Every (step, deadline or timed task) whose breaches are counted.
+    deadlines: Vec<(String, String)>,
+    deadline_index: HashMap<(String, String), usize>,
+    /// For each step, the positions in `deadlines` of its own.
+    step_deadlines: Vec<Vec<usize>>,
+    first_arrival: NaiveDate,
+    per_working_day: u32,
+    /// The assumptions indexed for the hot loop: by fact, by step, by
+    /// event, by event then field.
+    fact_draws: Vec<Option<FactDraw>>,
+    step_choices: Vec<Vec<(Option<EventId>, f64)>>,
+    event_delays: Vec<Option<Distribution>>,
+    event_data: Vec<Vec<Option<Vec<f64>>>>,
+}
+
+struct Params<'a> {
+    facts: &'a [Option<Value>],
+    data: &'a [Option<Value>],
+}
+
+impl Env for Params<'_> {
+    fn fact(&self, fact: FactId) -> Option<Value> {
+        self.facts.get(fact.index()).cloned().flatten()
+    }
+    fn param(&self, index: u32) -> Option<Value> {
+        self.data.get(index as usize).cloned().flatten()
+    }
+}
+
+fn spec_days(facts: &[Option<Value>], spec: DurationSpec) -> u32 {
+    match spec {
+        DurationSpec::Fixed { amount, unit } => working_days(amount, unit),
+        DurationSpec::Fact(f) => match facts.get(f.index()).cloned().flatten() {
+            Some(Value::Duration(n, u)) => working_days(
+                n,
+                match u {
+                    UnitOrder::WorkingDays => crate::check::ir::Unit::WorkingDays,
+                    UnitOrder::Days => crate::check::ir::Unit::Days,
+                    UnitOrder::Weeks => crate::check::ir::Unit::Weeks,
+                    UnitOrder::Months => crate::check::ir::Unit::Months,
+                },
+            ),
+            _ => 20,
+        },
+    }
+}
+
+impl Simulation<'_> {
+    fn draw_facts(&self, rng: &mut Rng) -> Vec<Option<Value>> {
+        self.procedure
+            .facts
+            .iter()
+            .enumerate()
+            .map(|(i, fact)| match (self.fact_draws[i].as_ref(), &fact.ty) {
+                (Some(FactDraw::Bool(p)), _) => Some(Value::Bool(rng.unit() < *p)),
+                (Some(FactDraw::Choice(w)), _) => Some(Value::Enum(rng.pick(w) as u32)),
+                (Some(FactDraw::Duration(d)), _) => {
+                    Some(Value::Duration(d.sample(rng), UnitOrder::WorkingDays))
+                }
+                (None, Type::Bool) => Some(Value::Bool(rng.unit() < 0.5)),
+                (None, Type::Enum(values)) => Some(Value::Enum(
+                    rng.between(0, values.len().saturating_sub(1) as u32),
+                )),
+                (None, Type::Duration) => {
+                    Some(Value::Duration(rng.between(5, 30), UnitOrder::WorkingDays))
+                }
+                (None, _) => None,
+            })
+            .collect()
+    }
+
+    /// The step's longest deadline in working days, or 20 without one.
+    fn step_span(&self, step: &Step, facts: &[Option<Value>]) -> u32 {
+        step.deadlines
+            .iter()
+            .map(|d| spec_days(facts, d.duration))
+            .max()
+            .unwrap_or(20)
+    }
+
+    fn delay(&self, event: EventId, default_high: u32, rng: &mut Rng) -> u32 {
+        match &self.event_delays[event.index()] {
+            Some(d) => d.sample(rng),
+            None => rng.between(0, default_high),
+        }
+    }
+
+    fn draw_data(&self, event: EventId, rng: &mut Rng) -> Vec<Option<Value>> {
+        let params = &self.procedure.events[event.index()].params;
+        params
+            .iter()
+            .enumerate()
+            .map(
+                |(p, param)| match (self.event_data[event.index()][p].as_ref(), &param.ty) {
+                    (Some(w), _) => Some(Value::Enum(rng.pick(w) as u32)),
+                    (None, Type::Enum(values)) => Some(Value::Enum(
+                        rng.between(0, values.len().saturating_sub(1) as u32),
+                    )),
+                    (None, Type::Bool) => Some(Value::Bool(rng.unit() < 0.5)),
+                    _ => None,
+                },
+            )
+            .collect()
+    }
+
+    /// Whether some transition on `event` applies, given the data.
+    fn applies(
+        &self,
+        step: &Step,
+        event: EventId,
+        facts: &[Option<Value>],
+        data: &[Option<Value>],
+    ) -> bool {
+        let env = Params { facts, data };
+        step.transitions_on(event)
+            .any(|t| t.guard.as_ref().is_none_or(|g| g.holds(&env) == Some(true)))
+    }
+
+    fn event(&self, on: NaiveDate, event: EventId, data: Vec<Option<Value>>) -> CaseEvent {
+        CaseEvent {
+            on,
+            event,
+            by: None,
+            data,
+            extension: None,
+            deadline: None,
+            pause: None,
+            facts: Vec::new(),
+            note: None,
+        }
+    }
+
+    fn run_case(&self, arrival: NaiveDate, rng: &mut Rng, tally: &mut Tally) {
+        // Facts do not change during a simulated case: drawn once, read by
+        // the choices and handed to the engine.
+        let facts = self.draw_facts(rng);
+        let mut session = Session::new(self.procedure, self.calendar, facts.clone());
+        let received = self.procedure.event_named("received").unwrap_or(EventId(0));
+        let stop = |tally: &mut Tally, why: String| *tally.stopped.entry(why).or_insert(0) += 1;
+        if let Err(e) = session.apply(&self.event(arrival, received, Vec::new())) {
+            return stop(tally, e.to_string());
+        }
+        // Every case received reaches the start step, even one refused or
+        // turned away on entry.
+        let mut entries = vec![0u32; self.procedure.steps.len()];
+        tally.reached[self.procedure.start.index()] += 1;
+        let mut current: Option<(StepId, NaiveDate)> = None;
+        let mut last = arrival;
+        let mut events = 0;
+        loop {
+            events += 1;
+            if events > MAX_EVENTS {
+                tally.unfinished += 1;
+                return;
+            }
+            let (step_id, entered) = match session.position() {
+                Position::Closed { on } => return self.finish(&session, arrival, on, tally),
+                Position::NotReceived => return stop(tally, "the case was not received".into()),
+                Position::InStep {
+                    turned_away: true, ..
+                } => {
+                    let last = tally.outcomes.len() - 1;
+                    tally.outcomes[last] += 1;
+                    return;
+                }
+                Position::InStep { step, entered, .. } => (step, entered),
+            };
+            if current != Some((step_id, entered)) {
+                current = Some((step_id, entered));
+                entries[step_id.index()] += 1;
+                match entries[step_id.index()] {
+                    1 if step_id != self.procedure.start => tally.reached[step_id.index()] += 1,
+                    1 => {}
+                    _ => tally.loops += 1,
+                }
+                for &d in &self.step_deadlines[step_id.index()] {
+                    tally.ran[d] += 1;
+                }
+            }
+            match self.step_once(&mut session, &facts, step_id, entered.max(last), rng) {
+                Ok(date) => last = date,
+                Err(why) => return stop(tally, why),
+            }
+        }
+    }
+
+    /// Plays one way out of the current step: its tasks, then the event.
+    /// `entered` is when the step began, or the last event if that was
+    /// later (after a transition back into the step); event dates never go
+    /// backwards. Returns the date of the last event played.
+    fn step_once(
+        &self,
+        session: &mut Session<'_>,
+        facts: &[Option<Value>],
+        step_id: StepId,
+        entered: NaiveDate,
+        rng: &mut Rng,
+    ) -> Result<NaiveDate, String> {
+        let step = &self.procedure.steps[step_id.index()];
+        let span = self.step_span(step, facts);
+
+        // Choose a way out that can happen.
+        let ways = &self.step_choices[step_id.index()];
+        // Ways found not to apply to this case are ruled out and the rest
+        // weighed again (a step has a handful of ways out).
+        let mut ruled_out = 0u64;
+        let (way, data) = loop {
+            let open = |i: usize| i >= 64 || ruled_out & (1 << i) == 0;
+            let total: f64 = ways
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| open(*i))
+                .map(|(_, (_, w))| w)
+                .sum();
+            if total <= 0.0 {
+                return Err(format!(
+                    "no way out of step `{}` applies to the case",
+                    step.name
+                ));
+            }
+            let mut x = rng.unit() * total;
+            let mut chosen = None;
+            for (i, (_, w)) in ways.iter().enumerate().filter(|(i, _)| open(*i)) {
+                chosen = Some(i);
+                if x < *w {
+                    break;
+                }
+                x -= w;
+            }
+            let Some(i) = chosen else {
+                return Err(format!(
+                    "no way out of step `{}` applies to the case",
+                    step.name
+                ));
+            };
+            let way = ways[i].0;
+            match way {
+                Some(e) if step.escalations.iter().all(|x| x.event != e) => {
+                    let data = self.draw_data(e, rng);
+                    if self.applies(step, e, facts, &data) {
+                        break (way, data);
+                    }
+                    if i >= 64 {
+                        return Err(format!(
+                            "no way out of step `{}` applies to the case",
+                            step.name
+                        ));
+                    }
+                    ruled_out |= 1 << i;
+                }
+                _ => break (way, Vec::new()),
+            }
+        };
+
+        // When it happens.
+        let (when, window_close) = match way {
+            None => {
+                let close = session.last_window_close().ok_or("a window never opens")?;
+                (close, Some(close))
+            }
+            Some(e) => match step.escalations.iter().find(|x| x.event == e) {
+                Some(x) => {
+                    let close = session.window_close(e).ok_or("a window never opens")?;
+                    let opened = match x.anchor {
+                        crate::check::ir::Anchor::Entry => entered,
+                        crate::check::ir::Anchor::Event(a) => {
+                            session.last_seen(a).unwrap_or(entered)
+                        }
+                    };
+                    let length = spec_days(facts, x.within);
+                    let date = self
+                        .calendar
+                        .add_working_days(opened, i64::from(self.delay(e, length, rng)))
+                        .map_err(|e| e.to_string())?;
+                    (date.min(close).max(entered), Some(close))
+                }
+                None => {
+                    let date = self
+                        .calendar
+                        .add_working_days(entered, i64::from(self.delay(e, span, rng)))
+                        .map_err(|e| e.to_string())?;
+                    (date, None)
+                }
+            },
+        };
+
+        // The tasks that apply, done by then (the ones the way out
+        // requires must be).
+        let mut tasks: Vec<(NaiveDate, EventId)> = Vec::new();
+        let env = Params { facts, data: &[] };
+        for t in &step.tasks {
+            if t.guard
+                .as_ref()
+                .is_some_and(|g| g.holds(&env) != Some(true))
+            {
+                continue;
+            }
+            let high = t.within.map_or(span, |(d, _)| spec_days(facts, d));
+            let date = self
+                .calendar
+                .add_working_days(entered, i64::from(self.delay(t.event, high, rng)))
+                .map_err(|e| e.to_string())?;
+            if window_close.is_some() && date > when {
+                continue;
+            }
+            tasks.push((date.min(when), t.event));
+        }
+        tasks.sort();
+        for (date, event) in tasks {
+            session
+                .apply(&self.event(date, event, Vec::new()))
+                .map_err(|e| e.to_string())?;
+        }
+        match way {
+            None => session
+                .advance_to(when + chrono::Duration::days(2))
+                .map_err(|e| e.to_string())?,
+            Some(e) => session
+                .apply(&self.event(when, e, data))
+                .map_err(|e| e.to_string())?,
+        }
+        Ok(when)
+    }
+
+    fn finish(&self, session: &Session<'_>, arrival: NaiveDate, on: NaiveDate, tally: &mut Tally) {
+        let outcome = session.outcome().unwrap_or_default();
+        let index = match self
+            .procedure
+            .outcomes
+            .iter()
+            .position(|o| o.name == outcome)
+        {
+            Some(i) => i,
+            None => self.procedure.outcomes.len(),
+        };
+        tally.outcomes[index] += 1;
+        let days = self
+            .calendar
+            .working_days_between(arrival, on)
+            .unwrap_or(0)
+            .max(0) as u32;
+        tally.histogram[(days as usize).min(HISTOGRAM)] += 1;
+        tally.max_days = tally.max_days.max(days);
+        tally.total_days += u64::from(days);
+        tally.ended += 1;
+        for b in session.breaches() {
+            if let Some(&i) = self
+                .deadline_index
+                .get(&(b.step.clone(), b.deadline.clone()))
+            {
+                tally.breached[i] += 1;
+            }
+        }
+    }
+
+    fn chunk(&self, chunk: u64, cases: u64, seed: u64) -> Tally {
+        let mut rng = Rng::new(seed, chunk);
+        let mut tally = Tally::new(self);
+        let first = chunk * CHUNK;
+        for k in first..(first + CHUNK).min(cases) {
+            let offset = i64::try_from(k / u64::from(self.per_working_day)).unwrap_or(i64::MAX);
+            match self.calendar.add_working_days(self.first_arrival, offset) {
+                Ok(arrival) => self.run_case(arrival, &mut rng, &mut tally),
+                Err(e) => *tally.stopped.entry(e.to_string()).or_insert(0) += 1,
+            }
+        }
+        tally
+    }
+}
+
+/// Simulates `config.cases` cases of `procedure`.
+pub fn simulate(
+    procedure: &Procedure,
+    calendar: &Calendar,
+    assumptions: &Assumptions,
+    config: &Config,
+) -> Result<Summary, SimulateError> {
+    if config.cases == 0 {
+        return Err(SimulateError::NoCases);
+    }
+    let per_working_day = assumptions.per_working_day.unwrap_or_else(|| {
+        u32::try_from(config.cases.div_ceil(250))
+            .unwrap_or(u32::MAX)
+            .max(1)
+    });
+    let first_arrival = match calendar.is_working_day(config.start) {
+        Ok(true) => config.start,
+        _ => calendar
+            .next_working_day(config.start)
+            .unwrap_or(config.start),
+    };
+    let last_offset =
+        i64::try_from((config.cases - 1) / u64::from(per_working_day)).unwrap_or(i64::MAX);
+    // Leave room after the last arrival for the case itself to run.
+    if calendar
+        .add_working_days(first_arrival, last_offset.saturating_add(2000))
+        .is_err()
+    {
+        return Err(SimulateError::ArrivalsOutOfRange {
+            last: format!("{last_offset} working days after {first_arrival}"),
+        });
+    }
+
+    let mut deadlines = Vec::new();
+    let mut step_deadlines = vec![Vec::new(); procedure.steps.len()];
+    for (i, step) in procedure.steps.iter().enumerate() {
+        let names = step.deadlines.iter().map(|d| d.name.clone()).chain(
+            step.tasks
+                .iter()
+                .filter(|t| t.within.is_some())
+                .map(|t| t.name.clone()),
+        );
+        for name in names {
+            step_deadlines[i].push(deadlines.len());
+            deadlines.push((step.name.clone(), name));
+        }
+    }
+    let deadline_index = deadlines
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.clone(), i))
+        .collect();
+    let step_choices = (0..procedure.steps.len())
+        .map(|i| match assumptions.choices.get(&i) {
+            Some(w) => w.clone(),
+            None => {
+                let all = exits(procedure, StepId(i as u32));
+                let share = 1.0 / all.len().max(1) as f64;
+                all.into_iter().map(|e| (e, share)).collect()
+            }
+        })
+        .collect();
+    let sim = Simulation {
+        fact_draws: (0..procedure.facts.len())
+            .map(|i| assumptions.facts.get(&i).cloned())
+            .collect(),
+        step_choices,
+        event_delays: (0..procedure.events.len())
+            .map(|i| assumptions.durations.get(&i).copied())
+            .collect(),
+        event_data: procedure
+            .events
+            .iter()
+            .enumerate()
+            .map(|(e, event)| {
+                (0..event.params.len())
+                    .map(|p| assumptions.data.get(&(e, p)).cloned())
+                    .collect()
+            })
+            .collect(),
+        procedure,
+        calendar,
+        deadlines,
+        deadline_index,
+        step_deadlines,
+        first_arrival,
+        per_working_day,
+    };
+
+    let chunks = config.cases.div_ceil(CHUNK);
+    let run = || {
+        (0..chunks)
+            .into_par_iter()
+            .map(|c| sim.chunk(c, config.cases, config.seed))
+            .reduce(|| Tally::new(&sim), Tally::add)
+    };
+    let tally = match config.threads {
+        Some(n) => match rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+        {
+            Ok(pool) => pool.install(run),
+            Err(_) => run(),
+        },
+        None => run(),
+    };
+    Ok(summarise(&sim, tally, config, per_working_day))
+}
+
+fn share(name: String, cases: u64, total: u64) -> Share {
+    Share {
+        name,
+        cases,
+        share: if total == 0 {
+            0.0
+        } else {
+            cases as f64 / total as f64
+        },
+    }
+}
+
+fn percentile(histogram: &[u64], total: u64, p: f64) -> u32 {
+    if total == 0 {
+        return 0;
+    }
+    let wanted = ((total as f64) * p).ceil().max(1.0) as u64;
+    let mut seen = 0;
+    for (days, n) in histogram.iter().enumerate() {
+        seen += n;
+        if seen >= wanted {
+            return days as u32;
+        }
+    }
+    histogram.len() as u32
+}
+
+fn summarise(sim: &Simulation<'_>, tally: Tally, config: &Config, per_working_day: u32) -> Summary {
+    let p = sim.procedure;
+    let mut outcomes: Vec<Share> = p
+        .outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, o)| share(o.name.clone(), tally.outcomes[i], config.cases))
+        .collect();
+    let extra = ["withdrawn", "turned away (awaiting resubmission)"];
+    for (j, name) in extra.iter().enumerate() {
+        let n = tally.outcomes[p.outcomes.len() + j];
+        if n > 0 {
+            outcomes.push(share(name.to_string(), n, config.cases));
+        }
+    }
+    let steps_reached = p
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| share(s.name.clone(), tally.reached[i], config.cases))
+        .collect();
+    let breaches = sim
+        .deadlines
+        .iter()
+        .enumerate()
+        .map(|(i, (step, deadline))| BreachRate {
+            step: step.clone(),
+            deadline: deadline.clone(),
+            ran: tally.ran[i],
+            breached: tally.breached[i],
+            rate: if tally.ran[i] == 0 {
+                0.0
+            } else {
+                tally.breached[i] as f64 / tally.ran[i] as f64
+            },
+        })
+        .collect();
+    Summary {
+        procedure: p.id.clone(),
+        cases: config.cases,
+        seed: config.seed,
+        start: sim.first_arrival,
+        per_working_day,
+        outcomes,
+        steps_reached,
+        duration_working_days: Durations {
+            p50: percentile(&tally.histogram, tally.ended, 0.50),
+            p90: percentile(&tally.histogram, tally.ended, 0.90),
+            p99: percentile(&tally.histogram, tally.ended, 0.99),
+            max: tally.max_days,
+            mean: if tally.ended == 0 {
+                0.0
+            } else {
+                tally.total_days as f64 / tally.ended as f64
+            },
+        },
+        breaches,
+        mean_loops: tally.loops as f64 / config.cases as f64,
+        unfinished: tally.unfinished,
+        stopped: tally.stopped,
+    }
+}
+
+/// The summary for people.
+pub fn human(s: &Summary) -> String {
+    let mut out = format!(
+        "Simulated {} cases of {} (seed {}; arrivals from {}, {} a working day)\n\nOutcomes\n",
+        s.cases, s.procedure, s.seed, s.start, s.per_working_day
+    );
+    for o in &s.outcomes {
+        out.push_str(&format!(
+            "  {:<36} {:>6.2}%  {:>9}\n",
+            o.name,
+            o.share * 100.0,
+            o.cases
+        ));
+    }
+    out.push_str("\nSteps reached\n");
+    for o in &s.steps_reached {
+        out.push_str(&format!(
+            "  {:<36} {:>6.2}%  {:>9}\n",
+            o.name,
+            o.share * 100.0,
+            o.cases
+        ));
+    }
+    let d = &s.duration_working_days;
+    out.push_str(&format!(
+        "\nWorking days from received to the end\n  p50 {}   p90 {}   p99 {}   max {}   mean {:.1}\n",
+        d.p50, d.p90, d.p99, d.max, d.mean
+    ));
+    out.push_str("\nBreach rate per deadline\n");
+    for b in &s.breaches {
+        out.push_str(&format!(
+            "  {:<36} {:>6.2}%  ({} of {} times it ran)\n",
+            format!("{}.{}", b.step, b.deadline),
+            b.rate * 100.0,
+            b.breached,
+            b.ran
+        ));
+    }
+    out.push_str(&format!("\nLoops: {:.3} a case on average\n", s.mean_loops));
+    if s.unfinished > 0 {
+        out.push_str(&format!(
+            "Unfinished after {MAX_EVENTS} events: {}\n",
+            s.unfinished
+        ));
+    }
+    for (why, n) in &s.stopped {
+        out.push_str(&format!("Stopped by the engine ({n} cases): {why}\n"));
+    }
+    out
+}
