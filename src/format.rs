@@ -38,35 +38,19 @@ struct Comment {
     own_line: bool,
 }
 
-/// Every comment, skipping `//` inside strings.
+/// Every comment, with whether it stands on a line of its own.
 fn comments(source: &str) -> Vec<Comment> {
-    let bytes = source.as_bytes();
     let mut found = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let start = i;
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                let line_start = source[..start].rfind('\n').map_or(0, |n| n + 1);
-                found.push(Comment {
-                    start,
-                    end: i,
-                    own_line: source[line_start..start].trim().is_empty(),
-                });
-            }
-            _ => i += 1,
+    crate::syntax::scan::regions(source, |region, start, end| {
+        if region == crate::syntax::scan::Region::Comment {
+            let line_start = source[..start].rfind('\n').map_or(0, |n| n + 1);
+            found.push(Comment {
+                start,
+                end,
+                own_line: source[line_start..start].trim().is_empty(),
+            });
         }
-    }
+    });
     found
 }
 

@@ -1,7 +1,7 @@
 //! `redress days`: working-day arithmetic from the command line.
 
 use chrono::NaiveDate;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use crate::calendar::{
@@ -10,7 +10,7 @@ use crate::calendar::{
 };
 
 use super::render::CommandLine;
-use super::Outcome;
+use super::{HumanOrJson, Outcome};
 
 #[derive(Subcommand)]
 pub(crate) enum DaysCommand {
@@ -49,14 +49,8 @@ pub(crate) struct DaysOptions {
     /// A calendar file (YAML: base, weekend, closed); overrides --calendar.
     #[arg(long, value_name = "FILE")]
     calendar_file: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Human,
-    Json,
+    #[arg(long, value_enum, default_value_t = HumanOrJson::Human)]
+    format: HumanOrJson,
 }
 
 #[derive(Serialize)]
@@ -151,8 +145,8 @@ fn execute(command: DaysCommand, line: &CommandLine) -> Result<(), CalendarError
             let start = date_arg(&date, line)?;
             let result = calendar.add_working_days(start, n)?;
             match options.format {
-                Format::Human => println!("{result}"),
-                Format::Json => {
+                HumanOrJson::Human => println!("{result}"),
+                HumanOrJson::Json => {
                     let (from, to) = if result >= start {
                         (start, result)
                     } else {
@@ -175,8 +169,8 @@ fn execute(command: DaysCommand, line: &CommandLine) -> Result<(), CalendarError
             let b = date_arg(&to, line)?;
             let count = calendar.working_days_between(a, b)?;
             match options.format {
-                Format::Human => println!("{count}"),
-                Format::Json => print_json(&BetweenJson {
+                HumanOrJson::Human => println!("{count}"),
+                HumanOrJson::Json => print_json(&BetweenJson {
                     calendar: calendar.name(),
                     from: a,
                     to: b,
@@ -197,12 +191,12 @@ fn execute(command: DaysCommand, line: &CommandLine) -> Result<(), CalendarError
                 .and_then(|y| calendar.holidays_in(y))
                 .map_err(|e| e.with_span(line.span_of(&year.to_string())))?;
             match options.format {
-                Format::Human => {
+                HumanOrJson::Human => {
                     for h in in_year {
                         println!("{}  {}", h.date, h.title);
                     }
                 }
-                Format::Json => print_json(&HolidaysJson {
+                HumanOrJson::Json => print_json(&HolidaysJson {
                     calendar: calendar.name(),
                     year,
                     holidays: holiday_json(in_year),

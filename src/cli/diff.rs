@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde::Serialize;
 
 use crate::case::{load, read_header};
@@ -12,7 +12,7 @@ use crate::engine::replay;
 use crate::report::diff::{case_summary, diff, human, Change};
 
 use super::load::{compile_procedure, read_text};
-use super::Outcome;
+use super::{HumanOrJson, Outcome};
 
 #[derive(Args)]
 pub(crate) struct DiffArgs {
@@ -24,14 +24,8 @@ pub(crate) struct DiffArgs {
     /// the cases whose status, step, due dates, breaches or outcome change.
     #[arg(long, value_name = "DIR")]
     cases: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Human,
-    Json,
+    #[arg(long, value_enum, default_value_t = HumanOrJson::Human)]
+    format: HumanOrJson,
 }
 
 #[derive(Serialize)]
@@ -51,26 +45,6 @@ struct Difference {
 struct DiffReport<'a> {
     changes: &'a [Change],
     cases: Option<Vec<CaseChange>>,
-}
-
-fn case_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-    if depth > 32 {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            case_files(&path, depth + 1, out);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
-            && !super::test::is_assumptions(&path)
-        {
-            out.push(path);
-        }
-    }
 }
 
 /// A case's summary under one version, or why it cannot be replayed.
@@ -99,7 +73,7 @@ fn outcome_under(procedure: &Procedure, name: &str, text: &str) -> BTreeMap<Stri
 
 fn compare_cases(dir: &Path, old: &Procedure, new: &Procedure) -> Vec<CaseChange> {
     let mut files = Vec::new();
-    case_files(dir, 0, &mut files);
+    super::test::walk(dir, 0, &["yaml", "yml"], &mut files);
     let mut changed = Vec::new();
     for path in files {
         let name = path.to_string_lossy().into_owned();
@@ -166,14 +140,14 @@ pub(crate) fn run(args: DiffArgs) -> Outcome {
         .as_deref()
         .map(|dir| compare_cases(dir, &old, &new));
     match args.format {
-        Format::Json => match serde_json::to_string_pretty(&DiffReport {
+        HumanOrJson::Json => match serde_json::to_string_pretty(&DiffReport {
             changes: &changes,
             cases,
         }) {
             Ok(text) => println!("{text}"),
             Err(e) => eprintln!("error: cannot write JSON: {e}"),
         },
-        Format::Human => {
+        HumanOrJson::Human => {
             print!("{}", human(&changes));
             if let Some(cases) = cases {
                 if cases.is_empty() {

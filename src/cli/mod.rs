@@ -19,6 +19,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Output for people, or one JSON document, for the commands that offer
+/// just those two.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum HumanOrJson {
+    Human,
+    Json,
+}
+
 /// How a command ended, as the process exit code other tools rely on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {

@@ -2,12 +2,12 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::analysis::paths::{human, paths};
 
 use super::load::compile_procedure;
-use super::Outcome;
+use super::{HumanOrJson, Outcome};
 
 #[derive(Args)]
 pub(crate) struct PathsArgs {
@@ -16,14 +16,8 @@ pub(crate) struct PathsArgs {
     /// How many times a path may take a loop (enter a step again).
     #[arg(long, default_value_t = 1, value_name = "N")]
     max_loops: u32,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Human,
-    Json,
+    #[arg(long, value_enum, default_value_t = HumanOrJson::Human)]
+    format: HumanOrJson,
 }
 
 pub(crate) fn run(args: PathsArgs) -> Outcome {
@@ -33,8 +27,8 @@ pub(crate) fn run(args: PathsArgs) -> Outcome {
     };
     let found = paths(&procedure, args.max_loops.min(10));
     match args.format {
-        Format::Human => print!("{}", human(&found)),
-        Format::Json => match serde_json::to_string_pretty(&found) {
+        HumanOrJson::Human => print!("{}", human(&found)),
+        HumanOrJson::Json => match serde_json::to_string_pretty(&found) {
             Ok(text) => println!("{text}"),
             Err(e) => eprintln!("error: cannot write JSON: {e}"),
         },

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::calendar::{parse_date, Calendar, CalendarHandle};
 use crate::check::ir::CalendarChoice;
@@ -10,7 +10,7 @@ use crate::simulate::{human, load_assumptions, simulate, Assumptions, Config};
 
 use super::load::{compile_procedure, read_text};
 use super::render::{render, CommandLine};
-use super::Outcome;
+use super::{HumanOrJson, Outcome};
 
 #[derive(Args)]
 pub(crate) struct SimulateArgs {
@@ -31,14 +31,8 @@ pub(crate) struct SimulateArgs {
     /// Threads to use (default: one a core); the result does not depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Human,
-    Json,
+    #[arg(long, value_enum, default_value_t = HumanOrJson::Human)]
+    format: HumanOrJson,
 }
 
 pub(crate) fn run(args: SimulateArgs) -> Outcome {
@@ -101,8 +95,8 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
     match simulate(&procedure, calendar.get(), &assumptions, &config) {
         Ok(summary) => {
             match args.format {
-                Format::Human => print!("{}", human(&summary)),
-                Format::Json => match serde_json::to_string_pretty(&summary) {
+                HumanOrJson::Human => print!("{}", human(&summary)),
+                HumanOrJson::Json => match serde_json::to_string_pretty(&summary) {
                     Ok(text) => println!("{text}"),
                     Err(e) => eprintln!("error: cannot write JSON: {e}"),
                 },

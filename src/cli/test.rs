@@ -36,7 +36,9 @@ pub(crate) fn is_assumptions(path: &Path) -> bool {
         .is_some_and(|n| n.ends_with(".assumptions.yaml") || n.ends_with(".assumptions.yml"))
 }
 
-fn walk(dir: &Path, depth: usize, extensions: &[&str], out: &mut Vec<PathBuf>) {
+/// The files under `dir` with one of `extensions`, in name order,
+/// leaving out simulation assumptions.
+pub(super) fn walk(dir: &Path, depth: usize, extensions: &[&str], out: &mut Vec<PathBuf>) {
     if depth > MAX_DEPTH {
         return;
     }

@@ -62,39 +62,20 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
     )
 }
 
-/// `text` without the white space and `//` comments at its end. Comments
-/// are found by scanning, so that `//` inside a string is not one.
+/// `text` without the white space and `//` comments at its end.
 fn without_trailing_trivia(text: &str) -> &str {
-    let bytes = text.as_bytes();
-    let mut code_end = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i = (i + 1).min(bytes.len());
-                code_end = i;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b if b.is_ascii_whitespace() => i += 1,
-            _ => {
-                i += 1;
-                code_end = i;
+    let mut end = 0;
+    super::scan::regions(text, |region, start, stop| match region {
+        super::scan::Region::String => end = stop,
+        super::scan::Region::Code => {
+            let trimmed = text[start..stop].trim_end();
+            if !trimmed.is_empty() {
+                end = start + trimmed.len();
             }
         }
-    }
-    // Never split a character.
-    while !text.is_char_boundary(code_end) {
-        code_end += 1;
-    }
-    &text[..code_end]
+        super::scan::Region::Comment => {}
+    });
+    &text[..end]
 }
 
 /// The meaningful children of a pair: punctuation and keywords carry

@@ -7,6 +7,7 @@
 pub mod ast;
 mod error;
 mod lower;
+pub mod scan;
 
 use pest::Parser;
 use pest_derive::Parser;
@@ -56,37 +57,30 @@ fn is_blank(text: &str) -> bool {
 /// sees it. Strings and comments are skipped so that text inside them
 /// never counts.
 fn check_nesting(text: &str) -> Option<SyntaxError> {
-    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'(' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(SyntaxError::NestingTooDeep {
-                        limit: MAX_NESTING,
-                        span: (i, 1).into(),
-                    });
-                }
-            }
-            b')' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+    let mut deepest: Option<usize> = None;
+    scan::regions(text, |region, start, end| {
+        if region != scan::Region::Code || deepest.is_some() {
+            return;
         }
-        i += 1;
-    }
-    None
+        for (i, b) in text.as_bytes()[start..end].iter().enumerate() {
+            match b {
+                b'(' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        deepest = Some(start + i);
+                        return;
+                    }
+                }
+                b')' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    });
+    deepest.map(|at| SyntaxError::NestingTooDeep {
+        limit: MAX_NESTING,
+        span: (at, 1).into(),
+    })
 }
 
 /// Re-parses with pest's detailed error tracking (slower, so only on
