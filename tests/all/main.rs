@@ -12,6 +12,7 @@ mod diff_cli;
 mod examples;
 mod fmt_cli;
 mod generated_docs;
+mod mutations;
 mod paths_cli;
 mod procedures;
 mod run_cli;
