@@ -53,9 +53,11 @@ impl From<Outcome> for ExitCode {
     name = "redress",
     version,
     about = "Check and execute organisational complaint procedures",
-    long_about = "redress validates complaint procedures written as .proc files and \
-                  does working-day arithmetic over UK bank-holiday calendars.\n\n\
-                  Exit codes: 0 success; 1 invalid input or failed check; 2 usage or I/O error."
+    long_about = "redress checks complaint procedures written as .proc files, replays \
+                  and simulates complaint cases against them with due dates in working days \
+                  over UK bank holidays, and turns them into documents, diagrams and diffs.\n\n\
+                  Exit codes: 0 success; 1 invalid input, a failed check or test; 2 usage or I/O error.\n\
+                  Documentation: README.md and docs/ in the repository."
 )]
 struct Cli {
     #[command(subcommand)]
