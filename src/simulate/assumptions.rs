@@ -407,7 +407,12 @@ pub fn load(name: &str, text: &str, procedure: &Procedure) -> Result<Assumptions
             );
             continue;
         };
-        let ways = exits(procedure, step);
+        // Any step may also be left by the complainant withdrawing; it is
+        // a way out only when the assumptions give it a probability.
+        let mut ways = exits(procedure, step);
+        if let Some(withdrawn) = procedure.event_named("withdrawn") {
+            ways.push(Some(withdrawn));
+        }
         let names: Vec<String> = ways
             .iter()
             .map(|w| {
@@ -492,6 +497,8 @@ fn never_ending(procedure: &Procedure, assumptions: &Assumptions) -> Option<Stri
     let n = procedure.steps.len();
     // Where each step can go with positive probability.
     let mut next: Vec<Vec<Target>> = vec![Vec::new(); n];
+    let withdrawn = procedure.event_named("withdrawn");
+    let mut can_withdraw = vec![false; n];
     for (i, step) in procedure.steps.iter().enumerate() {
         let id = StepId(i as u32);
         let ways = match assumptions.choices.get(&i) {
@@ -503,6 +510,10 @@ fn never_ending(procedure: &Procedure, assumptions: &Assumptions) -> Option<Stri
             None => exits(procedure, id),
         };
         for way in ways {
+            if way.is_some() && way == withdrawn {
+                can_withdraw[i] = true;
+                continue;
+            }
             match way {
                 None => next[i].extend(step.otherwise.iter().map(|o| o.target)),
                 Some(e) => {
@@ -535,10 +546,11 @@ fn never_ending(procedure: &Procedure, assumptions: &Assumptions) -> Option<Stri
         changed = false;
         for i in 0..n {
             if !ends[i]
-                && next[i].iter().any(|t| {
-                    matches!(t, Target::Outcome(_))
-                        || matches!(t, Target::Step(s) if ends[s.index()])
-                })
+                && (can_withdraw[i]
+                    || next[i].iter().any(|t| {
+                        matches!(t, Target::Outcome(_))
+                            || matches!(t, Target::Step(s) if ends[s.index()])
+                    }))
             {
                 ends[i] = true;
                 changed = true;

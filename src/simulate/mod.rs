@@ -187,6 +187,8 @@ struct Simulation<'a> {
     step_choices: Vec<Vec<(Option<EventId>, f64)>>,
     event_delays: Vec<Option<Distribution>>,
     event_data: Vec<Vec<Option<Vec<f64>>>>,
+    /// The built-in event a complainant withdraws with.
+    withdrawn: Option<EventId>,
 }
 
 struct Params<'a> {
@@ -411,6 +413,8 @@ impl Simulation<'_> {
             };
             let way = ways[i].0;
             match way {
+                // Withdrawing ends the case from any step.
+                Some(e) if Some(e) == self.withdrawn => break (way, Vec::new()),
                 Some(e) if step.escalations.iter().all(|x| x.event != e) => {
                     let data = self.draw_data(e, rng);
                     if self.applies(step, e, facts, &data) {
@@ -607,6 +611,7 @@ pub fn simulate(
         })
         .collect();
     let sim = Simulation {
+        withdrawn: procedure.event_named("withdrawn"),
         fact_draws: (0..procedure.facts.len())
             .map(|i| assumptions.facts.get(&i).cloned())
             .collect(),

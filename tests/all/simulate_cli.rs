@@ -91,6 +91,48 @@ fn shares_follow_the_assumed_probabilities() {
 }
 
 #[test]
+fn withdrawals_can_be_assumed_at_any_step() {
+    let dir = scratch("simulate-withdrawals");
+    let path = dir.join("w.assumptions.yaml");
+    std::fs::write(
+        &path,
+        "choices:\n  decide: { agreed: 0.3, declined: 0.5, reconsider: 0.1, withdrawn: 0.1 }\n  decide_again: { settled: 0.5, back: 0.5 }\n",
+    )
+    .expect("write");
+    let v = simulate(&[
+        "tests/fixtures/simulate/fork.proc",
+        "--cases",
+        "100000",
+        "--seed",
+        "5",
+        "--assumptions",
+        &path.to_string_lossy(),
+    ]);
+    // Withdrawn from decide, each time it is entered: 0.1 / (1 − 0.05).
+    assert!(
+        (share(&v, "outcomes", "withdrawn") - 0.1 / 0.95).abs() < 0.01,
+        "{}",
+        v["outcomes"]
+    );
+    // A loop whose only way out is withdrawing still ends.
+    std::fs::write(
+        &path,
+        "choices:\n  decide: { reconsider: 0.9, withdrawn: 0.1 }\n  decide_again: { back: 1 }\n",
+    )
+    .expect("write");
+    let v = simulate(&[
+        "tests/fixtures/simulate/fork.proc",
+        "--cases",
+        "2000",
+        "--seed",
+        "5",
+        "--assumptions",
+        &path.to_string_lossy(),
+    ]);
+    assert_eq!(share(&v, "outcomes", "withdrawn"), 1.0);
+}
+
+#[test]
 fn without_assumptions_choices_are_uniform() {
     let v = simulate(&[
         "tests/fixtures/simulate/fork.proc",
