@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
-use crate::calendar::parse_date;
+use crate::calendar::{load_calendar_file, parse_date, Calendar, CalendarHandle};
 use crate::case::{load, locate_replay_error};
 use crate::engine::replay;
 
@@ -23,6 +23,10 @@ pub(crate) struct RunArgs {
     /// last event's date when that is later).
     #[arg(long, value_name = "DATE")]
     at: Option<String>,
+    /// Count due dates in this calendar (YAML: base, weekend, closed),
+    /// instead of the case's or the procedure's.
+    #[arg(long, value_name = "FILE")]
+    calendar_file: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 }
@@ -63,7 +67,24 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
         }
     };
     let (at, note) = as_of(at, loaded.case.events.last().map(|e| e.on));
-    match replay(&procedure, loaded.calendar.get(), &loaded.case, at) {
+    let calendar = match &args.calendar_file {
+        None => loaded.calendar,
+        Some(path) => {
+            let Some(text) = read_text(path) else {
+                return Outcome::Usage;
+            };
+            match load_calendar_file(&path.to_string_lossy(), &text)
+                .and_then(|spec| Calendar::from_spec(&spec))
+            {
+                Ok(c) => CalendarHandle::Custom(Box::new(c)),
+                Err(e) => {
+                    eprint!("{}", render(&e));
+                    return Outcome::Usage;
+                }
+            }
+        }
+    };
+    match replay(&procedure, calendar.get(), &loaded.case, at) {
         Ok(report) => {
             match args.format {
                 Format::Human => {

@@ -237,3 +237,43 @@ fn a_case_against_a_procedure_with_errors_says_so() {
         run.stderr
     );
 }
+
+#[test]
+fn run_counts_due_dates_in_a_calendar_file() {
+    // The office also closes on 29 and 30 December 2026, so the Christmas
+    // case's response falls due two working days later.
+    let dir = scratch("run-calendar-file");
+    let calendar = dir.join("office.yaml");
+    std::fs::write(
+        &calendar,
+        "base: england-and-wales\nclosed:\n  - { date: 2026-12-29, title: Office closure }\n  - { date: 2026-12-30, title: Office closure }\n",
+    )
+    .expect("write");
+    let calendar = calendar.to_string_lossy().into_owned();
+    let run = redress(&[
+        "run",
+        "procedures/cafcass.proc",
+        "examples/cafcass/03-received-before-christmas.yaml",
+        "--at",
+        "2027-01-05",
+        "--calendar-file",
+        &calendar,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = json(&run.stdout);
+    assert_eq!(v["calendar"], "office");
+    assert_eq!(v["active"][0]["deadlines"][0]["due"], "2027-01-22");
+    assert!(v["active"][0]["deadlines"][0]["explanation"]
+        .as_str()
+        .is_some_and(|e| e.contains("Office closure")));
+    let run = redress(&[
+        "run",
+        "procedures/cafcass.proc",
+        "examples/cafcass/03-received-before-christmas.yaml",
+        "--calendar-file",
+        "no/such.yaml",
+    ]);
+    assert_eq!(run.code, 2);
+}
