@@ -560,7 +560,7 @@ impl Reader<'_> {
                 allowed.extend(["until", "deadline"]);
             }
             if event_name == "paused" {
-                allowed.push("pause");
+                allowed.extend(["pause", "agreed_by"]);
             }
             allowed.extend(declared.params.iter().map(|p| p.name.as_str()));
             for k in map.keys() {
@@ -608,6 +608,10 @@ impl Reader<'_> {
             if let Some(v) = get("until") {
                 extension = self.date(&at("until"), v).map(ExtensionRequest::Until);
             }
+            let agreed_by = match get("agreed_by") {
+                Some(v) => self.role(&at("agreed_by"), v),
+                None => None,
+            };
             let mut data = vec![None; declared.params.len()];
             for (p, param) in declared.params.iter().enumerate() {
                 match get(&param.name) {
@@ -665,6 +669,7 @@ impl Reader<'_> {
                     extension,
                     deadline: get("deadline").and_then(scalar_text),
                     pause: get("pause").and_then(scalar_text),
+                    agreed_by,
                     facts,
                     note: get("note").and_then(scalar_text),
                 });

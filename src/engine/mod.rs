@@ -60,6 +60,8 @@ pub struct CaseEvent {
     pub deadline: Option<String>,
     /// For `paused`: which pause rule, when the step has several.
     pub pause: Option<String>,
+    /// For `paused`: who agreed to it, where the rule needs agreement.
+    pub agreed_by: Option<RoleId>,
     /// Facts that became known with this event.
     pub facts: Vec<(FactId, Value)>,
     pub note: Option<String>,
@@ -780,6 +782,23 @@ impl<'a> Engine<'a> {
                 })?,
             None => 0,
         };
+        // A pause the procedure allows only with someone's agreement must
+        // record that agreement (Cafcass 2.3: the complainant's).
+        if let Some(needed) = step.pauses[rule].consent_of {
+            if event.agreed_by != Some(needed) {
+                let who = self.role_name(needed);
+                return Err((
+                    ReplayErrorKind::PauseRefused {
+                        reason: format!(
+                            "the pause for {} needs the agreement of {who}, and this event does not record it",
+                            step.pauses[rule].name
+                        ),
+                        help: format!("record the agreement on the event: `agreed_by: {who}`"),
+                    },
+                    Some(if event.agreed_by.is_some() { "agreed_by" } else { "event" }),
+                ));
+            }
+        }
         active.paused = Some((event.on, rule));
         let cites = step.pauses[rule].cites.clone();
         self.phase = Phase::InStep(active);

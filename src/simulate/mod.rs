@@ -303,6 +303,7 @@ impl Simulation<'_> {
             extension: None,
             deadline: None,
             pause: None,
+            agreed_by: None,
             facts: Vec::new(),
             note: None,
         }
