@@ -21,7 +21,7 @@ use crate::suggest::help_for;
 pub enum AssumptionErrorKind {
     /// YAML that does not parse, or a key the format does not have.
     #[error("{message}")]
-    #[diagnostic(code(E0901), help("an assumptions file has `facts`, `choices`, `data`, `durations` and `arrivals` (docs/simulate.md)"))]
+    #[diagnostic(code(E0901), help("an assumptions file has `facts`, `choices`, `data`, `durations`, `extensions` and `arrivals` (docs/simulate.md)"))]
     Yaml { message: String },
 
     /// A fact, step, event, field or value the procedure does not have.
@@ -108,6 +108,16 @@ pub struct Assumptions {
     pub durations: BTreeMap<usize, Distribution>,
     /// Cases arriving each working day; `None` spreads them over a year.
     pub per_working_day: Option<u32>,
+    /// By (step, deadline) position: how often an extension is agreed,
+    /// and by how many working days.
+    pub extensions: BTreeMap<(usize, usize), Extension>,
+}
+
+/// How a deadline comes to be extended.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Extension {
+    pub probability: f64,
+    pub by: Distribution,
 }
 
 #[derive(Deserialize)]
@@ -125,6 +135,8 @@ struct Raw {
     durations: Mapping,
     #[serde(default)]
     arrivals: Option<RawArrivals>,
+    #[serde(default)]
+    extensions: Mapping,
 }
 
 #[derive(Deserialize)]
@@ -459,6 +471,103 @@ pub fn load(name: &str, text: &str, procedure: &Procedure) -> Result<Assumptions
             if let Some(w) = r.weights(&path, &format!("`{name}.{field}`"), values, v) {
                 out.data.insert((e.index(), p), w);
             }
+        }
+    }
+
+    for (k, v) in &raw.extensions {
+        let name = k.as_str().unwrap_or_default().to_string();
+        let path = vec![key("extensions"), key(&name)];
+        // `deadline`, or `step.deadline` where two steps share the name.
+        let (step_name, deadline_name) = match name.split_once('.') {
+            Some((s, d)) => (Some(s), d),
+            None => (None, name.as_str()),
+        };
+        let found: Vec<(usize, usize)> = procedure
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| step_name.is_none_or(|n| n == s.name))
+            .flat_map(|(i, s)| {
+                s.deadlines
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| d.name == deadline_name)
+                    .map(move |(j, _)| (i, j))
+            })
+            .collect();
+        let (step_index, deadline_index) = match found.as_slice() {
+            [one] => *one,
+            [] => {
+                let known: Vec<String> = procedure
+                    .steps
+                    .iter()
+                    .flat_map(|s| s.deadlines.iter().map(|d| d.name.clone()))
+                    .collect();
+                r.unknown(
+                    &path,
+                    "deadline",
+                    &name,
+                    known.iter().map(String::as_str).collect(),
+                );
+                continue;
+            }
+            _ => {
+                r.error(
+                    &path,
+                    AssumptionErrorKind::Unknown {
+                        message: format!("more than one step has a deadline `{name}`"),
+                        help: "name it with its step: `step2.investigation`".into(),
+                    },
+                );
+                continue;
+            }
+        };
+        if procedure.steps[step_index].deadlines[deadline_index].extension
+            == crate::check::ir::Extension::None
+        {
+            r.error(&path, AssumptionErrorKind::Unknown {
+                message: format!("deadline `{name}` is not extendable"),
+                help: "only a deadline declared `extendable by agreement` or `extendable to …` can be extended".into(),
+            });
+            continue;
+        }
+        let Some(map) = v.as_mapping() else {
+            r.error(
+                &path,
+                AssumptionErrorKind::BadDistribution {
+                    message: "an extension is `{probability: P, by: DISTRIBUTION}`".into(),
+                },
+            );
+            continue;
+        };
+        let probability = map
+            .get(Yaml::from("probability"))
+            .and_then(number)
+            .filter(|p| (0.0..=1.0).contains(p));
+        let mut by_path = path.clone();
+        by_path.push(key("by"));
+        let by = match map.get(Yaml::from("by")) {
+            Some(d) => r.distribution(&by_path, d),
+            None => None,
+        };
+        match (probability, by) {
+            (Some(probability), Some(by)) => {
+                out.extensions
+                    .insert((step_index, deadline_index), Extension { probability, by });
+            }
+            (None, _) => r.error(
+                &path,
+                AssumptionErrorKind::BadDistribution {
+                    message: "an extension needs `probability`, a number from 0 to 1".into(),
+                },
+            ),
+            (_, None) if map.get(Yaml::from("by")).is_none() => r.error(
+                &path,
+                AssumptionErrorKind::BadDistribution {
+                    message: "an extension needs `by`, how many working days longer".into(),
+                },
+            ),
+            _ => {}
         }
     }
 

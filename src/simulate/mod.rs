@@ -26,7 +26,8 @@ use crate::check::ir::{
 use crate::engine::{CaseEvent, Position, Session};
 
 pub use assumptions::{
-    exits, load as load_assumptions, AssumptionErrorKind, Assumptions, Distribution, FactDraw,
+    exits, load as load_assumptions, AssumptionErrorKind, Assumptions, Distribution, Extension,
+    FactDraw,
 };
 use rng::Rng;
 
@@ -91,8 +92,44 @@ pub struct Summary {
     pub mean_loops: f64,
     /// Cases that had not ended after many events.
     pub unfinished: u64,
-    /// Cases the engine stopped, by reason (there should be none).
-    pub stopped: BTreeMap<String, u64>,
+    /// Cases the engine stopped, by diagnostic code (there should be
+    /// none): how many, and the first one's message.
+    pub stopped: BTreeMap<String, Stopped>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Stopped {
+    pub cases: u64,
+    pub example: String,
+}
+
+/// Why the engine stopped a simulated case, by a stable key so that the
+/// tally stays small however many cases stop.
+struct Stop {
+    key: String,
+    message: String,
+}
+
+impl From<crate::engine::ReplayErrorKind> for Stop {
+    fn from(e: crate::engine::ReplayErrorKind) -> Stop {
+        use miette::Diagnostic;
+        Stop {
+            key: e
+                .code()
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "engine".into()),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<crate::calendar::CalendarError> for Stop {
+    fn from(e: crate::calendar::CalendarError) -> Stop {
+        Stop {
+            key: "calendar".into(),
+            message: e.to_string(),
+        }
+    }
 }
 
 /// Why a simulation cannot run.
@@ -131,7 +168,7 @@ struct Tally {
     breached: Vec<u64>,
     loops: u64,
     unfinished: u64,
-    stopped: BTreeMap<String, u64>,
+    stopped: BTreeMap<String, Stopped>,
 }
 
 impl Tally {
@@ -151,6 +188,16 @@ impl Tally {
         }
     }
 
+    fn stop(&mut self, why: Stop) {
+        self.stopped
+            .entry(why.key)
+            .or_insert(Stopped {
+                cases: 0,
+                example: why.message,
+            })
+            .cases += 1;
+    }
+
     fn add(mut self, other: Tally) -> Tally {
         let sum = |a: &mut Vec<u64>, b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
         sum(&mut self.outcomes, &other.outcomes);
@@ -164,7 +211,12 @@ impl Tally {
         self.loops += other.loops;
         self.unfinished += other.unfinished;
         for (k, v) in other.stopped {
-            *self.stopped.entry(k).or_insert(0) += v;
+            match self.stopped.get_mut(&k) {
+                Some(mine) => mine.cases += v.cases,
+                None => {
+                    self.stopped.insert(k, v);
+                }
+            }
         }
         self
     }
@@ -189,6 +241,10 @@ struct Simulation<'a> {
     event_data: Vec<Vec<Option<Vec<f64>>>>,
     /// The built-in event a complainant withdraws with.
     withdrawn: Option<EventId>,
+    /// The built-in event a deadline is extended with.
+    extended: Option<EventId>,
+    /// By step: (deadline position, how it is extended).
+    step_extensions: Vec<Vec<(usize, Extension)>>,
 }
 
 struct Params<'a> {
@@ -202,6 +258,20 @@ impl Env for Params<'_> {
     }
     fn param(&self, index: u32) -> Option<Value> {
         self.data.get(index as usize).cloned().flatten()
+    }
+}
+
+fn no_way_out(step: &Step) -> Stop {
+    Stop {
+        key: "no way out".into(),
+        message: format!("no way out of step `{}` applies to the case", step.name),
+    }
+}
+
+fn never_opens() -> Stop {
+    Stop {
+        key: "window".into(),
+        message: "a window never opens: its anchor event never happened".into(),
     }
 }
 
@@ -315,9 +385,9 @@ impl Simulation<'_> {
         let facts = self.draw_facts(rng);
         let mut session = Session::new(self.procedure, self.calendar, facts.clone());
         let received = self.procedure.event_named("received").unwrap_or(EventId(0));
-        let stop = |tally: &mut Tally, why: String| *tally.stopped.entry(why).or_insert(0) += 1;
+        let stop = |tally: &mut Tally, why: Stop| tally.stop(why);
         if let Err(e) = session.apply(&self.event(arrival, received, Vec::new())) {
-            return stop(tally, e.to_string());
+            return stop(tally, e.into());
         }
         // Every case received reaches the start step, even one refused or
         // turned away on entry.
@@ -334,7 +404,15 @@ impl Simulation<'_> {
             }
             let (step_id, entered) = match session.position() {
                 Position::Closed { on } => return self.finish(&session, arrival, on, tally),
-                Position::NotReceived => return stop(tally, "the case was not received".into()),
+                Position::NotReceived => {
+                    return stop(
+                        tally,
+                        Stop {
+                            key: "not received".into(),
+                            message: "the case was not received".into(),
+                        },
+                    )
+                }
                 Position::InStep {
                     turned_away: true, ..
                 } => {
@@ -356,7 +434,15 @@ impl Simulation<'_> {
                     tally.ran[d] += 1;
                 }
             }
-            match self.step_once(&mut session, &facts, step_id, entered.max(last), rng) {
+            let first_visit = last <= entered;
+            match self.step_once(
+                &mut session,
+                &facts,
+                step_id,
+                entered.max(last),
+                first_visit,
+                rng,
+            ) {
                 Ok(date) => last = date,
                 Err(why) => return stop(tally, why),
             }
@@ -373,8 +459,9 @@ impl Simulation<'_> {
         facts: &[Option<Value>],
         step_id: StepId,
         entered: NaiveDate,
+        first_visit: bool,
         rng: &mut Rng,
-    ) -> Result<NaiveDate, String> {
+    ) -> Result<NaiveDate, Stop> {
         let step = &self.procedure.steps[step_id.index()];
         let span = self.step_span(step, facts);
 
@@ -392,10 +479,7 @@ impl Simulation<'_> {
                 .map(|(_, (_, w))| w)
                 .sum();
             if total <= 0.0 {
-                return Err(format!(
-                    "no way out of step `{}` applies to the case",
-                    step.name
-                ));
+                return Err(no_way_out(step));
             }
             let mut x = rng.unit() * total;
             let mut chosen = None;
@@ -407,10 +491,7 @@ impl Simulation<'_> {
                 x -= w;
             }
             let Some(i) = chosen else {
-                return Err(format!(
-                    "no way out of step `{}` applies to the case",
-                    step.name
-                ));
+                return Err(no_way_out(step));
             };
             let way = ways[i].0;
             match way {
@@ -422,10 +503,7 @@ impl Simulation<'_> {
                         break (way, data);
                     }
                     if i >= 64 {
-                        return Err(format!(
-                            "no way out of step `{}` applies to the case",
-                            step.name
-                        ));
+                        return Err(no_way_out(step));
                     }
                     ruled_out |= 1 << i;
                 }
@@ -436,12 +514,12 @@ impl Simulation<'_> {
         // When it happens.
         let (when, window_close) = match way {
             None => {
-                let close = session.last_window_close().ok_or("a window never opens")?;
+                let close = session.last_window_close().ok_or_else(never_opens)?;
                 (close, Some(close))
             }
             Some(e) => match step.escalations.iter().find(|x| x.event == e) {
                 Some(x) => {
-                    let close = session.window_close(e).ok_or("a window never opens")?;
+                    let close = session.window_close(e).ok_or_else(never_opens)?;
                     let opened = match x.anchor {
                         crate::check::ir::Anchor::Entry => entered,
                         crate::check::ir::Anchor::Event(a) => {
@@ -452,17 +530,25 @@ impl Simulation<'_> {
                     let date = self
                         .calendar
                         .add_working_days(opened, i64::from(self.delay(e, length, rng)))
-                        .map_err(|e| e.to_string())?;
+                        .map_err(Stop::from)?;
                     (date.min(close).max(entered), Some(close))
                 }
                 None => {
                     let date = self
                         .calendar
                         .add_working_days(entered, i64::from(self.delay(e, span, rng)))
-                        .map_err(|e| e.to_string())?;
+                        .map_err(Stop::from)?;
                     (date, None)
                 }
             },
+        };
+
+        // In a step with windows the case moves on by itself the day after
+        // the last one closes: nothing else can happen later than that.
+        let last_close = session.last_window_close();
+        let when = match last_close {
+            Some(close) => when.min(close),
+            None => when,
         };
 
         // The tasks that apply, done by then (the ones the way out
@@ -480,25 +566,65 @@ impl Simulation<'_> {
             let date = self
                 .calendar
                 .add_working_days(entered, i64::from(self.delay(t.event, high, rng)))
-                .map_err(|e| e.to_string())?;
-            if window_close.is_some() && date > when {
+                .map_err(Stop::from)?;
+            if (window_close.is_some() || last_close.is_some()) && date > when {
                 continue;
             }
             tasks.push((date.min(when), t.event));
         }
         tasks.sort();
+        // An extension, when the assumptions say one is agreed, is agreed
+        // early in the step, and never beyond the rule's ceiling.
+        let mut extension: Option<CaseEvent> = None;
+        if first_visit {
+            for (d, assumed) in &self.step_extensions[step_id.index()] {
+                let Some(extended) = self.extended else { break };
+                if rng.unit() >= assumed.probability {
+                    continue;
+                }
+                let rule = &step.deadlines[*d];
+                let mut days = assumed.by.sample(rng);
+                if let crate::check::ir::Extension::UpTo(ceiling) = rule.extension {
+                    days = days.min(
+                        spec_days(facts, ceiling).saturating_sub(spec_days(facts, rule.duration)),
+                    );
+                }
+                let on = self
+                    .calendar
+                    .add_working_days(entered, 1)
+                    .map_err(Stop::from)?;
+                if days == 0 || on > when {
+                    continue;
+                }
+                let mut event = self.event(on, extended, Vec::new());
+                event.deadline = Some(rule.name.clone());
+                event.extension = Some(crate::engine::ExtensionRequest::By(
+                    days,
+                    crate::check::ir::Unit::WorkingDays,
+                ));
+                extension = Some(event);
+                break;
+            }
+        }
+        let mut pending = extension;
         for (date, event) in tasks {
+            if let Some(ext) = pending.take_if(|e| e.on <= date) {
+                session.apply(&ext).map_err(Stop::from)?;
+            }
             session
                 .apply(&self.event(date, event, Vec::new()))
-                .map_err(|e| e.to_string())?;
+                .map_err(Stop::from)?;
+        }
+        if let Some(ext) = pending {
+            session.apply(&ext).map_err(Stop::from)?;
         }
         match way {
             None => session
                 .advance_to(when + chrono::Duration::days(2))
-                .map_err(|e| e.to_string())?,
+                .map_err(Stop::from)?,
             Some(e) => session
                 .apply(&self.event(when, e, data))
-                .map_err(|e| e.to_string())?,
+                .map_err(Stop::from)?,
         }
         Ok(when)
     }
@@ -542,7 +668,7 @@ impl Simulation<'_> {
             let offset = i64::try_from(k / u64::from(self.per_working_day)).unwrap_or(i64::MAX);
             match self.calendar.add_working_days(self.first_arrival, offset) {
                 Ok(arrival) => self.run_case(arrival, &mut rng, &mut tally),
-                Err(e) => *tally.stopped.entry(e.to_string()).or_insert(0) += 1,
+                Err(e) => tally.stop(e.into()),
             }
         }
         tally
@@ -613,6 +739,17 @@ pub fn simulate(
         .collect();
     let sim = Simulation {
         withdrawn: procedure.event_named("withdrawn"),
+        extended: procedure.event_named("extended"),
+        step_extensions: (0..procedure.steps.len())
+            .map(|i| {
+                assumptions
+                    .extensions
+                    .iter()
+                    .filter(|((s, _), _)| *s == i)
+                    .map(|((_, d), e)| (*d, *e))
+                    .collect()
+            })
+            .collect(),
         fact_draws: (0..procedure.facts.len())
             .map(|i| assumptions.facts.get(&i).cloned())
             .collect(),
@@ -794,8 +931,11 @@ pub fn human(s: &Summary) -> String {
             s.unfinished
         ));
     }
-    for (why, n) in &s.stopped {
-        out.push_str(&format!("Stopped by the engine ({n} cases): {why}\n"));
+    for (code, stopped) in &s.stopped {
+        out.push_str(&format!(
+            "Stopped by the engine, {code} ({} cases), for example: {}\n",
+            stopped.cases, stopped.example
+        ));
     }
     out
 }

@@ -38,6 +38,13 @@ fn the_same_seed_gives_the_same_result_whatever_the_number_of_threads() {
     let three = simulate(&[&args[..], &["--threads", "3"]].concat());
     assert_eq!(one, two);
     assert_eq!(one, three);
+    // Everything the simulation schedules is something the engine accepts.
+    assert!(
+        one["stopped"].as_object().is_some_and(|s| s.is_empty()),
+        "{}",
+        one["stopped"]
+    );
+    assert_eq!(one["unfinished"], 0);
     let other_seed = simulate(&[
         "procedures/cafcass.proc",
         "--cases",
@@ -130,6 +137,84 @@ fn withdrawals_can_be_assumed_at_any_step() {
         &path.to_string_lossy(),
     ]);
     assert_eq!(share(&v, "outcomes", "withdrawn"), 1.0);
+}
+
+#[test]
+fn assumed_extensions_prevent_breaches_within_the_ceiling() {
+    let dir = scratch("simulate-extensions");
+    let path = dir.join("x.assumptions.yaml");
+    let base = "facts:\n  previously_concluded: 0\n  submitted_abusively: 0\n  welfare_risk_documented: 0\n  live_case_interference_documented: 0\n  factual_dispute_for_court: 0\nchoices:\n  step1_considered: { step2_requested: 1, otherwise: 0 }\n  step2: { adjudicated: 1, report_rejected: 0 }\ndurations:\n  adjudicated: { uniform: [20, 40] }\n";
+    std::fs::write(&path, base).expect("write");
+    let p = path.to_string_lossy().into_owned();
+    let without = simulate(&[
+        "procedures/cafcass.proc",
+        "--cases",
+        "20000",
+        "--seed",
+        "4",
+        "--assumptions",
+        &p,
+    ]);
+    std::fs::write(
+        &path,
+        format!(
+            "{base}extensions:\n  investigation: {{ probability: 1.0, by: {{ fixed: 20 }} }}\n"
+        ),
+    )
+    .expect("write");
+    let with = simulate(&[
+        "procedures/cafcass.proc",
+        "--cases",
+        "20000",
+        "--seed",
+        "4",
+        "--assumptions",
+        &p,
+    ]);
+    let rate = |v: &serde_json::Value| {
+        v["breaches"]
+            .as_array()
+            .expect("breaches")
+            .iter()
+            .find(|b| b["deadline"] == "investigation")
+            .and_then(|b| b["rate"].as_f64())
+            .expect("rate")
+    };
+    // Adjudication 20 to 40 working days against 25: late in 15 draws of
+    // 21. Always extended by 20 (to 45, within the ceiling of 65): never.
+    assert!(
+        (rate(&without) - 15.0 / 21.0).abs() < 0.02,
+        "{}",
+        rate(&without)
+    );
+    assert_eq!(rate(&with), 0.0);
+    assert!(
+        with["stopped"].as_object().is_some_and(|s| s.is_empty()),
+        "{}",
+        with["stopped"]
+    );
+}
+
+#[test]
+fn extensions_must_name_an_extendable_deadline() {
+    let err = bad_assumptions(
+        "not-extendable",
+        "extensions:\n  answer: { probability: 0.5, by: { fixed: 3 } }\n",
+    );
+    assert!(
+        err.contains("E0902") && err.contains(":2:") && err.contains("is not extendable"),
+        "{err}"
+    );
+    let err = bad_assumptions(
+        "unknown-deadline",
+        "extensions:\n  anser: { probability: 0.5, by: { fixed: 3 } }\n",
+    );
+    assert!(err.contains("did you mean `answer`"), "{err}");
+    let err = bad_assumptions(
+        "no-probability",
+        "extensions:\n  answer: { by: { fixed: 3 } }\n",
+    );
+    assert!(err.contains("E0904") || err.contains("E0902"), "{err}");
 }
 
 #[test]
