@@ -397,7 +397,7 @@ impl Reader<'_> {
             Type::Duration => (
                 v.as_str()
                     .and_then(parse_duration)
-                    .map(|(n, u)| Value::Duration(n, u.into())),
+                    .map(|(n, u)| Value::Duration(n, u)),
                 "write a duration such as `20 working days`, `4 weeks` or `1 month`".to_string(),
             ),
             Type::Text => (scalar_text(v).map(Value::Text), "write text".to_string()),

@@ -76,10 +76,7 @@ impl Checker<'_> {
                     return None;
                 }
                 Typed::Value(
-                    Expr::Const(Value::Duration(
-                        u32::try_from(*amount).ok()?,
-                        (*unit).into(),
-                    )),
+                    Expr::Const(Value::Duration(u32::try_from(*amount).ok()?, *unit)),
                     Type::Duration,
                 )
             }

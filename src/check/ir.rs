@@ -372,29 +372,9 @@ pub enum Anchor {
 pub enum Value {
     Bool(bool),
     Date(NaiveDate),
-    Duration(u32, UnitOrder),
+    Duration(u32, Unit),
     Enum(u32),
     Text(String),
-}
-
-/// Units ordered so that durations of one unit compare by amount.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum UnitOrder {
-    WorkingDays,
-    Days,
-    Weeks,
-    Months,
-}
-
-impl From<Unit> for UnitOrder {
-    fn from(unit: Unit) -> UnitOrder {
-        match unit {
-            Unit::WorkingDays => UnitOrder::WorkingDays,
-            Unit::Days => UnitOrder::Days,
-            Unit::Weeks => UnitOrder::Weeks,
-            Unit::Months => UnitOrder::Months,
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -429,12 +409,12 @@ pub enum Expr {
 fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
     match (a, b) {
         (Value::Duration(x, u), Value::Duration(y, v)) if u != v => {
-            let length = |n: u32, unit: UnitOrder| {
+            let length = |n: u32, unit: Unit| {
                 let per = match unit {
-                    UnitOrder::WorkingDays => 140,
-                    UnitOrder::Days => 100,
-                    UnitOrder::Weeks => 700,
-                    UnitOrder::Months => 3044,
+                    Unit::WorkingDays => 140,
+                    Unit::Days => 100,
+                    Unit::Weeks => 700,
+                    Unit::Months => 3044,
                 };
                 u64::from(n) * per
             };
@@ -559,8 +539,8 @@ mod tests {
 
     #[test]
     fn durations_in_different_units_compare_by_length() {
-        let wd = |n| Value::Duration(n, UnitOrder::WorkingDays);
-        let weeks = |n| Value::Duration(n, UnitOrder::Weeks);
+        let wd = |n| Value::Duration(n, Unit::WorkingDays);
+        let weeks = |n| Value::Duration(n, Unit::Weeks);
         assert_eq!(
             holds(CompareOp::Gt, wd(20), weeks(3)),
             Some(true),
@@ -573,11 +553,7 @@ mod tests {
             "three weeks of working days"
         );
         assert_eq!(
-            holds(
-                CompareOp::Lt,
-                Value::Duration(1, UnitOrder::Months),
-                weeks(5)
-            ),
+            holds(CompareOp::Lt, Value::Duration(1, Unit::Months), weeks(5)),
             Some(true)
         );
         assert_eq!(holds(CompareOp::Lt, wd(3), wd(20)), Some(true));

@@ -28,7 +28,7 @@ use crate::calendar::Calendar;
 use crate::check::describe_duration;
 use crate::check::ir::{
     Anchor, DurationSpec, Env, EventId, Expr, Extension, FactId, Procedure, RoleId, Step, StepId,
-    Target, Unit, UnitOrder, Value,
+    Target, Unit, Value,
 };
 
 pub use error::{ReplayError, ReplayErrorKind};
@@ -391,15 +391,6 @@ fn cal_error(e: crate::calendar::CalendarError) -> ReplayErrorKind {
     }
 }
 
-fn unit_of(order: UnitOrder) -> Unit {
-    match order {
-        UnitOrder::WorkingDays => Unit::WorkingDays,
-        UnitOrder::Days => Unit::Days,
-        UnitOrder::Weeks => Unit::Weeks,
-        UnitOrder::Months => Unit::Months,
-    }
-}
-
 impl<'a> Engine<'a> {
     fn step(&self, id: StepId) -> &'a Step {
         &self.procedure.steps[id.index()]
@@ -427,7 +418,7 @@ impl<'a> Engine<'a> {
         match spec {
             DurationSpec::Fixed { amount, unit } => Ok((amount, unit)),
             DurationSpec::Fact(f) => match self.facts.get(f.index()).cloned().flatten() {
-                Some(Value::Duration(amount, unit)) => Ok((amount, unit_of(unit))),
+                Some(Value::Duration(amount, unit)) => Ok((amount, unit)),
                 _ => Err(ReplayErrorKind::MissingFact {
                     fact: self.procedure.facts[f.index()].name.clone(),
                     needed_by: need.describe(),

@@ -3,7 +3,7 @@
 
 use crate::check::describe_duration;
 use crate::check::ir::{
-    Anchor, CompareOp, DurationSpec, EventId, Expr, Param, Procedure, Type, UnitOrder, Value,
+    Anchor, CompareOp, DurationSpec, EventId, Expr, Param, Procedure, Type, Value,
 };
 
 /// `complainant_is in {child, young_person} or adult_requests_support`.
@@ -60,15 +60,7 @@ impl Printer<'_> {
         match value {
             Value::Bool(b) => b.to_string(),
             Value::Date(d) => d.to_string(),
-            Value::Duration(n, unit) => {
-                let unit = match unit {
-                    UnitOrder::WorkingDays => crate::check::ir::Unit::WorkingDays,
-                    UnitOrder::Days => crate::check::ir::Unit::Days,
-                    UnitOrder::Weeks => crate::check::ir::Unit::Weeks,
-                    UnitOrder::Months => crate::check::ir::Unit::Months,
-                };
-                describe_duration(*n, unit)
-            }
+            Value::Duration(n, unit) => describe_duration(*n, *unit),
             Value::Text(t) => format!("{t:?}"),
             Value::Enum(i) => match ty {
                 Some(Type::Enum(values)) => values

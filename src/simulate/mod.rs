@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::analysis::paths::working_days;
 use crate::calendar::Calendar;
 use crate::check::ir::{
-    DurationSpec, Env, EventId, FactId, Procedure, Step, StepId, Type, UnitOrder, Value,
+    DurationSpec, Env, EventId, FactId, Procedure, Step, StepId, Type, Unit, Value,
 };
 use crate::engine::{CaseEvent, Position, Session};
 
@@ -279,15 +279,7 @@ fn spec_days(facts: &[Option<Value>], spec: DurationSpec) -> u32 {
     match spec {
         DurationSpec::Fixed { amount, unit } => working_days(amount, unit),
         DurationSpec::Fact(f) => match facts.get(f.index()).cloned().flatten() {
-            Some(Value::Duration(n, u)) => working_days(
-                n,
-                match u {
-                    UnitOrder::WorkingDays => crate::check::ir::Unit::WorkingDays,
-                    UnitOrder::Days => crate::check::ir::Unit::Days,
-                    UnitOrder::Weeks => crate::check::ir::Unit::Weeks,
-                    UnitOrder::Months => crate::check::ir::Unit::Months,
-                },
-            ),
+            Some(Value::Duration(n, unit)) => working_days(n, unit),
             _ => 20,
         },
     }
@@ -303,14 +295,14 @@ impl Simulation<'_> {
                 (Some(FactDraw::Bool(p)), _) => Some(Value::Bool(rng.unit() < *p)),
                 (Some(FactDraw::Choice(w)), _) => Some(Value::Enum(rng.pick(w) as u32)),
                 (Some(FactDraw::Duration(d)), _) => {
-                    Some(Value::Duration(d.sample(rng), UnitOrder::WorkingDays))
+                    Some(Value::Duration(d.sample(rng), Unit::WorkingDays))
                 }
                 (None, Type::Bool) => Some(Value::Bool(rng.unit() < 0.5)),
                 (None, Type::Enum(values)) => Some(Value::Enum(
                     rng.between(0, values.len().saturating_sub(1) as u32),
                 )),
                 (None, Type::Duration) => {
-                    Some(Value::Duration(rng.between(5, 30), UnitOrder::WorkingDays))
+                    Some(Value::Duration(rng.between(5, 30), Unit::WorkingDays))
                 }
                 (None, _) => None,
             })
