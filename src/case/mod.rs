@@ -16,7 +16,7 @@ use miette::{NamedSource, SourceSpan};
 use serde::Deserialize;
 use serde_yaml::{Mapping, Value as Yaml};
 
-use crate::calendar::{parse_date, Calendar, CalendarHandle, BUILTIN_NAMES};
+use crate::calendar::{parse_date, CalendarHandle, BUILTIN_NAMES};
 use crate::check::ir::{EventId, FactId, Procedure, RoleId, Type, Unit, Value};
 use crate::compile::position;
 use crate::engine::{Case, CaseEvent, ExtensionRequest, ReplayError};
@@ -308,44 +308,28 @@ impl Reader<'_> {
         })
     }
 
+    /// The case's calendar if it names one, else the procedure's.
     fn calendar(&mut self, name: Option<&str>) -> Option<CalendarHandle> {
         let procedure = self.procedure;
-        let choice = match name {
-            Some(name) => {
-                if let Some(spec) = procedure.calendars.iter().find(|c| c.name == name) {
-                    return Calendar::from_spec(spec)
-                        .ok()
-                        .map(|c| CalendarHandle::Custom(Box::new(c)));
-                }
-                if !BUILTIN_NAMES.contains(&name) {
-                    let known: Vec<&str> = BUILTIN_NAMES
-                        .iter()
-                        .copied()
-                        .chain(procedure.calendars.iter().map(|c| c.name.as_str()))
-                        .collect();
-                    self.error(
-                        &[key("calendar")],
-                        CaseErrorKind::UnknownCalendar {
-                            name: name.to_string(),
-                            help: help_for(name, "calendar", known.iter().copied()),
-                        },
-                    );
-                    return None;
-                }
-                name.to_string()
+        let name = name.unwrap_or(procedure.calendar_name());
+        match procedure.calendar_named(name) {
+            Ok(calendar) => Some(calendar),
+            Err(_) => {
+                let known: Vec<&str> = BUILTIN_NAMES
+                    .iter()
+                    .copied()
+                    .chain(procedure.calendars.iter().map(|c| c.name.as_str()))
+                    .collect();
+                self.error(
+                    &[key("calendar")],
+                    CaseErrorKind::UnknownCalendar {
+                        name: name.to_string(),
+                        help: help_for(name, "calendar", known.iter().copied()),
+                    },
+                );
+                None
             }
-            None => match &procedure.calendar {
-                crate::check::ir::CalendarChoice::Builtin(name) => name.clone(),
-                crate::check::ir::CalendarChoice::Declared(i) => {
-                    return procedure
-                        .calendars
-                        .get(*i)
-                        .and_then(|spec| Calendar::from_spec(spec).ok())
-                        .map(|c| CalendarHandle::Custom(Box::new(c)));
-                }
-            },
-        };
-        Calendar::builtin(&choice).ok().map(CalendarHandle::Builtin)
+        }
     }
 
     /// A fact's value, typed against its declaration.

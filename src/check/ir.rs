@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 
-use crate::calendar::CalendarSpec;
+use crate::calendar::{Calendar, CalendarError, CalendarHandle, CalendarSpec, DEFAULT_CALENDAR};
 pub use crate::syntax::ast::Unit;
 
 macro_rules! index_type {
@@ -507,6 +507,30 @@ impl Procedure {
 
     pub fn step(&self, id: StepId) -> Option<&Step> {
         self.steps.get(id.index())
+    }
+
+    /// The name of the calendar due dates are counted in.
+    pub fn calendar_name(&self) -> &str {
+        match &self.calendar {
+            CalendarChoice::Builtin(name) => name,
+            CalendarChoice::Declared(i) => self
+                .calendars
+                .get(*i)
+                .map_or(DEFAULT_CALENDAR, |c| c.name.as_str()),
+        }
+    }
+
+    /// A calendar by name: one the procedure declares, or a built-in one.
+    pub fn calendar_named(&self, name: &str) -> Result<CalendarHandle, CalendarError> {
+        match self.calendars.iter().find(|c| c.name == name) {
+            Some(spec) => Calendar::from_spec(spec).map(|c| CalendarHandle::Custom(Box::new(c))),
+            None => Calendar::builtin(name).map(CalendarHandle::Builtin),
+        }
+    }
+
+    /// The procedure's own calendar.
+    pub fn own_calendar(&self) -> Result<CalendarHandle, CalendarError> {
+        self.calendar_named(self.calendar_name())
     }
 
     /// The name of a step or outcome.

@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::calendar::{parse_date, Calendar, CalendarHandle};
-use crate::check::ir::CalendarChoice;
+use crate::calendar::parse_date;
 use crate::simulate::{human, load_assumptions, simulate, Assumptions, Config};
 
 use super::load::{compile_procedure, read_text};
@@ -70,16 +69,7 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
             }
         }
     };
-    let calendar = match &procedure.calendar {
-        CalendarChoice::Builtin(name) => Calendar::builtin(name).map(CalendarHandle::Builtin),
-        CalendarChoice::Declared(i) => match procedure.calendars.get(*i) {
-            Some(spec) => Calendar::from_spec(spec).map(|c| CalendarHandle::Custom(Box::new(c))),
-            None => {
-                Calendar::builtin(crate::calendar::DEFAULT_CALENDAR).map(CalendarHandle::Builtin)
-            }
-        },
-    };
-    let calendar = match calendar {
+    let calendar = match procedure.own_calendar() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");

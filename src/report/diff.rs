@@ -85,14 +85,7 @@ impl Flattener<'_> {
             &["procedure", "source"],
             p.source.clone().unwrap_or_default(),
         );
-        let calendar = match &p.calendar {
-            crate::check::ir::CalendarChoice::Builtin(n) => n.clone(),
-            crate::check::ir::CalendarChoice::Declared(i) => p
-                .calendars
-                .get(*i)
-                .map(|c| c.name.clone())
-                .unwrap_or_default(),
-        };
+        let calendar = p.calendar_name().to_string();
         self.put(&["procedure", "calendar"], calendar);
         self.put(
             &["procedure", "start"],

@@ -181,14 +181,7 @@ pub fn markdown(procedure: &Procedure) -> String {
             "Source: {source}. Numbers in brackets cite its paragraphs."
         );
     }
-    let calendar = match &procedure.calendar {
-        crate::check::ir::CalendarChoice::Builtin(name) => name.clone(),
-        crate::check::ir::CalendarChoice::Declared(i) => procedure
-            .calendars
-            .get(*i)
-            .map(|c| c.name.clone())
-            .unwrap_or_default(),
-    };
+    let calendar = procedure.calendar_name();
     let _ = writeln!(
         out,
         "\nTime limits in working days count Monday to Friday, leaving out the bank holidays of the `{calendar}` calendar; the day a time limit starts from is never counted.\n"
