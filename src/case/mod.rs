@@ -94,7 +94,6 @@ const EVENT_KEYS: [&str; 5] = ["on", "event", "by", "facts", "note"];
 
 /// Reads a case file against its procedure.
 pub struct Reader<'a> {
-    name: &'a str,
     text: &'a str,
     source: Arc<NamedSource<String>>,
     procedure: &'a Procedure,
@@ -121,7 +120,6 @@ fn yaml_error(name: &str, text: &str, error: &serde_yaml::Error) -> CaseError {
         "check the YAML around this line; docs/cases.md shows the format".to_string()
     };
     error_at(
-        name,
         text,
         &Arc::new(NamedSource::new(name, text.to_string())),
         offset,
@@ -131,7 +129,6 @@ fn yaml_error(name: &str, text: &str, error: &serde_yaml::Error) -> CaseError {
 
 /// A problem placed at `offset` in a YAML file's text.
 pub fn error_at(
-    _name: &str,
     text: &str,
     source: &Arc<NamedSource<String>>,
     offset: usize,
@@ -181,7 +178,6 @@ pub fn read_header(name: &str, text: &str) -> Result<Header, CaseError> {
         .and_then(scalar_text)
         .ok_or_else(|| {
             error_at(
-                name,
                 text,
                 &source,
                 0,
@@ -202,7 +198,6 @@ pub fn read_header(name: &str, text: &str) -> Result<Header, CaseError> {
 pub fn load(name: &str, text: &str, procedure: &Procedure) -> Result<Loaded, Vec<CaseError>> {
     let raw: RawCase = serde_yaml::from_str(text).map_err(|e| vec![yaml_error(name, text, &e)])?;
     let mut reader = Reader {
-        name,
         text,
         source: Arc::new(NamedSource::new(name, text.to_string())),
         procedure,
@@ -225,7 +220,6 @@ pub fn locate_replay_error(name: &str, text: &str, error: &ReplayError) -> CaseE
     }
     let offset = locate(text, &path).unwrap_or(0);
     error_at(
-        name,
         text,
         &Arc::new(NamedSource::new(name, text.to_string())),
         offset,
@@ -251,13 +245,7 @@ pub fn parse_duration(text: &str) -> Option<(u32, Unit)> {
 impl Reader<'_> {
     fn error(&mut self, path: &[PathPart], kind: CaseErrorKind) {
         let offset = locate(self.text, path).unwrap_or(0);
-        let error = error_at(
-            self.name,
-            self.text,
-            &self.source,
-            offset,
-            CaseProblem::Load(kind),
-        );
+        let error = error_at(self.text, &self.source, offset, CaseProblem::Load(kind));
         self.errors.push(error);
     }
 

@@ -8,6 +8,7 @@ mod error;
 mod graph;
 mod guard;
 pub mod ir;
+pub mod words;
 
 use std::collections::HashMap;
 

@@ -379,6 +379,11 @@ impl<'a> Session<'a> {
     }
 }
 
+/// `a, b, c`, for messages that say what a step has.
+fn listed<'n>(names: impl Iterator<Item = &'n str>) -> String {
+    names.collect::<Vec<_>>().join(", ")
+}
+
 type Failure = (ReplayErrorKind, Option<&'static str>);
 
 fn fail(kind: ReplayErrorKind) -> Failure {
@@ -761,11 +766,7 @@ impl<'a> Engine<'a> {
                             reason: format!("step `{}` has no pause for `{wanted}`", step.name),
                             help: format!(
                                 "its pauses are: {}",
-                                step.pauses
-                                    .iter()
-                                    .map(|p| p.name.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
+                                listed(step.pauses.iter().map(|p| p.name.as_str()))
                             ),
                         },
                         Some("pause"),
@@ -830,11 +831,7 @@ impl<'a> Engine<'a> {
                         format!("step `{}` has no deadline `{name}`", step.name),
                         format!(
                             "its deadlines are: {}",
-                            step.deadlines
-                                .iter()
-                                .map(|d| d.name.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            listed(step.deadlines.iter().map(|d| d.name.as_str()))
                         ),
                         Some("deadline"),
                     )

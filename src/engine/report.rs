@@ -179,21 +179,13 @@ impl Engine<'_> {
                 let mut deadlines = Vec::new();
                 for (i, d) in step.deadlines.iter().enumerate() {
                     let report = self.deadline_report(
-                        step,
                         &d.name,
                         &a.deadlines[i],
                         at,
                         a.paused.map(|p| p.0),
                         &d.cites,
                     );
-                    let rule = match d.duration {
-                        crate::check::ir::DurationSpec::Fixed { amount, unit } => {
-                            describe_duration(amount, unit)
-                        }
-                        crate::check::ir::DurationSpec::Fact(f) => {
-                            format!("`{}`", self.procedure.facts[f.index()].name)
-                        }
-                    };
+                    let rule = crate::check::words::duration(self.procedure, d.duration);
                     let anchor = match d.anchor {
                         Anchor::Entry => format!("entry into {} on {}", step.name, a.entered),
                         Anchor::Event(e) => match a.deadlines[i].anchor {
@@ -316,7 +308,6 @@ impl Engine<'_> {
 
     fn deadline_report(
         &self,
-        _step: &Step,
         name: &str,
         clock: &Clock,
         at: NaiveDate,

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::check::ir::{Extension, Procedure, RouteKind, Step, Type};
 
-use super::words;
+use crate::check::words;
 
 /// One difference between two versions.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]

@@ -6,9 +6,9 @@
 
 use std::fmt::Write;
 
-use crate::check::ir::{Anchor, Expr, Extension, Procedure, RouteKind, Step, Target};
+use crate::check::ir::{Anchor, Expr, Extension, Procedure, Refusal, RouteKind, Step, Target};
 
-use super::words;
+use crate::check::words;
 
 fn cite(labels: &[String]) -> String {
     if labels.is_empty() {
@@ -79,9 +79,28 @@ fn condition(procedure: &Procedure, expr: &Expr) -> String {
     .unwrap_or_else(|| format!("when `{}`", words::guard(procedure, expr, None)))
 }
 
-fn step_title(procedure: &Procedure, step: &Step) -> String {
-    let _ = procedure;
+fn step_title(step: &Step) -> String {
     step.title.clone().unwrap_or_else(|| step.name.clone())
+}
+
+/// One refusal or rejection as a sentence; `otherwise` is said when it names
+/// no step to go to.
+fn exit_line(out: &mut String, procedure: &Procedure, opening: &str, r: &Refusal, otherwise: &str) {
+    let then = match r.target {
+        Some(t) => format!(" The case goes to {}.", target_title(procedure, t)),
+        None => otherwise.to_string(),
+    };
+    let reason = r
+        .reason
+        .as_deref()
+        .map(|t| format!(": {t}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "- {opening} {}{reason}.{then}{}",
+        condition(procedure, &r.guard),
+        cite(&r.cites)
+    );
 }
 
 fn target_title(procedure: &Procedure, target: Target) -> String {
@@ -89,7 +108,7 @@ fn target_title(procedure: &Procedure, target: Target) -> String {
         Target::Step(s) => procedure
             .steps
             .get(s.index())
-            .map(|s| format!("**{}**", step_title(procedure, s)))
+            .map(|s| format!("**{}**", step_title(s)))
             .unwrap_or_default(),
         Target::Outcome(o) => procedure
             .outcomes
@@ -223,7 +242,7 @@ pub fn markdown(procedure: &Procedure) -> String {
                     places.push(route_phrase(
                         procedure,
                         r,
-                        &format!("at {}", step_title(procedure, step)),
+                        &format!("at {}", step_title(step)),
                     ));
                 }
             }
@@ -292,7 +311,7 @@ fn summary(out: &mut String, procedure: &Procedure) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
-            step_title(procedure, step),
+            step_title(step),
             if actions.is_empty() {
                 "—".to_string()
             } else {
@@ -310,7 +329,7 @@ fn summary(out: &mut String, procedure: &Procedure) {
 }
 
 fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
-    let _ = writeln!(out, "## {}\n", step_title(procedure, step));
+    let _ = writeln!(out, "## {}\n", step_title(step));
     let _ = writeln!(
         out,
         "Led by: {}.{}\n",
@@ -320,37 +339,15 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
 
     if !step.refusals.is_empty() || !step.rejects.is_empty() {
         for r in &step.refusals {
-            let to = r
-                .target
-                .map(|t| format!(" The case goes to {}.", target_title(procedure, t)))
-                .unwrap_or_default();
-            let reason = r
-                .reason
-                .clone()
-                .map(|t| format!(": {t}"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "- This step is not opened {}{reason}.{to}{}",
-                condition(procedure, &r.guard),
-                cite(&r.cites)
-            );
+            exit_line(out, procedure, "This step is not opened", r, "");
         }
         for r in &step.rejects {
-            let then = match r.target {
-                Some(t) => format!(" The case goes to {}.", target_title(procedure, t)),
-                None => " It may be resubmitted.".to_string(),
-            };
-            let reason = r
-                .reason
-                .clone()
-                .map(|t| format!(": {t}"))
-                .unwrap_or_default();
-            let _ = writeln!(
+            exit_line(
                 out,
-                "- The complaint is not accepted {}{reason}.{then}{}",
-                condition(procedure, &r.guard),
-                cite(&r.cites)
+                procedure,
+                "The complaint is not accepted",
+                r,
+                " It may be resubmitted.",
             );
         }
         let _ = writeln!(out);
@@ -462,7 +459,7 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
         let to = procedure
             .steps
             .get(e.target.index())
-            .map(|s| step_title(procedure, s))
+            .map(step_title)
             .unwrap_or_default();
         let _ = writeln!(
             out,

@@ -5,7 +5,7 @@
 
 use crate::check::ir::{Procedure, Step, Target};
 
-use super::words;
+use crate::check::words;
 
 /// One edge of the diagram.
 struct Edge {

@@ -6,7 +6,6 @@ pub mod ci;
 pub mod diff;
 pub mod doc;
 pub mod graph;
-pub mod words;
 
 use std::fmt::Write;
 

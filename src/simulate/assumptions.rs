@@ -170,7 +170,6 @@ pub fn exits(procedure: &Procedure, step: StepId) -> Vec<Option<EventId>> {
 }
 
 struct Reader<'a> {
-    name: &'a str,
     text: &'a str,
     source: Arc<NamedSource<String>>,
     errors: Vec<CaseError>,
@@ -184,7 +183,6 @@ impl Reader<'_> {
     fn error(&mut self, path: &[PathPart], kind: AssumptionErrorKind) {
         let offset = locate(self.text, path).unwrap_or(0);
         self.errors.push(crate::case::error_at(
-            self.name,
             self.text,
             &self.source,
             offset,
@@ -332,7 +330,6 @@ pub fn load(name: &str, text: &str, procedure: &Procedure) -> Result<Assumptions
                 message.truncate(i);
             }
             return Err(vec![crate::case::error_at(
-                name,
                 text,
                 &source,
                 offset,
@@ -341,7 +338,6 @@ pub fn load(name: &str, text: &str, procedure: &Procedure) -> Result<Assumptions
         }
     };
     let mut r = Reader {
-        name,
         text,
         source,
         errors: Vec::new(),

@@ -878,29 +878,26 @@ fn summarise(sim: &Simulation<'_>, tally: Tally, config: &Config, per_working_da
     }
 }
 
+fn shares(out: &mut String, list: &[Share]) {
+    for o in list {
+        out.push_str(&format!(
+            "  {:<36} {:>6.2}%  {:>9}\n",
+            o.name,
+            o.share * 100.0,
+            o.cases
+        ));
+    }
+}
+
 /// The summary for people.
 pub fn human(s: &Summary) -> String {
     let mut out = format!(
         "Simulated {} cases of {} (seed {}; arrivals from {}, {} a working day)\n\nOutcomes\n",
         s.cases, s.procedure, s.seed, s.start, s.per_working_day
     );
-    for o in &s.outcomes {
-        out.push_str(&format!(
-            "  {:<36} {:>6.2}%  {:>9}\n",
-            o.name,
-            o.share * 100.0,
-            o.cases
-        ));
-    }
+    shares(&mut out, &s.outcomes);
     out.push_str("\nSteps reached\n");
-    for o in &s.steps_reached {
-        out.push_str(&format!(
-            "  {:<36} {:>6.2}%  {:>9}\n",
-            o.name,
-            o.share * 100.0,
-            o.cases
-        ));
-    }
+    shares(&mut out, &s.steps_reached);
     let d = &s.duration_working_days;
     out.push_str(&format!(
         "\nWorking days from received to the end\n  p50 {}   p90 {}   p99 {}   max {}   mean {:.1}\n",

@@ -1,7 +1,7 @@
 //! The IR in words: guards, durations and anchors as a reader writes them,
 //! for diagrams, documents and diffs.
 
-use crate::check::describe_duration;
+use super::describe_duration;
 use crate::check::ir::{
     Anchor, CompareOp, DurationSpec, EventId, Expr, Param, Procedure, Type, Value,
 };
