@@ -27,8 +27,8 @@ use chrono::{Duration as Days, NaiveDate};
 use crate::calendar::Calendar;
 use crate::check::describe_duration;
 use crate::check::ir::{
-    Anchor, DurationSpec, Env, EventId, Expr, Extension, FactId, Procedure, RoleId, Step, StepId,
-    Target, Unit, Value,
+    Anchor, DurationSpec, Env, EventId, Expr, Extension, FactId, Procedure, Refusal, RoleId, Step,
+    StepId, Target, Unit, Value,
 };
 
 pub use error::{ReplayError, ReplayErrorKind};
@@ -541,20 +541,17 @@ impl<'a> Engine<'a> {
             if moves_on >= date {
                 return Ok(());
             }
-            let from = step.name.clone();
             let target = otherwise.target;
             self.leave(moves_on);
-            if self.recording {
-                self.timeline.push(TimelineEntry {
-                    on: moves_on,
-                    event: "window closed".to_string(),
-                    from: Some(from),
-                    to: Some(self.procedure.target_name(target).to_string()),
-                    automatic: true,
-                    cite: otherwise.cites.clone(),
-                    note: Some(format!("no request by {last_close}")),
-                });
-            }
+            self.log(|procedure| TimelineEntry {
+                on: moves_on,
+                event: "window closed".to_string(),
+                from: Some(step.name.clone()),
+                to: Some(procedure.target_name(target).to_string()),
+                automatic: true,
+                cite: otherwise.cites.clone(),
+                note: Some(format!("no request by {last_close}")),
+            });
             self.enter(target, moves_on)?;
         }
     }
@@ -630,17 +627,8 @@ impl<'a> Engine<'a> {
             }
             Phase::NotReceived => {
                 self.last_seen[event.event.index()] = Some(event.on);
-                if self.recording {
-                    self.timeline.push(TimelineEntry {
-                        on: event.on,
-                        event: name.to_string(),
-                        from: None,
-                        to: Some(self.step(self.procedure.start).name.clone()),
-                        automatic: false,
-                        cite: self.step(self.procedure.start).cites.clone(),
-                        note: event.note.clone(),
-                    });
-                }
+                let start = self.step(self.procedure.start);
+                self.record(event, None, Some(&start.name), &start.cites);
                 return self
                     .enter(Target::Step(self.procedure.start), event.on)
                     .map_err(fail);
@@ -728,20 +716,39 @@ impl<'a> Engine<'a> {
         self.handle(event, active)
     }
 
-    /// Adds an event to the timeline; borrowed text is copied only when a
-    /// timeline is kept, so simulation pays nothing for it.
-    fn record(&mut self, event: &CaseEvent, from: Option<&str>, to: Option<&str>, cite: &[String]) {
+    /// Adds an entry to the timeline. The entry is built only when a
+    /// timeline is kept, so simulation makes none of its strings.
+    fn log(&mut self, entry: impl FnOnce(&'a Procedure) -> TimelineEntry) {
         if self.recording {
-            self.timeline.push(TimelineEntry {
-                on: event.on,
-                event: self.event_name(event.event).to_string(),
-                from: from.map(str::to_string),
-                to: to.map(str::to_string),
-                automatic: false,
-                cite: cite.to_vec(),
-                note: event.note.clone(),
-            });
+            self.timeline.push(entry(self.procedure));
         }
+    }
+
+    /// Logs a refusal or rejection the procedure made on entering `step`.
+    fn log_exit(&mut self, what: &str, step: &'a Step, exit: &'a Refusal, on: NaiveDate) {
+        self.log(|procedure| TimelineEntry {
+            on,
+            event: what.into(),
+            from: Some(step.name.clone()),
+            to: exit.target.map(|t| procedure.target_name(t).to_string()),
+            automatic: true,
+            cite: exit.cites.clone(),
+            note: exit.reason.clone(),
+        });
+    }
+
+    /// Logs a case event as it was written, with where it took the case.
+    fn record(&mut self, event: &CaseEvent, from: Option<&str>, to: Option<&str>, cite: &[String]) {
+        let name = self.event_name(event.event);
+        self.log(|_| TimelineEntry {
+            on: event.on,
+            event: name.to_string(),
+            from: from.map(str::to_string),
+            to: to.map(str::to_string),
+            automatic: false,
+            cite: cite.to_vec(),
+            note: event.note.clone(),
+        });
     }
 
     fn pause(&mut self, event: &CaseEvent, mut active: Box<Active>) -> Result<(), Failure> {
@@ -792,27 +799,26 @@ impl<'a> Engine<'a> {
             }
         }
         active.paused = Some((event.on, rule));
-        let cites = step.pauses[rule].cites.clone();
         self.phase = Phase::InStep(active);
-        let note = match step.pauses[rule].consent_of {
-            Some(r) => Some(format!(
-                "{} (with the agreement of {})",
-                step.pauses[rule].name,
-                self.role_name(r)
-            )),
-            None => Some(step.pauses[rule].name.clone()),
-        };
-        if self.recording {
-            self.timeline.push(TimelineEntry {
-                on: event.on,
-                event: "paused".into(),
-                from: None,
-                to: None,
-                automatic: false,
-                cite: cites,
-                note: event.note.clone().or(note),
-            });
-        }
+        let pause = &step.pauses[rule];
+        self.log(|procedure| TimelineEntry {
+            on: event.on,
+            event: "paused".into(),
+            from: None,
+            to: None,
+            automatic: false,
+            cite: pause.cites.clone(),
+            note: event.note.clone().or_else(|| {
+                Some(match pause.consent_of {
+                    Some(r) => format!(
+                        "{} (with the agreement of {})",
+                        pause.name,
+                        procedure.roles[r.index()].name
+                    ),
+                    None => pause.name.clone(),
+                })
+            }),
+        });
         Ok(())
     }
 
@@ -948,23 +954,19 @@ impl<'a> Engine<'a> {
             }
         }
         active.deadlines[index].extended = Some((event.on, until));
-        let cites = rule.cites.clone();
-        let name = rule.name.clone();
         self.phase = Phase::InStep(active);
-        if self.recording {
-            self.timeline.push(TimelineEntry {
-                on: event.on,
-                event: "extended".into(),
-                from: None,
-                to: None,
-                automatic: false,
-                cite: cites,
-                note: event
-                    .note
-                    .clone()
-                    .or(Some(format!("{name} now due {until}"))),
-            });
-        }
+        self.log(|_| TimelineEntry {
+            on: event.on,
+            event: "extended".into(),
+            from: None,
+            to: None,
+            automatic: false,
+            cite: rule.cites.clone(),
+            note: event
+                .note
+                .clone()
+                .or_else(|| Some(format!("{} now due {until}", rule.name))),
+        });
         Ok(())
     }
 
@@ -1233,20 +1235,7 @@ impl<'a> Engine<'a> {
         let step = self.step(step_id);
         for refusal in &step.refusals {
             if self.holds(&refusal.guard, NO_PARAMS, Need::Refusal(&step.name))? {
-                let to = refusal
-                    .target
-                    .map(|t| self.procedure.target_name(t).to_string());
-                if self.recording {
-                    self.timeline.push(TimelineEntry {
-                        on,
-                        event: "refused".into(),
-                        from: Some(step.name.clone()),
-                        to,
-                        automatic: true,
-                        cite: refusal.cites.clone(),
-                        note: refusal.reason.clone(),
-                    });
-                }
+                self.log_exit("refused", step, refusal, on);
                 if let Some(t) = refusal.target {
                     return self.enter(t, on);
                 }
@@ -1255,19 +1244,7 @@ impl<'a> Engine<'a> {
         let mut rejected = None;
         for (i, reject) in step.rejects.iter().enumerate() {
             if self.holds(&reject.guard, NO_PARAMS, Need::Rejection(&step.name))? {
-                if self.recording {
-                    self.timeline.push(TimelineEntry {
-                        on,
-                        event: "rejected".into(),
-                        from: Some(step.name.clone()),
-                        to: reject
-                            .target
-                            .map(|t| self.procedure.target_name(t).to_string()),
-                        automatic: true,
-                        cite: reject.cites.clone(),
-                        note: reject.reason.clone(),
-                    });
-                }
+                self.log_exit("rejected", step, reject, on);
                 if let Some(t) = reject.target {
                     return self.enter(t, on);
                 }
