@@ -5,22 +5,12 @@
 
 use std::path::PathBuf;
 
-use crate::support::{redress, root};
+use crate::support::{file_name, files_in, redress, root};
 
 struct Expectation {
     code: String,
     line: usize,
     message: String,
-}
-
-fn fixtures() -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/cases"))
-        .expect("fixture folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    paths.sort();
-    paths
 }
 
 fn expectation(path: &PathBuf) -> Expectation {
@@ -50,12 +40,8 @@ fn expectation(path: &PathBuf) -> Expectation {
 #[test]
 fn each_invalid_case_is_reported_at_its_line_with_its_message() {
     let mut failures = Vec::new();
-    for path in fixtures() {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .expect("name")
-            .to_string();
+    for path in files_in("tests/fixtures/cases", "yaml") {
+        let name = file_name(&path);
         let relative = format!("tests/fixtures/cases/{name}");
         let expect = expectation(&path);
         // As of the calendars' last day, so that every event is replayed.
@@ -98,7 +84,10 @@ fn every_case_and_replay_code_has_a_fixture() {
             codes.push(format!("E{}", &part[..4]));
         }
     }
-    let covered: Vec<String> = fixtures().iter().map(|p| expectation(p).code).collect();
+    let covered: Vec<String> = files_in("tests/fixtures/cases", "yaml")
+        .iter()
+        .map(|p| expectation(p).code)
+        .collect();
     let missing: Vec<&String> = codes.iter().filter(|c| !covered.contains(c)).collect();
     assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
 }

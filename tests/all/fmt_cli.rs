@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use redress::compile::compile_str;
 use redress::format::format_source;
 
-use crate::support::{redress, redress_in, root, scratch};
+use crate::support::{files_in, redress, redress_in, scratch};
 
 /// Every `.proc` file in the repository that parses: the procedures, the
 /// examples and the valid fixtures.
@@ -19,16 +19,10 @@ fn formattable() -> Vec<(PathBuf, String)> {
         "tests/fixtures/cases",
         "tests/fixtures/diff",
     ] {
-        let Ok(entries) = std::fs::read_dir(root().join(dir)) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.extension().is_some_and(|e| e == "proc") {
-                if let Ok(text) = std::fs::read_to_string(&path) {
-                    if format_source(&text).is_some() {
-                        files.push((path, text));
-                    }
+        for path in files_in(dir, "proc") {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                if format_source(&text).is_some() {
+                    files.push((path, text));
                 }
             }
         }

@@ -9,7 +9,7 @@ use redress::compile::compile_str;
 use redress::engine::replay;
 use redress::format::format_source;
 
-use crate::support::{root, Lcg};
+use crate::support::{files_in, root, Lcg};
 
 const PIECES: [&str; 16] = [
     "{",
@@ -102,14 +102,9 @@ fn mutated_case_files_never_panic() {
         .expect("compiles");
     let mut failures = Vec::new();
     let mut rng = Lcg::new(4242);
-    let cases: Vec<String> = std::fs::read_dir(root().join("examples/cafcass"))
-        .expect("examples")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "yaml")
-                && !p.to_string_lossy().contains("assumptions")
-        })
+    let cases: Vec<String> = files_in("examples/cafcass", "yaml")
+        .into_iter()
+        .filter(|p| !p.to_string_lossy().contains("assumptions"))
         .filter_map(|p| std::fs::read_to_string(p).ok())
         .collect();
     for (c, original) in cases.iter().enumerate() {

@@ -31,6 +31,28 @@ pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The files directly in a folder of the repository with the given
+/// extension, sorted so failures list in a stable order. A missing folder
+/// fails the test rather than making it pass with nothing to check.
+pub(crate) fn files_in(folder: &str, extension: &str) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join(folder))
+        .unwrap_or_else(|e| panic!("{folder}: {e}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == extension))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// A path's file name, for messages and for the relative path the
+/// binary is given.
+pub(crate) fn file_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// A fresh scratch folder under the target directory, removed first if an
 /// earlier run left it.
 pub(crate) fn scratch(name: &str) -> PathBuf {
