@@ -16,7 +16,7 @@ use miette::{NamedSource, SourceSpan};
 use serde::Deserialize;
 use serde_yaml::{Mapping, Value as Yaml};
 
-use crate::calendar::{parse_date, CalendarHandle, BUILTIN_NAMES};
+use crate::calendar::{parse_date, CalendarError, CalendarHandle, BUILTIN_NAMES};
 use crate::check::ir::{EventId, FactId, Procedure, RoleId, Type, Unit, Value};
 use crate::compile::position;
 use crate::engine::{Case, CaseEvent, ExtensionRequest, ReplayError};
@@ -404,8 +404,8 @@ impl Reader<'_> {
                 self.error(
                     path,
                     CaseErrorKind::BadDate {
+                        reason: date_problem(&text, &e),
                         text,
-                        reason: e.to_string(),
                     },
                 );
                 None
@@ -769,6 +769,32 @@ impl Reader<'_> {
             breaches: raw.breaches,
             routes: raw.routes,
         })
+    }
+}
+
+/// Why a case's date cannot be used, said without repeating the date the
+/// message already quotes.
+fn date_problem(text: &str, error: &CalendarError) -> String {
+    match error {
+        CalendarError::InvalidDate { .. } => {
+            let shaped = text.len() == 10
+                && text.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            if shaped {
+                "there is no such day".to_string()
+            } else {
+                "it is not written as YYYY-MM-DD".to_string()
+            }
+        }
+        CalendarError::DateOutOfRange { first, last, .. } => {
+            format!("it is outside the years the calendars cover ({first} to {last})")
+        }
+        other => other.to_string(),
     }
 }
 
