@@ -323,8 +323,7 @@ pub fn paths(procedure: &Procedure, max_loops: u32) -> Paths {
         }
     }
     let unreachable = procedure
-        .outcomes
-        .iter()
+        .declared_outcomes()
         .filter(|o| !reachable.contains(&o.name))
         .map(|o| o.name.clone())
         .collect();

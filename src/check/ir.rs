@@ -38,15 +38,71 @@ index_type!(
     BodyId,
 );
 
-/// The events every procedure understands without declaring them.
+/// The events every procedure understands without declaring them. The
+/// checker declares them first, in this order, so that each has the
+/// [`EventId`] of its position here: the engine recognises them by id,
+/// never by comparing names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    /// The complaint arrives: the first event of every case.
+    Received,
+    /// A deadline is given more time (`until:` or `by:`).
+    Extended,
+    /// The step's clocks stop under one of its `pause` rules.
+    Paused,
+    /// The clocks run again.
+    Resumed,
+    /// The complainant withdraws: the case ends with the `withdrawn` outcome.
+    Withdrawn,
+    /// A complaint turned away by a `reject` comes back.
+    Resubmitted,
+}
+
+impl Builtin {
+    pub const ALL: [Builtin; 6] = [
+        Builtin::Received,
+        Builtin::Extended,
+        Builtin::Paused,
+        Builtin::Resumed,
+        Builtin::Withdrawn,
+        Builtin::Resubmitted,
+    ];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Builtin::Received => "received",
+            Builtin::Extended => "extended",
+            Builtin::Paused => "paused",
+            Builtin::Resumed => "resumed",
+            Builtin::Withdrawn => "withdrawn",
+            Builtin::Resubmitted => "resubmitted",
+        }
+    }
+
+    /// Its id in every compiled procedure.
+    pub const fn id(self) -> EventId {
+        EventId(self as u32)
+    }
+
+    /// The built-in event with this id, if it is one.
+    pub fn of(id: EventId) -> Option<Builtin> {
+        Builtin::ALL.get(id.index()).copied()
+    }
+}
+
+/// The built-in events' names, in id order.
 pub const BUILTIN_EVENTS: [&str; 6] = [
-    "received",
-    "extended",
-    "paused",
-    "resumed",
-    "withdrawn",
-    "resubmitted",
+    Builtin::Received.name(),
+    Builtin::Extended.name(),
+    Builtin::Paused.name(),
+    Builtin::Resumed.name(),
+    Builtin::Withdrawn.name(),
+    Builtin::Resubmitted.name(),
 ];
+
+/// The outcome every procedure has, whether or not it declares it: the
+/// complainant withdrew.
+pub const WITHDRAWN_OUTCOME: &str = "withdrawn";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Procedure {
@@ -344,6 +400,8 @@ pub struct Outcome {
     pub is_final: bool,
     pub text: Option<String>,
     pub cites: Vec<String>,
+    /// Added by the checker rather than declared (`withdrawn`).
+    pub builtin: bool,
 }
 
 /// A length of time, as declared.
@@ -503,6 +561,22 @@ impl Procedure {
             .iter()
             .position(|e| e.name == name)
             .map(|i| EventId(i as u32))
+    }
+
+    /// The outcome a withdrawal reaches: the declared `withdrawn`, or the
+    /// one the checker adds to every procedure that does not declare it.
+    pub fn withdrawn(&self) -> OutcomeId {
+        let at = self
+            .outcomes
+            .iter()
+            .position(|o| o.name == WITHDRAWN_OUTCOME)
+            .unwrap_or(self.outcomes.len().saturating_sub(1));
+        OutcomeId(at as u32)
+    }
+
+    /// The outcomes the procedure declares, without the built-in ones.
+    pub fn declared_outcomes(&self) -> impl Iterator<Item = &Outcome> {
+        self.outcomes.iter().filter(|o| !o.builtin)
     }
 
     pub fn step(&self, id: StepId) -> Option<&Step> {

@@ -439,6 +439,7 @@ impl<'a> Checker<'a> {
     /// transitions and escalations, and the tasks (each done by an event of
     /// its own name).
     fn collect_events(&mut self) {
+        // In `Builtin` order, so that each built-in event's id is fixed.
         for name in BUILTIN_EVENTS {
             self.add_event(name, true);
         }
@@ -761,8 +762,18 @@ impl<'a> Checker<'a> {
                     is_final: o.is_final,
                     text: o.text.as_ref().map(|t| t.value.clone()),
                     cites,
+                    builtin: false,
                 });
             }
+        }
+        if !outcomes.iter().any(|o| o.name == WITHDRAWN_OUTCOME) {
+            outcomes.push(Outcome {
+                name: WITHDRAWN_OUTCOME.to_string(),
+                is_final: false,
+                text: Some("The complainant withdrew the complaint".to_string()),
+                cites: Vec::new(),
+                builtin: true,
+            });
         }
         outcomes
     }
@@ -886,7 +897,12 @@ impl<'a> Checker<'a> {
             .map(|t| t.event.text.as_str())
             .chain(step.tasks.iter().map(|t| t.name.text.as_str()))
             .chain(step.escalations.iter().map(|e| e.event.text.as_str()))
-            .chain(["extended", "paused", "resumed", "withdrawn", "resubmitted"])
+            .chain(
+                BUILTIN_EVENTS
+                    .iter()
+                    .copied()
+                    .filter(|n| *n != Builtin::Received.name()),
+            )
             .collect();
 
         let mut deadline_names = Table::default();

@@ -26,6 +26,8 @@ pub enum ReplayErrorKind {
         on: NaiveDate,
         step: String,
         allowed: String,
+        /// A stable key for why (see [`ReplayErrorKind::reason`]).
+        reason: &'static str,
     },
 
     /// A transition whose required tasks are not done.
@@ -44,12 +46,20 @@ pub enum ReplayErrorKind {
     /// An extension the procedure does not allow.
     #[error("extension refused: {reason}")]
     #[diagnostic(code(E0803), help("{help}"))]
-    ExtensionRefused { reason: String, help: String },
+    ExtensionRefused {
+        reason: String,
+        help: String,
+        why: ExtensionRefusal,
+    },
 
     /// A pause or resumption the step does not allow.
     #[error("{reason}")]
     #[diagnostic(code(E0804), help("{help}"))]
-    PauseRefused { reason: String, help: String },
+    PauseRefused {
+        reason: String,
+        help: String,
+        why: PauseRefusal,
+    },
 
     /// An escalation request after its window closed.
     #[error("`{event}` on {on} is too late: the window closed on {closed}")]
@@ -103,4 +113,144 @@ pub enum ReplayErrorKind {
     #[error("a due date falls outside the calendar's years: {message}")]
     #[diagnostic(code(E0811), help("dates must stay within 1970 to 2199"))]
     DateOutOfRange { message: String },
+}
+
+/// Why an extension was refused, as a stable key a case's `expect:` can
+/// name (`error: { code: E0803, reason: beyond_ceiling }`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtensionRefusal {
+    /// The step has no deadline of that name.
+    UnknownDeadline,
+    /// The deadline (or every deadline of the step) is not extendable.
+    NotExtendable,
+    /// The step has several extendable deadlines and the event names none.
+    WhichDeadline,
+    /// The deadline's anchor has not happened in this visit of the step.
+    NotStarted,
+    AlreadyMet,
+    /// Agreed after the due date had passed.
+    AfterDue,
+    /// Neither `until:` nor `by:`.
+    NoNewDate,
+    /// The new date is not later than the current one.
+    NotLater,
+    /// The new date is beyond the rule's `extendable to` ceiling.
+    BeyondCeiling,
+}
+
+/// Why a pause or resumption was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PauseRefusal {
+    NoPauseRule,
+    UnknownPause,
+    NeedsAgreement,
+    NotPaused,
+}
+
+impl ExtensionRefusal {
+    pub const fn key(self) -> &'static str {
+        match self {
+            ExtensionRefusal::UnknownDeadline => "unknown_deadline",
+            ExtensionRefusal::NotExtendable => "not_extendable",
+            ExtensionRefusal::WhichDeadline => "which_deadline",
+            ExtensionRefusal::NotStarted => "not_started",
+            ExtensionRefusal::AlreadyMet => "already_met",
+            ExtensionRefusal::AfterDue => "after_due",
+            ExtensionRefusal::NoNewDate => "no_new_date",
+            ExtensionRefusal::NotLater => "not_later",
+            ExtensionRefusal::BeyondCeiling => "beyond_ceiling",
+        }
+    }
+}
+
+impl PauseRefusal {
+    pub const fn key(self) -> &'static str {
+        match self {
+            PauseRefusal::NoPauseRule => "no_pause_rule",
+            PauseRefusal::UnknownPause => "unknown_pause",
+            PauseRefusal::NeedsAgreement => "needs_agreement",
+            PauseRefusal::NotPaused => "not_paused",
+        }
+    }
+}
+
+/// Every reason key, by code, for docs and for checking an `expect:`.
+pub const REASONS: &[(&str, &[&str])] = &[
+    (
+        "E0801",
+        &[
+            "not_received",
+            "not_in_step",
+            "window_not_open",
+            "task_does_not_apply",
+            "paused",
+            "turned_away",
+            "refusal_loop",
+        ],
+    ),
+    ("E0802", &["tasks_not_done"]),
+    (
+        "E0803",
+        &[
+            "unknown_deadline",
+            "not_extendable",
+            "which_deadline",
+            "not_started",
+            "already_met",
+            "after_due",
+            "no_new_date",
+            "not_later",
+            "beyond_ceiling",
+        ],
+    ),
+    (
+        "E0804",
+        &[
+            "no_pause_rule",
+            "unknown_pause",
+            "needs_agreement",
+            "not_paused",
+        ],
+    ),
+    ("E0805", &["window_closed"]),
+    ("E0806", &["after_end"]),
+    ("E0807", &["missing_fact"]),
+    ("E0808", &["no_transition_applies"]),
+    ("E0809", &["wrong_role"]),
+    ("E0811", &["date_out_of_range"]),
+];
+
+impl ReplayErrorKind {
+    /// A stable key for why the event was refused: finer than the code
+    /// (E0803 has nine), so that a scenario test can pin the reason.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            ReplayErrorKind::NotAllowed { reason, .. } => reason,
+            ReplayErrorKind::TasksNotDone { .. } => "tasks_not_done",
+            ReplayErrorKind::ExtensionRefused { why, .. } => why.key(),
+            ReplayErrorKind::PauseRefused { why, .. } => why.key(),
+            ReplayErrorKind::WindowClosed { .. } => "window_closed",
+            ReplayErrorKind::AfterEnd { .. } => "after_end",
+            ReplayErrorKind::MissingFact { .. } => "missing_fact",
+            ReplayErrorKind::NoTransitionApplies { .. } => "no_transition_applies",
+            ReplayErrorKind::WrongRole { .. } => "wrong_role",
+            ReplayErrorKind::DateOutOfRange { .. } => "date_out_of_range",
+        }
+    }
+
+    /// The diagnostic code, as written in case files and docs.
+    pub fn code_str(&self) -> &'static str {
+        match self {
+            ReplayErrorKind::NotAllowed { .. } => "E0801",
+            ReplayErrorKind::TasksNotDone { .. } => "E0802",
+            ReplayErrorKind::ExtensionRefused { .. } => "E0803",
+            ReplayErrorKind::PauseRefused { .. } => "E0804",
+            ReplayErrorKind::WindowClosed { .. } => "E0805",
+            ReplayErrorKind::AfterEnd { .. } => "E0806",
+            ReplayErrorKind::MissingFact { .. } => "E0807",
+            ReplayErrorKind::NoTransitionApplies { .. } => "E0808",
+            ReplayErrorKind::WrongRole { .. } => "E0809",
+            ReplayErrorKind::DateOutOfRange { .. } => "E0811",
+        }
+    }
 }

@@ -1,13 +1,16 @@
 //! The state of a case as of a date: what `redress run` prints and
 //! `redress test` compares. The JSON form is documented in docs/cli.md.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::check::describe_duration;
-use crate::check::ir::{Anchor, Extension, Route, RouteKind, Step, Target};
+use crate::calendar::Calendar;
+use crate::check::ir::{Anchor, DurationSpec, Extension, Route, RouteKind, Step, Target};
 
-use super::{Case, Clock, Engine, Phase, NO_PARAMS};
+use super::clock::{describe_ceiling, working_days_late, Clock, Due};
+use super::decide::missing_tasks;
+use super::state::{Phase, Visit};
+use super::{Case, Engine};
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Report {
@@ -22,6 +25,15 @@ pub struct Report {
     pub breaches: Vec<Breach>,
     pub routes: Vec<RouteReport>,
     pub next: Vec<NextEvent>,
+    /// Things the reader should know that do not stop the replay (a case
+    /// received before the procedure's effective date).
+    pub warnings: Vec<ReportWarning>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ReportWarning {
+    pub code: &'static str,
+    pub message: String,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -78,7 +90,8 @@ pub struct DeadlineReport {
     pub name: String,
     /// `None` until its anchor event happens.
     pub due: Option<NaiveDate>,
-    /// Working days from the as-of date to the due date; negative when overdue.
+    /// Working days from the as-of date to the due date; when overdue, minus
+    /// the working days late (the same figure as the breach's).
     pub remaining_working_days: Option<i64>,
     pub overdue: bool,
     pub met_on: Option<NaiveDate>,
@@ -140,6 +153,8 @@ pub struct RouteReport {
     /// `route` (open to the complainant) or `referral` (made at once).
     pub kind: &'static str,
     pub open: bool,
+    /// Why it is not open, when it is not.
+    pub why_not: Option<String>,
     /// Facts the route's condition needs that the case does not give.
     pub missing_facts: Vec<String>,
     pub cite: Vec<String>,
@@ -150,192 +165,220 @@ pub struct NextEvent {
     pub event: String,
     pub by: Option<String>,
     pub until: Option<NaiveDate>,
+    /// `until` has passed.
+    pub overdue: bool,
+}
+
+impl Breach {
+    /// A breach of `name` due on `due`, as of `on` (when it was met, or the
+    /// as-of date while it is still unmet).
+    pub(crate) fn new(
+        calendar: &Calendar,
+        step: &Step,
+        name: &str,
+        due: NaiveDate,
+        met_on: Option<NaiveDate>,
+        on: NaiveDate,
+        cites: &[String],
+    ) -> Breach {
+        Breach {
+            step: step.name.clone(),
+            deadline: name.to_string(),
+            due,
+            met_on,
+            late_working_days: working_days_late(calendar, due, on),
+            cite: cites.to_vec(),
+        }
+    }
 }
 
 impl Engine<'_> {
     pub(super) fn report(&self, case: &Case, at: NaiveDate) -> Report {
-        let mut breaches = self.breaches.clone();
-        let (status, outcome, active, last_step) = match &self.phase {
-            Phase::NotReceived => (Status::NotReceived, None, Vec::new(), None),
-            Phase::Closed {
-                outcome,
-                is_final,
-                text,
-                on,
-                last_step,
-            } => (
-                Status::Closed,
-                Some(OutcomeReport {
-                    name: outcome.clone(),
-                    is_final: *is_final,
-                    text: text.clone(),
-                    on: *on,
-                }),
-                Vec::new(),
-                *last_step,
-            ),
-            Phase::InStep(a) => {
-                let step = self.step(a.step);
-                let mut deadlines = Vec::new();
-                for (i, d) in step.deadlines.iter().enumerate() {
-                    let report = self.deadline_report(
-                        &d.name,
-                        &a.deadlines[i],
-                        at,
-                        a.paused.map(|p| p.0),
-                        &d.cites,
-                    );
-                    let rule = crate::check::words::duration(self.procedure, d.duration);
-                    let anchor = match d.anchor {
-                        Anchor::Entry => format!("entry into {} on {}", step.name, a.entered),
-                        Anchor::Event(e) => match a.deadlines[i].anchor {
-                            Some(date) => format!("{} on {date}", self.event_name(e)),
-                            None => format!("{} (not yet)", self.event_name(e)),
-                        },
-                    };
-                    let mut report = report;
-                    report.explanation =
-                        self.explain(&anchor, &rule, &a.deadlines[i], &d.cites, &d.extension);
-                    if report.overdue {
-                        breaches.push(self.open_breach(step, &report, at));
-                    }
-                    deadlines.push(report);
-                }
-                let mut tasks = Vec::new();
-                for (t, task) in step.tasks.iter().enumerate() {
-                    if !self
-                        .applies(&task.guard, super::Need::Task(&task.name))
-                        .unwrap_or(true)
-                    {
-                        continue;
-                    }
-                    let due = a.task_clocks[t].as_ref().and_then(|c| self.due(c));
-                    if let (Some(due), None) = (due, a.task_done[t]) {
-                        if at > due {
-                            let report = DeadlineReport {
-                                name: task.name.clone(),
-                                due: Some(due),
-                                remaining_working_days: None,
-                                overdue: true,
-                                met_on: None,
-                                explanation: String::new(),
-                                cite: task.cites.clone(),
-                            };
-                            breaches.push(self.open_breach(step, &report, at));
-                        }
-                    }
-                    tasks.push(TaskReport {
-                        name: task.name.clone(),
-                        title: task.title.clone(),
-                        by: self.role_name(task.by.unwrap_or(step.lead)).to_string(),
-                        done: a.task_done[t].is_some(),
-                        done_on: a.task_done[t],
-                        required: step
-                            .transitions
-                            .iter()
-                            .any(|tr| tr.requires.contains(&(t as u32))),
-                        due,
-                        cite: task.cites.clone(),
-                    });
-                }
-                let mut windows = Vec::new();
-                for e in &step.escalations {
-                    if let Ok(Some(closes)) =
-                        self.window_close(e.within, e.anchor, a.entered, self.event_name(e.event))
-                    {
-                        if closes >= at {
-                            windows.push(WindowReport {
-                                event: self.event_name(e.event).to_string(),
-                                to: self.step(e.target).name.clone(),
-                                by: e.by.map(|r| self.role_name(r).to_string()),
-                                closes,
-                                cite: e.cites.clone(),
-                            });
-                        }
-                    }
-                }
-                let active = ActiveStep {
-                    step: step.name.clone(),
-                    title: step.title.clone(),
-                    lead: self.role_name(step.lead).to_string(),
-                    entered: a.entered,
-                    paused_since: a.paused.map(|p| p.0),
-                    rejected: a.rejected.and_then(|r| step.rejects[r].reason.clone()),
-                    deadlines,
-                    tasks,
-                    windows,
-                };
-                (Status::Open, None, vec![active], Some(a.step))
+        let mut breaches = self.state.breaches.clone();
+        let (status, outcome, active) = match &self.state.phase {
+            Phase::NotReceived => (Status::NotReceived, None, Vec::new()),
+            Phase::Closed(closed) => {
+                let o = &self.ctx.procedure.outcomes[closed.outcome.index()];
+                (
+                    Status::Closed,
+                    Some(OutcomeReport {
+                        name: o.name.clone(),
+                        is_final: o.is_final,
+                        text: o.text.clone(),
+                        on: closed.on,
+                    }),
+                    Vec::new(),
+                )
+            }
+            Phase::InStep(visit) => {
+                let (active, open) = self.active_step(visit, at);
+                breaches.extend(open);
+                (Status::Open, None, vec![active])
             }
         };
-        let next = self.next_events(&active);
-        let mut routes = Vec::new();
-        let step_routes = last_step
-            .map(|s| self.step(s).routes.as_slice())
-            .unwrap_or(&[]);
-        for route in self.procedure.routes.iter().chain(step_routes) {
-            routes.push(self.route_report(route));
+        let next = self.next_events(&active, at);
+        let routes = self.routes();
+        let mut warnings = Vec::new();
+        if let (Some(effective), Some(first)) = (self.ctx.procedure.effective, case.events.first())
+        {
+            if first.on < effective {
+                warnings.push(ReportWarning {
+                    code: "W0801",
+                    message: format!(
+                        "the case was received on {}, before the procedure took effect on {effective}",
+                        first.on
+                    ),
+                });
+            }
         }
         Report {
             case: case.id.clone(),
             procedure: ProcedureRef {
-                id: self.procedure.id.clone(),
-                version: self.procedure.version.clone(),
+                id: self.ctx.procedure.id.clone(),
+                version: self.ctx.procedure.version.clone(),
             },
-            calendar: self.calendar.name().to_string(),
+            calendar: self.ctx.calendar.name().to_string(),
             as_of: at,
             status,
             outcome,
             active,
-            timeline: self.timeline.clone(),
+            timeline: self.log.entries.clone(),
             breaches,
             routes,
             next,
+            warnings,
         }
     }
 
-    fn open_breach(&self, step: &Step, deadline: &DeadlineReport, at: NaiveDate) -> Breach {
-        let due = deadline.due.unwrap_or(at);
-        Breach {
+    /// The active step, and the breaches still open in it as of `at`.
+    fn active_step(&self, visit: &Visit, at: NaiveDate) -> (ActiveStep, Vec<Breach>) {
+        let ctx = &self.ctx;
+        let facts = self.facts();
+        let step = ctx.step(visit.step);
+        let paused_since = visit.paused.map(|p| p.0);
+        let mut open = Vec::new();
+        let mut deadlines = Vec::new();
+        for (i, d) in step.deadlines.iter().enumerate() {
+            let clock = &visit.deadlines[i];
+            let rule = crate::check::words::duration(ctx.procedure, d.duration);
+            let anchor = match d.anchor {
+                Anchor::Entry => format!("entry into {} on {}", step.name, visit.entered),
+                Anchor::Event(e) => match clock.anchor {
+                    Some(date) => format!("{} on {date}", ctx.event_name(e)),
+                    None => format!("{} (not yet in this step)", ctx.event_name(e)),
+                },
+            };
+            let ceiling = match d.extension {
+                Extension::UpTo(DurationSpec::Fixed { amount, unit }) => {
+                    Some(describe_ceiling(amount, unit))
+                }
+                Extension::UpTo(DurationSpec::Fact(f)) => Some(format!("`{}`", ctx.fact_name(f))),
+                _ => None,
+            };
+            let mut report = self.clock_report(&d.name, clock, at, paused_since, &d.cites);
+            report.explanation =
+                clock.explain(ctx, facts, &anchor, &rule, &d.cites, ceiling.as_deref());
+            if report.overdue {
+                if let Some(due) = report.due {
+                    open.push(Breach::new(
+                        ctx.calendar,
+                        step,
+                        &d.name,
+                        due,
+                        None,
+                        at,
+                        &d.cites,
+                    ));
+                }
+            }
+            deadlines.push(report);
+        }
+        let mut tasks = Vec::new();
+        for (t, task) in step.tasks.iter().enumerate() {
+            if !ctx.applies(&task.guard, facts, String::new).unwrap_or(true) {
+                continue;
+            }
+            let clock = visit.task_clocks[t].as_ref();
+            let due = clock.and_then(|c| c.due_as_of(ctx, facts, at, paused_since).ok()?.date());
+            if let (Some(due), None) = (due, visit.task_done[t]) {
+                if at > due {
+                    open.push(Breach::new(
+                        ctx.calendar,
+                        step,
+                        &task.name,
+                        due,
+                        None,
+                        at,
+                        &task.cites,
+                    ));
+                }
+            }
+            tasks.push(TaskReport {
+                name: task.name.clone(),
+                title: task.title.clone(),
+                by: ctx.role_name(task.by.unwrap_or(step.lead)).to_string(),
+                done: visit.task_done[t].is_some(),
+                done_on: visit.task_done[t],
+                required: step
+                    .transitions
+                    .iter()
+                    .any(|tr| tr.requires.contains(&(t as u32))),
+                due,
+                cite: task.cites.clone(),
+            });
+        }
+        let mut windows = Vec::new();
+        for e in &step.escalations {
+            if let Ok(Some(closes)) = super::windows::close(ctx, facts, visit, e) {
+                if closes >= at {
+                    windows.push(WindowReport {
+                        event: ctx.event_name(e.event).to_string(),
+                        to: ctx.step(e.target).name.clone(),
+                        by: e.by.map(|r| ctx.role_name(r).to_string()),
+                        closes,
+                        cite: e.cites.clone(),
+                    });
+                }
+            }
+        }
+        let active = ActiveStep {
             step: step.name.clone(),
-            deadline: deadline.name.clone(),
-            due,
-            met_on: None,
-            late_working_days: self.calendar.working_days_between(due, at).unwrap_or(0),
-            cite: deadline.cite.clone(),
-        }
+            title: step.title.clone(),
+            lead: ctx.role_name(step.lead).to_string(),
+            entered: visit.entered,
+            paused_since,
+            rejected: visit.rejected.and_then(|r| step.rejects[r].reason.clone()),
+            deadlines,
+            tasks,
+            windows,
+        };
+        (active, open)
     }
 
-    fn deadline_report(
+    /// A clock as of `at`: its due date (moved on while paused), whether it
+    /// is overdue, and how many working days are left or late.
+    fn clock_report(
         &self,
         name: &str,
         clock: &Clock,
         at: NaiveDate,
-        paused_since: Option<NaiveDate>,
+        paused_since: Option<chrono::NaiveDate>,
         cites: &[String],
     ) -> DeadlineReport {
-        let mut due = self.due(clock);
-        // While paused, the clock is stopped: the due date is provisional,
-        // moved by the time paused so far.
-        if let (Some(since), Some(d)) = (paused_since, due) {
-            if clock.met.is_none() {
-                let shift = match clock.unit {
-                    crate::check::ir::Unit::WorkingDays => {
-                        self.calendar.working_days_between(since, at).unwrap_or(0)
-                    }
-                    _ => (at - since).num_days(),
-                };
-                due = self.add(d, shift.max(0), clock.unit).ok();
-            }
-        }
+        let due = clock
+            .due_as_of(&self.ctx, self.facts(), at, paused_since)
+            .ok()
+            .and_then(Due::date);
         let overdue = clock.met.is_none() && due.is_some_and(|d| at > d);
+        let remaining_working_days = match (clock.met, due) {
+            (None, Some(d)) if overdue => Some(-working_days_late(self.ctx.calendar, d, at)),
+            (None, Some(d)) => self.ctx.calendar.working_days_between(at, d).ok(),
+            _ => None,
+        };
         DeadlineReport {
             name: name.to_string(),
             due,
-            remaining_working_days: match (clock.met, due) {
-                (None, Some(d)) => self.calendar.working_days_between(at, d).ok(),
-                _ => None,
-            },
+            remaining_working_days,
             overdue,
             met_on: clock.met,
             explanation: String::new(),
@@ -343,103 +386,55 @@ impl Engine<'_> {
         }
     }
 
-    /// "entry into step1 on 2026-12-18 + 20 working days (2.1); skipped
-    /// Christmas Day, Boxing Day (substitute day), New Year's Day →
-    /// 2027-01-20", then each pause and extension in order.
-    fn explain(
-        &self,
-        anchor: &str,
-        rule: &str,
-        clock: &Clock,
-        cites: &[String],
-        extension: &Extension,
-    ) -> String {
-        let cite = if cites.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", cites.join(", "))
+    /// Every route and referral: the procedure's own throughout the case,
+    /// a step's while the case is in that step. Once the case has closed,
+    /// none is open (and each says so).
+    fn routes(&self) -> Vec<RouteReport> {
+        let procedure = self.ctx.procedure;
+        let (step_routes, closed) = match &self.state.phase {
+            Phase::InStep(v) => (self.ctx.step(v.step).routes.as_slice(), None),
+            Phase::Closed(c) => (
+                c.last_step
+                    .map(|s| self.ctx.step(s).routes.as_slice())
+                    .unwrap_or(&[]),
+                Some(c.on),
+            ),
+            Phase::NotReceived => (&[][..], None),
         };
-        let mut text = format!("{anchor} + {rule}{cite}");
-        let (Some(from), Some(rule_due)) = (clock.anchor, clock.rule_due) else {
-            return format!("{text}; not started");
-        };
-        if clock.unit == crate::check::ir::Unit::WorkingDays {
-            let skipped: Vec<&str> = self
-                .calendar
-                .closures_between(from + chrono::Duration::days(1), rule_due)
-                .iter()
-                .filter(|h| !self.calendar.weekend().contains(h.date.weekday()))
-                .map(|h| h.title.as_str())
-                .collect();
-            if !skipped.is_empty() {
-                text.push_str(&format!("; skipped {}", skipped.join(", ")));
-            }
-        }
-        text.push_str(&format!(" → {rule_due}"));
-        let mut due = rule_due;
-        let mut steps: Vec<(NaiveDate, Option<(NaiveDate, NaiveDate)>)> =
-            clock.pauses.iter().map(|p| (p.0, Some(*p))).collect();
-        if let Some((on, _)) = clock.extended {
-            steps.push((on, None));
-        }
-        steps.sort_by_key(|s| s.0);
-        for (_, pause) in steps {
-            match pause {
-                Some((p_from, p_to)) => {
-                    let (shift, unit) = match clock.unit {
-                        crate::check::ir::Unit::WorkingDays => (
-                            self.calendar
-                                .working_days_between(p_from, p_to)
-                                .unwrap_or(0),
-                            "working days",
-                        ),
-                        _ => ((p_to - p_from).num_days(), "days"),
-                    };
-                    due = self.add(due, shift, clock.unit).unwrap_or(due);
-                    text.push_str(&format!(
-                        "; paused {p_from} to {p_to}, +{shift} {unit} → {due}"
-                    ));
-                }
-                None => {
-                    if let Some((on, until)) = clock.extended {
-                        let limit = match extension {
-                            Extension::UpTo(crate::check::ir::DurationSpec::Fixed {
-                                amount,
-                                unit,
-                            }) => {
-                                format!(
-                                    ", within the ceiling of {}",
-                                    describe_duration(*amount, *unit)
-                                )
-                            }
-                            _ => " by agreement".to_string(),
-                        };
-                        due = until;
-                        text.push_str(&format!("; extended on {on}{limit} → {until}"));
-                    }
-                }
-            }
-        }
-        text
+        procedure
+            .routes
+            .iter()
+            .chain(step_routes)
+            .map(|route| self.route_report(route, closed))
+            .collect()
     }
 
-    fn route_report(&self, route: &Route) -> RouteReport {
-        let body = &self.procedure.bodies[route.body.index()];
-        let (open, missing_facts) = match &route.guard {
+    fn route_report(&self, route: &Route, closed: Option<NaiveDate>) -> RouteReport {
+        let body = &self.ctx.procedure.bodies[route.body.index()];
+        let facts = self.facts();
+        let (holds, missing_facts) = match &route.guard {
             None => (true, Vec::new()),
-            Some(g) => match self.holds(g, NO_PARAMS, super::Need::Route) {
+            Some(g) => match self.ctx.holds(g, facts, &[], String::new) {
                 Ok(b) => (b, Vec::new()),
                 Err(_) => {
-                    let mut facts = Vec::new();
-                    g.inputs(&mut facts, &mut Vec::new());
-                    let missing = facts
+                    let mut inputs = Vec::new();
+                    g.inputs(&mut inputs, &mut Vec::new());
+                    let missing = inputs
                         .iter()
-                        .filter(|f| self.facts.get(f.index()).cloned().flatten().is_none())
-                        .map(|f| self.procedure.facts[f.index()].name.clone())
+                        .filter(|f| facts.get(**f).is_none())
+                        .map(|f| self.ctx.fact_name(*f).to_string())
                         .collect();
                     (false, missing)
                 }
             },
+        };
+        let why_not = match (closed, holds) {
+            (Some(on), _) => Some(format!("the case closed on {on}")),
+            (None, false) if !missing_facts.is_empty() => {
+                Some("the case does not give what its condition needs".to_string())
+            }
+            (None, false) => Some("its condition does not hold".to_string()),
+            (None, true) => None,
         };
         RouteReport {
             body: body.name.clone(),
@@ -448,46 +443,51 @@ impl Engine<'_> {
                 RouteKind::Open => "route",
                 RouteKind::Referral => "referral",
             },
-            open,
+            open: why_not.is_none(),
+            why_not,
             missing_facts,
             cite: route.cites.clone(),
         }
     }
 
-    fn next_events(&self, active: &[ActiveStep]) -> Vec<NextEvent> {
-        let Phase::InStep(a) = &self.phase else {
+    /// What may happen next: the tasks not done, then the events that move
+    /// the case and may happen now (their required tasks done), then the
+    /// requests whose windows are open. A date already passed is marked.
+    fn next_events(&self, active: &[ActiveStep], at: NaiveDate) -> Vec<NextEvent> {
+        let Phase::InStep(visit) = &self.state.phase else {
             return Vec::new();
         };
         let Some(report) = active.first() else {
             return Vec::new();
         };
-        let step = self.step(a.step);
-        let lead = self.role_name(step.lead).to_string();
-        if a.paused.is_some() {
-            return vec![NextEvent {
-                event: "resumed".into(),
-                by: Some(lead),
-                until: None,
-            }];
+        let ctx = &self.ctx;
+        let step = ctx.step(visit.step);
+        let lead = ctx.role_name(step.lead).to_string();
+        let entry = |event: String, by: Option<String>, until: Option<NaiveDate>| NextEvent {
+            overdue: until.is_some_and(|u| at > u),
+            event,
+            by,
+            until,
+        };
+        if visit.paused.is_some() {
+            return vec![entry("resumed".into(), Some(lead), None)];
         }
-        if a.rejected.is_some() {
-            return vec![NextEvent {
-                event: "resubmitted".into(),
-                by: None,
-                until: None,
-            }];
+        if visit.rejected.is_some() {
+            return vec![entry("resubmitted".into(), None, None)];
         }
         let mut next = Vec::new();
         for task in report.tasks.iter().filter(|t| !t.done) {
-            next.push(NextEvent {
-                event: task.name.clone(),
-                by: Some(task.by.clone()),
-                until: task.due,
-            });
+            next.push(entry(task.name.clone(), Some(task.by.clone()), task.due));
         }
+        let facts = self.facts();
         let mut seen: Vec<usize> = Vec::new();
         for t in &step.transitions {
-            if seen.contains(&t.event.index()) || t.target == Target::Step(a.step) {
+            if seen.contains(&t.event.index()) || t.target == Target::Step(visit.step) {
+                continue;
+            }
+            let ready = missing_tasks(ctx, facts, visit, step, &t.requires, None)
+                .is_ok_and(|missing| missing.is_empty());
+            if !ready {
                 continue;
             }
             seen.push(t.event.index());
@@ -497,18 +497,14 @@ impl Engine<'_> {
                 .zip(&report.deadlines)
                 .find(|(d, _)| d.met_by.contains(&t.event) || d.met_by.is_empty())
                 .and_then(|(_, r)| r.due);
-            next.push(NextEvent {
-                event: self.event_name(t.event).to_string(),
-                by: Some(self.role_name(t.by.unwrap_or(step.lead)).to_string()),
+            next.push(entry(
+                ctx.event_name(t.event).to_string(),
+                Some(ctx.role_name(t.by.unwrap_or(step.lead)).to_string()),
                 until,
-            });
+            ));
         }
         for w in &report.windows {
-            next.push(NextEvent {
-                event: w.event.clone(),
-                by: w.by.clone(),
-                until: Some(w.closes),
-            });
+            next.push(entry(w.event.clone(), w.by.clone(), Some(w.closes)));
         }
         next
     }

@@ -122,7 +122,7 @@ impl Flattener<'_> {
         for (i, r) in p.routes.iter().enumerate() {
             self.route(&["procedure".to_string()], i, r);
         }
-        for o in &p.outcomes {
+        for o in p.declared_outcomes() {
             let path = format!("outcome {}", o.name);
             self.put(&[&path, "text"], o.text.clone().unwrap_or_default());
             self.put(&[&path, "final"], o.is_final.to_string());

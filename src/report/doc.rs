@@ -216,7 +216,7 @@ pub fn markdown(procedure: &Procedure) -> String {
     }
 
     let _ = writeln!(out, "## How a complaint can end\n");
-    for o in &procedure.outcomes {
+    for o in procedure.declared_outcomes() {
         let fin = if o.is_final {
             " This is the final point of the procedure."
         } else {

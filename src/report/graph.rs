@@ -139,7 +139,7 @@ pub fn mermaid(procedure: &Procedure) -> String {
             lines.join("<br/>")
         ));
     }
-    for outcome in &procedure.outcomes {
+    for outcome in procedure.declared_outcomes() {
         let mut label = mermaid_text(&outcome.name);
         if outcome.is_final {
             label.push_str(" (final)");
@@ -164,8 +164,7 @@ pub fn mermaid(procedure: &Procedure) -> String {
         ));
     }
     let outcomes: Vec<String> = procedure
-        .outcomes
-        .iter()
+        .declared_outcomes()
         .map(|o| node_id(&o.name))
         .collect();
     if !outcomes.is_empty() {
@@ -195,7 +194,7 @@ pub fn dot(procedure: &Procedure) -> String {
             lines.join("\\n")
         ));
     }
-    for outcome in &procedure.outcomes {
+    for outcome in procedure.declared_outcomes() {
         let peripheries = if outcome.is_final { 2 } else { 1 };
         out.push_str(&format!(
             "  {} [shape=ellipse, peripheries={peripheries}, label=\"{}\"];\n",

@@ -515,7 +515,7 @@ impl Simulation<'_> {
                     let opened = match x.anchor {
                         crate::check::ir::Anchor::Entry => entered,
                         crate::check::ir::Anchor::Event(a) => {
-                            session.last_seen(a).unwrap_or(entered)
+                            session.seen_in_step(a).unwrap_or(entered)
                         }
                     };
                     let length = spec_days(facts, x.within);

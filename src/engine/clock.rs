@@ -1,0 +1,285 @@
+//! The clock: a time limit's due date with every pause and extension that
+//! moved it, and how late it is. Replay, reports and simulation all ask
+//! this module, so a due date or a lateness is computed in one place.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::calendar::Calendar;
+use crate::check::describe_duration;
+use crate::check::ir::{DurationSpec, FactId, Unit, Value};
+
+use super::context::{Ctx, Facts};
+use super::error::ReplayErrorKind;
+
+/// A time limit running in a step: a deadline, or a task's own. It keeps
+/// its whole history so that its due date can be explained.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Clock {
+    /// The day it counts from; `None` until its anchor happens.
+    pub(crate) anchor: Option<NaiveDate>,
+    pub(crate) duration: DurationSpec,
+    /// Every extension, in the order they were agreed.
+    pub(crate) extensions: Vec<Extended>,
+    /// Every pause while the clock ran, as (paused, resumed).
+    pub(crate) pauses: Vec<(NaiveDate, NaiveDate)>,
+    pub(crate) met: Option<NaiveDate>,
+}
+
+/// One extension: agreed on a day, to a new due date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Extended {
+    pub(crate) on: NaiveDate,
+    pub(crate) until: NaiveDate,
+}
+
+/// Where a clock's due date stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Due {
+    /// Its anchor has not happened in this visit of the step.
+    NotStarted,
+    /// It counts a duration the case has not given yet (a `duration`
+    /// fact): a fact is needed only when a rule first reads it.
+    AwaitingFact(FactId),
+    On(NaiveDate),
+}
+
+impl Due {
+    pub(crate) fn date(self) -> Option<NaiveDate> {
+        match self {
+            Due::On(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+impl Clock {
+    pub(crate) fn new(duration: DurationSpec, anchor: Option<NaiveDate>) -> Clock {
+        Clock {
+            anchor,
+            duration,
+            extensions: Vec::new(),
+            pauses: Vec::new(),
+            met: None,
+        }
+    }
+
+    /// The unit the clock counts in, once its duration is known. Pauses
+    /// move a due date in the same unit.
+    fn unit(&self, facts: Facts<'_>) -> Option<Unit> {
+        duration_of(self.duration, facts).map(|(_, unit)| unit)
+    }
+
+    /// The anchor plus the rule's duration, before pauses and extensions.
+    pub(crate) fn rule_due(&self, ctx: &Ctx<'_>, facts: Facts<'_>) -> Result<Due, ReplayErrorKind> {
+        let Some(anchor) = self.anchor else {
+            return Ok(Due::NotStarted);
+        };
+        let Some((amount, unit)) = duration_of(self.duration, facts) else {
+            return Ok(match self.duration {
+                DurationSpec::Fact(f) => Due::AwaitingFact(f),
+                DurationSpec::Fixed { .. } => Due::NotStarted,
+            });
+        };
+        ctx.add(anchor, i64::from(amount), unit).map(Due::On)
+    }
+
+    /// The due date with every pause and extension applied: the last
+    /// extension sets a date, which only the pauses after it move.
+    pub(crate) fn due(&self, ctx: &Ctx<'_>, facts: Facts<'_>) -> Result<Due, ReplayErrorKind> {
+        let base = match self.extensions.last() {
+            Some(last) => last.until,
+            None => match self.rule_due(ctx, facts)? {
+                Due::On(d) => d,
+                other => return Ok(other),
+            },
+        };
+        let after = self.extensions.last().map_or(0, |last| {
+            self.pauses.partition_point(|(from, _)| *from < last.on)
+        });
+        let unit = self.unit(facts).unwrap_or(Unit::Days);
+        let mut due = base;
+        for (from, to) in &self.pauses[after..] {
+            due = ctx.add(due, pause_length(ctx.calendar, *from, *to, unit)?, unit)?;
+        }
+        Ok(Due::On(due))
+    }
+
+    /// The due date as of `at`: while the clock is stopped by a pause that
+    /// began on `paused_since`, the date moves on by the time paused so far.
+    pub(crate) fn due_as_of(
+        &self,
+        ctx: &Ctx<'_>,
+        facts: Facts<'_>,
+        at: NaiveDate,
+        paused_since: Option<NaiveDate>,
+    ) -> Result<Due, ReplayErrorKind> {
+        let due = self.due(ctx, facts)?;
+        match (due, paused_since, self.met, self.unit(facts)) {
+            (Due::On(d), Some(since), None, Some(unit)) if at > since => {
+                let shift = pause_length(ctx.calendar, since, at, unit)?;
+                ctx.add(d, shift, unit).map(Due::On)
+            }
+            _ => Ok(due),
+        }
+    }
+
+    /// The latest date an extension may reach under a ceiling of
+    /// `amount unit` from the anchor; time paused does not count against it.
+    pub(crate) fn ceiling(
+        &self,
+        ctx: &Ctx<'_>,
+        facts: Facts<'_>,
+        amount: u32,
+        unit: Unit,
+    ) -> Result<Option<NaiveDate>, ReplayErrorKind> {
+        let Some(anchor) = self.anchor else {
+            return Ok(None);
+        };
+        let own_unit = self.unit(facts).unwrap_or(unit);
+        let mut limit = ctx.add(anchor, i64::from(amount), unit)?;
+        for (from, to) in &self.pauses {
+            limit = ctx.add(
+                limit,
+                pause_length(ctx.calendar, *from, *to, own_unit)?,
+                own_unit,
+            )?;
+        }
+        Ok(Some(limit))
+    }
+
+    /// "entry into step1 on 2026-12-18 + 20 working days (2.1); skipped
+    /// Christmas Day, … → 2027-01-20", then every pause and extension, in
+    /// the order they happened, each with the date it led to.
+    pub(crate) fn explain(
+        &self,
+        ctx: &Ctx<'_>,
+        facts: Facts<'_>,
+        anchor: &str,
+        rule: &str,
+        cites: &[String],
+        ceiling: Option<&str>,
+    ) -> String {
+        let cite = if cites.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", cites.join(", "))
+        };
+        let mut text = format!("{anchor} + {rule}{cite}");
+        let rule_due = match self.rule_due(ctx, facts) {
+            Ok(Due::On(d)) => d,
+            Ok(Due::NotStarted) => return format!("{text}; not started"),
+            Ok(Due::AwaitingFact(_)) => {
+                return format!("{text}; not known until the case gives the duration")
+            }
+            Err(e) => return format!("{text}; {e}"),
+        };
+        let unit = self.unit(facts).unwrap_or(Unit::Days);
+        if let (Unit::WorkingDays, Some(from)) = (unit, self.anchor) {
+            let skipped: Vec<&str> = ctx
+                .calendar
+                .closures_between(from + chrono::Duration::days(1), rule_due)
+                .iter()
+                .filter(|h| !ctx.calendar.weekend().contains(h.date.weekday()))
+                .map(|h| h.title.as_str())
+                .collect();
+            if !skipped.is_empty() {
+                text.push_str(&format!("; skipped {}", skipped.join(", ")));
+            }
+        }
+        text.push_str(&format!(" → {rule_due}"));
+
+        // Pauses and extensions in date order; an extension agreed on the
+        // day a pause began comes first, as `due` counts it.
+        enum Change {
+            Pause(NaiveDate, NaiveDate),
+            Extension(Extended),
+        }
+        let mut changes: Vec<(NaiveDate, u8, Change)> = self
+            .pauses
+            .iter()
+            .map(|(from, to)| (*from, 1, Change::Pause(*from, *to)))
+            .chain(
+                self.extensions
+                    .iter()
+                    .map(|e| (e.on, 0, Change::Extension(*e))),
+            )
+            .collect();
+        changes.sort_by_key(|(on, order, _)| (*on, *order));
+        let mut due = rule_due;
+        for (_, _, change) in changes {
+            match change {
+                Change::Pause(from, to) => {
+                    let shift = pause_length(ctx.calendar, from, to, unit).unwrap_or(0);
+                    due = ctx.add(due, shift, unit).unwrap_or(due);
+                    let unit_words = if unit == Unit::WorkingDays {
+                        plural_unit(shift, "working day", "working days")
+                    } else {
+                        plural_unit(shift, "day", "days")
+                    };
+                    text.push_str(&format!("; paused {from} to {to}, +{unit_words} → {due}"));
+                }
+                Change::Extension(e) => {
+                    let how = match ceiling {
+                        Some(c) => format!(", within the ceiling of {c}"),
+                        None => " by agreement".to_string(),
+                    };
+                    due = e.until;
+                    text.push_str(&format!("; extended on {}{how} → {}", e.on, e.until));
+                }
+            }
+        }
+        text
+    }
+}
+
+fn plural_unit(n: i64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// A duration: fixed, or a `duration` fact's value once the case gives it.
+pub(crate) fn duration_of(spec: DurationSpec, facts: Facts<'_>) -> Option<(u32, Unit)> {
+    match spec {
+        DurationSpec::Fixed { amount, unit } => Some((amount, unit)),
+        DurationSpec::Fact(f) => match facts.get(f) {
+            Some(Value::Duration(amount, unit)) => Some((*amount, *unit)),
+            _ => None,
+        },
+    }
+}
+
+/// How long a pause lasted, in the unit of the clock it stopped: working
+/// days for a working-day clock, calendar days for any other.
+fn pause_length(
+    calendar: &Calendar,
+    from: NaiveDate,
+    to: NaiveDate,
+    unit: Unit,
+) -> Result<i64, ReplayErrorKind> {
+    match unit {
+        Unit::WorkingDays => calendar
+            .working_days_between(from, to)
+            .map_err(super::context::calendar_error),
+        _ => Ok((to - from).num_days()),
+    }
+}
+
+/// How many working days late something is on `on` when it was due on
+/// `due`: the working days after the due date up to and including `on`.
+/// The due date itself never counts; `on` counts when it is a working day,
+/// so a report as of a Sunday counts to the Friday before. Zero when not
+/// late. Every "late" and "overdue" figure redress prints comes from here.
+pub fn working_days_late(calendar: &Calendar, due: NaiveDate, on: NaiveDate) -> i64 {
+    if on <= due {
+        return 0;
+    }
+    calendar.working_days_between(due, on).unwrap_or(0).max(0)
+}
+
+/// How a ceiling reads in an explanation.
+pub(crate) fn describe_ceiling(amount: u32, unit: Unit) -> String {
+    describe_duration(amount, unit)
+}

@@ -1,0 +1,913 @@
+//! The transition function: from a state and an event to an [`Effect`], or
+//! the reason the event cannot happen. Nothing here changes the state.
+
+use chrono::{Duration as Days, NaiveDate};
+
+use crate::check::ir::{Anchor, Builtin, Extension, Step, Target};
+
+use super::clock::{describe_ceiling, duration_of, Clock, Due};
+use super::context::{Ctx, Facts};
+use super::effect::{Change, Effect, Entry, EntryEnd, Exit};
+use super::error::{ExtensionRefusal, PauseRefusal, ReplayErrorKind};
+use super::report::Breach;
+use super::state::{Phase, State, Visit};
+use super::windows::{self, Admission};
+use super::{CaseEvent, ExtensionRequest};
+
+/// Why an event cannot happen, and which of its keys is at fault.
+pub(crate) type Failure = (ReplayErrorKind, Option<&'static str>);
+
+fn fail(kind: ReplayErrorKind) -> Failure {
+    (kind, None)
+}
+
+/// `a, b, c`, for messages that say what a step has.
+fn listed<'n>(names: impl Iterator<Item = &'n str>) -> String {
+    names.collect::<Vec<_>>().join(", ")
+}
+
+/// What `event` does to the case in `state`. Automatic moves due before
+/// the event's date must have been applied first (see
+/// [`automatic`]).
+pub(crate) fn decide<'a>(
+    ctx: &Ctx<'a>,
+    state: &State,
+    event: &CaseEvent,
+) -> Result<Effect<'a>, Failure> {
+    let facts = Facts {
+        known: &state.facts,
+        learnt: &event.facts,
+    };
+    let builtin = Builtin::of(event.event);
+    let effect = |change, breaches, cites| Effect {
+        on: event.on,
+        change,
+        breaches,
+        cites,
+    };
+    let visit = match &state.phase {
+        Phase::NotReceived => {
+            if builtin != Some(Builtin::Received) {
+                return Err(fail(ReplayErrorKind::NotAllowed {
+                    event: ctx.event_name(event.event).to_string(),
+                    on: event.on,
+                    step: "(none yet)".into(),
+                    allowed: "a case starts with `received`".into(),
+                    reason: "not_received",
+                }));
+            }
+            let start = ctx.procedure.start;
+            let entry = enter(ctx, facts, Target::Step(start), event, event.on).map_err(fail)?;
+            return Ok(effect(
+                Change::Start(entry),
+                Vec::new(),
+                &ctx.step(start).cites,
+            ));
+        }
+        Phase::Closed(closed) => {
+            return Err(fail(ReplayErrorKind::AfterEnd {
+                event: ctx.event_name(event.event).to_string(),
+                on: event.on,
+                outcome: ctx.procedure.outcomes[closed.outcome.index()].name.clone(),
+                ended: closed.on,
+            }))
+        }
+        Phase::InStep(visit) => visit,
+    };
+    let step = ctx.step(visit.step);
+
+    if builtin == Some(Builtin::Withdrawn) {
+        let breaches = leave(ctx, facts, visit, event.on, &[]).map_err(fail)?;
+        return Ok(effect(
+            Change::Withdraw(ctx.procedure.withdrawn()),
+            breaches,
+            &[],
+        ));
+    }
+    if let Some(reject) = visit.rejected {
+        if builtin != Some(Builtin::Resubmitted) {
+            return Err(not_allowed(ctx, event, visit));
+        }
+        let entry = enter(ctx, facts, Target::Step(visit.step), event, event.on).map_err(fail)?;
+        return Ok(effect(
+            Change::Resubmit(entry),
+            Vec::new(),
+            &step.rejects[reject].cites,
+        ));
+    }
+    if let Some((_, rule)) = visit.paused {
+        if builtin != Some(Builtin::Resumed) {
+            return Err(not_allowed(ctx, event, visit));
+        }
+        return Ok(effect(Change::Resume, Vec::new(), &step.pauses[rule].cites));
+    }
+    match builtin {
+        Some(Builtin::Paused) => {
+            let rule = pause_rule(ctx, step, event)?;
+            Ok(effect(
+                Change::Pause { rule },
+                Vec::new(),
+                &step.pauses[rule].cites,
+            ))
+        }
+        Some(Builtin::Resumed) => Err(fail(ReplayErrorKind::PauseRefused {
+            reason: format!("`resumed` on {} but the case is not paused", event.on),
+            help: "record `paused` first".into(),
+            why: PauseRefusal::NotPaused,
+        })),
+        Some(Builtin::Extended) => {
+            let (deadline, until) = extension(ctx, facts, visit, step, event)?;
+            Ok(effect(
+                Change::Extend { deadline, until },
+                Vec::new(),
+                &step.deadlines[deadline].cites,
+            ))
+        }
+        _ => handle(ctx, facts, visit, step, event),
+    }
+}
+
+/// The move the procedure makes by itself before `before`, if one is due:
+/// when every escalation window of the step has closed unused, `otherwise`
+/// takes the case on the day after the last one closed.
+pub(crate) fn automatic<'a>(
+    ctx: &Ctx<'a>,
+    state: &State,
+    before: NaiveDate,
+) -> Result<Option<Effect<'a>>, ReplayErrorKind> {
+    let Phase::InStep(visit) = &state.phase else {
+        return Ok(None);
+    };
+    if visit.paused.is_some() || visit.rejected.is_some() {
+        return Ok(None);
+    }
+    let step = ctx.step(visit.step);
+    let Some(otherwise) = &step.otherwise else {
+        return Ok(None);
+    };
+    let facts = Facts::known(&state.facts);
+    let Some(last_close) = windows::last_close(ctx, facts, visit, step)? else {
+        return Ok(None);
+    };
+    let moves_on = last_close + Days::days(1);
+    if moves_on >= before {
+        return Ok(None);
+    }
+    let breaches = leave(ctx, facts, visit, moves_on, &[])?;
+    let entry = enter_on(ctx, facts, otherwise.target, None, moves_on)?;
+    Ok(Some(Effect {
+        on: moves_on,
+        change: Change::Move {
+            entry,
+            automatic: Some(format!("no request by {last_close}")),
+        },
+        breaches,
+        cites: &otherwise.cites,
+    }))
+}
+
+/// A request after every window for it closed: refused with the date the
+/// last window closed, before the automatic move would make it merely
+/// "not allowed".
+pub(crate) fn late_request(ctx: &Ctx<'_>, state: &State, event: &CaseEvent) -> Result<(), Failure> {
+    let Phase::InStep(visit) = &state.phase else {
+        return Ok(());
+    };
+    if visit.paused.is_some() || visit.rejected.is_some() {
+        return Ok(());
+    }
+    let step = ctx.step(visit.step);
+    let facts = Facts::known(&state.facts);
+    match windows::admit(ctx, facts, visit, step, event.event, event.on).map_err(fail)? {
+        Admission::Closed(closed) => Err(fail(ReplayErrorKind::WindowClosed {
+            event: ctx.event_name(event.event).to_string(),
+            on: event.on,
+            closed,
+        })),
+        _ => Ok(()),
+    }
+}
+
+/// Tasks, `met by` deadlines, clocks started by their anchor, escalations
+/// and transitions.
+fn handle<'a>(
+    ctx: &Ctx<'a>,
+    facts: Facts<'_>,
+    visit: &Visit,
+    step: &'a Step,
+    event: &CaseEvent,
+) -> Result<Effect<'a>, Failure> {
+    let name = ctx.event_name(event.event);
+    let mut breaches = Vec::new();
+    let mut cites: &'a [String] = &[];
+
+    let task = step.tasks.iter().position(|t| t.event == event.event);
+    if let Some(t) = task {
+        let rule = &step.tasks[t];
+        if !ctx
+            .applies(&rule.guard, facts, || format!("task `{}`", rule.name))
+            .map_err(fail)?
+        {
+            return Err(fail(ReplayErrorKind::NotAllowed {
+                event: name.to_string(),
+                on: event.on,
+                step: step.name.clone(),
+                allowed: format!(
+                    "task `{}` does not apply to this case: its condition does not hold",
+                    rule.name
+                ),
+                reason: "task_does_not_apply",
+            }));
+        }
+        check_role(ctx, event, rule.by.or(Some(step.lead)))?;
+        if let Some(clock) = &visit.task_clocks[t] {
+            if clock.met.is_none() {
+                breaches.extend(late(
+                    ctx,
+                    facts,
+                    step,
+                    &rule.name,
+                    clock,
+                    event.on,
+                    &rule.cites,
+                ));
+            }
+        }
+        cites = &rule.cites;
+    }
+
+    let mut met = Vec::new();
+    let mut started = Vec::new();
+    for (i, deadline) in step.deadlines.iter().enumerate() {
+        let clock = &visit.deadlines[i];
+        if deadline.met_by.contains(&event.event) && clock.met.is_none() {
+            met.push(i);
+            breaches.extend(late(
+                ctx,
+                facts,
+                step,
+                &deadline.name,
+                clock,
+                event.on,
+                &deadline.cites,
+            ));
+        }
+        // A deadline counted from an event starts at its first occurrence
+        // in this visit.
+        if deadline.anchor == Anchor::Event(event.event) && clock.anchor.is_none() {
+            started.push(i);
+        }
+    }
+    let tasks_started: Vec<usize> = step
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|(t, rule)| {
+            matches!(rule.within, Some((_, Anchor::Event(e))) if e == event.event)
+                && visit.task_clocks[*t]
+                    .as_ref()
+                    .is_some_and(|c| c.anchor.is_none())
+        })
+        .map(|(t, _)| t)
+        .collect();
+
+    match windows::admit(ctx, facts, visit, step, event.event, event.on).map_err(fail)? {
+        Admission::In(i) => {
+            let window = &step.escalations[i];
+            check_role(ctx, event, window.by)?;
+            breaches.extend(leave(ctx, facts, visit, event.on, &met).map_err(fail)?);
+            let entry =
+                enter(ctx, facts, Target::Step(window.target), event, event.on).map_err(fail)?;
+            return Ok(Effect {
+                on: event.on,
+                change: Change::Move {
+                    entry,
+                    automatic: None,
+                },
+                breaches,
+                cites: &window.cites,
+            });
+        }
+        Admission::NotOpen | Admission::Closed(_) => return Err(not_allowed(ctx, event, visit)),
+        Admission::NoWindow => {}
+    }
+
+    let mut candidates = step.transitions_on(event.event).peekable();
+    if candidates.peek().is_some() {
+        let mut chosen = None;
+        for t in candidates {
+            let applies = match &t.guard {
+                Some(g) => ctx
+                    .holds(g, facts, &event.data, || {
+                        format!("the transition on `{name}`")
+                    })
+                    .map_err(fail)?,
+                None => true,
+            };
+            if applies {
+                chosen = Some(t);
+                break;
+            }
+        }
+        let Some(t) = chosen else {
+            let guards: Vec<String> = step
+                .transitions_on(event.event)
+                .map(|t| {
+                    format!(
+                        "`-> {}` when its guard holds",
+                        ctx.procedure.target_name(t.target)
+                    )
+                })
+                .collect();
+            return Err(fail(ReplayErrorKind::NoTransitionApplies {
+                event: name.to_string(),
+                step: step.name.clone(),
+                guards: guards.join("; "),
+            }));
+        };
+        check_role(ctx, event, t.by.or(Some(step.lead)))?;
+        let missing = missing_tasks(ctx, facts, visit, step, &t.requires, task).map_err(fail)?;
+        if let Some(first) = missing.first() {
+            return Err(fail(ReplayErrorKind::TasksNotDone {
+                event: name.to_string(),
+                on: event.on,
+                first: first.to_string(),
+                tasks: missing
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }));
+        }
+        if t.target == Target::Step(visit.step) {
+            return Ok(Effect {
+                on: event.on,
+                change: Change::Stay {
+                    task,
+                    met,
+                    started,
+                    tasks_started,
+                    reopened: t.reopens.clone(),
+                    looped: true,
+                },
+                breaches,
+                cites: &t.cites,
+            });
+        }
+        breaches.extend(leave(ctx, facts, visit, event.on, &met).map_err(fail)?);
+        let entry = enter(ctx, facts, t.target, event, event.on).map_err(fail)?;
+        return Ok(Effect {
+            on: event.on,
+            change: Change::Move {
+                entry,
+                automatic: None,
+            },
+            breaches,
+            cites: &t.cites,
+        });
+    }
+
+    if task.is_none() && met.is_empty() && started.is_empty() && tasks_started.is_empty() {
+        return Err(not_allowed(ctx, event, visit));
+    }
+    let starting = started
+        .iter()
+        .map(|d| (&step.deadlines[*d].duration, &visit.deadlines[*d]))
+        .chain(tasks_started.iter().filter_map(|t| {
+            let clock = visit.task_clocks[*t].as_ref()?;
+            Some((&clock.duration, clock))
+        }));
+    for (duration, _) in starting {
+        Clock::new(*duration, Some(event.on))
+            .rule_due(ctx, facts)
+            .map_err(fail)?;
+    }
+    Ok(Effect {
+        on: event.on,
+        change: Change::Stay {
+            task,
+            met,
+            started,
+            tasks_started,
+            reopened: Vec::new(),
+            looped: false,
+        },
+        breaches,
+        cites,
+    })
+}
+
+/// The tasks a transition requires that are not done and apply to the
+/// case. `done_now` is a task the event itself does.
+pub(crate) fn missing_tasks<'a>(
+    ctx: &Ctx<'a>,
+    facts: Facts<'_>,
+    visit: &Visit,
+    step: &'a Step,
+    requires: &[u32],
+    done_now: Option<usize>,
+) -> Result<Vec<&'a str>, ReplayErrorKind> {
+    let mut missing = Vec::new();
+    for &r in requires {
+        let r = r as usize;
+        let task = &step.tasks[r];
+        if visit.task_done[r].is_none()
+            && done_now != Some(r)
+            && ctx.applies(&task.guard, facts, || format!("task `{}`", task.name))?
+        {
+            missing.push(task.name.as_str());
+        }
+    }
+    Ok(missing)
+}
+
+fn check_role(
+    ctx: &Ctx<'_>,
+    event: &CaseEvent,
+    expected: Option<crate::check::ir::RoleId>,
+) -> Result<(), Failure> {
+    match (event.by, expected) {
+        (Some(by), Some(expected)) if by != expected => Err((
+            ReplayErrorKind::WrongRole {
+                event: ctx.event_name(event.event).to_string(),
+                by: ctx.role_name(by).to_string(),
+                expected: ctx.role_name(expected).to_string(),
+            },
+            Some("by"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A breach when a clock is met on `on`, after its due date.
+fn late(
+    ctx: &Ctx<'_>,
+    facts: Facts<'_>,
+    step: &Step,
+    name: &str,
+    clock: &Clock,
+    on: NaiveDate,
+    cites: &[String],
+) -> Option<Breach> {
+    let due = clock.due(ctx, facts).ok()?.date()?;
+    (on > due).then(|| Breach::new(ctx.calendar, step, name, due, Some(on), on, cites))
+}
+
+/// The breaches of leaving the step on `on`: deadlines met by leaving are
+/// met then, and any left unmet past their due date are breaches.
+/// `met_now` are deadlines the leaving event itself meets.
+pub(crate) fn leave(
+    ctx: &Ctx<'_>,
+    facts: Facts<'_>,
+    visit: &Visit,
+    on: NaiveDate,
+    met_now: &[usize],
+) -> Result<Vec<Breach>, ReplayErrorKind> {
+    let step = ctx.step(visit.step);
+    let mut breaches = Vec::new();
+    for (i, deadline) in step.deadlines.iter().enumerate() {
+        let clock = &visit.deadlines[i];
+        if clock.met.is_some() || met_now.contains(&i) {
+            continue;
+        }
+        if let Due::On(due) = clock.due(ctx, facts)? {
+            if on > due {
+                let met_on = deadline.met_by.is_empty().then_some(on);
+                breaches.push(Breach::new(
+                    ctx.calendar,
+                    step,
+                    &deadline.name,
+                    due,
+                    met_on,
+                    on,
+                    &deadline.cites,
+                ));
+            }
+        }
+    }
+    for (t, task) in step.tasks.iter().enumerate() {
+        let Some(clock) = visit.task_clocks[t].as_ref().filter(|c| c.met.is_none()) else {
+            continue;
+        };
+        if let Due::On(due) = clock.due(ctx, facts)? {
+            if on > due {
+                breaches.push(Breach::new(
+                    ctx.calendar,
+                    step,
+                    &task.name,
+                    due,
+                    None,
+                    on,
+                    &task.cites,
+                ));
+            }
+        }
+    }
+    Ok(breaches)
+}
+
+/// Enters `target` because of `event`.
+fn enter(
+    ctx: &Ctx<'_>,
+    facts: Facts<'_>,
+    target: Target,
+    event: &CaseEvent,
+    on: NaiveDate,
+) -> Result<Entry, ReplayErrorKind> {
+    enter_on(ctx, facts, target, Some(event), on)
+}
+
+/// Enters a step (applying its refusals and rejections) or reaches an
+/// outcome. The event that brings the case in, if any, is the first event
+/// of the new visit: a time limit may count from it.
+pub(crate) fn enter_on(
+    ctx: &Ctx<'_>,
+    facts: Facts<'_>,
+    target: Target,
+    event: Option<&CaseEvent>,
+    on: NaiveDate,
+) -> Result<Entry, ReplayErrorKind> {
+    let mut exits = Vec::new();
+    let mut next = target;
+    // A refusal leads elsewhere; the checker does not forbid a chain of
+    // them, so a chain is followed at most once through every step.
+    for _ in 0..=ctx.procedure.steps.len() {
+        let step_id = match next {
+            Target::Outcome(o) => {
+                return Ok(Entry {
+                    target,
+                    exits,
+                    end: EntryEnd::Outcome(o),
+                })
+            }
+            Target::Step(s) => s,
+        };
+        let step = ctx.step(step_id);
+        let mut redirected = None;
+        for (i, refusal) in step.refusals.iter().enumerate() {
+            if ctx.holds(&refusal.guard, facts, &[], || {
+                format!("a refusal of step `{}`", step.name)
+            })? {
+                exits.push(Exit {
+                    step: step_id,
+                    refused: true,
+                    rule: i,
+                });
+                redirected = Some(refusal.target);
+                break;
+            }
+        }
+        if let Some(Some(t)) = redirected {
+            next = t;
+            continue;
+        }
+        let mut rejected = None;
+        for (i, reject) in step.rejects.iter().enumerate() {
+            if ctx.holds(&reject.guard, facts, &[], || {
+                format!("a rejection in step `{}`", step.name)
+            })? {
+                exits.push(Exit {
+                    step: step_id,
+                    refused: false,
+                    rule: i,
+                });
+                rejected = Some(i);
+                break;
+            }
+        }
+        if let Some(t) = rejected.and_then(|i| step.rejects[i].target) {
+            next = t;
+            continue;
+        }
+        let mut visit = Visit {
+            step: step_id,
+            entered: on,
+            seen: Vec::new(),
+            deadlines: Vec::with_capacity(step.deadlines.len()),
+            task_done: vec![None; step.tasks.len()],
+            task_clocks: Vec::with_capacity(step.tasks.len()),
+            paused: None,
+            rejected,
+        };
+        if let Some(event) = event {
+            visit.note_seen(event.event, on);
+        }
+        for d in &step.deadlines {
+            visit
+                .deadlines
+                .push(Clock::new(d.duration, visit.anchor(d.anchor)));
+        }
+        for t in &step.tasks {
+            let clock = t
+                .within
+                .map(|(duration, anchor)| Clock::new(duration, visit.anchor(anchor)));
+            visit.task_clocks.push(clock);
+        }
+        // A due date outside the calendar's years is found now, at the
+        // event that started the clock, not later as a missing date.
+        for clock in visit
+            .deadlines
+            .iter()
+            .chain(visit.task_clocks.iter().flatten())
+        {
+            clock.rule_due(ctx, facts)?;
+        }
+        return Ok(Entry {
+            target,
+            exits,
+            end: EntryEnd::Step(Box::new(visit)),
+        });
+    }
+    Err(ReplayErrorKind::NotAllowed {
+        event: "refusal".into(),
+        on,
+        step: ctx.procedure.target_name(target).to_string(),
+        allowed: "the step's refusals lead round in a circle".into(),
+        reason: "refusal_loop",
+    })
+}
+
+fn pause_rule(ctx: &Ctx<'_>, step: &Step, event: &CaseEvent) -> Result<usize, Failure> {
+    if step.pauses.is_empty() {
+        return Err(fail(ReplayErrorKind::PauseRefused {
+            reason: format!(
+                "step `{}` does not allow the procedure to be paused",
+                step.name
+            ),
+            help: "only a step with a `pause for …` rule can be paused".into(),
+            why: PauseRefusal::NoPauseRule,
+        }));
+    }
+    let rule = match &event.pause {
+        Some(wanted) => step
+            .pauses
+            .iter()
+            .position(|p| &p.name == wanted)
+            .ok_or_else(|| {
+                (
+                    ReplayErrorKind::PauseRefused {
+                        reason: format!("step `{}` has no pause for `{wanted}`", step.name),
+                        help: format!(
+                            "its pauses are: {}",
+                            listed(step.pauses.iter().map(|p| p.name.as_str()))
+                        ),
+                        why: PauseRefusal::UnknownPause,
+                    },
+                    Some("pause"),
+                )
+            })?,
+        None => 0,
+    };
+    // A pause the procedure allows only with someone's agreement must
+    // record that agreement (Cafcass 2.3: the complainant's).
+    if let Some(needed) = step.pauses[rule].consent_of {
+        if event.agreed_by != Some(needed) {
+            let who = ctx.role_name(needed);
+            return Err((
+                ReplayErrorKind::PauseRefused {
+                    reason: format!(
+                        "the pause for {} needs the agreement of {who}, and this event does not record it",
+                        step.pauses[rule].name
+                    ),
+                    help: format!("record the agreement on the event: `agreed_by: {who}`"),
+                    why: PauseRefusal::NeedsAgreement,
+                },
+                Some(if event.agreed_by.is_some() {
+                    "agreed_by"
+                } else {
+                    "event"
+                }),
+            ));
+        }
+    }
+    Ok(rule)
+}
+
+/// Which deadline an `extended` event extends, and to when.
+fn extension(
+    ctx: &Ctx<'_>,
+    facts: Facts<'_>,
+    visit: &Visit,
+    step: &Step,
+    event: &CaseEvent,
+) -> Result<(usize, NaiveDate), Failure> {
+    let refuse = |why: ExtensionRefusal, reason: String, help: String, key| {
+        (ReplayErrorKind::ExtensionRefused { reason, help, why }, key)
+    };
+    let index = match &event.deadline {
+        Some(name) => step
+            .deadlines
+            .iter()
+            .position(|d| &d.name == name)
+            .ok_or_else(|| {
+                refuse(
+                    ExtensionRefusal::UnknownDeadline,
+                    format!("step `{}` has no deadline `{name}`", step.name),
+                    format!(
+                        "its deadlines are: {}",
+                        listed(step.deadlines.iter().map(|d| d.name.as_str()))
+                    ),
+                    Some("deadline"),
+                )
+            })?,
+        None => {
+            let extendable: Vec<usize> = (0..step.deadlines.len())
+                .filter(|i| step.deadlines[*i].extension != Extension::None)
+                .collect();
+            match extendable.as_slice() {
+                [one] => *one,
+                [] => {
+                    return Err(refuse(
+                        ExtensionRefusal::NotExtendable,
+                        format!("no deadline of step `{}` can be extended", step.name),
+                        "the procedure gives this step no `extendable` deadline".into(),
+                        None,
+                    ))
+                }
+                _ => {
+                    return Err(refuse(
+                        ExtensionRefusal::WhichDeadline,
+                        format!("step `{}` has several extendable deadlines", step.name),
+                        "say which with `deadline: NAME`".into(),
+                        None,
+                    ))
+                }
+            }
+        }
+    };
+    let rule = &step.deadlines[index];
+    let clock = &visit.deadlines[index];
+    if rule.extension == Extension::None {
+        return Err(refuse(
+            ExtensionRefusal::NotExtendable,
+            format!("deadline `{}` is not extendable", rule.name),
+            "the procedure does not allow this deadline to be extended".into(),
+            None,
+        ));
+    }
+    let due = match clock.due(ctx, facts).map_err(fail)? {
+        Due::On(due) => due,
+        Due::NotStarted => {
+            let anchor = match rule.anchor {
+                Anchor::Event(e) => format!("`{}`", ctx.event_name(e)),
+                Anchor::Entry => "entry into the step".to_string(),
+            };
+            return Err(refuse(
+                ExtensionRefusal::NotStarted,
+                format!("deadline `{}` has not started", rule.name),
+                format!("it starts with {anchor} in this step; extend it after that"),
+                None,
+            ));
+        }
+        Due::AwaitingFact(f) => {
+            return Err(refuse(
+                ExtensionRefusal::NotStarted,
+                format!(
+                    "deadline `{}` has no due date yet: the case has not given `{}`",
+                    rule.name,
+                    ctx.fact_name(f)
+                ),
+                format!("give `{}` before extending it", ctx.fact_name(f)),
+                None,
+            ));
+        }
+    };
+    if clock.met.is_some() {
+        return Err(refuse(
+            ExtensionRefusal::AlreadyMet,
+            format!("deadline `{}` has already been met", rule.name),
+            "nothing to extend".into(),
+            None,
+        ));
+    }
+    if event.on > due {
+        return Err(refuse(
+            ExtensionRefusal::AfterDue,
+            format!(
+                "deadline `{}` passed on {due}; it cannot be extended after it has passed",
+                rule.name
+            ),
+            "agree an extension before the due date".into(),
+            None,
+        ));
+    }
+    let until = match event.extension {
+        Some(ExtensionRequest::Until(date)) => date,
+        Some(ExtensionRequest::By(amount, unit)) => ctx
+            .add(due, i64::from(amount), unit)
+            .map_err(|e| (e, Some("by")))?,
+        None => {
+            return Err(refuse(
+                ExtensionRefusal::NoNewDate,
+                "an extension needs `until: DATE` or `by: DURATION`".into(),
+                "for example `until: 2027-03-01` or `by: 10 working days`".into(),
+                None,
+            ))
+        }
+    };
+    if until <= due {
+        return Err(refuse(
+            ExtensionRefusal::NotLater,
+            format!("{until} is not later than the current due date {due}"),
+            "an extension moves the due date later".into(),
+            Some("until"),
+        ));
+    }
+    if let Extension::UpTo(ceiling) = rule.extension {
+        let Some((amount, unit)) = duration_of(ceiling, facts) else {
+            return Err(fail(ReplayErrorKind::MissingFact {
+                fact: match ceiling {
+                    crate::check::ir::DurationSpec::Fact(f) => ctx.fact_name(f).to_string(),
+                    crate::check::ir::DurationSpec::Fixed { .. } => String::new(),
+                },
+                needed_by: "the extension ceiling".into(),
+            }));
+        };
+        if let Some(limit) = clock.ceiling(ctx, facts, amount, unit).map_err(fail)? {
+            if until > limit {
+                return Err(refuse(
+                    ExtensionRefusal::BeyondCeiling,
+                    format!(
+                        "{until} is beyond the ceiling of {} for `{}`, which ends on {limit}",
+                        describe_ceiling(amount, unit),
+                        rule.name
+                    ),
+                    format!("extend to {limit} at the latest"),
+                    Some(match event.extension {
+                        Some(ExtensionRequest::By(..)) => "by",
+                        _ => "until",
+                    }),
+                ));
+            }
+        }
+    }
+    Ok((index, until))
+}
+
+/// "`x` on D is not allowed in step S", with what the step allows now.
+pub(crate) fn not_allowed(ctx: &Ctx<'_>, event: &CaseEvent, visit: &Visit) -> Failure {
+    let step = ctx.step(visit.step);
+    let (allowed, reason) = if visit.paused.is_some() {
+        (
+            "the case is paused: only `resumed` or `withdrawn` may come next".to_string(),
+            "paused",
+        )
+    } else if visit.rejected.is_some() {
+        (
+            "the complaint was turned away: only `resubmitted` or `withdrawn` may come next"
+                .to_string(),
+            "turned_away",
+        )
+    } else {
+        let mut names: Vec<String> = Vec::new();
+        for t in &step.transitions {
+            let label = match &t.guard {
+                Some(_) => format!("`{}` (when its guard holds)", ctx.event_name(t.event)),
+                None => format!("`{}`", ctx.event_name(t.event)),
+            };
+            if !names.contains(&label) {
+                names.push(label);
+            }
+        }
+        names.extend(step.tasks.iter().map(|t| format!("`{}` (task)", t.name)));
+        names.extend(
+            step.escalations
+                .iter()
+                .map(|e| format!("`{}` (request)", ctx.event_name(e.event))),
+        );
+        if !step.pauses.is_empty() {
+            names.push("`paused`".into());
+        }
+        if step
+            .deadlines
+            .iter()
+            .any(|d| d.extension != Extension::None)
+        {
+            names.push("`extended`".into());
+        }
+        names.push("`withdrawn`".into());
+        let opens = step
+            .escalations
+            .iter()
+            .any(|e| e.event == event.event && visit.anchor(e.anchor).is_none());
+        let mut text = format!("step `{}` allows: {}", step.name, names.join(", "));
+        if opens {
+            text.push_str("; its window for this request has not opened yet");
+        }
+        (
+            text,
+            if opens {
+                "window_not_open"
+            } else {
+                "not_in_step"
+            },
+        )
+    };
+    fail(ReplayErrorKind::NotAllowed {
+        event: ctx.event_name(event.event).to_string(),
+        on: event.on,
+        step: step.name.clone(),
+        allowed,
+        reason,
+    })
+}

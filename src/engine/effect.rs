@@ -1,0 +1,328 @@
+//! What an event does to a case, as a value, and the one place it is
+//! applied. [`super::decide`] computes an [`Effect`] from the state without
+//! changing it, so an event that is refused leaves the case exactly as it
+//! was; [`apply`] cannot fail.
+
+use chrono::NaiveDate;
+
+use crate::check::ir::{OutcomeId, StepId, Target};
+
+use super::clock::Extended;
+use super::context::Ctx;
+use super::report::{Breach, TimelineEntry};
+use super::state::{Closed, Phase, State, Visit};
+use super::CaseEvent;
+
+/// An event's (or the passing of time's) consequence.
+#[derive(Debug)]
+pub(crate) struct Effect<'a> {
+    pub(crate) on: NaiveDate,
+    pub(crate) change: Change,
+    /// Deadlines met late, or left unmet past their due date, by this change.
+    pub(crate) breaches: Vec<Breach>,
+    /// The rule's citations, for the timeline.
+    pub(crate) cites: &'a [String],
+}
+
+#[derive(Debug)]
+pub(crate) enum Change {
+    /// `received`: the case enters its start step.
+    Start(Entry),
+    /// The case stays in its step: a task done, deadlines met, clocks
+    /// started by their anchor, tasks due again.
+    Stay {
+        task: Option<usize>,
+        met: Vec<usize>,
+        started: Vec<usize>,
+        tasks_started: Vec<usize>,
+        reopened: Vec<u32>,
+        /// A transition back to the same step (`on report_rejected -> step2`
+        /// while in step2): shown as a move in the timeline.
+        looped: bool,
+    },
+    /// The case leaves its step for another step or an outcome. `note` is
+    /// set for a move the procedure makes by itself.
+    Move {
+        entry: Entry,
+        automatic: Option<String>,
+    },
+    Withdraw(OutcomeId),
+    Pause {
+        rule: usize,
+    },
+    Resume,
+    Extend {
+        deadline: usize,
+        until: NaiveDate,
+    },
+    /// A complaint turned away comes back: the step is entered afresh.
+    Resubmit(Entry),
+}
+
+/// Where entering a target leads, the procedure's own refusals and
+/// rejections on the way included.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    /// The target as the rule names it.
+    pub(crate) target: Target,
+    /// Refusals (`true`) and rejections (`false`) applied on entering,
+    /// by step and position, in order.
+    pub(crate) exits: Vec<Exit>,
+    pub(crate) end: EntryEnd,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Exit {
+    pub(crate) step: StepId,
+    pub(crate) refused: bool,
+    pub(crate) rule: usize,
+}
+
+#[derive(Debug)]
+pub(crate) enum EntryEnd {
+    Step(Box<Visit>),
+    Outcome(OutcomeId),
+}
+
+/// Where the timeline goes: kept for reports, skipped in simulation so
+/// that no timeline string is ever built there.
+pub(crate) struct Log {
+    pub(crate) recording: bool,
+    pub(crate) entries: Vec<TimelineEntry>,
+}
+
+impl Log {
+    pub(crate) fn new(recording: bool) -> Log {
+        Log {
+            recording,
+            entries: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, entry: impl FnOnce() -> TimelineEntry) {
+        if self.recording {
+            self.entries.push(entry());
+        }
+    }
+}
+
+/// Applies an effect: the only code that changes a [`State`].
+pub(crate) fn apply(
+    ctx: &Ctx<'_>,
+    state: &mut State,
+    event: Option<&CaseEvent>,
+    effect: Effect<'_>,
+    log: &mut Log,
+) {
+    if let Some(event) = event {
+        for (fact, value) in &event.facts {
+            if let Some(slot) = state.facts.get_mut(fact.index()) {
+                *slot = Some(value.clone());
+            }
+        }
+    }
+    state.breaches.extend(effect.breaches);
+    let on = effect.on;
+    let from = state.visit().map(|v| v.step);
+    let record = |log: &mut Log, to: Option<&str>, from: Option<StepId>| {
+        if let Some(event) = event {
+            log.push(|| TimelineEntry {
+                on,
+                event: ctx.event_name(event.event).to_string(),
+                from: from.map(|s| ctx.step(s).name.clone()),
+                to: to.map(str::to_string),
+                automatic: false,
+                cite: effect.cites.to_vec(),
+                note: event.note.clone(),
+            });
+        }
+    };
+    match effect.change {
+        Change::Start(entry) => {
+            record(log, Some(ctx.procedure.target_name(entry.target)), None);
+            enter(ctx, state, entry, on, None, log);
+        }
+        Change::Stay {
+            task,
+            met,
+            started,
+            tasks_started,
+            reopened,
+            looped,
+        } => {
+            if let Phase::InStep(visit) = &mut state.phase {
+                if let Some(event) = event {
+                    visit.note_seen(event.event, on);
+                }
+                if let Some(t) = task {
+                    visit.task_done[t] = Some(on);
+                    if let Some(clock) = visit.task_clocks[t].as_mut() {
+                        clock.met = Some(on);
+                    }
+                }
+                for d in met {
+                    visit.deadlines[d].met = Some(on);
+                }
+                for d in started {
+                    visit.deadlines[d].anchor = Some(on);
+                }
+                for t in tasks_started {
+                    if let Some(clock) = visit.task_clocks[t].as_mut() {
+                        clock.anchor = Some(on);
+                    }
+                }
+                for r in &reopened {
+                    visit.task_done[*r as usize] = None;
+                    if let Some(clock) = visit.task_clocks[*r as usize].as_mut() {
+                        clock.met = None;
+                    }
+                }
+            }
+            let name = from.map(|s| ctx.step(s).name.as_str());
+            if looped {
+                record(log, name, from);
+            } else {
+                record(log, None, None);
+            }
+        }
+        Change::Move { entry, automatic } => {
+            match (event, automatic) {
+                (_, Some(note)) => log.push(|| TimelineEntry {
+                    on,
+                    event: "window closed".to_string(),
+                    from: from.map(|s| ctx.step(s).name.clone()),
+                    to: Some(ctx.procedure.target_name(entry.target).to_string()),
+                    automatic: true,
+                    cite: effect.cites.to_vec(),
+                    note: Some(note),
+                }),
+                (Some(_), None) => {
+                    record(log, Some(ctx.procedure.target_name(entry.target)), from);
+                }
+                (None, None) => {}
+            }
+            enter(ctx, state, entry, on, from, log);
+        }
+        Change::Withdraw(outcome) => {
+            record(
+                log,
+                Some(&ctx.procedure.outcomes[outcome.index()].name),
+                from,
+            );
+            state.phase = Phase::Closed(Closed {
+                outcome,
+                on,
+                last_step: from,
+            });
+        }
+        Change::Pause { rule } => {
+            if let Phase::InStep(visit) = &mut state.phase {
+                visit.paused = Some((on, rule));
+                let pause = &ctx.step(visit.step).pauses[rule];
+                if let Some(event) = event {
+                    log.push(|| TimelineEntry {
+                        on,
+                        event: ctx.event_name(event.event).to_string(),
+                        from: None,
+                        to: None,
+                        automatic: false,
+                        cite: effect.cites.to_vec(),
+                        note: event.note.clone().or_else(|| {
+                            Some(match pause.consent_of {
+                                Some(r) => format!(
+                                    "{} (with the agreement of {})",
+                                    pause.name,
+                                    ctx.role_name(r)
+                                ),
+                                None => pause.name.clone(),
+                            })
+                        }),
+                    });
+                }
+            }
+        }
+        Change::Resume => {
+            if let Phase::InStep(visit) = &mut state.phase {
+                if let Some((since, _)) = visit.paused.take() {
+                    for clock in visit
+                        .deadlines
+                        .iter_mut()
+                        .chain(visit.task_clocks.iter_mut().flatten())
+                    {
+                        if clock.met.is_none() {
+                            clock.pauses.push((since, on));
+                        }
+                    }
+                }
+            }
+            record(log, None, None);
+        }
+        Change::Extend { deadline, until } => {
+            if let Phase::InStep(visit) = &mut state.phase {
+                visit.deadlines[deadline]
+                    .extensions
+                    .push(Extended { on, until });
+                let name = &ctx.step(visit.step).deadlines[deadline].name;
+                if let Some(event) = event {
+                    log.push(|| TimelineEntry {
+                        on,
+                        event: ctx.event_name(event.event).to_string(),
+                        from: None,
+                        to: None,
+                        automatic: false,
+                        cite: effect.cites.to_vec(),
+                        note: event
+                            .note
+                            .clone()
+                            .or_else(|| Some(format!("{name} now due {until}"))),
+                    });
+                }
+            }
+        }
+        Change::Resubmit(entry) => {
+            let name = from.map(|s| ctx.step(s).name.as_str());
+            record(log, name, from);
+            enter(ctx, state, entry, on, from, log);
+        }
+    }
+}
+
+/// Puts the case where an entry ends, logging the refusals and
+/// rejections met on the way.
+fn enter(
+    ctx: &Ctx<'_>,
+    state: &mut State,
+    entry: Entry,
+    on: NaiveDate,
+    last_step: Option<StepId>,
+    log: &mut Log,
+) {
+    for exit in &entry.exits {
+        let step = ctx.step(exit.step);
+        let rule = if exit.refused {
+            &step.refusals[exit.rule]
+        } else {
+            &step.rejects[exit.rule]
+        };
+        log.push(|| TimelineEntry {
+            on,
+            event: if exit.refused { "refused" } else { "rejected" }.to_string(),
+            from: Some(step.name.clone()),
+            to: rule
+                .target
+                .map(|t| ctx.procedure.target_name(t).to_string()),
+            automatic: true,
+            cite: rule.cites.clone(),
+            note: rule.reason.clone(),
+        });
+    }
+    let last_step = entry.exits.last().map(|e| e.step).or(last_step);
+    state.phase = match entry.end {
+        EntryEnd::Step(visit) => Phase::InStep(visit),
+        EntryEnd::Outcome(outcome) => Phase::Closed(Closed {
+            outcome,
+            on,
+            last_step,
+        }),
+    };
+}

@@ -1,0 +1,93 @@
+//! Where a case stands between events. Only [`super::effect::apply`]
+//! changes a `State`; everything else reads it.
+
+use chrono::NaiveDate;
+
+use crate::check::ir::{Anchor, EventId, OutcomeId, StepId, Value};
+
+use super::clock::Clock;
+use super::report::Breach;
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct State {
+    pub(crate) phase: Phase,
+    /// Each fact's value by `FactId`; `None` while the case has not given it.
+    pub(crate) facts: Vec<Option<Value>>,
+    pub(crate) breaches: Vec<Breach>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Phase {
+    NotReceived,
+    InStep(Box<Visit>),
+    Closed(Closed),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Closed {
+    pub(crate) outcome: OutcomeId,
+    pub(crate) on: NaiveDate,
+    pub(crate) last_step: Option<StepId>,
+}
+
+/// One visit of a step: from the day the case entered it to the day it
+/// leaves. A step entered again (a loop) is a new visit with fresh clocks.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Visit {
+    pub(crate) step: StepId,
+    pub(crate) entered: NaiveDate,
+    /// The latest date of each event in this visit, the event that brought
+    /// the case into the step included: time limits count from these, never
+    /// from an occurrence in another step or an earlier visit.
+    pub(crate) seen: Vec<(EventId, NaiveDate)>,
+    pub(crate) deadlines: Vec<Clock>,
+    pub(crate) task_done: Vec<Option<NaiveDate>>,
+    pub(crate) task_clocks: Vec<Option<Clock>>,
+    /// Since when, and under which pause rule.
+    pub(crate) paused: Option<(NaiveDate, usize)>,
+    /// A `reject` (by position) turned the complaint away; it may be
+    /// resubmitted.
+    pub(crate) rejected: Option<usize>,
+}
+
+impl Visit {
+    /// When `event` last happened in this visit.
+    pub(crate) fn seen(&self, event: EventId) -> Option<NaiveDate> {
+        self.seen
+            .iter()
+            .find(|(e, _)| *e == event)
+            .map(|(_, on)| *on)
+    }
+
+    /// The date an anchor stands for in this visit, once it has happened.
+    pub(crate) fn anchor(&self, anchor: Anchor) -> Option<NaiveDate> {
+        match anchor {
+            Anchor::Entry => Some(self.entered),
+            Anchor::Event(e) => self.seen(e),
+        }
+    }
+
+    pub(crate) fn note_seen(&mut self, event: EventId, on: NaiveDate) {
+        match self.seen.iter_mut().find(|(e, _)| *e == event) {
+            Some(slot) => slot.1 = on,
+            None => self.seen.push((event, on)),
+        }
+    }
+}
+
+impl State {
+    pub(crate) fn new(facts: Vec<Option<Value>>) -> State {
+        State {
+            phase: Phase::NotReceived,
+            facts,
+            breaches: Vec::new(),
+        }
+    }
+
+    pub(crate) fn visit(&self) -> Option<&Visit> {
+        match &self.phase {
+            Phase::InStep(v) => Some(v),
+            _ => None,
+        }
+    }
+}
