@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use crate::engine::Report;
+use crate::engine::{ReplayErrorKind, Report, REASONS};
 
 /// What a case file says should be true as of a date.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,14 +11,106 @@ pub struct Expect {
     pub status: Option<String>,
     pub step: Option<String>,
     pub outcome: Option<String>,
-    /// Due dates of open deadlines (or tasks with their own), by name.
-    pub due: Vec<(String, NaiveDate)>,
+    /// Due dates of open deadlines (or tasks with their own), by name;
+    /// `None` for one expected not to have started (`not started`).
+    pub due: Vec<(String, Option<NaiveDate>)>,
     /// Names of the deadlines breached, in any order.
     pub breaches: Option<Vec<String>>,
     /// Names of the bodies whose routes or referrals are open, in any order.
     pub routes: Option<Vec<String>>,
-    /// The code the replay must stop with (a refusal the case pins down).
-    pub error: Option<String>,
+    /// The refusal the replay must stop with.
+    pub error: Option<ExpectedError>,
+}
+
+/// `error: E0805`, or `error: { code: E0803, reason: beyond_ceiling }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpectedError {
+    pub code: String,
+    /// The reason key (docs/cases.md lists them); `None` accepts any
+    /// reason for the code.
+    pub reason: Option<String>,
+}
+
+/// The reason keys a code may have.
+pub fn reasons_of(code: &str) -> &'static [&'static str] {
+    REASONS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(&[], |(_, reasons)| *reasons)
+}
+
+/// What `redress test` concludes from a replay and a case's expectations.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Judgement {
+    /// Every expectation held; the notes are worth saying all the same.
+    Pass {
+        notes: Vec<String>,
+    },
+    Fail(Vec<Mismatch>),
+    /// The replay stopped and the case did not expect it to.
+    Stopped,
+}
+
+/// Judges a replay's result against a case's expectations.
+/// `before_effective_deliberate` is the case's own statement that it is
+/// received before the procedure took effect on purpose.
+pub fn judge(
+    expect: &Expect,
+    result: Result<&Report, &ReplayErrorKind>,
+    before_effective_deliberate: bool,
+) -> Judgement {
+    match (result, &expect.error) {
+        (Ok(report), None) => {
+            let mut mismatches = compare(expect, report);
+            if !before_effective_deliberate {
+                for w in report.warnings.iter().filter(|w| w.code == "W0801") {
+                    mismatches.push(Mismatch {
+                        what: "effective date".into(),
+                        expected: "a case received on or after the procedure took effect (or `before_effective: deliberate`)".into(),
+                        actual: w.message.clone(),
+                    });
+                }
+            }
+            if mismatches.is_empty() {
+                Judgement::Pass { notes: Vec::new() }
+            } else {
+                Judgement::Fail(mismatches)
+            }
+        }
+        (Ok(_), Some(expected)) => Judgement::Fail(vec![Mismatch {
+            what: "error".into(),
+            expected: describe_error(&expected.code, expected.reason.as_deref()),
+            actual: "the replay completed".into(),
+        }]),
+        (Err(_), None) => Judgement::Stopped,
+        (Err(kind), Some(expected)) => {
+            let (code, reason) = (kind.code_str(), kind.reason());
+            let code_matches = expected.code == code;
+            let reason_matches = expected.reason.as_deref().is_none_or(|r| r == reason);
+            if !(code_matches && reason_matches) {
+                return Judgement::Fail(vec![Mismatch {
+                    what: "error".into(),
+                    expected: describe_error(&expected.code, expected.reason.as_deref()),
+                    actual: format!("{} ({kind})", describe_error(code, Some(reason))),
+                }]);
+            }
+            let mut notes = Vec::new();
+            if expected.reason.is_none() && reasons_of(code).len() > 1 {
+                notes.push(format!(
+                    "`error: {code}` accepts any of its {} reasons; name the one you mean: `error: {{ code: {code}, reason: {reason} }}`",
+                    reasons_of(code).len()
+                ));
+            }
+            Judgement::Pass { notes }
+        }
+    }
+}
+
+fn describe_error(code: &str, reason: Option<&str>) -> String {
+    match reason {
+        Some(r) => format!("{code} ({r})"),
+        None => code.to_string(),
+    }
 }
 
 /// One expectation that did not hold.
@@ -28,6 +120,10 @@ pub struct Mismatch {
     pub expected: String,
     pub actual: String,
 }
+
+/// How an `expect: due:` entry says a deadline runs in the step but has
+/// not started (its anchor has not happened in this visit).
+pub(super) const NOT_STARTED: &str = "not started";
 
 fn list(mut names: Vec<String>) -> String {
     names.sort();
@@ -73,16 +169,15 @@ pub fn compare(expect: &Expect, report: &Report) -> Vec<Mismatch> {
     }
     for (name, date) in &expect.due {
         let active = report.active.first();
-        let actual = active
-            .and_then(|a| {
-                a.deadlines
-                    .iter()
-                    .find(|d| &d.name == name)
-                    .and_then(|d| d.due)
-                    .or_else(|| a.tasks.iter().find(|t| &t.name == name).and_then(|t| t.due))
-            })
-            .map_or("(not running)".to_string(), |d| d.to_string());
-        check(format!("due.{name}"), date.to_string(), actual);
+        let deadline = active.and_then(|a| a.deadlines.iter().find(|d| &d.name == name));
+        let task = active.and_then(|a| a.tasks.iter().find(|t| &t.name == name));
+        let actual = match (deadline, task) {
+            (Some(d), _) => d.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
+            (None, Some(t)) => t.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
+            (None, None) => "(not running)".to_string(),
+        };
+        let expected = date.map_or(NOT_STARTED.to_string(), |d| d.to_string());
+        check(format!("due.{name}"), expected, actual);
     }
     if let Some(breaches) = &expect.breaches {
         check(

@@ -23,7 +23,8 @@ use crate::engine::{Case, CaseEvent, ExtensionRequest, ReplayError};
 use crate::suggest::help_for;
 
 pub use error::{CaseError, CaseErrorKind, CaseProblem};
-pub use expect::{compare, Expect, Mismatch};
+use expect::NOT_STARTED;
+pub use expect::{compare, judge, reasons_of, Expect, ExpectedError, Judgement, Mismatch};
 use locate::{index, key, locate, PathPart};
 
 /// What `procedure:` and `version:` say, read before the procedure is
@@ -40,6 +41,9 @@ pub struct Loaded {
     pub case: Case,
     pub calendar: CalendarHandle,
     pub expect: Option<Expect>,
+    /// The case says it is received before the procedure's effective date
+    /// on purpose (`before_effective: deliberate`).
+    pub before_effective_deliberate: bool,
 }
 
 #[derive(Deserialize)]
@@ -56,6 +60,10 @@ struct RawCase {
     events: Vec<Mapping>,
     #[serde(default)]
     expect: Option<RawExpect>,
+    /// `deliberate`: the case is received before the procedure took
+    /// effect on purpose (otherwise `redress test` fails it).
+    #[serde(default)]
+    before_effective: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -75,7 +83,23 @@ struct RawExpect {
     #[serde(default)]
     routes: Option<Vec<String>>,
     #[serde(default)]
-    error: Option<String>,
+    error: Option<RawExpectedError>,
+}
+
+/// `error: E0805` or `error: { code: E0803, reason: beyond_ceiling }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawExpectedError {
+    Code(String),
+    Reasoned(RawReasonedError),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReasonedError {
+    code: String,
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -285,6 +309,21 @@ impl Reader<'_> {
         }
         let events = self.events(&raw.events);
         let expect = raw.expect.and_then(|e| self.expect(e));
+        let before_effective_deliberate = match raw.before_effective.as_deref() {
+            None => false,
+            Some("deliberate") => true,
+            Some(other) => {
+                self.error(
+                    &[key("before_effective")],
+                    CaseErrorKind::BadValue {
+                        what: "value of `before_effective`".into(),
+                        found: other.to_string(),
+                        expected: "write `before_effective: deliberate` for a case received before the procedure took effect on purpose".into(),
+                    },
+                );
+                false
+            }
+        };
         Some(Loaded {
             case: Case {
                 id: scalar_text(&raw.case).unwrap_or_default(),
@@ -293,6 +332,7 @@ impl Reader<'_> {
             },
             calendar: calendar?,
             expect,
+            before_effective_deliberate,
         })
     }
 
@@ -681,7 +721,7 @@ impl Reader<'_> {
             }
         }
         if let Some(outcome) = &raw.outcome {
-            if outcome != "withdrawn" && !procedure.outcomes.iter().any(|o| &o.name == outcome) {
+            if !procedure.outcomes.iter().any(|o| &o.name == outcome) {
                 bad(
                     self,
                     vec![key("expect"), key("outcome")],
@@ -718,8 +758,10 @@ impl Reader<'_> {
                 );
                 continue;
             }
-            if let Some(d) = self.date(&[key("expect"), key("due"), key(&name)], v) {
-                due.push((name, d));
+            if scalar_text(v).as_deref() == Some(NOT_STARTED) {
+                due.push((name, None));
+            } else if let Some(d) = self.date(&[key("expect"), key("due"), key(&name)], v) {
+                due.push((name, Some(d)));
             }
         }
         for (i, name) in raw.breaches.iter().flatten().enumerate() {
@@ -746,22 +788,38 @@ impl Reader<'_> {
                 );
             }
         }
-        if let Some(code) = &raw.error {
-            let known = code.len() == 5
-                && code.starts_with('E')
-                && code[1..].chars().all(|c| c.is_ascii_digit());
-            if !known {
+        let error = match raw.error {
+            None => None,
+            Some(RawExpectedError::Code(code)) => Some(ExpectedError { code, reason: None }),
+            Some(RawExpectedError::Reasoned(r)) => Some(ExpectedError {
+                code: r.code,
+                reason: r.reason,
+            }),
+        };
+        if let Some(expected) = &error {
+            let code = &expected.code;
+            let reasons = reasons_of(code);
+            if reasons.is_empty() {
                 bad(
                     self,
                     vec![key("expect"), key("error")],
-                    format!("`{code}` is not a diagnostic code"),
-                    "name the code the replay must stop with, such as `E0803` (docs/cases.md lists them)".into(),
+                    format!("`{code}` is not a code a replay stops with"),
+                    "name the code the replay must stop with, such as `E0803` (docs/cases.md lists them with their reasons)".into(),
                 );
+            } else if let Some(reason) = &expected.reason {
+                if !reasons.contains(&reason.as_str()) {
+                    bad(
+                        self,
+                        vec![key("expect"), key("error"), key("reason")],
+                        format!("`{reason}` is not a reason for {code}"),
+                        help_for(reason, "reason", reasons.iter().copied()),
+                    );
+                }
             }
         }
         Some(Expect {
             at: at?,
-            error: raw.error,
+            error,
             status: raw.status,
             step: raw.step,
             outcome: raw.outcome,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::case::{compare, load, locate_replay_error, read_header, Mismatch};
+use crate::case::{judge, load, locate_replay_error, read_header, Judgement, Mismatch};
 use crate::check::Procedure;
 use crate::compile::compile;
 use crate::engine::replay;
@@ -156,31 +156,31 @@ fn verdict(name: &str, text: &str, procedures: &HashMap<String, Procedure>) -> V
     let Some(expect) = &loaded.expect else {
         return Verdict::Skip;
     };
-    match (
-        replay(procedure, loaded.calendar.get(), &loaded.case, expect.at),
-        &expect.error,
-    ) {
-        (Ok(report), None) => {
-            let mismatches = compare(expect, &report);
-            if mismatches.is_empty() {
-                Verdict::Pass
-            } else {
-                Verdict::Fail(mismatches.iter().map(describe).collect())
+    let result = replay(procedure, loaded.calendar.get(), &loaded.case, expect.at);
+    let judgement = judge(
+        expect,
+        result.as_ref().map_err(|e| &e.kind),
+        loaded.before_effective_deliberate,
+    );
+    match (judgement, result) {
+        (Judgement::Pass { notes }, _) => {
+            for note in notes {
+                eprintln!("note: {name}: {note}");
             }
+            Verdict::Pass
         }
-        (Ok(_), Some(code)) => Verdict::Fail(vec![format!(
-            "expected the replay to stop with {code}, but it completed"
-        )]),
-        (Err(e), expected) => {
-            let located = locate_replay_error(name, text, &e);
-            match expected {
-                Some(code) if *code == located.code() => Verdict::Pass,
-                Some(code) => {
-                    Verdict::Fail(vec![format!("expected {code}, got:"), render(&located)])
-                }
-                None => Verdict::Fail(vec![render(&located)]),
-            }
+        (Judgement::Fail(mismatches), Err(e)) => {
+            let mut lines: Vec<String> = mismatches.iter().map(describe).collect();
+            lines.push(render(&locate_replay_error(name, text, &e)));
+            Verdict::Fail(lines)
         }
+        (Judgement::Fail(mismatches), Ok(_)) => {
+            Verdict::Fail(mismatches.iter().map(describe).collect())
+        }
+        (Judgement::Stopped, Err(e)) => {
+            Verdict::Fail(vec![render(&locate_replay_error(name, text, &e))])
+        }
+        (Judgement::Stopped, Ok(_)) => Verdict::Fail(vec!["the replay stopped".into()]),
     }
 }
 

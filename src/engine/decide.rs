@@ -57,7 +57,8 @@ pub(crate) fn decide<'a>(
                 }));
             }
             let start = ctx.procedure.start;
-            let entry = enter(ctx, facts, Target::Step(start), event, event.on).map_err(fail)?;
+            let entry =
+                enter(ctx, state, facts, Target::Step(start), event, event.on).map_err(fail)?;
             return Ok(effect(
                 Change::Start(entry),
                 Vec::new(),
@@ -88,7 +89,8 @@ pub(crate) fn decide<'a>(
         if builtin != Some(Builtin::Resubmitted) {
             return Err(not_allowed(ctx, event, visit));
         }
-        let entry = enter(ctx, facts, Target::Step(visit.step), event, event.on).map_err(fail)?;
+        let entry =
+            enter(ctx, state, facts, Target::Step(visit.step), event, event.on).map_err(fail)?;
         return Ok(effect(
             Change::Resubmit(entry),
             Vec::new(),
@@ -123,7 +125,7 @@ pub(crate) fn decide<'a>(
                 &step.deadlines[deadline].cites,
             ))
         }
-        _ => handle(ctx, facts, visit, step, event),
+        _ => handle(ctx, state, facts, visit, step, event),
     }
 }
 
@@ -154,7 +156,14 @@ pub(crate) fn automatic<'a>(
         return Ok(None);
     }
     let breaches = leave(ctx, facts, visit, moves_on, &[])?;
-    let entry = enter_on(ctx, facts, otherwise.target, None, moves_on)?;
+    let entry = enter_on(
+        ctx,
+        &state.last_seen,
+        facts,
+        otherwise.target,
+        None,
+        moves_on,
+    )?;
     Ok(Some(Effect {
         on: moves_on,
         change: Change::Move {
@@ -192,6 +201,7 @@ pub(crate) fn late_request(ctx: &Ctx<'_>, state: &State, event: &CaseEvent) -> R
 /// and transitions.
 fn handle<'a>(
     ctx: &Ctx<'a>,
+    state: &State,
     facts: Facts<'_>,
     visit: &Visit,
     step: &'a Step,
@@ -276,8 +286,15 @@ fn handle<'a>(
             let window = &step.escalations[i];
             check_role(ctx, event, window.by)?;
             breaches.extend(leave(ctx, facts, visit, event.on, &met).map_err(fail)?);
-            let entry =
-                enter(ctx, facts, Target::Step(window.target), event, event.on).map_err(fail)?;
+            let entry = enter(
+                ctx,
+                state,
+                facts,
+                Target::Step(window.target),
+                event,
+                event.on,
+            )
+            .map_err(fail)?;
             return Ok(Effect {
                 on: event.on,
                 change: Change::Move {
@@ -355,7 +372,7 @@ fn handle<'a>(
             });
         }
         breaches.extend(leave(ctx, facts, visit, event.on, &met).map_err(fail)?);
-        let entry = enter(ctx, facts, t.target, event, event.on).map_err(fail)?;
+        let entry = enter(ctx, state, facts, t.target, event, event.on).map_err(fail)?;
         return Ok(Effect {
             on: event.on,
             change: Change::Move {
@@ -509,12 +526,13 @@ pub(crate) fn leave(
 /// Enters `target` because of `event`.
 fn enter(
     ctx: &Ctx<'_>,
+    state: &State,
     facts: Facts<'_>,
     target: Target,
     event: &CaseEvent,
     on: NaiveDate,
 ) -> Result<Entry, ReplayErrorKind> {
-    enter_on(ctx, facts, target, Some(event), on)
+    enter_on(ctx, &state.last_seen, facts, target, Some(event), on)
 }
 
 /// Enters a step (applying its refusals and rejections) or reaches an
@@ -522,6 +540,7 @@ fn enter(
 /// of the new visit: a time limit may count from it.
 pub(crate) fn enter_on(
     ctx: &Ctx<'_>,
+    last_seen: &[Option<NaiveDate>],
     facts: Facts<'_>,
     target: Target,
     event: Option<&CaseEvent>,
@@ -589,6 +608,11 @@ pub(crate) fn enter_on(
             paused: None,
             rejected,
         };
+        for e in foreign_anchors(step) {
+            if let Some(Some(date)) = last_seen.get(e.index()) {
+                visit.note_seen(e, *date);
+            }
+        }
         if let Some(event) = event {
             visit.note_seen(event.event, on);
         }
@@ -625,6 +649,26 @@ pub(crate) fn enter_on(
         allowed: "the step's refusals lead round in a circle".into(),
         reason: "refusal_loop",
     })
+}
+
+/// The events a step's time limits count from that the step does not
+/// handle itself.
+fn foreign_anchors(step: &Step) -> impl Iterator<Item = crate::check::ir::EventId> + '_ {
+    let handles = |e: crate::check::ir::EventId| {
+        step.tasks.iter().any(|t| t.event == e)
+            || step.transitions_on(e).next().is_some()
+            || step.escalations.iter().any(|w| w.event == e)
+            || step.deadlines.iter().any(|d| d.met_by.contains(&e))
+    };
+    step.deadlines
+        .iter()
+        .map(|d| d.anchor)
+        .chain(step.tasks.iter().filter_map(|t| t.within.map(|w| w.1)))
+        .chain(step.escalations.iter().map(|w| w.anchor))
+        .filter_map(move |a| match a {
+            Anchor::Event(e) if !handles(e) => Some(e),
+            _ => None,
+        })
 }
 
 fn pause_rule(ctx: &Ctx<'_>, step: &Step, event: &CaseEvent) -> Result<usize, Failure> {

@@ -115,6 +115,9 @@ pub(crate) fn apply(
     log: &mut Log,
 ) {
     if let Some(event) = event {
+        if let Some(slot) = state.last_seen.get_mut(event.event.index()) {
+            *slot = Some(effect.on);
+        }
         for (fact, value) in &event.facts {
             if let Some(slot) = state.facts.get_mut(fact.index()) {
                 *slot = Some(value.clone());

@@ -306,7 +306,7 @@ impl<'a> Engine<'a> {
                 procedure,
                 calendar,
             },
-            state: State::new(facts),
+            state: State::new(facts, procedure.events.len()),
             log: Log::new(recording),
         }
     }

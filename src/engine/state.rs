@@ -13,6 +13,10 @@ pub(crate) struct State {
     pub(crate) phase: Phase,
     /// Each fact's value by `FactId`; `None` while the case has not given it.
     pub(crate) facts: Vec<Option<Value>>,
+    /// The latest date of each event anywhere in the case, by `EventId`:
+    /// where a step's time limit counts from an event the step does not
+    /// handle itself (`within 3 weeks of response_sent` after Step 1).
+    pub(crate) last_seen: Vec<Option<NaiveDate>>,
     pub(crate) breaches: Vec<Breach>,
 }
 
@@ -36,9 +40,12 @@ pub(crate) struct Closed {
 pub(crate) struct Visit {
     pub(crate) step: StepId,
     pub(crate) entered: NaiveDate,
-    /// The latest date of each event in this visit, the event that brought
-    /// the case into the step included: time limits count from these, never
-    /// from an occurrence in another step or an earlier visit.
+    /// The dates time limits in this visit count from: the latest date of
+    /// each event the step handles itself (its tasks, transitions and
+    /// requests), in this visit only, never from another step or an
+    /// earlier visit; the event that brought the case into the step; and,
+    /// for an anchor the step does not handle itself, that event's latest
+    /// date in the case when the step was entered.
     pub(crate) seen: Vec<(EventId, NaiveDate)>,
     pub(crate) deadlines: Vec<Clock>,
     pub(crate) task_done: Vec<Option<NaiveDate>>,
@@ -76,10 +83,11 @@ impl Visit {
 }
 
 impl State {
-    pub(crate) fn new(facts: Vec<Option<Value>>) -> State {
+    pub(crate) fn new(facts: Vec<Option<Value>>, events: usize) -> State {
         State {
             phase: Phase::NotReceived,
             facts,
+            last_seen: vec![None; events],
             breaches: Vec::new(),
         }
     }

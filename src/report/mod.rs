@@ -38,6 +38,9 @@ pub fn human(report: &Report) -> String {
         "Case {} · {}{} · as of {} · calendar {}",
         report.case, report.procedure.id, version, report.as_of, report.calendar
     );
+    for w in &report.warnings {
+        let _ = writeln!(out, "warning[{}]: {}", w.code, w.message);
+    }
     match (&report.status, &report.outcome, report.active.first()) {
         (Status::Closed, Some(o), _) => {
             let fin = if o.is_final { ", final" } else { "" };
@@ -176,10 +179,11 @@ pub fn human(report: &Report) -> String {
 
     if !report.routes.is_empty() {
         let _ = writeln!(out, "\nRoutes and referrals");
+        let closed = report.status == Status::Closed;
         let shown: Vec<_> = report
             .routes
             .iter()
-            .filter(|r| r.open || !r.missing_facts.is_empty())
+            .filter(|r| r.open || (!closed && !r.missing_facts.is_empty()))
             .collect();
         if shown.is_empty() {
             let _ = writeln!(out, "  none open");
@@ -206,7 +210,12 @@ pub fn human(report: &Report) -> String {
                 cites(&r.cite)
             );
         }
-        if others > 0 {
+        if closed {
+            let _ = writeln!(
+                out,
+                "  (the case has closed: its routes are no longer open)"
+            );
+        } else if others > 0 {
             let _ = writeln!(out, "  ({others} more not open to this case)");
         }
     }
@@ -218,7 +227,11 @@ pub fn human(report: &Report) -> String {
                 n.by.as_deref()
                     .map(|b| format!(" by {b}"))
                     .unwrap_or_default();
-            let until = n.until.map(|u| format!(", by {u}")).unwrap_or_default();
+            let until = match (n.until, n.overdue) {
+                (Some(u), true) => format!(", by {u}: OVERDUE"),
+                (Some(u), false) => format!(", by {u}"),
+                (None, _) => String::new(),
+            };
             let _ = writeln!(out, "  {}{by}{until}", n.event);
         }
     }
