@@ -24,7 +24,8 @@ pub(crate) struct SimulateArgs {
     /// Assumptions (YAML): facts, choices, event data, durations, arrivals.
     #[arg(long, value_name = "FILE")]
     assumptions: Option<PathBuf>,
-    /// The first day cases arrive (default: today).
+    /// The first day cases arrive (default: 2026-01-05, fixed so that the
+    /// same command gives the same figures whatever day it is run).
     #[arg(long, value_name = "DATE")]
     start: Option<String>,
     /// Threads to use (default: one a core); the result does not depend on it.
@@ -46,7 +47,7 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
             line.report(e.with_span(line.span_of(args.start.as_deref().unwrap_or_default())));
             return Outcome::Usage;
         }
-        None => chrono::Local::now().date_naive(),
+        None => crate::simulate::DEFAULT_START,
     };
     let procedure = match compile_procedure(&args.procedure) {
         Ok(p) => p,
@@ -90,6 +91,13 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
                     Ok(text) => println!("{text}"),
                     Err(e) => eprintln!("error: cannot write JSON: {e}"),
                 },
+            }
+            if summary.stopped_cases > 0 {
+                eprintln!(
+                    "error: the engine stopped {} of {} simulated cases (see the top of the report)",
+                    summary.stopped_cases, summary.cases
+                );
+                return Outcome::Invalid;
             }
             Outcome::Success
         }

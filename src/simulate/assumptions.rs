@@ -512,7 +512,14 @@ pub fn load(name: &str, text: &str, procedure: &Procedure) -> Result<Assumptions
                     &path,
                     AssumptionErrorKind::Unknown {
                         message: format!("more than one step has a deadline `{name}`"),
-                        help: "name it with its step: `step2.investigation`".into(),
+                        help: format!(
+                            "name it with its step: {}",
+                            found
+                                .iter()
+                                .map(|(s, _)| format!("`{}.{name}`", procedure.steps[*s].name))
+                                .collect::<Vec<_>>()
+                                .join(" or ")
+                        ),
                     },
                 );
                 continue;

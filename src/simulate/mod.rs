@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::analysis::paths::working_days;
 use crate::calendar::Calendar;
 use crate::check::ir::{
-    DurationSpec, Env, EventId, FactId, Procedure, Step, StepId, Type, Unit, Value,
+    Builtin, DurationSpec, Env, EventId, FactId, Procedure, Step, StepId, Type, Unit, Value,
 };
 use crate::engine::{CaseEvent, Position, Session};
 
@@ -33,8 +33,21 @@ use rng::Rng;
 
 /// Cases a chunk; each chunk has its own random stream.
 const CHUNK: u64 = 8192;
-/// Events one case may take before it is counted as unfinished.
+/// Steps a case may be entered again (loops) before it is counted as
+/// unfinished: a loop left with a tiny probability would otherwise make
+/// one case run for minutes. Documented in docs/simulate.md.
+pub const MAX_LOOPS: u32 = 1_000;
+/// Ways out of steps one case may take before it is counted as unfinished
+/// (a guard against steps that stay put without looping).
 const MAX_EVENTS: usize = 10_000;
+/// The first arrival when `--start` is not given: a fixed Monday, so that
+/// output does not change with the day it is run.
+pub const DEFAULT_START: NaiveDate = match NaiveDate::from_ymd_opt(2026, 1, 5) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+/// The length given to a `duration` fact the assumptions say nothing of.
+pub const DEFAULT_DURATION_WORKING_DAYS: u32 = 20;
 /// Durations are tallied to this many working days; longer ones share the
 /// last bucket (and are still counted in `max`).
 const HISTOGRAM: usize = 20_000;
@@ -90,11 +103,18 @@ pub struct Summary {
     pub duration_working_days: Durations,
     pub breaches: Vec<BreachRate>,
     pub mean_loops: f64,
-    /// Cases that had not ended after many events.
+    /// Cases that had not ended when they reached the loop bound
+    /// (`loop_bound` re-entries of steps) or took too many steps.
     pub unfinished: u64,
+    pub loop_bound: u32,
     /// Cases the engine stopped, by diagnostic code (there should be
     /// none): how many, and the first one's message.
     pub stopped: BTreeMap<String, Stopped>,
+    /// All the cases the engine stopped; `simulate` exits 1 when any.
+    pub stopped_cases: u64,
+    /// Facts the assumptions give no distribution, and the value every
+    /// simulated case was given instead ("name = value").
+    pub defaults: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -157,7 +177,7 @@ impl std::fmt::Display for SimulateError {
 /// The tallies of a chunk of cases; chunks are added together.
 #[derive(Clone, Debug)]
 struct Tally {
-    /// By outcome, then "withdrawn", then "turned away".
+    /// By outcome, then "turned away".
     outcomes: Vec<u64>,
     reached: Vec<u64>,
     histogram: Vec<u64>,
@@ -174,7 +194,7 @@ struct Tally {
 impl Tally {
     fn new(sim: &Simulation<'_>) -> Tally {
         Tally {
-            outcomes: vec![0; sim.procedure.outcomes.len() + 2],
+            outcomes: vec![0; sim.procedure.outcomes.len() + 1],
             reached: vec![0; sim.procedure.steps.len()],
             histogram: vec![0; HISTOGRAM + 1],
             max_days: 0,
@@ -297,13 +317,14 @@ impl Simulation<'_> {
                 (Some(FactDraw::Duration(d)), _) => {
                     Some(Value::Duration(d.sample(rng), Unit::WorkingDays))
                 }
-                (None, Type::Bool) => Some(Value::Bool(rng.unit() < 0.5)),
-                (None, Type::Enum(values)) => Some(Value::Enum(
-                    rng.between(0, values.len().saturating_sub(1) as u32),
+                // Without a stated distribution, the least surprising
+                // value: no, the first value listed, a typical length.
+                (None, Type::Bool) => Some(Value::Bool(false)),
+                (None, Type::Enum(_)) => Some(Value::Enum(0)),
+                (None, Type::Duration) => Some(Value::Duration(
+                    DEFAULT_DURATION_WORKING_DAYS,
+                    Unit::WorkingDays,
                 )),
-                (None, Type::Duration) => {
-                    Some(Value::Duration(rng.between(5, 30), Unit::WorkingDays))
-                }
                 (None, _) => None,
             })
             .collect()
@@ -376,7 +397,7 @@ impl Simulation<'_> {
         // the choices and handed to the engine.
         let facts = self.draw_facts(rng);
         let mut session = Session::new(self.procedure, self.calendar, facts.clone());
-        let received = self.procedure.event_named("received").unwrap_or(EventId(0));
+        let received = Builtin::Received.id();
         let stop = |tally: &mut Tally, why: Stop| tally.stop(why);
         if let Err(e) = session.apply(&self.event(arrival, received, Vec::new())) {
             return stop(tally, e.into());
@@ -388,6 +409,7 @@ impl Simulation<'_> {
         let mut current: Option<(StepId, NaiveDate)> = None;
         let mut last = arrival;
         let mut events = 0;
+        let mut loops = 0u32;
         loop {
             events += 1;
             if events > MAX_EVENTS {
@@ -420,7 +442,14 @@ impl Simulation<'_> {
                 match entries[step_id.index()] {
                     1 if step_id != self.procedure.start => tally.reached[step_id.index()] += 1,
                     1 => {}
-                    _ => tally.loops += 1,
+                    _ => {
+                        tally.loops += 1;
+                        loops += 1;
+                        if loops > MAX_LOOPS {
+                            tally.unfinished += 1;
+                            return;
+                        }
+                    }
                 }
                 for &d in &self.step_deadlines[step_id.index()] {
                     tally.ran[d] += 1;
@@ -565,50 +594,38 @@ impl Simulation<'_> {
             tasks.push((date.min(when), t.event));
         }
         tasks.sort();
+        let last_task = tasks.last().map_or(entered, |(date, _)| *date);
         // An extension, when the assumptions say one is agreed, is agreed
-        // early in the step, and never beyond the rule's ceiling.
-        let mut extension: Option<CaseEvent> = None;
-        if first_visit {
+        // early in the step: once its deadline has started (a deadline may
+        // count from a task), before it expires, never beyond its ceiling.
+        let mut pending: Option<(usize, u32)> = None;
+        if first_visit && self.extended.is_some() {
             for (d, assumed) in &self.step_extensions[step_id.index()] {
-                let Some(extended) = self.extended else { break };
-                if rng.unit() >= assumed.probability {
-                    continue;
+                if rng.unit() < assumed.probability {
+                    pending = Some((*d, assumed.by.sample(rng)));
+                    break;
                 }
-                let rule = &step.deadlines[*d];
-                let mut days = assumed.by.sample(rng);
-                if let crate::check::ir::Extension::UpTo(ceiling) = rule.extension {
-                    days = days.min(
-                        spec_days(facts, ceiling).saturating_sub(spec_days(facts, rule.duration)),
-                    );
-                }
-                let on = self
-                    .calendar
-                    .add_working_days(entered, 1)
-                    .map_err(Stop::from)?;
-                if days == 0 || on > when {
-                    continue;
-                }
-                let mut event = self.event(on, extended, Vec::new());
-                event.deadline = Some(rule.name.clone());
-                event.extension = Some(crate::engine::ExtensionRequest::By(
-                    days,
-                    crate::check::ir::Unit::WorkingDays,
-                ));
-                extension = Some(event);
-                break;
             }
         }
-        let mut pending = extension;
+        let earliest = self
+            .calendar
+            .add_working_days(entered, 1)
+            .map_err(Stop::from)?;
         for (date, event) in tasks {
-            if let Some(ext) = pending.take_if(|e| e.on <= date) {
-                session.apply(&ext).map_err(Stop::from)?;
+            if date >= earliest {
+                self.extend(session, &mut pending, earliest.max(date).min(when), step)?;
             }
             session
                 .apply(&self.event(date, event, Vec::new()))
                 .map_err(Stop::from)?;
         }
-        if let Some(ext) = pending {
-            session.apply(&ext).map_err(Stop::from)?;
+        if earliest <= when {
+            self.extend(
+                session,
+                &mut pending,
+                earliest.max(last_task).min(when),
+                step,
+            )?;
         }
         match way {
             None => session
@@ -619,6 +636,47 @@ impl Simulation<'_> {
                 .map_err(Stop::from)?,
         }
         Ok(when)
+    }
+
+    /// Agrees the pending extension on `on` if its deadline is running
+    /// then: a valid extension only, so the engine never has cause to
+    /// refuse it. One that cannot be valid yet stays pending; one that
+    /// never can is dropped.
+    fn extend(
+        &self,
+        session: &mut Session<'_>,
+        pending: &mut Option<(usize, u32)>,
+        on: NaiveDate,
+        step: &Step,
+    ) -> Result<(), Stop> {
+        let (Some((d, days)), Some(extended)) = (*pending, self.extended) else {
+            return Ok(());
+        };
+        let Some(state) = session.deadline_due(d) else {
+            *pending = None;
+            return Ok(());
+        };
+        let Some(due) = state.due else {
+            return Ok(());
+        };
+        *pending = None;
+        if state.met || on > due {
+            return Ok(());
+        }
+        let mut until = self
+            .calendar
+            .add_working_days(due, i64::from(days))
+            .map_err(Stop::from)?;
+        if let Some(ceiling) = state.ceiling {
+            until = until.min(ceiling);
+        }
+        if until <= due {
+            return Ok(());
+        }
+        let mut event = self.event(on, extended, Vec::new());
+        event.deadline = Some(step.deadlines[d].name.clone());
+        event.extension = Some(crate::engine::ExtensionRequest::Until(until));
+        session.apply(&event).map_err(Stop::from)
     }
 
     fn finish(&self, session: &Session<'_>, arrival: NaiveDate, on: NaiveDate, tally: &mut Tally) {
@@ -730,8 +788,8 @@ pub fn simulate(
         })
         .collect();
     let sim = Simulation {
-        withdrawn: procedure.event_named("withdrawn"),
-        extended: procedure.event_named("extended"),
+        withdrawn: Some(Builtin::Withdrawn.id()),
+        extended: Some(Builtin::Extended.id()),
         step_extensions: (0..procedure.steps.len())
             .map(|i| {
                 assumptions
@@ -823,9 +881,17 @@ fn summarise(sim: &Simulation<'_>, tally: Tally, config: &Config, per_working_da
         .enumerate()
         .map(|(i, o)| share(o.name.clone(), tally.outcomes[i], config.cases))
         .collect();
-    let extra = ["withdrawn", "turned away (awaiting resubmission)"];
-    for (j, name) in extra.iter().enumerate() {
-        let n = tally.outcomes[p.outcomes.len() + j];
+    // Every case is counted once, so the shares add up to all of them.
+    let stopped_cases: u64 = tally.stopped.values().map(|s| s.cases).sum();
+    let extra = [
+        (
+            "(turned away, awaiting resubmission)",
+            tally.outcomes[p.outcomes.len()],
+        ),
+        ("(unfinished at the loop bound)", tally.unfinished),
+        ("(stopped by the engine)", stopped_cases),
+    ];
+    for (name, n) in extra {
         if n > 0 {
             outcomes.push(share(name.to_string(), n, config.cases));
         }
@@ -874,8 +940,30 @@ fn summarise(sim: &Simulation<'_>, tally: Tally, config: &Config, per_working_da
         breaches,
         mean_loops: tally.loops as f64 / config.cases as f64,
         unfinished: tally.unfinished,
+        loop_bound: MAX_LOOPS,
         stopped: tally.stopped,
+        stopped_cases,
+        defaults: defaults(p, &sim.fact_draws),
     }
+}
+
+/// The facts simulated at their default value, as the report's header
+/// says them.
+fn defaults(p: &Procedure, draws: &[Option<FactDraw>]) -> Vec<String> {
+    p.facts
+        .iter()
+        .zip(draws)
+        .filter(|(_, draw)| draw.is_none())
+        .filter_map(|(fact, _)| {
+            let value = match &fact.ty {
+                Type::Bool => "false".to_string(),
+                Type::Enum(values) => values.first()?.clone(),
+                Type::Duration => format!("{DEFAULT_DURATION_WORKING_DAYS} working days"),
+                _ => return None,
+            };
+            Some(format!("{} = {value}", fact.name))
+        })
+        .collect()
 }
 
 fn shares(out: &mut String, list: &[Share]) {
@@ -891,10 +979,32 @@ fn shares(out: &mut String, list: &[Share]) {
 
 /// The summary for people.
 pub fn human(s: &Summary) -> String {
-    let mut out = format!(
-        "Simulated {} cases of {} (seed {}; arrivals from {}, {} a working day)\n\nOutcomes\n",
+    let mut out = String::new();
+    // A stopped case means the simulation is not to be trusted: said first.
+    if s.stopped_cases > 0 {
+        out.push_str(&format!(
+            "ERROR: the engine stopped {} of {} simulated cases; the figures below leave them out\n",
+            s.stopped_cases, s.cases
+        ));
+        for (code, stopped) in &s.stopped {
+            out.push_str(&format!(
+                "  {code} ({} cases), for example: {}\n",
+                stopped.cases, stopped.example
+            ));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "Simulated {} cases of {} (seed {}; arrivals from {}, {} a working day)\n",
         s.cases, s.procedure, s.seed, s.start, s.per_working_day
-    );
+    ));
+    if !s.defaults.is_empty() {
+        out.push_str(&format!(
+            "Facts without an assumption, given to every case: {}\n",
+            s.defaults.join(", ")
+        ));
+    }
+    out.push_str("\nOutcomes\n");
     shares(&mut out, &s.outcomes);
     out.push_str("\nSteps reached\n");
     shares(&mut out, &s.steps_reached);
@@ -916,14 +1026,8 @@ pub fn human(s: &Summary) -> String {
     out.push_str(&format!("\nLoops: {:.3} a case on average\n", s.mean_loops));
     if s.unfinished > 0 {
         out.push_str(&format!(
-            "Unfinished after {MAX_EVENTS} events: {}\n",
-            s.unfinished
-        ));
-    }
-    for (code, stopped) in &s.stopped {
-        out.push_str(&format!(
-            "Stopped by the engine, {code} ({} cases), for example: {}\n",
-            stopped.cases, stopped.example
+            "Unfinished: {} cases reached the bound of {} loops a case\n",
+            s.unfinished, s.loop_bound
         ));
     }
     out

@@ -17,4 +17,5 @@ mod paths_cli;
 mod procedures;
 mod run_cli;
 mod simulate_cli;
+mod simulate_trust;
 mod support;
