@@ -186,6 +186,19 @@ pub fn load_calendar_file(path: &str, bytes: &[u8]) -> Result<CalendarFile, Cale
             })
             .collect(),
     };
+    if spec.weekend.as_ref().is_some_and(|days| {
+        let mut days = days.clone();
+        days.sort_by_key(|d| d.num_days_from_monday());
+        days.dedup();
+        days.len() == 7
+    }) {
+        let (_, offset) = key_line(&text, "weekend");
+        return Err(CalendarError::NoWorkingDays {
+            name: spec.name,
+            source_code: Some(std::sync::Arc::new(NamedSource::new(path, text.clone()))),
+            span: Some(SourceSpan::from((offset, 0))),
+        });
+    }
     Ok(CalendarFile {
         spec,
         holidays: file.holidays,

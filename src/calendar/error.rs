@@ -72,7 +72,14 @@ pub enum CalendarError {
     /// A calendar whose weekend covers every day of the week.
     #[error("calendar `{name}` has no working days: every day of the week is in its weekend")]
     #[diagnostic(code(E0706), help("list at most six days under `weekend`"))]
-    NoWorkingDays { name: String },
+    NoWorkingDays {
+        name: String,
+        /// The calendar file, when the calendar came from one.
+        #[source_code]
+        source_code: Option<Arc<NamedSource<String>>>,
+        #[label("every day of the week")]
+        span: Option<SourceSpan>,
+    },
 
     /// A calendar file that cannot be read as a calendar: unreadable, not
     /// UTF-8, not YAML of the calendar's shape, or an unknown `base`.

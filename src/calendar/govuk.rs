@@ -4,9 +4,9 @@
 //!
 //! The format: an object whose keys are divisions (`england-and-wales`,
 //! `scotland`, `northern-ireland`), each `{"division": …, "events":
-//! [{"title", "date", "notes", "bunting"}]}`. Only `title` and `date` are
-//! used; other fields are allowed, so that a file downloaded from gov.uk
-//! is read as it is.
+//! [{"title", "date", "notes", "bunting"}]}`. `title`, `date` and `notes`
+//! are used; other fields are allowed, so that a file downloaded from
+//! gov.uk is read as it is.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -71,6 +71,10 @@ struct DivisionEntry {
 struct Event {
     title: String,
     date: FileDate,
+    /// gov.uk marks substitute days here ("Substitute day") rather than in
+    /// the title; kept so that the day reads as the built-in ones do.
+    #[serde(default)]
+    notes: String,
 }
 
 struct FileDate(NaiveDate);
@@ -109,7 +113,11 @@ impl<'de> Deserialize<'de> for Divisions {
                         .into_iter()
                         .map(|e| Holiday {
                             date: e.date.0,
-                            title: e.title,
+                            title: if e.notes.trim().is_empty() {
+                                e.title
+                            } else {
+                                format!("{} ({})", e.title, e.notes.trim())
+                            },
                             source: HolidaySource::Rule,
                         })
                         .collect();

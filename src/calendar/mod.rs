@@ -159,6 +159,8 @@ impl Calendar {
         if weekend.len() == 7 {
             return Err(CalendarError::NoWorkingDays {
                 name: spec.name.clone(),
+                source_code: None,
+                span: None,
             });
         }
         let mut holidays = base.holidays.clone();
