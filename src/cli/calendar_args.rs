@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::render::render;
+use super::Outcome;
 use crate::calendar::{
     load_calendar_file, load_holidays_file, Calendar, CalendarError, CalendarHandle, HolidayFile,
 };
@@ -26,6 +28,16 @@ impl HolidaysArg {
             .as_deref()
             .map(|path| read_holidays_file(path, None))
             .transpose()
+    }
+
+    /// [`HolidaysArg::load`] for commands that stop on a bad file: the
+    /// diagnostic is printed and the exit is a usage error, as for a bad
+    /// calendar file.
+    pub(crate) fn load_or_report(&self) -> Result<Option<HolidayFile>, Outcome> {
+        self.load().map_err(|e| {
+            eprint!("{}", render(&e));
+            Outcome::Usage
+        })
     }
 }
 

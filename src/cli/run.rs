@@ -51,12 +51,9 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
         }
         None => None,
     };
-    let holidays = match args.holidays.load() {
+    let holidays = match args.holidays.load_or_report() {
         Ok(h) => h,
-        Err(e) => {
-            eprint!("{}", render(&e));
-            return Outcome::Usage;
-        }
+        Err(outcome) => return outcome,
     };
     let procedure = match compile_procedure(&args.procedure) {
         Ok(p) => p,

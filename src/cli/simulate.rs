@@ -51,12 +51,9 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
         }
         None => chrono::Local::now().date_naive(),
     };
-    let holidays = match args.holidays.load() {
+    let holidays = match args.holidays.load_or_report() {
         Ok(h) => h,
-        Err(e) => {
-            eprint!("{}", render(&e));
-            return Outcome::Usage;
-        }
+        Err(outcome) => return outcome,
     };
     let procedure = match compile_procedure(&args.procedure) {
         Ok(p) => p,

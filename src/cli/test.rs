@@ -93,12 +93,9 @@ enum Verdict {
 }
 
 pub(crate) fn run(args: TestArgs) -> Outcome {
-    let holidays = match args.holidays.load() {
+    let holidays = match args.holidays.load_or_report() {
         Ok(h) => h,
-        Err(e) => {
-            eprint!("{}", render(&e));
-            return Outcome::Usage;
-        }
+        Err(outcome) => return outcome,
     };
     let mut cases = Vec::new();
     for path in &args.paths {
