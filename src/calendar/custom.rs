@@ -1,5 +1,6 @@
 //! Calendars declared by a procedure or loaded from a YAML file: a built-in
-//! base, another weekend, extra closure days.
+//! base, another weekend, extra closure days, and (from a file) a
+//! bank-holidays file to read.
 
 use std::fmt;
 
@@ -8,7 +9,10 @@ use miette::{NamedSource, SourceSpan};
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
-use super::{parse_date, CalendarError, DEFAULT_CALENDAR};
+use super::error::CALENDAR_FILE_HELP;
+use super::text::decode;
+use super::{parse_date, CalendarError, BUILTIN_NAMES, DEFAULT_CALENDAR};
+use crate::suggest::did_you_mean;
 
 /// A calendar built from a built-in one.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,14 +32,25 @@ pub struct ClosedDay {
     pub title: String,
 }
 
+/// A calendar file: the calendar it declares, and the bank-holidays file
+/// it names, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalendarFile {
+    pub spec: CalendarSpec,
+    /// The `holidays:` key as written: a path relative to the calendar
+    /// file, for the caller to read.
+    pub holidays: Option<String>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CalendarFile {
+struct RawCalendarFile {
     name: Option<String>,
     base: Option<String>,
     weekend: Option<Vec<WeekdayName>>,
     #[serde(default)]
     closed: Vec<ClosedEntry>,
+    holidays: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -102,35 +117,61 @@ impl<'de> Deserialize<'de> for IsoDate {
     }
 }
 
-/// Reads a calendar file. `path` names the file in messages; `text` is its
-/// content. The calendar's name defaults to the file's stem.
-pub fn load_calendar_file(path: &str, text: &str) -> Result<CalendarSpec, CalendarError> {
-    let fail = |message: String, offset: Option<usize>| CalendarError::CalendarFile {
-        path: path.to_string(),
-        message,
-        source_code: std::sync::Arc::new(NamedSource::new(path, text.to_string())),
-        span: offset.map(|o| SourceSpan::from((o.min(text.len()), 0))),
+/// Reads a calendar file. `path` names the file in messages; `bytes` is
+/// its content. The calendar's name defaults to the file's stem.
+pub fn load_calendar_file(path: &str, bytes: &[u8]) -> Result<CalendarFile, CalendarError> {
+    let fail = |message: String, help: String, text: &str, offset: Option<usize>| {
+        CalendarError::CalendarFile {
+            path: path.to_string(),
+            message,
+            help,
+            source_code: std::sync::Arc::new(NamedSource::new(path, text.to_string())),
+            span: offset.map(|o| SourceSpan::from((o.min(text.len()), 0))),
+        }
     };
-    let file: CalendarFile = serde_yaml::from_str(text).map_err(|e| {
-        let offset = e.location().map(|l| l.index());
-        let message = match e.location() {
-            Some(l) => format!(
-                "line {}, column {}: {}",
-                l.line(),
-                l.column(),
-                strip_location(&e)
+    let text = decode(bytes).map_err(|bad| {
+        fail(
+            format!(
+                "line {}, column {}: the file is not UTF-8 text",
+                bad.line, bad.column
             ),
-            None => e.to_string(),
-        };
-        fail(message, offset)
+            "save the file as UTF-8".to_string(),
+            &bad.lossy,
+            Some(bad.offset),
+        )
     })?;
+    let file: RawCalendarFile = serde_yaml::from_str(&text).map_err(|e| {
+        let offset = e.location().map(|l| l.index());
+        let problem = strip_location(&e);
+        let message = match e.location() {
+            Some(l) => format!("line {}, column {}: {problem}", l.line(), l.column()),
+            None => problem,
+        };
+        fail(message, CALENDAR_FILE_HELP.to_string(), &text, offset)
+    })?;
+    if let Some(base) = file.base.as_deref() {
+        if !BUILTIN_NAMES.contains(&base) {
+            let known = BUILTIN_NAMES.join(", ");
+            let help = match did_you_mean(base, BUILTIN_NAMES) {
+                Some(s) => format!("did you mean `{s}`? `base` is a built-in calendar: {known}"),
+                None => format!("`base` is a built-in calendar: {known}"),
+            };
+            let (line, offset) = key_line(&text, "base");
+            return Err(fail(
+                format!("line {line}: unknown base calendar `{base}`"),
+                help,
+                &text,
+                Some(offset),
+            ));
+        }
+    }
     let name = file.name.unwrap_or_else(|| {
         std::path::Path::new(path)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "custom".to_string())
     });
-    Ok(CalendarSpec {
+    let spec = CalendarSpec {
         name,
         base: file.base.unwrap_or_else(|| DEFAULT_CALENDAR.to_string()),
         weekend: file
@@ -144,7 +185,42 @@ pub fn load_calendar_file(path: &str, text: &str) -> Result<CalendarSpec, Calend
                 title: c.title,
             })
             .collect(),
+    };
+    if spec.weekend.as_ref().is_some_and(|days| {
+        let mut days = days.clone();
+        days.sort_by_key(|d| d.num_days_from_monday());
+        days.dedup();
+        days.len() == 7
+    }) {
+        let (_, offset) = key_line(&text, "weekend");
+        return Err(CalendarError::NoWorkingDays {
+            name: spec.name,
+            source_code: Some(std::sync::Arc::new(NamedSource::new(path, text.clone()))),
+            span: Some(SourceSpan::from((offset, 0))),
+        });
+    }
+    Ok(CalendarFile {
+        spec,
+        holidays: file.holidays,
     })
+}
+
+/// The line (1-based) and offset of a top-level key's value. serde_yaml
+/// keeps no positions for values it read well, so the file is scanned for
+/// the key; a calendar file is a small block mapping, where top-level keys
+/// start their line.
+fn key_line(text: &str, key: &str) -> (usize, usize) {
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if let Some(rest) = line.strip_prefix(key) {
+            if let Some(value) = rest.trim_start().strip_prefix(':') {
+                let at = offset + line.len() - value.trim_start().len();
+                return (i + 1, at);
+            }
+        }
+        offset += line.len();
+    }
+    (1, 0)
 }
 
 /// serde_yaml appends " at line L column C"; we say it once, up front.
@@ -163,7 +239,9 @@ mod tests {
     #[test]
     fn reads_a_full_calendar_file() {
         let text = "base: scotland\nweekend: [friday, Saturday]\nclosed:\n  - { date: 2026-12-29, title: Office closure }\n";
-        let spec = load_calendar_file("office.yaml", text).unwrap_or_else(|e| panic!("{e}"));
+        let file =
+            load_calendar_file("office.yaml", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let spec = file.spec;
         assert_eq!(spec.name, "office");
         assert_eq!(spec.base, "scotland");
         assert_eq!(spec.weekend, Some(vec![Weekday::Fri, Weekday::Sat]));
@@ -173,19 +251,32 @@ mod tests {
     #[test]
     fn errors_name_the_line() {
         let text = "base: scotland\nclosed:\n  - { date: 2026-13-29, title: x }\n";
-        let message = load_calendar_file("c.yaml", text)
+        let message = load_calendar_file("c.yaml", text.as_bytes())
             .map(|_| ())
             .unwrap_err()
             .to_string();
         assert!(message.contains("line 3"), "{message}");
-        let text = "base: scotland\nholidays: []\n";
-        let message = load_calendar_file("c.yaml", text)
+        let text = "base: scotland\nholiday: bh.json\n";
+        let message = load_calendar_file("c.yaml", text.as_bytes())
             .map(|_| ())
             .unwrap_err()
             .to_string();
         assert!(
-            message.contains("line 2") && message.contains("holidays"),
+            message.contains("line 2") && message.contains("holiday"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn an_unknown_base_is_placed_and_a_calendar_suggested() {
+        let text = "name: office\nbase: scotlnd\n";
+        let error = load_calendar_file("c.yaml", text.as_bytes())
+            .map(|_| ())
+            .unwrap_err();
+        let CalendarError::CalendarFile { message, help, .. } = &error else {
+            panic!("{error}");
+        };
+        assert!(message.starts_with("line 2"), "{message}");
+        assert!(help.contains("did you mean `scotland`"), "{help}");
     }
 }

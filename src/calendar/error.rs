@@ -72,15 +72,37 @@ pub enum CalendarError {
     /// A calendar whose weekend covers every day of the week.
     #[error("calendar `{name}` has no working days: every day of the week is in its weekend")]
     #[diagnostic(code(E0706), help("list at most six days under `weekend`"))]
-    NoWorkingDays { name: String },
+    NoWorkingDays {
+        name: String,
+        /// The calendar file, when the calendar came from one.
+        #[source_code]
+        source_code: Option<Arc<NamedSource<String>>>,
+        #[label("every day of the week")]
+        span: Option<SourceSpan>,
+    },
 
-    /// A calendar file that cannot be read as a calendar.
+    /// A calendar file that cannot be read as a calendar: unreadable, not
+    /// UTF-8, not YAML of the calendar's shape, or an unknown `base`.
+    #[error("{path}: {message}")]
+    #[diagnostic(code(E0707), help("{help}"))]
+    CalendarFile {
+        path: String,
+        message: String,
+        help: String,
+        #[source_code]
+        source_code: Arc<NamedSource<String>>,
+        #[label("here")]
+        span: Option<SourceSpan>,
+    },
+
+    /// A bank-holidays file that cannot be read: unreadable, not UTF-8,
+    /// not JSON, or JSON not of gov.uk's `bank-holidays.json` shape.
     #[error("{path}: {message}")]
     #[diagnostic(
-        code(E0707),
-        help("a calendar file has `base` (a built-in calendar), optional `name`, `weekend: [saturday, sunday]` and `closed: [{{date: 2026-12-29, title: \"Office closure\"}}]`")
+        code(E0708),
+        help("a bank-holidays file has gov.uk's format (https://www.gov.uk/bank-holidays.json): {{\"scotland\": {{\"division\": \"scotland\", \"events\": [{{\"title\": \"Extra bank holiday\", \"date\": \"2026-06-15\", \"notes\": \"\", \"bunting\": true}}]}}}}")
     )]
-    CalendarFile {
+    HolidaysFile {
         path: String,
         message: String,
         #[source_code]
@@ -88,7 +110,44 @@ pub enum CalendarError {
         #[label("here")]
         span: Option<SourceSpan>,
     },
+
+    /// A division in a bank-holidays file that is not one of the three.
+    #[error("{path}: line {line}: unknown division `{name}`")]
+    #[diagnostic(code(E0709), help("{help}"))]
+    UnknownDivision {
+        path: String,
+        line: usize,
+        name: String,
+        help: String,
+        #[source_code]
+        source_code: Arc<NamedSource<String>>,
+        #[label("not a division")]
+        span: Option<SourceSpan>,
+    },
+
+    /// A day in a bank-holidays file outside the years the calendars cover.
+    #[error(
+        "{path}: line {line}: {date} is outside the years the calendars cover ({first} to {last})"
+    )]
+    #[diagnostic(
+        code(E0710),
+        help("remove the day, or keep to days from {first}-01-01 to {last}-12-31")
+    )]
+    HolidayOutOfRange {
+        path: String,
+        line: usize,
+        date: NaiveDate,
+        first: i32,
+        last: i32,
+        #[source_code]
+        source_code: Arc<NamedSource<String>>,
+        #[label("out of range")]
+        span: Option<SourceSpan>,
+    },
 }
+
+/// What a calendar file holds, for the help line of its errors.
+pub(crate) const CALENDAR_FILE_HELP: &str = "a calendar file has `base` (a built-in calendar), optional `name`, `weekend: [saturday, sunday]`, `closed: [{date: 2026-12-29, title: \"Office closure\"}]` and `holidays: bank-holidays.json` (docs/calendars.md)";
 
 impl CalendarError {
     pub(crate) fn out_of_range(date: NaiveDate) -> CalendarError {
@@ -109,6 +168,35 @@ impl CalendarError {
         CalendarError::UnknownCalendar {
             name: name.to_string(),
             help,
+            span: None,
+        }
+    }
+
+    /// A calendar file that could not be read at all.
+    pub fn calendar_file_unreadable(path: &str, error: &std::io::Error) -> CalendarError {
+        CalendarError::CalendarFile {
+            path: path.to_string(),
+            message: format!("cannot read the calendar file: {error}"),
+            help: CALENDAR_FILE_HELP.to_string(),
+            source_code: Arc::new(NamedSource::new(path, String::new())),
+            span: None,
+        }
+    }
+
+    /// A bank-holidays file that could not be read at all. `named_by`
+    /// says which calendar file named it, when one did.
+    pub fn holidays_file_unreadable(
+        path: &str,
+        error: &std::io::Error,
+        named_by: Option<&str>,
+    ) -> CalendarError {
+        let by = named_by
+            .map(|c| format!(" (named by `holidays:` in {c})"))
+            .unwrap_or_default();
+        CalendarError::HolidaysFile {
+            path: path.to_string(),
+            message: format!("cannot read the bank-holidays file{by}: {error}"),
+            source_code: Arc::new(NamedSource::new(path, String::new())),
             span: None,
         }
     }

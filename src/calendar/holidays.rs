@@ -13,6 +13,11 @@
 //! - Good Friday and Christmas Day are common-law holidays in England,
 //!   Wales and Northern Ireland and are treated like bank holidays.
 //! - The one-off changes are in [`SPECIAL_DAYS`], each with its occasion.
+//!
+//! Every holiday carries its [`HolidaySource`], so that a user can see
+//! whether a day was computed, proclaimed, declared or read from a file.
+
+use std::sync::Arc;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
@@ -47,17 +52,53 @@ impl Division {
 }
 
 /// A day on which a calendar's offices are closed, with the title people
-/// know it by ("Boxing Day (substitute day)").
+/// know it by ("Boxing Day (substitute day)") and where it comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Holiday {
     pub date: NaiveDate,
     pub title: String,
+    pub source: HolidaySource,
+}
+
+/// Where a closure day comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HolidaySource {
+    /// Computed by the standing rules of the Act and its regular
+    /// proclamations (substitute days included).
+    Rule,
+    /// A one-off proclamation in this module's table.
+    Proclamation,
+    /// A closure day a custom calendar declares.
+    Closure,
+    /// A bank-holidays file (gov.uk's format), by the path it was given as.
+    File(Arc<str>),
+}
+
+impl HolidaySource {
+    /// The source as shown to users: `rule`, `proclamation`, `closure`, or
+    /// the file's path.
+    pub fn label(&self) -> &str {
+        match self {
+            HolidaySource::Rule => "rule",
+            HolidaySource::Proclamation => "proclamation",
+            HolidaySource::Closure => "closure",
+            HolidaySource::File(path) => path,
+        }
+    }
+
+    /// Whether the day is one of the division's bank holidays (by rule,
+    /// proclamation or file) rather than the organisation's own closure,
+    /// so that a bank-holidays file may replace it.
+    pub(crate) fn is_bank_holiday(&self) -> bool {
+        !matches!(self, HolidaySource::Closure)
+    }
 }
 
 /// Which divisions a one-off change applies to.
 #[derive(Clone, Copy)]
 enum Applies {
     AllDivisions,
+    Only(Division),
 }
 
 /// A one-off change proclaimed for a single year.
@@ -180,6 +221,13 @@ const SPECIAL_DAYS: &[SpecialDay] = &[
         title: "Bank holiday for the coronation of King Charles III",
         applies: Applies::AllDivisions,
     },
+    // Scotland only: appointed by Royal Proclamation of 4 February 2026.
+    SpecialDay {
+        moves: None,
+        date: (2026, 6, 15),
+        title: "Extra bank holiday",
+        applies: Applies::Only(Division::Scotland),
+    },
 ];
 
 /// Easter Sunday by the anonymous Gregorian computus (Meeus/Jones/Butcher).
@@ -278,10 +326,11 @@ pub fn holidays_in_year(division: Division, year: i32) -> Vec<Holiday> {
             date.map(|date| Holiday {
                 date,
                 title: title.to_string(),
+                source: HolidaySource::Rule,
             })
         })
         .collect();
-    apply_special_days(year, &mut days);
+    apply_special_days(division, year, &mut days);
 
     // Weekday fixed holidays are placed first so that a substitute never
     // lands on one (Christmas on a Sunday: Boxing Day keeps Monday, the
@@ -294,6 +343,7 @@ pub fn holidays_in_year(division: Division, year: i32) -> Vec<Holiday> {
         days.push(Holiday {
             date,
             title: title.to_string(),
+            source: HolidaySource::Rule,
         });
     }
     for &(date, title) in fixed.iter().filter(|(d, _)| is_weekend(*d)) {
@@ -304,15 +354,20 @@ pub fn holidays_in_year(division: Division, year: i32) -> Vec<Holiday> {
         days.push(Holiday {
             date: substitute,
             title: format!("{title} (substitute day)"),
+            source: HolidaySource::Rule,
         });
     }
     days.sort_by_key(|h| h.date);
     days
 }
 
-fn apply_special_days(year: i32, days: &mut Vec<Holiday>) {
+fn apply_special_days(division: Division, year: i32, days: &mut Vec<Holiday>) {
     for special in SPECIAL_DAYS.iter().filter(|s| s.date.0 == year) {
-        let Applies::AllDivisions = special.applies;
+        if let Applies::Only(only) = special.applies {
+            if only != division {
+                continue;
+            }
+        }
         let Some(date) = ymd(special.date.0, special.date.1, special.date.2) else {
             continue;
         };
@@ -323,6 +378,7 @@ fn apply_special_days(year: i32, days: &mut Vec<Holiday>) {
         days.push(Holiday {
             date,
             title: special.title.to_string(),
+            source: HolidaySource::Proclamation,
         });
     }
 }

@@ -7,18 +7,24 @@
 //! Every question is answered in O(1) from two tables built once per
 //! calendar: for each day of the covered range, how many working days fall
 //! on or before it, and the list of working days in order.
+//!
+//! It reads no files: callers hand it the bytes of a calendar file or a
+//! bank-holidays file, and every holiday keeps where it came from.
 
 mod custom;
 mod error;
+mod govuk;
 mod holidays;
+mod text;
 
 use std::sync::OnceLock;
 
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 
-pub use custom::{load_calendar_file, parse_weekday, CalendarSpec, ClosedDay};
+pub use custom::{load_calendar_file, parse_weekday, CalendarFile, CalendarSpec, ClosedDay};
 pub use error::CalendarError;
-pub use holidays::{easter_sunday, holidays_in_year, Division, Holiday};
+pub use govuk::{load_holidays_file, HolidayFile};
+pub use holidays::{easter_sunday, holidays_in_year, Division, Holiday, HolidaySource};
 
 /// The first year the calendars cover.
 pub const FIRST_YEAR: i32 = 1970;
@@ -87,12 +93,24 @@ impl CalendarHandle {
             CalendarHandle::Custom(c) => c,
         }
     }
+
+    /// This calendar with a bank-holidays file's days (see
+    /// [`Calendar::with_holidays`]); unchanged when there is no file.
+    pub fn with_holidays(self, file: Option<&HolidayFile>) -> CalendarHandle {
+        match file {
+            Some(file) => CalendarHandle::Custom(Box::new(self.get().with_holidays(file))),
+            None => self,
+        }
+    }
 }
 
 /// A working-day calendar over the years [`FIRST_YEAR`]..=[`LAST_YEAR`].
 #[derive(Clone, Debug)]
 pub struct Calendar {
     name: String,
+    /// The division whose bank holidays the calendar starts from, which
+    /// is also the one a bank-holidays file's days are taken for.
+    division: Division,
     weekend: Weekend,
     /// Every closure day (bank holidays and declared closures) in date order.
     holidays: Vec<Holiday>,
@@ -124,6 +142,7 @@ impl Calendar {
             .collect();
         Calendar::from_parts(
             division.name().to_string(),
+            division,
             Weekend::saturday_sunday(),
             holidays,
         )
@@ -140,6 +159,8 @@ impl Calendar {
         if weekend.len() == 7 {
             return Err(CalendarError::NoWorkingDays {
                 name: spec.name.clone(),
+                source_code: None,
+                span: None,
             });
         }
         let mut holidays = base.holidays.clone();
@@ -148,14 +169,50 @@ impl Calendar {
             holidays.push(Holiday {
                 date: closed.date,
                 title: closed.title.clone(),
+                source: HolidaySource::Closure,
             });
         }
         holidays.sort_by_key(|h| h.date);
         holidays.dedup_by_key(|h| h.date);
-        Ok(Calendar::from_parts(spec.name.clone(), weekend, holidays))
+        Ok(Calendar::from_parts(
+            spec.name.clone(),
+            base.division,
+            weekend,
+            holidays,
+        ))
     }
 
-    fn from_parts(name: String, weekend: Weekend, holidays: Vec<Holiday>) -> Calendar {
+    /// This calendar with the bank holidays a file lists for its division.
+    /// For each year the file covers (has at least one day of the
+    /// division in), the file's days replace the bank holidays computed or
+    /// proclaimed for that year; other years keep theirs, and the
+    /// calendar's own closure days are always kept. A file without the
+    /// calendar's division changes nothing.
+    pub fn with_holidays(&self, file: &HolidayFile) -> Calendar {
+        let Some(days) = file.days(self.division) else {
+            return self.clone();
+        };
+        let years = file.years(self.division);
+        let mut holidays: Vec<Holiday> = self
+            .holidays
+            .iter()
+            .filter(|h| !(h.source.is_bank_holiday() && years.contains(&h.date.year())))
+            .cloned()
+            .collect();
+        holidays.extend(days.iter().cloned());
+        // Stable: on a day both the file and a closure name, the closure
+        // (already in the list) is the one kept.
+        holidays.sort_by_key(|h| h.date);
+        holidays.dedup_by_key(|h| h.date);
+        Calendar::from_parts(self.name.clone(), self.division, self.weekend, holidays)
+    }
+
+    fn from_parts(
+        name: String,
+        division: Division,
+        weekend: Weekend,
+        holidays: Vec<Holiday>,
+    ) -> Calendar {
         let first = first_day();
         let days = (last_day() - first).num_days() as usize + 1;
         let mut cumulative = Vec::with_capacity(days);
@@ -182,6 +239,7 @@ impl Calendar {
         }
         Calendar {
             name,
+            division,
             weekend,
             holidays,
             cumulative: cumulative.into_boxed_slice(),
@@ -196,6 +254,11 @@ impl Calendar {
 
     pub fn weekend(&self) -> Weekend {
         self.weekend
+    }
+
+    /// The division whose bank holidays the calendar starts from.
+    pub fn division(&self) -> Division {
+        self.division
     }
 
     fn index(&self, date: NaiveDate) -> Result<usize, CalendarError> {
@@ -349,7 +412,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, CalendarError> {
 }
 
 /// chrono accepts `2026-1-5`; we ask for the one unambiguous spelling.
-fn is_iso_shape(text: &str) -> bool {
+pub(crate) fn is_iso_shape(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.len() == 10
         && bytes[4] == b'-'

@@ -5,10 +5,10 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use crate::calendar::{
-    load_calendar_file, parse_date, Calendar, CalendarError, CalendarHandle, Holiday,
-    DEFAULT_CALENDAR,
+    parse_date, Calendar, CalendarError, CalendarHandle, Holiday, DEFAULT_CALENDAR,
 };
 
+use super::calendar_args::{calendar_file_handle, HolidaysArg};
 use super::render::CommandLine;
 use super::{HumanOrJson, Outcome};
 
@@ -33,7 +33,8 @@ pub(crate) enum DaysCommand {
         #[command(flatten)]
         options: DaysOptions,
     },
-    /// Every bank holiday or closure day of YEAR, one a line.
+    /// Every bank holiday or closure day of YEAR, one a line, with where it
+    /// comes from: rule, proclamation, closure, or a bank-holidays file.
     Holidays {
         year: i64,
         #[command(flatten)]
@@ -46,9 +47,11 @@ pub(crate) struct DaysOptions {
     /// A built-in calendar: england-and-wales, scotland or northern-ireland.
     #[arg(long, default_value = DEFAULT_CALENDAR)]
     calendar: String,
-    /// A calendar file (YAML: base, weekend, closed); overrides --calendar.
+    /// A calendar file (YAML: base, weekend, closed, holidays); overrides --calendar.
     #[arg(long, value_name = "FILE")]
     calendar_file: Option<String>,
+    #[command(flatten)]
+    holidays: HolidaysArg,
     #[arg(long, value_enum, default_value_t = HumanOrJson::Human)]
     format: HumanOrJson,
 }
@@ -82,6 +85,8 @@ struct HolidaysJson<'a> {
 struct HolidayJson<'a> {
     date: NaiveDate,
     title: &'a str,
+    /// `rule`, `proclamation`, `closure`, or the bank-holidays file's path.
+    source: &'a str,
 }
 
 fn holiday_json(holidays: &[Holiday]) -> Vec<HolidayJson<'_>> {
@@ -90,6 +95,7 @@ fn holiday_json(holidays: &[Holiday]) -> Vec<HolidayJson<'_>> {
         .map(|h| HolidayJson {
             date: h.date,
             title: &h.title,
+            source: h.source.label(),
         })
         .collect()
 }
@@ -109,21 +115,14 @@ fn choose_calendar(
     options: &DaysOptions,
     line: &CommandLine,
 ) -> Result<CalendarHandle, CalendarError> {
-    if let Some(path) = &options.calendar_file {
-        let text = std::fs::read_to_string(path).map_err(|e| CalendarError::CalendarFile {
-            path: path.clone(),
-            message: format!("cannot read the calendar file: {e}"),
-            source_code: std::sync::Arc::new(miette::NamedSource::new(path, String::new())),
-            span: None,
-        })?;
-        let spec = load_calendar_file(path, &text)?;
-        return Ok(CalendarHandle::Custom(Box::new(Calendar::from_spec(
-            &spec,
-        )?)));
-    }
-    Calendar::builtin(&options.calendar)
-        .map(CalendarHandle::Builtin)
-        .map_err(|e| e.with_span(line.span_of(&options.calendar)))
+    let holidays = options.holidays.load()?;
+    let calendar = match &options.calendar_file {
+        Some(path) => calendar_file_handle(std::path::Path::new(path))?,
+        None => Calendar::builtin(&options.calendar)
+            .map(CalendarHandle::Builtin)
+            .map_err(|e| e.with_span(line.span_of(&options.calendar)))?,
+    };
+    Ok(calendar.with_holidays(holidays.as_ref()))
 }
 
 fn date_arg(text: &str, line: &CommandLine) -> Result<NaiveDate, CalendarError> {
@@ -192,8 +191,15 @@ fn execute(command: DaysCommand, line: &CommandLine) -> Result<(), CalendarError
                 .map_err(|e| e.with_span(line.span_of(&year.to_string())))?;
             match options.format {
                 HumanOrJson::Human => {
+                    // The source is a last column, so `DATE  TITLE` still
+                    // begins each line.
+                    let width = in_year
+                        .iter()
+                        .map(|h| h.title.chars().count())
+                        .max()
+                        .unwrap_or(0);
                     for h in in_year {
-                        println!("{}  {}", h.date, h.title);
+                        println!("{}  {:width$}  {}", h.date, h.title, h.source.label());
                     }
                 }
                 HumanOrJson::Json => print_json(&HolidaysJson {

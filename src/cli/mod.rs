@@ -1,6 +1,7 @@
 //! The command line: parse arguments, call the library, render, and map
 //! the result to an exit code. Nothing here decides what a procedure means.
 
+mod calendar_args;
 mod check;
 mod days;
 mod diff;

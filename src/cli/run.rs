@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
-use crate::calendar::{load_calendar_file, parse_date, Calendar, CalendarHandle};
+use crate::calendar::parse_date;
 use crate::case::{load, locate_replay_error};
 use crate::engine::replay;
 
+use super::calendar_args::{calendar_file_handle, HolidaysArg};
 use super::load::{compile_procedure, read_text};
 use super::render::{render, CommandLine};
 use super::Outcome;
@@ -23,10 +24,12 @@ pub(crate) struct RunArgs {
     /// last event's date when that is later).
     #[arg(long, value_name = "DATE")]
     at: Option<String>,
-    /// Count due dates in this calendar (YAML: base, weekend, closed),
-    /// instead of the case's or the procedure's.
+    /// Count due dates in this calendar (YAML: base, weekend, closed,
+    /// holidays), instead of the case's or the procedure's.
     #[arg(long, value_name = "FILE")]
     calendar_file: Option<PathBuf>,
+    #[command(flatten)]
+    holidays: HolidaysArg,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 }
@@ -47,6 +50,10 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
             return Outcome::Usage;
         }
         None => None,
+    };
+    let holidays = match args.holidays.load_or_report() {
+        Ok(h) => h,
+        Err(outcome) => return outcome,
     };
     let procedure = match compile_procedure(&args.procedure) {
         Ok(p) => p,
@@ -69,21 +76,15 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
     let (at, note) = as_of(at, loaded.case.events.last().map(|e| e.on));
     let calendar = match &args.calendar_file {
         None => loaded.calendar,
-        Some(path) => {
-            let Some(text) = read_text(path) else {
+        Some(path) => match calendar_file_handle(path) {
+            Ok(c) => c,
+            Err(e) => {
+                eprint!("{}", render(&e));
                 return Outcome::Usage;
-            };
-            match load_calendar_file(&path.to_string_lossy(), &text)
-                .and_then(|spec| Calendar::from_spec(&spec))
-            {
-                Ok(c) => CalendarHandle::Custom(Box::new(c)),
-                Err(e) => {
-                    eprint!("{}", render(&e));
-                    return Outcome::Usage;
-                }
             }
-        }
-    };
+        },
+    }
+    .with_holidays(holidays.as_ref());
     match replay(&procedure, calendar.get(), &loaded.case, at) {
         Ok(report) => {
             match args.format {

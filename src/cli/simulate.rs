@@ -7,6 +7,7 @@ use clap::Args;
 use crate::calendar::parse_date;
 use crate::simulate::{human, load_assumptions, simulate, Assumptions, Config};
 
+use super::calendar_args::HolidaysArg;
 use super::load::{compile_procedure, read_text};
 use super::render::{render, CommandLine};
 use super::{HumanOrJson, Outcome};
@@ -31,6 +32,8 @@ pub(crate) struct SimulateArgs {
     /// Threads to use (default: one a core); the result does not depend on it.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    #[command(flatten)]
+    holidays: HolidaysArg,
     #[arg(long, value_enum, default_value_t = HumanOrJson::Human)]
     format: HumanOrJson,
 }
@@ -48,6 +51,10 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
             return Outcome::Usage;
         }
         None => crate::simulate::DEFAULT_START,
+    };
+    let holidays = match args.holidays.load_or_report() {
+        Ok(h) => h,
+        Err(outcome) => return outcome,
     };
     let procedure = match compile_procedure(&args.procedure) {
         Ok(p) => p,
@@ -71,7 +78,7 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
         }
     };
     let calendar = match procedure.own_calendar() {
-        Ok(c) => c,
+        Ok(c) => c.with_holidays(holidays.as_ref()),
         Err(e) => {
             eprintln!("error: {e}");
             return Outcome::Usage;

@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use crate::calendar::HolidayFile;
 use crate::case::{judge, load, locate_replay_error, read_header, Judgement, Mismatch};
 use crate::check::Procedure;
 use crate::compile::compile;
 use crate::engine::replay;
 
+use super::calendar_args::HolidaysArg;
 use super::load::read_text;
 use super::render::render;
 use super::Outcome;
@@ -24,6 +26,8 @@ pub(crate) struct TestArgs {
     /// files under the PATHs).
     #[arg(long, value_name = "DIR", default_value = "procedures")]
     procedures: PathBuf,
+    #[command(flatten)]
+    holidays: HolidaysArg,
 }
 
 const MAX_DEPTH: usize = 32;
@@ -89,6 +93,10 @@ enum Verdict {
 }
 
 pub(crate) fn run(args: TestArgs) -> Outcome {
+    let holidays = match args.holidays.load_or_report() {
+        Ok(h) => h,
+        Err(outcome) => return outcome,
+    };
     let mut cases = Vec::new();
     for path in &args.paths {
         if path.is_dir() {
@@ -110,7 +118,7 @@ pub(crate) fn run(args: TestArgs) -> Outcome {
         let Some(text) = read_text(path) else {
             return Outcome::Usage;
         };
-        match verdict(&name, &text, &procedures) {
+        match verdict(&name, &text, &procedures, holidays.as_ref()) {
             Verdict::Skip => {}
             Verdict::Pass => {
                 passed += 1;
@@ -135,7 +143,12 @@ pub(crate) fn run(args: TestArgs) -> Outcome {
     }
 }
 
-fn verdict(name: &str, text: &str, procedures: &HashMap<String, Procedure>) -> Verdict {
+fn verdict(
+    name: &str,
+    text: &str,
+    procedures: &HashMap<String, Procedure>,
+    holidays: Option<&HolidayFile>,
+) -> Verdict {
     let header = match read_header(name, text) {
         Ok(h) => h,
         Err(e) => return Verdict::Fail(vec![render(&e)]),
@@ -156,7 +169,8 @@ fn verdict(name: &str, text: &str, procedures: &HashMap<String, Procedure>) -> V
     let Some(expect) = &loaded.expect else {
         return Verdict::Skip;
     };
-    let result = replay(procedure, loaded.calendar.get(), &loaded.case, expect.at);
+    let calendar = loaded.calendar.with_holidays(holidays);
+    let result = replay(procedure, calendar.get(), &loaded.case, expect.at);
     let judgement = judge(
         expect,
         result.as_ref().map_err(|e| &e.kind),

@@ -2,7 +2,7 @@
 //! working-day arithmetic must keep.
 
 use chrono::{Datelike, NaiveDate};
-use redress::calendar::{parse_date, Calendar, FIRST_YEAR, LAST_YEAR};
+use redress::calendar::{load_holidays_file, parse_date, Calendar, FIRST_YEAR, LAST_YEAR};
 
 use crate::support::Lcg;
 
@@ -129,7 +129,9 @@ const PUBLISHED: &[(&str, i32, &[&str])] = &[
         "scotland",
         2026,
         &[
-            "01-01", "01-02", "04-03", "05-04", "05-25", "08-03", "11-30", "12-25", "12-28",
+            // 06-15: the extra bank holiday appointed by Royal Proclamation
+            // of 4 February 2026, in gov.uk's list since.
+            "01-01", "01-02", "04-03", "05-04", "05-25", "06-15", "08-03", "11-30", "12-25", "12-28",
         ],
     ),
     (
@@ -361,4 +363,78 @@ fn the_range_ends_are_usable_and_guarded() {
     assert!(c
         .add_working_days(date(&format!("{FIRST_YEAR}-01-10")), -30)
         .is_err());
+}
+
+#[test]
+fn scotland_closes_on_15_june_2026_and_no_other_division_does() {
+    // Monday 1 June 2026 + 20 working days, counted by hand: June 2-5 (4),
+    // 8-12 (9), 15 closed, 16-19 (13), 22-26 (18), 29 (19), 30 (20).
+    let scotland = cal("scotland");
+    assert_eq!(
+        scotland.add_working_days(date("2026-06-01"), 20).ok(),
+        Some(date("2026-06-30"))
+    );
+    let day = scotland
+        .holidays_in(2026)
+        .expect("in range")
+        .iter()
+        .find(|h| h.date == date("2026-06-15"))
+        .map(|h| h.source.label().to_string());
+    assert_eq!(day.as_deref(), Some("proclamation"));
+    // England and Wales works that Monday: 20 working days end on the 29th.
+    assert_eq!(
+        cal("england-and-wales")
+            .add_working_days(date("2026-06-01"), 20)
+            .ok(),
+        Some(date("2026-06-29"))
+    );
+}
+
+/// A gov.uk-format file listing, for England and Wales, only the days given.
+fn file_with(days: &[(&str, &str)]) -> redress::calendar::HolidayFile {
+    let events: Vec<String> = days
+        .iter()
+        .map(|(d, t)| format!(r#"{{"title": "{t}", "date": "{d}", "notes": "", "bunting": true}}"#))
+        .collect();
+    let json = format!(
+        r#"{{"england-and-wales": {{"division": "england-and-wales", "events": [{}]}}}}"#,
+        events.join(", ")
+    );
+    load_holidays_file("bh.json", json.as_bytes()).expect("a valid file")
+}
+
+#[test]
+fn a_file_replaces_the_years_it_covers_and_keeps_the_others() {
+    let base = cal("england-and-wales");
+    let file = file_with(&[("2026-07-01", "Made-up holiday")]);
+    let with = base.with_holidays(&file);
+    // 2026 is the file's: Wednesday 1 July is closed, and Christmas Day,
+    // which the file leaves out, is a working day.
+    assert_eq!(
+        with.add_working_days(date("2026-06-30"), 1).ok(),
+        Some(date("2026-07-02"))
+    );
+    assert_eq!(with.is_working_day(date("2026-12-25")).ok(), Some(true));
+    let listed: Vec<(String, String)> = with
+        .holidays_in(2026)
+        .expect("in range")
+        .iter()
+        .map(|h| (h.date.to_string(), h.source.label().to_string()))
+        .collect();
+    assert_eq!(listed, [("2026-07-01".to_string(), "bh.json".to_string())]);
+    // 2027 is not in the file and keeps its computed days (published list
+    // above: Christmas 2027 is substituted to Monday 27, Boxing Day to 28).
+    assert_eq!(with.holidays_in(2027).ok().map(<[_]>::len), Some(8));
+    assert_eq!(
+        with.add_working_days(date("2027-12-24"), 1).ok(),
+        Some(date("2027-12-29"))
+    );
+    // A file without the calendar's division changes nothing.
+    assert_eq!(
+        cal("scotland")
+            .with_holidays(&file)
+            .add_working_days(date("2026-06-01"), 20)
+            .ok(),
+        Some(date("2026-06-30"))
+    );
 }

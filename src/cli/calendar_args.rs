@@ -1,0 +1,73 @@
+//! Calendar options shared by the commands that count working days, and
+//! the reading of the files they name (the calendar module reads none).
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::render::render;
+use super::Outcome;
+use crate::calendar::{
+    load_calendar_file, load_holidays_file, Calendar, CalendarError, CalendarHandle, HolidayFile,
+};
+
+/// `--holidays FILE`, flattened into `days`, `run`, `test` and `simulate`.
+#[derive(Args, Clone, Debug, Default)]
+pub(crate) struct HolidaysArg {
+    /// Bank holidays in gov.uk's bank-holidays.json format: for each year
+    /// the file lists, its days replace the built-in ones of the
+    /// calendar's division.
+    #[arg(long, value_name = "FILE")]
+    holidays: Option<PathBuf>,
+}
+
+impl HolidaysArg {
+    /// The file given, read; `None` when no file was given.
+    pub(crate) fn load(&self) -> Result<Option<HolidayFile>, CalendarError> {
+        self.holidays
+            .as_deref()
+            .map(|path| read_holidays_file(path, None))
+            .transpose()
+    }
+
+    /// [`HolidaysArg::load`] for commands that stop on a bad file: the
+    /// diagnostic is printed and the exit is a usage error, as for a bad
+    /// calendar file.
+    pub(crate) fn load_or_report(&self) -> Result<Option<HolidayFile>, Outcome> {
+        self.load().map_err(|e| {
+            eprint!("{}", render(&e));
+            Outcome::Usage
+        })
+    }
+}
+
+fn read_holidays_file(path: &Path, named_by: Option<&str>) -> Result<HolidayFile, CalendarError> {
+    let name = path.to_string_lossy();
+    let bytes = std::fs::read(path)
+        .map_err(|e| CalendarError::holidays_file_unreadable(&name, &e, named_by))?;
+    load_holidays_file(&name, &bytes)
+}
+
+/// A calendar file, built: its base, weekend and closure days, and the
+/// days of the bank-holidays file its `holidays:` key names (a path
+/// relative to the calendar file).
+pub(crate) fn read_calendar_file(path: &Path) -> Result<Calendar, CalendarError> {
+    let name = path.to_string_lossy();
+    let bytes =
+        std::fs::read(path).map_err(|e| CalendarError::calendar_file_unreadable(&name, &e))?;
+    let file = load_calendar_file(&name, &bytes)?;
+    let calendar = Calendar::from_spec(&file.spec)?;
+    match &file.holidays {
+        None => Ok(calendar),
+        Some(relative) => {
+            let beside = path.parent().unwrap_or(Path::new("")).join(relative);
+            let holidays = read_holidays_file(&beside, Some(&name))?;
+            Ok(calendar.with_holidays(&holidays))
+        }
+    }
+}
+
+/// A calendar file read into a handle, for commands that hold either kind.
+pub(crate) fn calendar_file_handle(path: &Path) -> Result<CalendarHandle, CalendarError> {
+    read_calendar_file(path).map(|c| CalendarHandle::Custom(Box::new(c)))
+}
