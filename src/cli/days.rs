@@ -9,7 +9,11 @@ use crate::calendar::{
     DEFAULT_CALENDAR,
 };
 
-use super::render::CommandLine;
+use crate::diagnostic::{Diagnostic, SourceMap};
+use crate::source::InputError;
+
+use super::output::{errln, outln};
+use super::render::{show, CommandLine};
 use super::{HumanOrJson, Outcome};
 
 #[derive(Subcommand)]
@@ -95,57 +99,69 @@ fn holiday_json(holidays: &[Holiday]) -> Vec<HolidayJson<'_>> {
 }
 
 pub(crate) fn run(command: DaysCommand) -> Outcome {
-    let line = CommandLine::from_env();
-    match execute(command, &line) {
+    let mut map = SourceMap::new();
+    let line = CommandLine::from_env(&mut map);
+    match execute(command, &line, &mut map) {
         Ok(()) => Outcome::Success,
-        Err(error) => {
-            line.report(error);
+        Err(diagnostic) => {
+            show(&[diagnostic], &map);
             Outcome::Usage
         }
     }
 }
 
+/// The calendar asked for: a calendar file's problems are placed in the
+/// file, an unknown built-in name at the argument.
 fn choose_calendar(
     options: &DaysOptions,
     line: &CommandLine,
-) -> Result<CalendarHandle, CalendarError> {
+    map: &mut SourceMap,
+) -> Result<CalendarHandle, Diagnostic> {
     if let Some(path) = &options.calendar_file {
-        let text = std::fs::read_to_string(path).map_err(|e| CalendarError::CalendarFile {
-            path: path.clone(),
-            message: format!("cannot read the calendar file: {e}"),
-            source_code: std::sync::Arc::new(miette::NamedSource::new(path, String::new())),
-            span: None,
-        })?;
-        let spec = load_calendar_file(path, &text)?;
-        return Ok(CalendarHandle::Custom(Box::new(Calendar::from_spec(
-            &spec,
-        )?)));
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => {
+                let file = map.add_text(path, "");
+                return Err(Diagnostic::from_error(&InputError::unreadable(&e), file));
+            }
+        };
+        let file = map.add_text(path, &text);
+        return load_calendar_file(path, &text)
+            .and_then(|spec| Calendar::from_spec(&spec))
+            .map(|c| CalendarHandle::Custom(Box::new(c)))
+            .map_err(|e| Diagnostic::from_error(&e, file));
     }
     Calendar::builtin(&options.calendar)
         .map(CalendarHandle::Builtin)
-        .map_err(|e| e.with_span(line.span_of(&options.calendar)))
+        .map_err(|e| line.at(&e, &options.calendar))
 }
 
-fn date_arg(text: &str, line: &CommandLine) -> Result<NaiveDate, CalendarError> {
-    parse_date(text).map_err(|e| e.with_span(line.span_of(text)))
+fn date_arg(text: &str, line: &CommandLine) -> Result<NaiveDate, Diagnostic> {
+    parse_date(text).map_err(|e| line.at(&e, text))
 }
 
 fn print_json(value: &impl Serialize) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
-        Err(e) => eprintln!("error: cannot write JSON: {e}"),
+        Ok(text) => outln!("{text}"),
+        Err(e) => errln!("error: cannot write JSON: {e}"),
     }
 }
 
-fn execute(command: DaysCommand, line: &CommandLine) -> Result<(), CalendarError> {
+fn execute(
+    command: DaysCommand,
+    line: &CommandLine,
+    map: &mut SourceMap,
+) -> Result<(), Diagnostic> {
     match command {
         DaysCommand::Add { date, n, options } => {
-            let calendar = choose_calendar(&options, line)?;
+            let calendar = choose_calendar(&options, line, map)?;
             let calendar = calendar.get();
             let start = date_arg(&date, line)?;
-            let result = calendar.add_working_days(start, n)?;
+            let result = calendar
+                .add_working_days(start, n)
+                .map_err(|e| line.at(&e, &n.to_string()))?;
             match options.format {
-                HumanOrJson::Human => println!("{result}"),
+                HumanOrJson::Human => outln!("{result}"),
                 HumanOrJson::Json => {
                     let (from, to) = if result >= start {
                         (start, result)
@@ -163,13 +179,15 @@ fn execute(command: DaysCommand, line: &CommandLine) -> Result<(), CalendarError
             }
         }
         DaysCommand::Between { from, to, options } => {
-            let calendar = choose_calendar(&options, line)?;
+            let calendar = choose_calendar(&options, line, map)?;
             let calendar = calendar.get();
             let a = date_arg(&from, line)?;
             let b = date_arg(&to, line)?;
-            let count = calendar.working_days_between(a, b)?;
+            let count = calendar
+                .working_days_between(a, b)
+                .map_err(|e| line.at(&e, &to))?;
             match options.format {
-                HumanOrJson::Human => println!("{count}"),
+                HumanOrJson::Human => outln!("{count}"),
                 HumanOrJson::Json => print_json(&BetweenJson {
                     calendar: calendar.name(),
                     from: a,
@@ -179,7 +197,7 @@ fn execute(command: DaysCommand, line: &CommandLine) -> Result<(), CalendarError
             }
         }
         DaysCommand::Holidays { year, options } => {
-            let calendar = choose_calendar(&options, line)?;
+            let calendar = choose_calendar(&options, line, map)?;
             let calendar = calendar.get();
             let in_year = i32::try_from(year)
                 .map_err(|_| CalendarError::YearOutOfRange {
@@ -189,11 +207,11 @@ fn execute(command: DaysCommand, line: &CommandLine) -> Result<(), CalendarError
                     span: None,
                 })
                 .and_then(|y| calendar.holidays_in(y))
-                .map_err(|e| e.with_span(line.span_of(&year.to_string())))?;
+                .map_err(|e| line.at(&e, &year.to_string()))?;
             match options.format {
                 HumanOrJson::Human => {
                     for h in in_year {
-                        println!("{}  {}", h.date, h.title);
+                        outln!("{}  {}", h.date, h.title);
                     }
                 }
                 HumanOrJson::Json => print_json(&HolidaysJson {

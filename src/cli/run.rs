@@ -7,10 +7,12 @@ use clap::{Args, ValueEnum};
 
 use crate::calendar::{load_calendar_file, parse_date, Calendar, CalendarHandle};
 use crate::case::{load, locate_replay_error};
+use crate::diagnostic::{Diagnostic, SourceMap};
 use crate::engine::replay;
 
-use super::load::{compile_procedure, read_text};
-use super::render::{render, CommandLine};
+use super::load::{compile_procedure, read_source};
+use super::output::{errln, out, outln};
+use super::render::{show, CommandLine};
 use super::Outcome;
 
 #[derive(Args)]
@@ -39,11 +41,12 @@ enum Format {
 }
 
 pub(crate) fn run(args: RunArgs) -> Outcome {
-    let line = CommandLine::from_env();
+    let mut map = SourceMap::new();
+    let line = CommandLine::from_env(&mut map);
     let at = match args.at.as_deref().map(parse_date) {
         Some(Ok(date)) => Some(date),
         Some(Err(e)) => {
-            line.report(e.with_span(line.span_of(args.at.as_deref().unwrap_or_default())));
+            show(&[line.at(&e, args.at.as_deref().unwrap_or_default())], &map);
             return Outcome::Usage;
         }
         None => None,
@@ -52,17 +55,23 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
-    let case_name = args.case.to_string_lossy().into_owned();
-    let Some(text) = read_text(&args.case) else {
-        return Outcome::Usage;
+    let case = match read_source(&args.case, &mut map) {
+        Ok(file) => file,
+        Err(diagnostic) => {
+            show(&[diagnostic], &map);
+            return Outcome::Usage;
+        }
     };
+    let (case_name, text) = (map.name(case).to_string(), map.text(case).to_string());
     let loaded = match load(&case_name, &text, &procedure) {
         Ok(loaded) => loaded,
         Err(errors) => {
-            for e in &errors {
-                eprint!("{}", render(e));
-            }
-            eprintln!("{case_name}: {} in the case file", plural(errors.len()));
+            let diagnostics: Vec<Diagnostic> = errors
+                .iter()
+                .map(|e| Diagnostic::from_error(e, case))
+                .collect();
+            show(&diagnostics, &map);
+            errln!("{case_name}: {} in the case file", plural(errors.len()));
             return Outcome::Invalid;
         }
     };
@@ -70,15 +79,19 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
     let calendar = match &args.calendar_file {
         None => loaded.calendar,
         Some(path) => {
-            let Some(text) = read_text(path) else {
-                return Outcome::Usage;
+            let file = match read_source(path, &mut map) {
+                Ok(file) => file,
+                Err(diagnostic) => {
+                    show(&[diagnostic], &map);
+                    return Outcome::Usage;
+                }
             };
-            match load_calendar_file(&path.to_string_lossy(), &text)
+            match load_calendar_file(map.name(file), map.text(file))
                 .and_then(|spec| Calendar::from_spec(&spec))
             {
                 Ok(c) => CalendarHandle::Custom(Box::new(c)),
                 Err(e) => {
-                    eprint!("{}", render(&e));
+                    show(&[Diagnostic::from_error(&e, file)], &map);
                     return Outcome::Usage;
                 }
             }
@@ -89,26 +102,24 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
             match args.format {
                 Format::Human => {
                     if let Some(note) = note {
-                        println!("{note}");
+                        outln!("{note}");
                     }
-                    print!("{}", crate::report::human(&report));
+                    out!("{}", crate::report::human(&report));
                 }
                 Format::Json => match serde_json::to_string_pretty(&report) {
-                    Ok(text) => println!("{text}"),
-                    Err(e) => eprintln!("error: cannot write JSON: {e}"),
+                    Ok(text) => outln!("{text}"),
+                    Err(e) => errln!("error: cannot write JSON: {e}"),
                 },
                 Format::Yaml => match serde_yaml::to_string(&report) {
-                    Ok(text) => print!("{text}"),
-                    Err(e) => eprintln!("error: cannot write YAML: {e}"),
+                    Ok(text) => out!("{text}"),
+                    Err(e) => errln!("error: cannot write YAML: {e}"),
                 },
             }
             Outcome::Success
         }
         Err(error) => {
-            eprint!(
-                "{}",
-                render(&locate_replay_error(&case_name, &text, &error))
-            );
+            let located = locate_replay_error(&case_name, &text, &error);
+            show(&[Diagnostic::from_error(&located, case)], &map);
             Outcome::Invalid
         }
     }
