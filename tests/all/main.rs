@@ -13,6 +13,7 @@ mod examples;
 mod fmt_cli;
 mod generated_docs;
 mod mutations;
+mod output_cli;
 mod paths_cli;
 mod procedures;
 mod run_cli;
