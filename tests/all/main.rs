@@ -8,6 +8,8 @@ mod case_fixtures;
 mod check_cli;
 mod check_fixtures;
 mod days_cli;
+mod diagnostic_codes;
+mod diagnostics_cli;
 mod diff_cli;
 mod examples;
 mod fmt_cli;
