@@ -42,15 +42,6 @@ impl SourceMap {
         self.add(SourceFile::new(name, text))
     }
 
-    /// The file `id` names. An id from another map gives an empty file
-    /// rather than a panic.
-    pub fn file(&self, id: FileId) -> SourceFile {
-        self.files
-            .get(id.0)
-            .cloned()
-            .unwrap_or_else(|| SourceFile::new("", ""))
-    }
-
     pub fn name(&self, id: FileId) -> &str {
         self.files.get(id.0).map_or("", |f| f.name.as_str())
     }
@@ -163,22 +154,6 @@ impl Diagnostic {
         }
     }
 
-    /// A diagnostic with no code of a phase: reading a file or folder
-    /// failed. `text` says where, for the label.
-    pub fn new(code: &str, message: impl Into<String>, file: FileId) -> Diagnostic {
-        Diagnostic {
-            code: code.to_string(),
-            severity: Severity::Error,
-            message: message.into(),
-            labels: vec![Label {
-                file,
-                span: 0..0,
-                text: None,
-            }],
-            help: None,
-        }
-    }
-
     /// The same diagnostic pointing at `span` of `file` (an argument of
     /// the command line, say), in place of the labels it had.
     pub fn at(mut self, file: FileId, span: Range<usize>, text: Option<&str>) -> Diagnostic {
@@ -187,11 +162,6 @@ impl Diagnostic {
             span,
             text: text.map(str::to_string),
         }];
-        self
-    }
-
-    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
         self
     }
 

@@ -257,7 +257,17 @@ mod tests {
     fn a_line_too_long_to_show_is_named_instead() {
         let mut map = SourceMap::new();
         let file = map.add_text("long.proc", &"x".repeat(5000));
-        let d = Diagnostic::new("E0005", "too long", file);
+        let d = Diagnostic {
+            code: "E0005".into(),
+            severity: crate::diagnostic::Severity::Error,
+            message: "too long".into(),
+            labels: vec![crate::diagnostic::Label {
+                file,
+                span: 0..1,
+                text: None,
+            }],
+            help: None,
+        };
         let text = human(&[d], &map, false);
         assert!(text.contains("at long.proc:1:1"), "{text}");
         assert!(!text.contains("xxxx"), "{text}");
