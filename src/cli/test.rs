@@ -171,7 +171,11 @@ pub(crate) fn run(args: TestArgs) -> Outcome {
                 outln!("FAIL  {name}");
                 for line in lines {
                     for part in line.lines() {
-                        outln!("        {part}");
+                        if part.trim().is_empty() {
+                            outln!();
+                        } else {
+                            outln!("        {part}");
+                        }
                     }
                 }
             }
