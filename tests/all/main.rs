@@ -15,6 +15,8 @@ mod examples;
 mod fmt_cli;
 mod generated_docs;
 mod mutations;
+// Writes to /dev/full, which Linux has.
+#[cfg(target_os = "linux")]
 mod output_cli;
 mod paths_cli;
 mod procedures;
