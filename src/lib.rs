@@ -16,6 +16,7 @@ pub mod case;
 pub mod check;
 pub mod cli;
 pub mod compile;
+pub mod diagnostic;
 pub mod engine;
 pub mod format;
 pub mod report;

@@ -1,9 +1,9 @@
-//! Reading a `.proc` file's bytes into text the parser can trust: bounded
-//! in size and valid UTF-8. Anything else is a diagnostic, never a panic.
+//! Reading a file's bytes into text the parser can trust: bounded in size
+//! and valid UTF-8. Anything else is a diagnostic, never a panic.
 
 use std::sync::Arc;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
 /// The largest `.proc` file accepted. The largest real procedure is a few
@@ -24,14 +24,9 @@ impl SourceFile {
             text: text.into(),
         }
     }
-
-    /// The text as miette source code, for rendering diagnostics.
-    pub fn named_source(&self) -> NamedSource<String> {
-        NamedSource::new(&self.name, self.text.to_string())
-    }
 }
 
-/// Why a file's bytes cannot be read as a procedure.
+/// Why a file's bytes cannot be read as text.
 #[derive(Debug, Error, Diagnostic)]
 pub enum InputError {
     /// The file holds bytes that are not UTF-8 text (a binary file, or text
@@ -45,8 +40,6 @@ pub enum InputError {
     )]
     InvalidUtf8 {
         offset: usize,
-        #[source_code]
-        shown: Arc<NamedSource<String>>,
         #[label("not UTF-8")]
         span: SourceSpan,
     },
@@ -60,37 +53,59 @@ pub enum InputError {
     TooLarge {
         size: usize,
         limit: usize,
-        #[source_code]
-        shown: Arc<NamedSource<String>>,
         #[label("file starts here")]
+        span: SourceSpan,
+    },
+
+    /// The file could not be read at all: missing, a folder, or not
+    /// permitted.
+    #[error("cannot read the file: {reason}")]
+    #[diagnostic(code(E0006), help("check the path and the file's permissions"))]
+    Unreadable {
+        reason: String,
+        #[label("unreadable")]
         span: SourceSpan,
     },
 }
 
-/// Decodes a file's bytes, refusing oversized or non-UTF-8 input.
-pub fn decode(name: &str, bytes: &[u8]) -> Result<SourceFile, InputError> {
+impl InputError {
+    /// A failed read, as a diagnostic rather than an abort.
+    pub fn unreadable(error: &std::io::Error) -> InputError {
+        InputError::Unreadable {
+            reason: error.to_string(),
+            span: SourceSpan::from((0, 0)),
+        }
+    }
+}
+
+/// Decodes a file's bytes, refusing oversized or non-UTF-8 input. A
+/// refusal comes with the text to show it against: the bytes decoded
+/// lossily (everything before the bad byte is valid, so offsets agree), or
+/// the first line of a file too large to hold.
+pub fn decode(name: &str, bytes: &[u8]) -> Result<SourceFile, (InputError, SourceFile)> {
     if bytes.len() > MAX_FILE_BYTES {
         let head = String::from_utf8_lossy(&bytes[..bytes.len().min(80)]);
         let head: String = head.lines().next().unwrap_or("").to_string();
-        return Err(InputError::TooLarge {
-            size: bytes.len(),
-            limit: MAX_FILE_BYTES,
-            span: SourceSpan::from((0, head.len().min(1))),
-            shown: Arc::new(NamedSource::new(name, head)),
-        });
+        return Err((
+            InputError::TooLarge {
+                size: bytes.len(),
+                limit: MAX_FILE_BYTES,
+                span: SourceSpan::from((0, head.len().min(1))),
+            },
+            SourceFile::new(name, head),
+        ));
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(name, text)),
         Err(e) => {
             let offset = e.valid_up_to();
-            // Everything before the bad byte is valid, so offsets agree
-            // between the bytes and the lossy text shown.
-            let shown = String::from_utf8_lossy(bytes).into_owned();
-            Err(InputError::InvalidUtf8 {
-                offset,
-                span: SourceSpan::from((offset, char::REPLACEMENT_CHARACTER.len_utf8())),
-                shown: Arc::new(NamedSource::new(name, shown)),
-            })
+            Err((
+                InputError::InvalidUtf8 {
+                    offset,
+                    span: SourceSpan::from((offset, char::REPLACEMENT_CHARACTER.len_utf8())),
+                },
+                SourceFile::new(name, String::from_utf8_lossy(bytes).into_owned()),
+            ))
         }
     }
 }

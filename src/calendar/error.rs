@@ -10,9 +10,11 @@ use super::{BUILTIN_NAMES, FIRST_YEAR, LAST_YEAR};
 
 /// What can go wrong when naming, building or using a calendar.
 ///
-/// The `span` fields are filled in by whoever knows where the offending
-/// text came from (a command-line argument, a `.proc` file); the calendar
-/// itself does not.
+/// The calendar does not know where the offending text came from (a
+/// command-line argument, a `.proc` file): whoever does places the error
+/// there when it becomes a [`crate::diagnostic::Diagnostic`]. The `span`
+/// fields are left unset; they go when the calendar's constructors are next
+/// changed.
 #[derive(Debug, Error, Diagnostic, Clone)]
 pub enum CalendarError {
     /// A date that is not a real `YYYY-MM-DD` date.
@@ -199,17 +201,5 @@ impl CalendarError {
             source_code: Arc::new(NamedSource::new(path, String::new())),
             span: None,
         }
-    }
-
-    /// The same error, pointing at `at` in whatever source the caller shows.
-    pub fn with_span(mut self, at: SourceSpan) -> CalendarError {
-        match &mut self {
-            CalendarError::InvalidDate { span, .. }
-            | CalendarError::DateOutOfRange { span, .. }
-            | CalendarError::YearOutOfRange { span, .. }
-            | CalendarError::UnknownCalendar { span, .. } => *span = Some(at),
-            _ => {}
-        }
-        self
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode, SourceSpan};
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 use thiserror::Error;
 
 use crate::engine::ReplayErrorKind;
@@ -122,7 +122,11 @@ impl CaseProblem {
     }
 }
 
-/// A problem at a place in a YAML file.
+/// A problem at a place in a YAML file: the case phase's typed error, which
+/// becomes a [`crate::diagnostic::Diagnostic`] in the file the caller put
+/// in its source map. (`source`, `line` and `column` repeat what the source
+/// map knows; nothing reads them, and they go when `error_at` is next
+/// changed.)
 #[derive(Debug, Clone)]
 pub struct CaseError {
     pub problem: Box<CaseProblem>,
@@ -147,9 +151,6 @@ impl Diagnostic for CaseError {
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.problem.inner().help()
-    }
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(self.source.as_ref())
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(

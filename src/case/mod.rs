@@ -18,7 +18,7 @@ use serde_yaml::{Mapping, Value as Yaml};
 
 use crate::calendar::{parse_date, CalendarError, CalendarHandle, BUILTIN_NAMES};
 use crate::check::ir::{EventId, FactId, Procedure, RoleId, Type, Unit, Value};
-use crate::compile::position;
+use crate::diagnostic::position;
 use crate::engine::{Case, CaseEvent, ExtensionRequest, ReplayError};
 use crate::suggest::help_for;
 

@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::render::render;
+use super::render::show;
 use super::Outcome;
 use crate::calendar::{
     load_calendar_file, load_holidays_file, Calendar, CalendarError, CalendarHandle, HolidayFile,
 };
+use crate::diagnostic::{Diagnostic, SourceMap};
 
 /// `--holidays FILE`, flattened into `days`, `run`, `test` and `simulate`.
 #[derive(Args, Clone, Debug, Default)]
@@ -23,22 +24,41 @@ pub(crate) struct HolidaysArg {
 
 impl HolidaysArg {
     /// The file given, read; `None` when no file was given.
-    pub(crate) fn load(&self) -> Result<Option<HolidayFile>, CalendarError> {
+    pub(crate) fn load(&self, map: &mut SourceMap) -> Result<Option<HolidayFile>, Diagnostic> {
         self.holidays
             .as_deref()
             .map(|path| read_holidays_file(path, None))
             .transpose()
+            .map_err(|e| diagnostic(&e, map))
     }
 
     /// [`HolidaysArg::load`] for commands that stop on a bad file: the
     /// diagnostic is printed and the exit is a usage error, as for a bad
     /// calendar file.
     pub(crate) fn load_or_report(&self) -> Result<Option<HolidayFile>, Outcome> {
-        self.load().map_err(|e| {
-            eprint!("{}", render(&e));
+        let mut map = SourceMap::new();
+        self.load(&mut map).map_err(|d| {
+            show(&[d], &map);
             Outcome::Usage
         })
     }
+}
+
+/// A calendar error as one diagnostic. A calendar or bank-holidays file's
+/// error carries that file's text; it joins the source map so that the
+/// diagnostic can point at its line.
+pub(crate) fn diagnostic(error: &CalendarError, map: &mut SourceMap) -> Diagnostic {
+    use miette::Diagnostic as _;
+    let own = error.source_code().and_then(|source| {
+        let whole = source.read_span(&(0, 0).into(), 0, usize::MAX).ok()?;
+        Some((
+            whole.name().unwrap_or("calendar file").to_string(),
+            String::from_utf8_lossy(whole.data()).into_owned(),
+        ))
+    });
+    let (name, text) = own.unwrap_or_else(|| ("calendar".to_string(), String::new()));
+    let file = map.add_text(&name, &text);
+    Diagnostic::from_error(error, file)
 }
 
 fn read_holidays_file(path: &Path, named_by: Option<&str>) -> Result<HolidayFile, CalendarError> {
@@ -68,6 +88,11 @@ pub(crate) fn read_calendar_file(path: &Path) -> Result<Calendar, CalendarError>
 }
 
 /// A calendar file read into a handle, for commands that hold either kind.
-pub(crate) fn calendar_file_handle(path: &Path) -> Result<CalendarHandle, CalendarError> {
-    read_calendar_file(path).map(|c| CalendarHandle::Custom(Box::new(c)))
+pub(crate) fn calendar_file_handle(
+    path: &Path,
+    map: &mut SourceMap,
+) -> Result<CalendarHandle, Diagnostic> {
+    read_calendar_file(path)
+        .map(|c| CalendarHandle::Custom(Box::new(c)))
+        .map_err(|e| diagnostic(&e, map))
 }

@@ -6,10 +6,12 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use crate::check::Procedure;
-use crate::compile::{compile, Compiled, Located};
-use crate::report::ci::FileDiagnostics;
+use crate::compile::compile;
+use crate::diagnostic::{Diagnostic, SourceMap};
+use crate::source::InputError;
 
-use super::render::render;
+use super::output::{errln, out, outln};
+use super::render::show;
 use super::Outcome;
 
 #[derive(Args)]
@@ -39,13 +41,6 @@ enum Format {
     Sarif,
     /// GitHub Actions workflow commands: an annotation per diagnostic.
     Github,
-}
-
-#[derive(Serialize)]
-struct Report<'a> {
-    files: Vec<FileReport<'a>>,
-    errors: usize,
-    warnings: usize,
 }
 
 #[derive(Serialize)]
@@ -84,46 +79,45 @@ fn coverage(procedure: &Procedure) -> Coverage<'_> {
     }
 }
 
-#[derive(Serialize)]
-struct FileReport<'a> {
-    path: &'a str,
-    diagnostics: Vec<Located>,
-}
-
 /// How deep folder recursion may go, so a link cycle cannot loop forever.
 const MAX_FOLDER_DEPTH: usize = 32;
+
+/// Every file checked: the source map of their texts, every diagnostic,
+/// and the procedures that compiled, in the files' order.
+struct Checked {
+    map: SourceMap,
+    diagnostics: Vec<Diagnostic>,
+    procedures: Vec<Procedure>,
+}
 
 pub(crate) fn run(args: CheckArgs) -> Outcome {
     let files = match collect_files(&args.paths) {
         Ok(files) => files,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return Outcome::Usage;
         }
     };
-    let mut compiled = Vec::new();
-    for path in &files {
-        let shown = path.to_string_lossy().into_owned();
-        match std::fs::read(path) {
-            Ok(bytes) => compiled.push((shown.clone(), compile(&shown, &bytes))),
-            Err(e) => {
-                eprintln!("error: cannot read `{shown}`: {e}");
-                return Outcome::Usage;
-            }
-        }
-    }
-    let errors: usize = compiled.iter().map(|(_, c)| c.errors()).sum();
-    let warnings: usize = compiled.iter().map(|(_, c)| c.warnings()).sum();
+    let checked = check_files(&files);
+    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = checked.diagnostics.len() - errors;
+    let Checked {
+        map,
+        diagnostics,
+        procedures,
+    } = &checked;
     match (args.format, args.coverage) {
-        (Format::Human, false) => print_human(&compiled, errors, warnings),
-        (Format::Json, false) => print_json(&compiled, errors, warnings),
+        (Format::Human, false) => print_human(&checked, errors, warnings),
+        (Format::Json, false) => print_json(&crate::report::diagnostic::json(diagnostics, map)),
         (Format::Human, true) => {
-            print_human(&compiled, errors, warnings);
-            print_coverage_human(&compiled);
+            print_human(&checked, errors, warnings);
+            print_coverage_human(procedures);
         }
-        (Format::Json, true) => print_coverage_json(&compiled),
-        (Format::Sarif, _) => print_sarif(&compiled),
-        (Format::Github, _) => print_github(&compiled),
+        (Format::Json, true) => print_json(&CoverageReport {
+            procedures: procedures.iter().map(coverage).collect(),
+        }),
+        (Format::Sarif, _) => print_json(&crate::report::ci::sarif(diagnostics, map)),
+        (Format::Github, _) => out!("{}", crate::report::ci::github(diagnostics, map)),
     }
     if errors > 0 || (args.deny_warnings && warnings > 0) {
         Outcome::Invalid
@@ -132,66 +126,58 @@ pub(crate) fn run(args: CheckArgs) -> Outcome {
     }
 }
 
-fn print_human(compiled: &[(String, Compiled)], errors: usize, warnings: usize) {
-    for (_, c) in compiled {
-        for problem in c.with_source() {
-            eprint!("{}", render(&problem));
+/// Compiles every file. One that cannot be read is a diagnostic in its
+/// file (E0006), and the others are checked all the same.
+fn check_files(files: &[PathBuf]) -> Checked {
+    let mut checked = Checked {
+        map: SourceMap::new(),
+        diagnostics: Vec::new(),
+        procedures: Vec::new(),
+    };
+    for path in files {
+        let shown = path.to_string_lossy().into_owned();
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let compiled = compile(&shown, &bytes);
+                let file = checked.map.add(compiled.source.clone());
+                checked.diagnostics.extend(compiled.diagnostics(file));
+                checked.procedures.extend(compiled.procedure);
+            }
+            Err(e) => {
+                let file = checked.map.add_text(&shown, "");
+                checked
+                    .diagnostics
+                    .push(Diagnostic::from_error(&InputError::unreadable(&e), file));
+            }
         }
     }
-    eprintln!(
+    checked
+}
+
+fn print_human(checked: &Checked, errors: usize, warnings: usize) {
+    show(&checked.diagnostics, &checked.map);
+    errln!(
         "{} checked: {}, {}",
-        plural(compiled.len(), "file", "files"),
+        plural(checked.map.files().count(), "file", "files"),
         plural(errors, "error", "errors"),
         plural(warnings, "warning", "warnings"),
     );
 }
 
-fn print_json(compiled: &[(String, Compiled)], errors: usize, warnings: usize) {
-    let report = Report {
-        files: compiled
-            .iter()
-            .map(|(path, c)| FileReport {
-                path,
-                diagnostics: c.located(),
-            })
-            .collect(),
-        errors,
-        warnings,
-    };
-    match serde_json::to_string_pretty(&report) {
-        Ok(text) => println!("{text}"),
-        Err(e) => eprintln!("error: cannot write JSON: {e}"),
+fn print_json(value: &impl Serialize) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => outln!("{text}"),
+        Err(e) => errln!("error: cannot write JSON: {e}"),
     }
 }
 
-fn ci_files(compiled: &[(String, Compiled)]) -> Vec<FileDiagnostics<'_>> {
-    compiled
-        .iter()
-        .map(|(path, c)| FileDiagnostics {
-            path,
-            diagnostics: c.located(),
-        })
-        .collect()
-}
-
-fn print_sarif(compiled: &[(String, Compiled)]) {
-    match serde_json::to_string_pretty(&crate::report::ci::sarif(&ci_files(compiled))) {
-        Ok(text) => println!("{text}"),
-        Err(e) => eprintln!("error: cannot write SARIF: {e}"),
-    }
-}
-
-fn print_github(compiled: &[(String, Compiled)]) {
-    print!("{}", crate::report::ci::github(&ci_files(compiled)));
-}
-
-fn print_coverage_human(compiled: &[(String, Compiled)]) {
-    for procedure in compiled.iter().filter_map(|(_, c)| c.procedure.as_ref()) {
+fn print_coverage_human(procedures: &[Procedure]) {
+    for procedure in procedures {
         let c = coverage(procedure);
-        println!("{} ({})", c.id, c.source.unwrap_or("no source declared"));
+        outln!("{} ({})", c.id, c.source.unwrap_or("no source declared"));
         let listed = procedure.paragraphs.len();
         if listed == 0 {
-            println!(
+            outln!(
                 "  no `paragraphs` declared; cited: {}",
                 join_or_none(&c.cited)
             );
@@ -202,11 +188,11 @@ fn print_coverage_human(compiled: &[(String, Compiled)]) {
             .iter()
             .filter(|l| procedure.paragraphs.iter().any(|p| p == *l))
             .count();
-        println!(
+        outln!(
             "  cited {cited_listed} of {listed} paragraphs: {}",
             join_or_none(&c.cited)
         );
-        println!("  uncited: {}", join_or_none(&c.uncited));
+        outln!("  uncited: {}", join_or_none(&c.uncited));
     }
 }
 
@@ -215,20 +201,6 @@ fn join_or_none(labels: &[&str]) -> String {
         "none".to_string()
     } else {
         labels.join(", ")
-    }
-}
-
-fn print_coverage_json(compiled: &[(String, Compiled)]) {
-    let report = CoverageReport {
-        procedures: compiled
-            .iter()
-            .filter_map(|(_, c)| c.procedure.as_ref())
-            .map(coverage)
-            .collect(),
-    };
-    match serde_json::to_string_pretty(&report) {
-        Ok(text) => println!("{text}"),
-        Err(e) => eprintln!("error: cannot write JSON: {e}"),
     }
 }
 

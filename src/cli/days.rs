@@ -8,8 +8,11 @@ use crate::calendar::{
     parse_date, Calendar, CalendarError, CalendarHandle, Holiday, DEFAULT_CALENDAR,
 };
 
+use crate::diagnostic::{Diagnostic, SourceMap};
+
 use super::calendar_args::{calendar_file_handle, HolidaysArg};
-use super::render::CommandLine;
+use super::output::{errln, outln};
+use super::render::{show, CommandLine};
 use super::{HumanOrJson, Outcome};
 
 #[derive(Subcommand)]
@@ -101,50 +104,60 @@ fn holiday_json(holidays: &[Holiday]) -> Vec<HolidayJson<'_>> {
 }
 
 pub(crate) fn run(command: DaysCommand) -> Outcome {
-    let line = CommandLine::from_env();
-    match execute(command, &line) {
+    let mut map = SourceMap::new();
+    let line = CommandLine::from_env(&mut map);
+    match execute(command, &line, &mut map) {
         Ok(()) => Outcome::Success,
-        Err(error) => {
-            line.report(error);
+        Err(diagnostic) => {
+            show(&[diagnostic], &map);
             Outcome::Usage
         }
     }
 }
 
+/// The calendar asked for: a calendar file's problems are placed in the
+/// file, an unknown built-in name at the argument.
 fn choose_calendar(
     options: &DaysOptions,
     line: &CommandLine,
-) -> Result<CalendarHandle, CalendarError> {
-    let holidays = options.holidays.load()?;
+    map: &mut SourceMap,
+) -> Result<CalendarHandle, Diagnostic> {
+    let holidays = options.holidays.load(map)?;
     let calendar = match &options.calendar_file {
-        Some(path) => calendar_file_handle(std::path::Path::new(path))?,
+        Some(path) => calendar_file_handle(std::path::Path::new(path), map)?,
         None => Calendar::builtin(&options.calendar)
             .map(CalendarHandle::Builtin)
-            .map_err(|e| e.with_span(line.span_of(&options.calendar)))?,
+            .map_err(|e| line.at(&e, &options.calendar))?,
     };
     Ok(calendar.with_holidays(holidays.as_ref()))
 }
 
-fn date_arg(text: &str, line: &CommandLine) -> Result<NaiveDate, CalendarError> {
-    parse_date(text).map_err(|e| e.with_span(line.span_of(text)))
+fn date_arg(text: &str, line: &CommandLine) -> Result<NaiveDate, Diagnostic> {
+    parse_date(text).map_err(|e| line.at(&e, text))
 }
 
 fn print_json(value: &impl Serialize) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
-        Err(e) => eprintln!("error: cannot write JSON: {e}"),
+        Ok(text) => outln!("{text}"),
+        Err(e) => errln!("error: cannot write JSON: {e}"),
     }
 }
 
-fn execute(command: DaysCommand, line: &CommandLine) -> Result<(), CalendarError> {
+fn execute(
+    command: DaysCommand,
+    line: &CommandLine,
+    map: &mut SourceMap,
+) -> Result<(), Diagnostic> {
     match command {
         DaysCommand::Add { date, n, options } => {
-            let calendar = choose_calendar(&options, line)?;
+            let calendar = choose_calendar(&options, line, map)?;
             let calendar = calendar.get();
             let start = date_arg(&date, line)?;
-            let result = calendar.add_working_days(start, n)?;
+            let result = calendar
+                .add_working_days(start, n)
+                .map_err(|e| line.at(&e, &n.to_string()))?;
             match options.format {
-                HumanOrJson::Human => println!("{result}"),
+                HumanOrJson::Human => outln!("{result}"),
                 HumanOrJson::Json => {
                     let (from, to) = if result >= start {
                         (start, result)
@@ -162,13 +175,15 @@ fn execute(command: DaysCommand, line: &CommandLine) -> Result<(), CalendarError
             }
         }
         DaysCommand::Between { from, to, options } => {
-            let calendar = choose_calendar(&options, line)?;
+            let calendar = choose_calendar(&options, line, map)?;
             let calendar = calendar.get();
             let a = date_arg(&from, line)?;
             let b = date_arg(&to, line)?;
-            let count = calendar.working_days_between(a, b)?;
+            let count = calendar
+                .working_days_between(a, b)
+                .map_err(|e| line.at(&e, &to))?;
             match options.format {
-                HumanOrJson::Human => println!("{count}"),
+                HumanOrJson::Human => outln!("{count}"),
                 HumanOrJson::Json => print_json(&BetweenJson {
                     calendar: calendar.name(),
                     from: a,
@@ -178,7 +193,7 @@ fn execute(command: DaysCommand, line: &CommandLine) -> Result<(), CalendarError
             }
         }
         DaysCommand::Holidays { year, options } => {
-            let calendar = choose_calendar(&options, line)?;
+            let calendar = choose_calendar(&options, line, map)?;
             let calendar = calendar.get();
             let in_year = i32::try_from(year)
                 .map_err(|_| CalendarError::YearOutOfRange {
@@ -188,7 +203,7 @@ fn execute(command: DaysCommand, line: &CommandLine) -> Result<(), CalendarError
                     span: None,
                 })
                 .and_then(|y| calendar.holidays_in(y))
-                .map_err(|e| e.with_span(line.span_of(&year.to_string())))?;
+                .map_err(|e| line.at(&e, &year.to_string()))?;
             match options.format {
                 HumanOrJson::Human => {
                     // The source is a last column, so `DATE  TITLE` still
@@ -199,7 +214,7 @@ fn execute(command: DaysCommand, line: &CommandLine) -> Result<(), CalendarError
                         .max()
                         .unwrap_or(0);
                     for h in in_year {
-                        println!("{}  {:width$}  {}", h.date, h.title, h.source.label());
+                        outln!("{}  {:width$}  {}", h.date, h.title, h.source.label());
                     }
                 }
                 HumanOrJson::Json => print_json(&HolidaysJson {

@@ -8,10 +8,13 @@ use serde::Serialize;
 
 use crate::case::{load, read_header};
 use crate::check::Procedure;
+use crate::diagnostic::SourceMap;
 use crate::engine::replay;
 use crate::report::diff::{case_summary, diff, human, Change};
 
-use super::load::{compile_procedure, read_text};
+use super::load::{compile_procedure, read_source};
+use super::output::{errln, out, outln};
+use super::render::show;
 use super::{HumanOrJson, Outcome};
 
 #[derive(Args)]
@@ -77,8 +80,13 @@ fn compare_cases(dir: &Path, old: &Procedure, new: &Procedure) -> Vec<CaseChange
     let mut changed = Vec::new();
     for path in files {
         let name = path.to_string_lossy().into_owned();
-        let Some(text) = read_text(&path) else {
-            continue;
+        let mut map = SourceMap::new();
+        let text = match read_source(&path, &mut map) {
+            Ok(file) => map.text(file).to_string(),
+            Err(diagnostic) => {
+                show(&[diagnostic], &map);
+                continue;
+            }
         };
         let Ok(header) = read_header(&name, &text) else {
             continue;
@@ -130,7 +138,7 @@ pub(crate) fn run(args: DiffArgs) -> Outcome {
     };
     if let Some(dir) = &args.cases {
         if !dir.is_dir() {
-            eprintln!("error: no such folder: `{}`", dir.display());
+            errln!("error: no such folder: `{}`", dir.display());
             return Outcome::Usage;
         }
     }
@@ -144,20 +152,20 @@ pub(crate) fn run(args: DiffArgs) -> Outcome {
             changes: &changes,
             cases,
         }) {
-            Ok(text) => println!("{text}"),
-            Err(e) => eprintln!("error: cannot write JSON: {e}"),
+            Ok(text) => outln!("{text}"),
+            Err(e) => errln!("error: cannot write JSON: {e}"),
         },
         HumanOrJson::Human => {
-            print!("{}", human(&changes));
+            out!("{}", human(&changes));
             if let Some(cases) = cases {
                 if cases.is_empty() {
-                    println!("\nno case behaves differently");
+                    outln!("\nno case behaves differently");
                 } else {
-                    println!("\ncases that behave differently:");
+                    outln!("\ncases that behave differently:");
                     for case in cases {
-                        println!("  {}", case.path);
+                        outln!("  {}", case.path);
                         for d in case.differences {
-                            println!("    {}: {} → {}", d.what, d.old, d.new);
+                            outln!("    {}: {} → {}", d.what, d.old, d.new);
                         }
                     }
                 }

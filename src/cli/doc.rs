@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::load::compile_procedure;
+use super::output::{errln, out};
 use super::write::atomic_write;
 use super::Outcome;
 
@@ -25,13 +26,13 @@ pub(crate) fn run(args: DocArgs) -> Outcome {
     let text = crate::report::doc::markdown(&procedure);
     match &args.out {
         None => {
-            print!("{text}");
+            out!("{text}");
             Outcome::Success
         }
         Some(path) => match atomic_write(path, &text) {
             Ok(()) => Outcome::Success,
             Err(e) => {
-                eprintln!("error: cannot write `{}`: {e}", path.display());
+                errln!("error: cannot write `{}`: {e}", path.display());
                 Outcome::Usage
             }
         },

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::compile::compile;
+use crate::diagnostic::{Diagnostic, SourceMap};
 use crate::format::format_source;
 
-use super::render::render;
+use super::output::{errln, outln};
+use super::render::show;
 use super::write::atomic_write;
 use super::Outcome;
 
@@ -26,7 +28,7 @@ pub(crate) fn run(args: FmtArgs) -> Outcome {
     let files = match super::check::collect_files(&args.paths) {
         Ok(files) => files,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return Outcome::Usage;
         }
     };
@@ -37,7 +39,7 @@ pub(crate) fn run(args: FmtArgs) -> Outcome {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("error: cannot read `{name}`: {e}");
+                errln!("error: cannot read `{name}`: {e}");
                 return Outcome::Usage;
             }
         };
@@ -45,10 +47,16 @@ pub(crate) fn run(args: FmtArgs) -> Outcome {
         let Some(formatted) = formatted else {
             // Left untouched: show why it cannot be formatted.
             let compiled = compile(&name, &bytes);
-            for problem in compiled.with_source().filter(|p| p.is_error_in_syntax()) {
-                eprint!("{}", render(&problem));
-            }
-            eprintln!("{name}: not formatted, because it does not parse");
+            let mut map = SourceMap::new();
+            let file = map.add(compiled.source.clone());
+            let in_syntax: Vec<Diagnostic> = compiled
+                .problems
+                .iter()
+                .filter(|p| p.is_in_syntax())
+                .map(|p| Diagnostic::from_error(p, file))
+                .collect();
+            show(&in_syntax, &map);
+            errln!("{name}: not formatted, because it does not parse");
             unparsable += 1;
             continue;
         };
@@ -57,12 +65,12 @@ pub(crate) fn run(args: FmtArgs) -> Outcome {
         }
         unformatted += 1;
         if args.check {
-            println!("would reformat {name}");
+            outln!("would reformat {name}");
         } else if let Err(e) = atomic_write(path, &formatted) {
-            eprintln!("error: cannot write `{name}`: {e}");
+            errln!("error: cannot write `{name}`: {e}");
             return Outcome::Usage;
         } else {
-            println!("formatted {name}");
+            outln!("formatted {name}");
         }
     }
     if unparsable > 0 || (args.check && unformatted > 0) {

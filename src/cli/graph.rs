@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::load::compile_procedure;
+use super::output::out;
 use super::Outcome;
 
 #[derive(Args)]
@@ -29,8 +30,8 @@ pub(crate) fn run(args: GraphArgs) -> Outcome {
         Err(outcome) => return outcome,
     };
     match args.format {
-        Format::Mermaid => print!("{}", crate::report::graph::mermaid(&procedure)),
-        Format::Dot => print!("{}", crate::report::graph::dot(&procedure)),
+        Format::Mermaid => out!("{}", crate::report::graph::mermaid(&procedure)),
+        Format::Dot => out!("{}", crate::report::graph::dot(&procedure)),
     }
     Outcome::Success
 }

@@ -1,5 +1,8 @@
 //! The command line: parse arguments, call the library, render, and map
 //! the result to an exit code. Nothing here decides what a procedure means.
+//! Nothing here prints but through [`output`], which never panics.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
 
 mod calendar_args;
 mod check;
@@ -9,6 +12,7 @@ mod doc;
 mod fmt;
 mod graph;
 mod load;
+mod output;
 mod paths;
 mod render;
 mod run;
@@ -103,27 +107,29 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    render::install_report_handler();
     // A generous stack for the recursive parser and checker; the nesting
     // limits keep real use far below it.
     let worker = std::thread::Builder::new()
         .stack_size(256 * 1024 * 1024)
-        .spawn(move || match cli.command {
-            Command::Check(args) => check::run(args),
-            Command::Run(args) => run::run(args),
-            Command::Test(args) => test::run(args),
-            Command::Graph(args) => graph::run(args),
-            Command::Doc(args) => doc::run(args),
-            Command::Diff(args) => diff::run(args),
-            Command::Fmt(args) => fmt::run(args),
-            Command::Paths(args) => paths::run(args),
-            Command::Simulate(args) => simulate::run(args),
-            Command::Days(command) => days::run(command),
+        .spawn(move || {
+            let outcome = match cli.command {
+                Command::Check(args) => check::run(args),
+                Command::Run(args) => run::run(args),
+                Command::Test(args) => test::run(args),
+                Command::Graph(args) => graph::run(args),
+                Command::Doc(args) => doc::run(args),
+                Command::Diff(args) => diff::run(args),
+                Command::Fmt(args) => fmt::run(args),
+                Command::Paths(args) => paths::run(args),
+                Command::Simulate(args) => simulate::run(args),
+                Command::Days(command) => days::run(command),
+            };
+            output::finish(outcome)
         });
     match worker.map(|handle| handle.join()) {
         Ok(Ok(outcome)) => outcome.into(),
         _ => {
-            eprintln!("error: redress stopped unexpectedly; please report this with the input that caused it");
+            output::errln!("error: redress stopped unexpectedly; please report this with the input that caused it");
             Outcome::Usage.into()
         }
     }

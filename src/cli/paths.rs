@@ -7,6 +7,7 @@ use clap::Args;
 use crate::analysis::paths::{human, paths};
 
 use super::load::compile_procedure;
+use super::output::{errln, out, outln};
 use super::{HumanOrJson, Outcome};
 
 #[derive(Args)]
@@ -27,10 +28,10 @@ pub(crate) fn run(args: PathsArgs) -> Outcome {
     };
     let found = paths(&procedure, args.max_loops.min(10));
     match args.format {
-        HumanOrJson::Human => print!("{}", human(&found)),
+        HumanOrJson::Human => out!("{}", human(&found)),
         HumanOrJson::Json => match serde_json::to_string_pretty(&found) {
-            Ok(text) => println!("{text}"),
-            Err(e) => eprintln!("error: cannot write JSON: {e}"),
+            Ok(text) => outln!("{text}"),
+            Err(e) => errln!("error: cannot write JSON: {e}"),
         },
     }
     Outcome::Success

@@ -7,11 +7,13 @@ use clap::{Args, ValueEnum};
 
 use crate::calendar::parse_date;
 use crate::case::{load, locate_replay_error};
+use crate::diagnostic::{Diagnostic, SourceMap};
 use crate::engine::replay;
 
 use super::calendar_args::{calendar_file_handle, HolidaysArg};
-use super::load::{compile_procedure, read_text};
-use super::render::{render, CommandLine};
+use super::load::{compile_procedure, read_source};
+use super::output::{errln, out, outln};
+use super::render::{show, CommandLine};
 use super::Outcome;
 
 #[derive(Args)]
@@ -42,11 +44,12 @@ enum Format {
 }
 
 pub(crate) fn run(args: RunArgs) -> Outcome {
-    let line = CommandLine::from_env();
+    let mut map = SourceMap::new();
+    let line = CommandLine::from_env(&mut map);
     let at = match args.at.as_deref().map(parse_date) {
         Some(Ok(date)) => Some(date),
         Some(Err(e)) => {
-            line.report(e.with_span(line.span_of(args.at.as_deref().unwrap_or_default())));
+            show(&[line.at(&e, args.at.as_deref().unwrap_or_default())], &map);
             return Outcome::Usage;
         }
         None => None,
@@ -59,27 +62,33 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
-    let case_name = args.case.to_string_lossy().into_owned();
-    let Some(text) = read_text(&args.case) else {
-        return Outcome::Usage;
+    let case = match read_source(&args.case, &mut map) {
+        Ok(file) => file,
+        Err(diagnostic) => {
+            show(&[diagnostic], &map);
+            return Outcome::Usage;
+        }
     };
+    let (case_name, text) = (map.name(case).to_string(), map.text(case).to_string());
     let loaded = match load(&case_name, &text, &procedure) {
         Ok(loaded) => loaded,
         Err(errors) => {
-            for e in &errors {
-                eprint!("{}", render(e));
-            }
-            eprintln!("{case_name}: {} in the case file", plural(errors.len()));
+            let diagnostics: Vec<Diagnostic> = errors
+                .iter()
+                .map(|e| Diagnostic::from_error(e, case))
+                .collect();
+            show(&diagnostics, &map);
+            errln!("{case_name}: {} in the case file", plural(errors.len()));
             return Outcome::Invalid;
         }
     };
     let (at, note) = as_of(at, loaded.case.events.last().map(|e| e.on));
     let calendar = match &args.calendar_file {
         None => loaded.calendar,
-        Some(path) => match calendar_file_handle(path) {
+        Some(path) => match calendar_file_handle(path, &mut map) {
             Ok(c) => c,
-            Err(e) => {
-                eprint!("{}", render(&e));
+            Err(diagnostic) => {
+                show(&[diagnostic], &map);
                 return Outcome::Usage;
             }
         },
@@ -90,26 +99,24 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
             match args.format {
                 Format::Human => {
                     if let Some(note) = note {
-                        println!("{note}");
+                        outln!("{note}");
                     }
-                    print!("{}", crate::report::human(&report));
+                    out!("{}", crate::report::human(&report));
                 }
                 Format::Json => match serde_json::to_string_pretty(&report) {
-                    Ok(text) => println!("{text}"),
-                    Err(e) => eprintln!("error: cannot write JSON: {e}"),
+                    Ok(text) => outln!("{text}"),
+                    Err(e) => errln!("error: cannot write JSON: {e}"),
                 },
                 Format::Yaml => match serde_yaml::to_string(&report) {
-                    Ok(text) => print!("{text}"),
-                    Err(e) => eprintln!("error: cannot write YAML: {e}"),
+                    Ok(text) => out!("{text}"),
+                    Err(e) => errln!("error: cannot write YAML: {e}"),
                 },
             }
             Outcome::Success
         }
         Err(error) => {
-            eprint!(
-                "{}",
-                render(&locate_replay_error(&case_name, &text, &error))
-            );
+            let located = locate_replay_error(&case_name, &text, &error);
+            show(&[Diagnostic::from_error(&located, case)], &map);
             Outcome::Invalid
         }
     }

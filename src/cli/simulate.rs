@@ -7,9 +7,12 @@ use clap::Args;
 use crate::calendar::parse_date;
 use crate::simulate::{human, load_assumptions, simulate, Assumptions, Config};
 
+use crate::diagnostic::{Diagnostic, SourceMap};
+
 use super::calendar_args::HolidaysArg;
-use super::load::{compile_procedure, read_text};
-use super::render::{render, CommandLine};
+use super::load::{compile_procedure, read_source};
+use super::output::{errln, out, outln};
+use super::render::{show, CommandLine};
 use super::{HumanOrJson, Outcome};
 
 #[derive(Args)]
@@ -39,15 +42,19 @@ pub(crate) struct SimulateArgs {
 }
 
 pub(crate) fn run(args: SimulateArgs) -> Outcome {
-    let line = CommandLine::from_env();
+    let mut map = SourceMap::new();
+    let line = CommandLine::from_env(&mut map);
     if args.cases == 0 {
-        eprintln!("error: --cases must be at least 1");
+        errln!("error: --cases must be at least 1");
         return Outcome::Usage;
     }
     let start = match args.start.as_deref().map(parse_date) {
         Some(Ok(d)) => d,
         Some(Err(e)) => {
-            line.report(e.with_span(line.span_of(args.start.as_deref().unwrap_or_default())));
+            show(
+                &[line.at(&e, args.start.as_deref().unwrap_or_default())],
+                &map,
+            );
             return Outcome::Usage;
         }
         None => crate::simulate::DEFAULT_START,
@@ -63,15 +70,21 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
     let assumptions = match &args.assumptions {
         None => Assumptions::default(),
         Some(path) => {
-            let Some(text) = read_text(path) else {
-                return Outcome::Usage;
+            let file = match read_source(path, &mut map) {
+                Ok(file) => file,
+                Err(diagnostic) => {
+                    show(&[diagnostic], &map);
+                    return Outcome::Usage;
+                }
             };
-            match load_assumptions(&path.to_string_lossy(), &text, &procedure) {
+            match load_assumptions(map.name(file), map.text(file), &procedure) {
                 Ok(a) => a,
                 Err(errors) => {
-                    for e in &errors {
-                        eprint!("{}", render(e));
-                    }
+                    let diagnostics: Vec<Diagnostic> = errors
+                        .iter()
+                        .map(|e| Diagnostic::from_error(e, file))
+                        .collect();
+                    show(&diagnostics, &map);
                     return Outcome::Invalid;
                 }
             }
@@ -80,7 +93,7 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
     let calendar = match procedure.own_calendar() {
         Ok(c) => c.with_holidays(holidays.as_ref()),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return Outcome::Usage;
         }
     };
@@ -93,14 +106,14 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
     match simulate(&procedure, calendar.get(), &assumptions, &config) {
         Ok(summary) => {
             match args.format {
-                HumanOrJson::Human => print!("{}", human(&summary)),
+                HumanOrJson::Human => out!("{}", human(&summary)),
                 HumanOrJson::Json => match serde_json::to_string_pretty(&summary) {
-                    Ok(text) => println!("{text}"),
-                    Err(e) => eprintln!("error: cannot write JSON: {e}"),
+                    Ok(text) => outln!("{text}"),
+                    Err(e) => errln!("error: cannot write JSON: {e}"),
                 },
             }
             if summary.stopped_cases > 0 {
-                eprintln!(
+                errln!(
                     "error: the engine stopped {} of {} simulated cases (see the top of the report)",
                     summary.stopped_cases, summary.cases
                 );
@@ -109,7 +122,7 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
             Outcome::Success
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             Outcome::Usage
         }
     }

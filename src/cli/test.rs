@@ -10,10 +10,12 @@ use crate::calendar::HolidayFile;
 use crate::case::{judge, load, locate_replay_error, read_header, Judgement, Mismatch};
 use crate::check::Procedure;
 use crate::compile::compile;
+use crate::diagnostic::{Diagnostic, FileId, SourceMap};
 use crate::engine::replay;
 
 use super::calendar_args::HolidaysArg;
-use super::load::read_text;
+use super::load::read_source;
+use super::output::{errln, outln};
 use super::render::render;
 use super::Outcome;
 
@@ -28,6 +30,10 @@ pub(crate) struct TestArgs {
     procedures: PathBuf,
     #[command(flatten)]
     holidays: HolidaysArg,
+    /// Succeed when no case file has an `expect:` block (by default that
+    /// is a failure: a test run that tests nothing should not pass CI).
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 const MAX_DEPTH: usize = 32;
@@ -65,9 +71,22 @@ pub(super) fn walk(dir: &Path, depth: usize, extensions: &[&str], out: &mut Vec<
     }
 }
 
-/// Compiles every procedure found, by id; problems are reported later, when
-/// a case needs that procedure.
-fn procedures(dirs: &[PathBuf]) -> HashMap<String, Procedure> {
+/// A procedure found by id: compiled, or with the diagnostics that keep it
+/// from compiling (shown once, under the first case that needs it).
+enum Found {
+    Compiled(Box<Procedure>),
+    Broken {
+        path: String,
+        report: String,
+        shown: bool,
+    },
+}
+
+/// Compiles every procedure found, by id. A file that does not compile is
+/// kept under the id it declares (or, if it does not parse that far, its
+/// file name), so that a case naming it fails with the procedure's own
+/// diagnostics rather than "no procedure was found".
+fn procedures(dirs: &[PathBuf]) -> HashMap<String, Found> {
     let mut files = Vec::new();
     for dir in dirs {
         if dir.is_dir() {
@@ -76,14 +95,42 @@ fn procedures(dirs: &[PathBuf]) -> HashMap<String, Procedure> {
     }
     let mut by_id = HashMap::new();
     for path in files {
-        let Ok(bytes) = std::fs::read(&path) else {
-            continue;
+        let name = path.to_string_lossy().into_owned();
+        let mut map = SourceMap::new();
+        let (id, found) = match read_source(&path, &mut map) {
+            Err(diagnostic) => (stem(&path), broken(&name, &[diagnostic], &map)),
+            Ok(file) => {
+                let compiled = compile(&name, map.text(file).as_bytes());
+                match compiled.procedure {
+                    Some(p) => (p.id.clone(), Found::Compiled(Box::new(p))),
+                    None => {
+                        let declared = crate::syntax::parse(map.text(file))
+                            .0
+                            .and_then(|f| f.procedure)
+                            .map(|p| p.name.text);
+                        let id = declared.unwrap_or_else(|| stem(&path));
+                        (id, broken(&name, &compiled.diagnostics(file), &map))
+                    }
+                }
+            }
         };
-        if let Some(p) = compile(&path.to_string_lossy(), &bytes).procedure {
-            by_id.entry(p.id.clone()).or_insert(p);
-        }
+        by_id.entry(id).or_insert(found);
     }
     by_id
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn broken(path: &str, diagnostics: &[Diagnostic], map: &SourceMap) -> Found {
+    Found::Broken {
+        path: path.to_string(),
+        report: render(diagnostics, map),
+        shown: false,
+    }
 }
 
 enum Verdict {
@@ -104,39 +151,58 @@ pub(crate) fn run(args: TestArgs) -> Outcome {
         } else if path.exists() {
             cases.push(path.clone());
         } else {
-            eprintln!("error: no such file or folder: `{}`", path.display());
+            errln!("error: no such file or folder: `{}`", path.display());
             return Outcome::Usage;
         }
     }
     let mut search = vec![args.procedures.clone()];
     search.extend(args.paths.iter().filter(|p| p.is_dir()).cloned());
-    let procedures = procedures(&search);
+    let mut procedures = procedures(&search);
 
-    let (mut passed, mut failed) = (0, 0);
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
     for path in &cases {
         let name = path.to_string_lossy().into_owned();
-        let Some(text) = read_text(path) else {
-            return Outcome::Usage;
+        let mut map = SourceMap::new();
+        let verdict = match read_source(path, &mut map) {
+            Ok(file) => verdict(&map, file, &mut procedures, holidays.as_ref()),
+            // One unreadable file is one failed item; the rest still run.
+            Err(diagnostic) => Verdict::Fail(vec![render(&[diagnostic], &map)]),
         };
-        match verdict(&name, &text, &procedures, holidays.as_ref()) {
-            Verdict::Skip => {}
+        match verdict {
+            Verdict::Skip => skipped += 1,
             Verdict::Pass => {
                 passed += 1;
-                println!("ok    {name}");
+                outln!("ok    {name}");
             }
             Verdict::Fail(lines) => {
                 failed += 1;
-                println!("FAIL  {name}");
+                outln!("FAIL  {name}");
                 for line in lines {
                     for part in line.lines() {
-                        println!("        {part}");
+                        if part.trim().is_empty() {
+                            outln!();
+                        } else {
+                            outln!("        {part}");
+                        }
                     }
                 }
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    if skipped > 0 {
+        outln!(
+            "skipped {skipped} {} with no `expect:` block",
+            if skipped == 1 { "file" } else { "files" }
+        );
+    }
+    outln!("{passed} passed, {failed} failed");
     if failed > 0 {
+        Outcome::Invalid
+    } else if passed == 0 && !args.allow_empty {
+        errln!(
+            "error: nothing was tested: no case file under the paths given has an `expect:` block \
+             (docs/cases.md); pass --allow-empty if that is intended"
+        );
         Outcome::Invalid
     } else {
         Outcome::Success
@@ -144,27 +210,56 @@ pub(crate) fn run(args: TestArgs) -> Outcome {
 }
 
 fn verdict(
-    name: &str,
-    text: &str,
-    procedures: &HashMap<String, Procedure>,
+    map: &SourceMap,
+    file: FileId,
+    procedures: &mut HashMap<String, Found>,
     holidays: Option<&HolidayFile>,
 ) -> Verdict {
+    let (name, text) = (map.name(file), map.text(file));
+    let shown =
+        |error: &dyn miette::Diagnostic| render(&[Diagnostic::from_error(error, file)], map);
     let header = match read_header(name, text) {
         Ok(h) => h,
-        Err(e) => return Verdict::Fail(vec![render(&e)]),
+        Err(e) => return Verdict::Fail(vec![shown(&e)]),
     };
-    let Some(procedure) = procedures.get(&header.procedure) else {
-        let mut known: Vec<&str> = procedures.keys().map(String::as_str).collect();
-        known.sort();
-        return Verdict::Fail(vec![format!(
-            "no procedure `{}` was found (found: {}); pass --procedures DIR",
-            header.procedure,
-            known.join(", ")
-        )]);
+    let procedure = match procedures.get_mut(&header.procedure) {
+        Some(Found::Compiled(procedure)) => &**procedure,
+        Some(Found::Broken {
+            path,
+            report,
+            shown,
+        }) => {
+            let mut lines = vec![format!(
+                "procedure `{}` ({path}) has errors, so this case cannot be replayed",
+                header.procedure
+            )];
+            if !*shown {
+                lines.push(report.clone());
+                *shown = true;
+            } else {
+                lines.push("(its diagnostics are shown above)".to_string());
+            }
+            return Verdict::Fail(lines);
+        }
+        None => {
+            let mut known: Vec<&str> = procedures.keys().map(String::as_str).collect();
+            known.sort();
+            return Verdict::Fail(vec![format!(
+                "no procedure `{}` was found (found: {}); pass --procedures DIR",
+                header.procedure,
+                known.join(", ")
+            )]);
+        }
     };
     let loaded = match load(name, text, procedure) {
         Ok(l) => l,
-        Err(errors) => return Verdict::Fail(errors.iter().map(|e| render(e)).collect()),
+        Err(errors) => {
+            let diagnostics: Vec<Diagnostic> = errors
+                .iter()
+                .map(|e| Diagnostic::from_error(e, file))
+                .collect();
+            return Verdict::Fail(vec![render(&diagnostics, map)]);
+        }
     };
     let Some(expect) = &loaded.expect else {
         return Verdict::Skip;
@@ -179,20 +274,20 @@ fn verdict(
     match (judgement, result) {
         (Judgement::Pass { notes }, _) => {
             for note in notes {
-                eprintln!("note: {name}: {note}");
+                errln!("note: {name}: {note}");
             }
             Verdict::Pass
         }
         (Judgement::Fail(mismatches), Err(e)) => {
             let mut lines: Vec<String> = mismatches.iter().map(describe).collect();
-            lines.push(render(&locate_replay_error(name, text, &e)));
+            lines.push(shown(&locate_replay_error(name, text, &e)));
             Verdict::Fail(lines)
         }
         (Judgement::Fail(mismatches), Ok(_)) => {
             Verdict::Fail(mismatches.iter().map(describe).collect())
         }
         (Judgement::Stopped, Err(e)) => {
-            Verdict::Fail(vec![render(&locate_replay_error(name, text, &e))])
+            Verdict::Fail(vec![shown(&locate_replay_error(name, text, &e))])
         }
         (Judgement::Stopped, Ok(_)) => Verdict::Fail(vec!["the replay stopped".into()]),
     }

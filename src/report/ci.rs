@@ -3,57 +3,57 @@
 
 use serde_json::{json, Value};
 
-use crate::compile::Located;
+use crate::diagnostic::{Diagnostic, SourceMap};
+use crate::report::diagnostic::Located;
 
-/// One file's diagnostics, as `check` found them.
-pub struct FileDiagnostics<'a> {
-    pub path: &'a str,
-    pub diagnostics: Vec<Located>,
+/// The message with its help, as one text: neither format has a place of
+/// its own for help.
+fn with_help(d: &Located<'_>) -> String {
+    match d.help {
+        Some(help) => format!("{}\nhelp: {help}", d.message),
+        None => d.message.to_string(),
+    }
 }
 
 /// A SARIF 2.1.0 log with one run: the rules (one per code that occurs)
 /// and a result per diagnostic.
-pub fn sarif(files: &[FileDiagnostics<'_>]) -> Value {
+pub fn sarif(diagnostics: &[Diagnostic], map: &SourceMap) -> Value {
     let mut rules: Vec<Value> = Vec::new();
     let mut rule_ids: Vec<&str> = Vec::new();
     let mut results = Vec::new();
-    for file in files {
-        for d in &file.diagnostics {
-            let rule_index = match rule_ids.iter().position(|id| *id == d.code) {
-                Some(i) => i,
-                None => {
-                    rule_ids.push(&d.code);
-                    rules.push(json!({
-                        "id": d.code,
-                        "shortDescription": { "text": d.message },
-                        "help": { "text": d.help.clone().unwrap_or_default() },
-                        "defaultConfiguration": { "level": d.severity },
-                    }));
-                    rules.len() - 1
-                }
-            };
-            let text = match &d.help {
-                Some(help) => format!("{}\nhelp: {help}", d.message),
-                None => d.message.clone(),
-            };
-            results.push(json!({
-                "ruleId": d.code,
-                "ruleIndex": rule_index,
-                "level": d.severity,
-                "message": { "text": text },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": file.path.replace('\\', "/") },
-                        "region": {
-                            "startLine": d.line,
-                            "startColumn": d.column,
-                            "endLine": d.end_line,
-                            "endColumn": d.end_column.max(d.column + usize::from(d.end_line == d.line)),
-                        }
+    for diagnostic in diagnostics {
+        let d = Located::new(diagnostic, map);
+        let path = diagnostic.file().map_or("", |f| map.name(f));
+        let rule_index = match rule_ids.iter().position(|id| *id == d.code) {
+            Some(i) => i,
+            None => {
+                rule_ids.push(d.code);
+                rules.push(json!({
+                    "id": d.code,
+                    "shortDescription": { "text": d.message },
+                    "help": { "text": d.help.unwrap_or_default() },
+                    "defaultConfiguration": { "level": d.severity },
+                }));
+                rules.len() - 1
+            }
+        };
+        results.push(json!({
+            "ruleId": d.code,
+            "ruleIndex": rule_index,
+            "level": d.severity,
+            "message": { "text": with_help(&d) },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": { "uri": path.replace('\\', "/") },
+                    "region": {
+                        "startLine": d.line,
+                        "startColumn": d.column,
+                        "endLine": d.end_line,
+                        "endColumn": d.end_column.max(d.column + usize::from(d.end_line == d.line)),
                     }
-                }]
-            }));
-        }
+                }
+            }]
+        }));
     }
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -85,26 +85,22 @@ fn escape_property(text: &str) -> String {
 
 /// One `::error …::message` or `::warning …::message` line per diagnostic,
 /// which GitHub Actions shows as an annotation on the file and line.
-pub fn github(files: &[FileDiagnostics<'_>]) -> String {
+pub fn github(diagnostics: &[Diagnostic], map: &SourceMap) -> String {
     let mut out = String::new();
-    for file in files {
-        for d in &file.diagnostics {
-            let message = match &d.help {
-                Some(help) => format!("{}\nhelp: {help}", d.message),
-                None => d.message.clone(),
-            };
-            out.push_str(&format!(
-                "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                d.severity,
-                escape_property(file.path),
-                d.line,
-                d.column,
-                d.end_line,
-                d.end_column,
-                escape_property(&d.code),
-                escape_data(&message)
-            ));
-        }
+    for diagnostic in diagnostics {
+        let d = Located::new(diagnostic, map);
+        let path = diagnostic.file().map_or("", |f| map.name(f));
+        out.push_str(&format!(
+            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            d.severity,
+            escape_property(path),
+            d.line,
+            d.column,
+            d.end_line,
+            d.end_column,
+            escape_property(d.code),
+            escape_data(&with_help(&d))
+        ));
     }
     out
 }
@@ -112,39 +108,38 @@ pub fn github(files: &[FileDiagnostics<'_>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::{Label, Severity};
 
-    fn located() -> Located {
-        Located {
+    fn diagnostics(path: &str, count: usize) -> (Vec<Diagnostic>, SourceMap) {
+        let mut map = SourceMap::new();
+        let file = map.add_text(path, "a\nb\nc\nd\nrole manger\n");
+        let d = Diagnostic {
             code: "E0202".into(),
-            severity: "error",
+            severity: Severity::Error,
             message: "unknown role `manger`".into(),
-            line: 5,
-            column: 10,
-            end_line: 5,
-            end_column: 16,
+            labels: vec![Label {
+                file,
+                span: 13..19,
+                text: None,
+            }],
             help: Some("did you mean `manager`?".into()),
-        }
+        };
+        (vec![d; count], map)
     }
 
     #[test]
     fn github_commands_escape_their_parts() {
-        let files = [FileDiagnostics {
-            path: "procedures/a,b.proc",
-            diagnostics: vec![located()],
-        }];
+        let (d, map) = diagnostics("procedures/a,b.proc", 1);
         assert_eq!(
-            github(&files),
-            "::error file=procedures/a%2Cb.proc,line=5,col=10,endLine=5,endColumn=16,title=E0202::unknown role `manger`%0Ahelp: did you mean `manager`?\n"
+            github(&d, &map),
+            "::error file=procedures/a%2Cb.proc,line=5,col=6,endLine=5,endColumn=12,title=E0202::unknown role `manger`%0Ahelp: did you mean `manager`?\n"
         );
     }
 
     #[test]
     fn sarif_has_one_rule_per_code() {
-        let files = [FileDiagnostics {
-            path: "a.proc",
-            diagnostics: vec![located(), located()],
-        }];
-        let log = sarif(&files);
+        let (d, map) = diagnostics("a.proc", 2);
+        let log = sarif(&d, &map);
         assert_eq!(
             log["runs"][0]["tool"]["driver"]["rules"]
                 .as_array()
@@ -153,5 +148,10 @@ mod tests {
         );
         assert_eq!(log["runs"][0]["results"].as_array().map(Vec::len), Some(2));
         assert_eq!(log["runs"][0]["results"][1]["ruleIndex"], 0);
+        assert_eq!(
+            log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+                ["uri"],
+            "a.proc"
+        );
     }
 }

@@ -1,8 +1,9 @@
 //! Rendering results: a case's report for people (JSON and YAML are
-//! serde's rendering of [`Report`]), and diagnostics for CI systems
-//! ([`ci`]).
+//! serde's rendering of [`Report`]), and diagnostics for people and JSON
+//! ([`diagnostic`]) and for CI systems ([`ci`]).
 
 pub mod ci;
+pub mod diagnostic;
 pub mod diff;
 pub mod doc;
 pub mod graph;

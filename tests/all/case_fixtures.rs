@@ -91,3 +91,57 @@ fn every_case_and_replay_code_has_a_fixture() {
     let missing: Vec<&String> = codes.iter().filter(|c| !covered.contains(c)).collect();
     assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
 }
+
+/// Every way an assumptions file can be wrong has a fixture in
+/// tests/fixtures/assumptions/, read against tests/fixtures/simulate/fork.proc,
+/// with the same first line as a case fixture.
+#[test]
+fn each_invalid_assumptions_file_is_reported_at_its_line_with_its_message() {
+    let mut failures = Vec::new();
+    let fixtures = files_in("tests/fixtures/assumptions", "yaml");
+    for path in &fixtures {
+        let name = file_name(path);
+        let relative = format!("tests/fixtures/assumptions/{name}");
+        let expect = expectation(path);
+        let run = redress(&[
+            "simulate",
+            "tests/fixtures/simulate/fork.proc",
+            "--cases",
+            "1",
+            "--assumptions",
+            &relative,
+        ]);
+        let place = format!("{relative}:{}:", expect.line);
+        let flat = run
+            .stderr
+            .replace('│', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let ok = run.code == 1
+            && run.stderr.contains(&expect.code)
+            && run.stderr.contains(&place)
+            && flat.contains(&expect.message)
+            && !run.stderr.contains("panicked");
+        if !ok {
+            failures.push(format!(
+                "{name}: expected exit 1 with {} at {place} saying {:?}; got exit {}:\n{}",
+                expect.code, expect.message, run.code, run.stderr
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    // Every assumptions code, E0901 to E0905, has its own fixture.
+    let text = std::fs::read_to_string(root().join("src/simulate/assumptions.rs")).expect("source");
+    let codes: Vec<String> = text
+        .split("code(E")
+        .skip(1)
+        .map(|part| format!("E{}", &part[..4]))
+        .collect();
+    let covered: Vec<String> = fixtures.iter().map(|p| expectation(p).code).collect();
+    let missing: Vec<&String> = codes.iter().filter(|c| !covered.contains(c)).collect();
+    assert!(
+        !codes.is_empty() && missing.is_empty(),
+        "codes without a fixture: {missing:?}"
+    );
+}

@@ -285,3 +285,53 @@ fn github_output_is_one_annotation_per_diagnostic() {
     let clean = redress(&["check", "procedures", "--format", "github"]);
     assert_eq!((clean.code, clean.stdout.as_str()), (0, ""));
 }
+
+// A link to nothing is the one unreadable file a test running as root
+// can make.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_one_failed_item_and_the_rest_are_checked() {
+    let dir = scratch("check-unreadable");
+    write(&dir, "a-good.proc", VALID.as_bytes());
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("b-broken.proc")).expect("link");
+    write(
+        &dir,
+        "c-bad.proc",
+        VALID.replace("-> closed", "-> closd").as_bytes(),
+    );
+    let folder = dir.to_string_lossy();
+    let run = redress(&["check", &folder, "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let value = json(&run.stdout);
+    let files = value["files"].as_array().expect("files");
+    assert_eq!(files.len(), 3, "{value}");
+    let broken = &files[1];
+    assert!(broken["path"]
+        .as_str()
+        .is_some_and(|p| p.ends_with("b-broken.proc")));
+    assert_eq!(broken["diagnostics"][0]["code"], "E0006");
+    assert_eq!(broken["diagnostics"][0]["line"], 1);
+    let later = files[2]["diagnostics"].as_array().expect("diagnostics");
+    assert!(
+        later.iter().any(|d| d["code"] == "E0201"),
+        "checked after it: {value}"
+    );
+    assert_eq!(value["errors"], 2);
+
+    let human = redress(&["check", &folder]);
+    assert_eq!(human.code, 1);
+    assert!(human.stderr.contains("E0006"), "{}", human.stderr);
+    assert!(
+        human.stderr.contains("b-broken.proc:1:1"),
+        "{}",
+        human.stderr
+    );
+    assert!(
+        human
+            .stderr
+            .trim_end()
+            .ends_with("3 files checked: 2 errors, 1 warning"),
+        "{}",
+        human.stderr
+    );
+}

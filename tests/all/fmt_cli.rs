@@ -76,7 +76,7 @@ fn formatting_never_changes_meaning() {
             "{name}: the compiled procedure changed"
         );
         let codes = |c: &redress::compile::Compiled| {
-            c.located().into_iter().map(|l| l.code).collect::<Vec<_>>()
+            c.problems.iter().map(|p| p.code()).collect::<Vec<_>>()
         };
         assert_eq!(
             codes(&before),

@@ -8,11 +8,16 @@ mod case_fixtures;
 mod check_cli;
 mod check_fixtures;
 mod days_cli;
+mod diagnostic_codes;
+mod diagnostics_cli;
 mod diff_cli;
 mod examples;
 mod fmt_cli;
 mod generated_docs;
 mod mutations;
+// Writes to /dev/full, which Linux has.
+#[cfg(target_os = "linux")]
+mod output_cli;
 mod paths_cli;
 mod procedures;
 mod run_cli;

@@ -78,7 +78,12 @@ fn mutated_procedures_never_panic() {
             }
             let result = survives(&format!("{name} mutation {i}"), || {
                 let compiled = compile_str(name, &text);
-                let _ = compiled.located();
+                let mut map = redress::diagnostic::SourceMap::new();
+                let file = map.add(compiled.source.clone());
+                let diagnostics = compiled.diagnostics(file);
+                let _ = redress::report::diagnostic::human(&diagnostics, &map, false);
+                let _ =
+                    serde_json::to_string(&redress::report::diagnostic::json(&diagnostics, &map));
                 let _ = format_source(&text);
                 if let Some(p) = &compiled.procedure {
                     let _ = redress::report::doc::markdown(p);

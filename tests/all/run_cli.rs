@@ -283,3 +283,142 @@ fn run_counts_due_dates_in_a_calendar_file() {
     ]);
     assert_eq!(run.code, 2);
 }
+
+/// A scratch folder with the shipped procedures (one of them changed by
+/// `edit`) under `procedures/`, and `cases` copied from examples/ under
+/// `cases/`.
+fn test_folder(name: &str, edit: impl Fn(&str) -> String, cases: &[&str]) -> std::path::PathBuf {
+    let dir = scratch(name);
+    let root = crate::support::root();
+    std::fs::create_dir_all(dir.join("procedures")).expect("folder");
+    std::fs::create_dir_all(dir.join("cases")).expect("folder");
+    for proc in ["cafcass.proc", "babicm.proc"] {
+        let text = std::fs::read_to_string(root.join("procedures").join(proc)).expect("procedure");
+        std::fs::write(dir.join("procedures").join(proc), edit(&text)).expect("write");
+    }
+    for case in cases {
+        let from = root.join("examples").join(case);
+        let to = dir.join("cases").join(from.file_name().expect("name"));
+        std::fs::copy(from, to).expect("copy");
+    }
+    dir
+}
+
+#[test]
+fn redress_test_shows_a_procedure_that_does_not_check_and_fails_its_cases() {
+    let dir = test_folder(
+        "test-broken-procedure",
+        |text| text.replacen("lead line_manager", "lead line_manger", 1),
+        &[
+            "cafcass/01-resolved-at-step1.yaml",
+            "cafcass/02-late-step1-response.yaml",
+            "babicm/01-registered-member-signposted.yaml",
+        ],
+    );
+    let run = redress_in(&dir, &["test", "cases"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("procedure `cafcass` (procedures/cafcass.proc) has errors"),
+        "{}",
+        run.stdout
+    );
+    // The procedure's own diagnostic, at its line, shown once.
+    assert_eq!(
+        run.stdout.matches("unknown role `line_manger`").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("E0202"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("procedures/cafcass.proc:64:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("was found (found: )"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.trim_end().ends_with("1 passed, 2 failed"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn redress_test_fails_when_nothing_was_tested() {
+    let dir = test_folder("test-nothing-tested", str::to_string, &[]);
+    // A valid case without an `expect:` block.
+    let case = std::fs::read_to_string(
+        crate::support::root().join("examples/cafcass/01-resolved-at-step1.yaml"),
+    )
+    .expect("example");
+    let without = &case[..case.find("expect:").expect("an expect block")];
+    std::fs::write(dir.join("cases/no-expect.yaml"), without).expect("write");
+    let run = redress_in(&dir, &["test", "cases"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("skipped 1 file with no `expect:` block"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.trim_end().ends_with("0 passed, 0 failed"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("nothing was tested"), "{}", run.stderr);
+    let allowed = redress_in(&dir, &["test", "cases", "--allow-empty"]);
+    assert_eq!(allowed.code, 0, "{}{}", allowed.stdout, allowed.stderr);
+}
+
+// A link to nothing is the one unreadable file a test running as root
+// can make.
+#[cfg(unix)]
+#[test]
+fn redress_test_reports_an_unreadable_case_and_goes_on() {
+    let dir = test_folder(
+        "test-unreadable-case",
+        str::to_string,
+        &["cafcass/01-resolved-at-step1.yaml"],
+    );
+    std::fs::write(
+        dir.join("cases/a-latin1.yaml"),
+        b"procedure: cafcass\ncase: caf\xe9\n",
+    )
+    .expect("write");
+    std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("cases/b-broken.yaml")).expect("link");
+    let run = redress_in(&dir, &["test", "cases"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("FAIL  cases/a-latin1.yaml"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("E0001"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("cases/a-latin1.yaml:2:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("FAIL  cases/b-broken.yaml"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("E0006"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("ok    cases/01-resolved-at-step1.yaml"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.trim_end().ends_with("1 passed, 2 failed"),
+        "{}",
+        run.stdout
+    );
+}
