@@ -12,6 +12,7 @@ mod diagnostic_codes;
 mod diagnostics_cli;
 mod diff_cli;
 mod examples;
+mod expect_cli;
 mod fmt_cli;
 mod generated_docs;
 mod mutations;
