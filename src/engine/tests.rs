@@ -106,6 +106,11 @@ fn refusal(
         .map(|e| (e.kind.code_str(), e.kind.reason()))
 }
 
+/// An event's date and name.
+type Dated = (&'static str, &'static str);
+/// A refusal's code and reason.
+type Refused = (&'static str, &'static str);
+
 const ANSWERED: [(&str, &str); 3] = [
     ("2026-02-02", "received"),
     ("2026-02-03", "acknowledge"),
@@ -320,7 +325,7 @@ fn extensions_are_refused_for_the_reason_that_applies() {
     let base = [("2026-02-02", "received"), ("2026-02-03", "acknowledge")];
     // Response due Tuesday 17 February; ceiling 20 working days from the
     // acknowledgement: Tuesday 3 March.
-    let table: [(&[(&str, &str)], Option<(&str, &str)>); 4] = [
+    let table: [(&[Dated], Option<Refused>); 4] = [
         (
             &[("2026-02-02", "extended+1")],
             Some(("E0803", "not_started")),

@@ -53,8 +53,7 @@ fn a_calendar_file_error_names_the_files_line() {
     assert!(run.stderr.contains("E0707"), "{}", run.stderr);
     assert!(run.stderr.contains("bad-date.yaml:3:12]"), "{}", run.stderr);
 
-    // Every day of the week in the weekend: the calendar cannot say where,
-    // so the file is named at its first line.
+    // Every day of the week in the weekend: named at the `weekend:` line.
     let no_days = dir.join("no-days.yaml");
     std::fs::write(
         &no_days,
@@ -71,5 +70,5 @@ fn a_calendar_file_error_names_the_files_line() {
     ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("E0706"), "{}", run.stderr);
-    assert!(run.stderr.contains("no-days.yaml:1:1]"), "{}", run.stderr);
+    assert!(run.stderr.contains("no-days.yaml:2:10]"), "{}", run.stderr);
 }
