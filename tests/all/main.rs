@@ -21,6 +21,7 @@ mod mutations;
 mod output_cli;
 mod paths_cli;
 mod procedures;
+mod readme;
 mod run_cli;
 mod simulate_cli;
 mod simulate_trust;
