@@ -758,8 +758,16 @@ impl Reader<'_> {
                 );
                 continue;
             }
-            if scalar_text(v).as_deref() == Some(NOT_STARTED) {
+            let text = scalar_text(v);
+            if text.as_deref() == Some(NOT_STARTED) {
                 due.push((name, None));
+            } else if let Some(t) = text.filter(|t| !t.starts_with(|c: char| c.is_ascii_digit())) {
+                bad(
+                    self,
+                    vec![key("expect"), key("due"), key(&name)],
+                    format!("`{t}` is neither a date nor `{NOT_STARTED}`"),
+                    format!("write the due date as YYYY-MM-DD, or `{NOT_STARTED}` for a deadline whose anchor has not happened in this step"),
+                );
             } else if let Some(d) = self.date(&[key("expect"), key("due"), key(&name)], v) {
                 due.push((name, Some(d)));
             }
