@@ -9,7 +9,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::analysis::paths;
-use crate::check::ir::DurationSpec;
+use crate::check::ir::{DurationSpec, Unit};
 use crate::check::{self, CheckError, Procedure};
 use crate::source::{self, InputError, SourceFile};
 use crate::syntax::ast::Span;
@@ -123,9 +123,12 @@ fn limit_warning(procedure: &Procedure, span: Span) -> Option<CheckError> {
         return None;
     };
     let over = paths::over_limit(procedure)?;
+    let written = check::describe_duration(amount, unit);
     Some(CheckError::LimitExceeded {
-        limit: check::describe_duration(amount, unit),
-        limit_days: over.limit_working_days,
+        limit: match unit {
+            Unit::WorkingDays => written,
+            _ => format!("{written} (about {} working days)", over.limit_working_days),
+        },
         days: over.working_days,
         path: over.path,
         span: span.into(),

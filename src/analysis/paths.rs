@@ -827,3 +827,263 @@ pub fn human(paths: &Paths) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn procedure(text: &str) -> Procedure {
+        let (file, syntax) = crate::syntax::parse(text);
+        assert!(syntax.is_empty(), "{syntax:?}");
+        let checked = crate::check::check(&file.expect("a file"));
+        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+        checked.procedure.expect("a procedure")
+    }
+
+    fn all(procedure: &Procedure, max_loops: u32) -> Paths {
+        paths(
+            procedure,
+            Options {
+                max_loops,
+                limit: DEFAULT_LIMIT,
+            },
+        )
+        .expect("within bounds")
+    }
+
+    /// `s0` forks into `a1 | b1`; each `aN`, `bN` into `a(N+1) | b(N+1)`;
+    /// the last pair goes back to `s0`, which may also close the case.
+    /// Every `a` step has 3 working days, every `b` step 5, `s0` 2.
+    fn ladder(layers: usize) -> String {
+        let mut text = String::from(
+            "procedure ladder \"Ladder\" {\n  role m \"M\"\n  start s0\n  step s0 \"S0\" {\n    lead m\n    deadline reply 2 working days\n    on left -> a1\n    on right -> b1\n    on done -> closed\n  }\n",
+        );
+        for n in 1..=layers {
+            for (x, days) in [("a", 3), ("b", 5)] {
+                let ways = if n < layers {
+                    format!("on left -> a{0}\n    on right -> b{0}", n + 1)
+                } else {
+                    "on back -> s0".to_string()
+                };
+                text.push_str(&format!(
+                    "  step {x}{n} \"{x}{n}\" {{\n    lead m\n    deadline reply {days} working days\n    {ways}\n  }}\n"
+                ));
+            }
+        }
+        text.push_str("  outcome closed \"Closed\"\n}\n");
+        text
+    }
+
+    /// `s1 -> s2 -> … -> sN -> closed`, and each step after the first may
+    /// go back to the one before; each step has 1 working day.
+    fn back_chain(steps: usize) -> String {
+        let mut text = String::from("procedure chain \"Chain\" {\n  role m \"M\"\n  start s1\n");
+        for n in 1..=steps {
+            let next = if n < steps {
+                format!("s{}", n + 1)
+            } else {
+                "closed".into()
+            };
+            let back = if n > 1 {
+                format!("\n    on back -> s{}", n - 1)
+            } else {
+                String::new()
+            };
+            text.push_str(&format!(
+                "  step s{n} \"S{n}\" {{\n    lead m\n    deadline reply 1 working day\n    on next -> {next}{back}\n  }}\n"
+            ));
+        }
+        text.push_str("  outcome closed \"Closed\"\n}\n");
+        text
+    }
+
+    #[test]
+    fn a_ladder_has_one_path_per_choice_of_rungs_and_loop() {
+        let p = procedure(&ladder(4));
+        // No loop: only `s0 -[done]-> closed`. Each loop picks a or b in
+        // each of the 4 layers: 2^4 ways. So 1, then 1 + 16, then 1 + 16 + 256.
+        assert_eq!(all(&p, 0).total_paths, 1);
+        assert_eq!(all(&p, 1).total_paths, 17);
+        assert_eq!(all(&p, 2).total_paths, 273);
+        // The worst case takes every `b` on each loop: s0 2 + 4 × 5 per loop,
+        // then s0 2 to close: 2 + 22 = 24 with one loop, 2 + 22 + 22 = 46 with two.
+        assert_eq!(all(&p, 1).longest_worst_case, Some(24));
+        assert_eq!(all(&p, 2).longest_worst_case, Some(46));
+        let longest = all(&p, 1).longest.expect("a longest path");
+        assert_eq!(longest.steps, ["s0", "b1", "b2", "b3", "b4", "s0"]);
+    }
+
+    #[test]
+    fn a_ladder_of_fourteen_layers_is_counted_without_walking_its_paths() {
+        let p = procedure(&ladder(14));
+        let found = all(&p, 1);
+        // 1 + 2^14 paths; the old walk listed every one of them.
+        assert_eq!(found.total_paths, 16_385);
+        assert_eq!(found.paths.len(), DEFAULT_LIMIT);
+        assert_eq!(found.paths_not_listed, 16_385 - DEFAULT_LIMIT as u64);
+        assert!(found.truncated);
+        // 2 + 14 × 5 + 2.
+        assert_eq!(found.longest_worst_case, Some(74));
+        assert_eq!(found.longest_path, None, "the all-b loop is not among the first 200");
+    }
+
+    #[test]
+    fn a_back_chain_of_a_hundred_steps_has_a_hundred_paths_with_one_loop() {
+        let p = procedure(&back_chain(100));
+        let found = all(&p, 1);
+        // Straight through, or one step back from any of s2..s100.
+        assert_eq!(found.total_paths, 100);
+        // 100 steps of 1 working day, and a step back adds two more.
+        assert_eq!(found.longest_worst_case, Some(102));
+        assert_eq!(found.shortest_best_case, Some(0));
+        // Each loop adds two steps: 100 + 2 × 100.
+        assert_eq!(all(&p, 100).longest_worst_case, Some(300));
+        assert_eq!(
+            all(&p, 100).total_paths,
+            u64::MAX,
+            "the count saturates rather than overflowing"
+        );
+    }
+
+    #[test]
+    fn listing_stops_at_the_limit_and_keeps_the_longest() {
+        let p = procedure(&ladder(3));
+        let found = paths(
+            &p,
+            Options {
+                max_loops: 1,
+                limit: 4,
+            },
+        )
+        .expect("within bounds");
+        assert_eq!(found.paths.len(), 4);
+        assert_eq!(found.total_paths, 9);
+        assert_eq!(found.paths_not_listed, 5);
+        // The first four in declaration order take `left` first.
+        assert_eq!(found.paths[0].steps, ["s0", "a1", "a2", "a3", "s0"]);
+        // 2 + 3 × 5 + 2.
+        assert_eq!(found.longest_worst_case, Some(19));
+        assert_eq!(found.longest_path, None);
+        assert!(human(&found).contains("… and 5 more paths not listed (--limit 4)"));
+    }
+
+    #[test]
+    fn loops_beyond_the_bounds_are_refused_not_capped() {
+        let p = procedure(&ladder(1));
+        let too_many = Options {
+            max_loops: MAX_LOOPS + 1,
+            limit: 1,
+        };
+        assert_eq!(
+            paths(&p, too_many),
+            Err(TooLarge::Loops {
+                max_loops: MAX_LOOPS + 1
+            })
+        );
+        assert_eq!(all(&p, MAX_LOOPS).max_loops, MAX_LOOPS);
+    }
+
+    const ANCHORED: &str = r#"procedure anchored "Anchored" {
+  role m "M"
+  start stage1
+  step stage1 "Stage 1" {
+    lead m
+    task acknowledge within 5 working days
+    deadline response 20 working days from acknowledge
+    on responded -> considered
+  }
+  step considered "Considered" {
+    lead m
+    task decide
+    escalate to stage2 on appealed within 2 weeks of decide
+    otherwise -> closed
+  }
+  step stage2 "Stage 2" {
+    lead m
+    deadline reply 10 working days from entry
+    on replied -> closed
+  }
+  outcome closed "Closed"
+}
+"#;
+
+    #[test]
+    fn a_deadline_counted_from_a_task_adds_the_tasks_own_time() {
+        let p = procedure(ANCHORED);
+        let found = all(&p, 0);
+        let through_stage2 = found
+            .paths
+            .iter()
+            .find(|p| p.steps.contains(&"stage2".to_string()))
+            .expect("a path through stage 2");
+        // Stage 1: acknowledged within 5, the response 20 after that: 25.
+        // The window counts from `decide`, a task with no time limit, so it
+        // is open-ended and adds only its 2 weeks (10). Stage 2: 10.
+        assert_eq!(through_stage2.max_working_days, 25 + 10 + 10);
+        assert_eq!(
+            through_stage2.open_ended,
+            ["the window in considered counts from `decide`, a task with no time limit"]
+        );
+    }
+
+    #[test]
+    fn an_anchor_before_entry_counts_from_entry() {
+        // Cafcass Step 3's decision counts from the request that opened it.
+        let p = procedure(
+            r#"procedure p "P" {
+  role m "M"
+  start first
+  step first "First" {
+    lead m
+    escalate to second on asked within 1 week of entry
+    otherwise -> closed
+  }
+  step second "Second" {
+    lead m
+    deadline decision 20 working days from asked
+    on decided -> closed
+  }
+  outcome closed "Closed"
+}
+"#,
+        );
+        let found = all(&p, 0);
+        assert_eq!(found.longest_worst_case, Some(5 + 20));
+        assert!(found.longest.is_some_and(|l| l.open_ended.is_empty()));
+    }
+
+    #[test]
+    fn anchors_that_count_from_each_other_are_open_ended() {
+        let p = procedure(
+            r#"procedure p "P" {
+  role m "M"
+  start first
+  step first "First" {
+    lead m
+    task one within 2 working days from two
+    task two within 3 working days from one
+    deadline reply 10 working days from one
+    on done -> closed
+  }
+  outcome closed "Closed"
+}
+"#,
+        );
+        let found = all(&p, 0);
+        assert_eq!(found.longest_worst_case, Some(2 + 3 + 10));
+        assert!(found.all_open_ended);
+        assert!(found.paths[0].open_ended[0].contains("counted from itself"));
+    }
+
+    #[test]
+    fn the_limit_lint_follows_anchors() {
+        let limited = ANCHORED.replace("  start stage1", "  limit 30 working days from received\n  start stage1");
+        let over = over_limit(&procedure(&limited)).expect("over the limit");
+        assert_eq!(over.limit_working_days, 30);
+        assert_eq!(over.working_days, 45);
+        // Counting the response from entry (20 + 10 + 10 = 40) would pass
+        // a limit of 42; from the acknowledgement (45) it does not.
+        let limited = ANCHORED.replace("  start stage1", "  limit 42 working days from received\n  start stage1");
+        assert!(over_limit(&procedure(&limited)).is_some());
+    }
+}

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use miette::{Diagnostic, SourceSpan};
+use thiserror::Error;
 
 use crate::calendar::parse_date;
 use crate::simulate::{human, load_assumptions, simulate, Assumptions, Config};
@@ -34,11 +36,44 @@ pub(crate) struct SimulateArgs {
     format: HumanOrJson,
 }
 
+/// Threads beyond a few a core only cost memory and start-up (each has its
+/// own stack), and tens of thousands never start at all.
+const THREADS_PER_CORE: usize = 4;
+
+fn most_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()) * THREADS_PER_CORE
+}
+
+/// `--threads` beyond what the machine can use.
+#[derive(Debug, Error, Diagnostic)]
+#[error("--threads {threads} is more than this machine can use (at most {most}, {THREADS_PER_CORE} a core)")]
+#[diagnostic(
+    code(E1002),
+    help("leave --threads out to use one a core; the result does not depend on the number of threads")
+)]
+struct TooManyThreads {
+    threads: usize,
+    most: usize,
+    #[label("too many")]
+    span: SourceSpan,
+}
+
 pub(crate) fn run(args: SimulateArgs) -> Outcome {
     let line = CommandLine::from_env();
     if args.cases == 0 {
         eprintln!("error: --cases must be at least 1");
         return Outcome::Usage;
+    }
+    if let Some(threads) = args.threads {
+        let most = most_threads();
+        if threads > most {
+            line.report(TooManyThreads {
+                threads,
+                most,
+                span: line.span_of(&threads.to_string()),
+            });
+            return Outcome::Usage;
+        }
     }
     let start = match args.start.as_deref().map(parse_date) {
         Some(Ok(d)) => d,
