@@ -35,8 +35,8 @@
 use serde::Serialize;
 
 use crate::check::ir::{
-    approximate_length, Anchor, DurationSpec, EventId, Extension, Procedure, Step, StepId,
-    Target, BUILTIN_EVENTS, LENGTH_OF_A_WORKING_DAY,
+    approximate_length, Anchor, DurationSpec, EventId, Extension, Procedure, Step, StepId, Target,
+    BUILTIN_EVENTS, LENGTH_OF_A_WORKING_DAY,
 };
 
 /// How many paths are listed unless the caller says otherwise.
@@ -191,7 +191,6 @@ fn event_name(procedure: &Procedure, e: EventId) -> String {
 /// followed, so that anchors counted from each other end.
 fn anchor_delay(
     procedure: &Procedure,
-    step_id: StepId,
     step: &Step,
     anchor: Anchor,
     what: &str,
@@ -213,7 +212,7 @@ fn anchor_delay(
         match task.within {
             Some((within, from)) => {
                 let task_what = format!("{}.{}", step.name, task.name);
-                anchor_delay(procedure, step_id, step, from, &task_what, leg, through)
+                anchor_delay(procedure, step, from, &task_what, leg, through)
                     + leg.length(procedure, within, &task_what)
             }
             None => {
@@ -225,7 +224,7 @@ fn anchor_delay(
         }
     } else if let Some(request) = step.escalations.iter().find(|r| r.event == e) {
         let window = format!("the window for `{name}` in {}", step.name);
-        anchor_delay(procedure, step_id, step, request.anchor, &window, leg, through)
+        anchor_delay(procedure, step, request.anchor, &window, leg, through)
             + leg.length(procedure, request.within, &window)
     } else if step.transitions.iter().any(|t| t.event == e)
         || (procedure.events.get(e.index()).is_some_and(|ev| ev.builtin)
@@ -251,7 +250,7 @@ enum Exit {
     Immediate,
 }
 
-fn leg(procedure: &Procedure, step_id: StepId, step: &Step, exit: &Exit) -> Leg {
+fn leg(procedure: &Procedure, step: &Step, exit: &Exit) -> Leg {
     let mut leg = Leg::default();
     let mut through = Vec::new();
     match exit {
@@ -261,7 +260,6 @@ fn leg(procedure: &Procedure, step_id: StepId, step: &Step, exit: &Exit) -> Leg 
                 let what = format!("the window in {}", step.name);
                 leg.max = anchor_delay(
                     procedure,
-                    step_id,
                     step,
                     request.anchor,
                     &what,
@@ -276,7 +274,6 @@ fn leg(procedure: &Procedure, step_id: StepId, step: &Step, exit: &Exit) -> Leg 
                 let what = format!("the window in {}", step.name);
                 let delay = anchor_delay(
                     procedure,
-                    step_id,
                     step,
                     request.anchor,
                     &what,
@@ -294,15 +291,7 @@ fn leg(procedure: &Procedure, step_id: StepId, step: &Step, exit: &Exit) -> Leg 
             }
             for d in &step.deadlines {
                 let what = format!("{}.{}", step.name, d.name);
-                let delay = anchor_delay(
-                    procedure,
-                    step_id,
-                    step,
-                    d.anchor,
-                    &what,
-                    &mut leg,
-                    &mut through,
-                );
+                let delay = anchor_delay(procedure, step, d.anchor, &what, &mut leg, &mut through);
                 let length = match &d.extension {
                     Extension::UpTo(ceiling) => leg.length(procedure, *ceiling, &what),
                     Extension::ByAgreement => {
@@ -367,7 +356,7 @@ fn edges(procedure: &Procedure) -> Vec<Vec<Edge>> {
                 continue;
             }
             edges.push(Edge {
-                leg: leg(procedure, step_id, step, &exit),
+                leg: leg(procedure, step, &exit),
                 label,
                 target,
                 back: false,
@@ -547,10 +536,10 @@ impl Analysis<'_> {
             if want.count == 0 {
                 return None;
             }
-            let (i, edge) = self.edges[at.0].iter().enumerate().find(|(_, e)| {
-                self.through(e, at.1)
-                    .is_some_and(|b| b.max == want.max)
-            })?;
+            let (i, edge) = self.edges[at.0]
+                .iter()
+                .enumerate()
+                .find(|(_, e)| self.through(e, at.1).is_some_and(|b| b.max == want.max))?;
             legs.push((at.0, i));
             match self.next(edge, at.1).ok()? {
                 None => return Some(legs),
@@ -587,8 +576,7 @@ impl Analysis<'_> {
             match self.next(edge, loops) {
                 Ok(Some((w, l))) => stack.push((w, l, 0)),
                 _ => {
-                    let legs: Vec<(usize, usize)> =
-                        stack.iter().map(|&(v, _, i)| (v, i)).collect();
+                    let legs: Vec<(usize, usize)> = stack.iter().map(|&(v, _, i)| (v, i)).collect();
                     listed_steps += legs.len();
                     found.push(self.path(&legs));
                     if found.len() >= limit || listed_steps >= MAX_LISTED_STEPS {
@@ -924,7 +912,10 @@ mod tests {
         assert!(found.truncated);
         // 2 + 14 × 5 + 2.
         assert_eq!(found.longest_worst_case, Some(74));
-        assert_eq!(found.longest_path, None, "the all-b loop is not among the first 200");
+        assert_eq!(
+            found.longest_path, None,
+            "the all-b loop is not among the first 200"
+        );
     }
 
     #[test]
@@ -1077,13 +1068,19 @@ mod tests {
 
     #[test]
     fn the_limit_lint_follows_anchors() {
-        let limited = ANCHORED.replace("  start stage1", "  limit 30 working days from received\n  start stage1");
+        let limited = ANCHORED.replace(
+            "  start stage1",
+            "  limit 30 working days from received\n  start stage1",
+        );
         let over = over_limit(&procedure(&limited)).expect("over the limit");
         assert_eq!(over.limit_working_days, 30);
         assert_eq!(over.working_days, 45);
         // Counting the response from entry (20 + 10 + 10 = 40) would pass
         // a limit of 42; from the acknowledgement (45) it does not.
-        let limited = ANCHORED.replace("  start stage1", "  limit 42 working days from received\n  start stage1");
+        let limited = ANCHORED.replace(
+            "  start stage1",
+            "  limit 42 working days from received\n  start stage1",
+        );
         assert!(over_limit(&procedure(&limited)).is_some());
     }
 }

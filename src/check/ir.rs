@@ -597,13 +597,21 @@ mod tests {
         let month = Value::Duration(1, Unit::Months);
         let days = |n| Value::Duration(n, Unit::Days);
         assert_eq!(
-            holds(CompareOp::Eq, month.clone(), Value::Duration(22, Unit::WorkingDays)),
+            holds(
+                CompareOp::Eq,
+                month.clone(),
+                Value::Duration(22, Unit::WorkingDays)
+            ),
             Some(true)
         );
         assert_eq!(holds(CompareOp::Gt, month.clone(), days(30)), Some(true));
         assert_eq!(holds(CompareOp::Lt, month, days(31)), Some(true));
         assert_eq!(
-            holds(CompareOp::Eq, days(7), Value::Duration(5, Unit::WorkingDays)),
+            holds(
+                CompareOp::Eq,
+                days(7),
+                Value::Duration(5, Unit::WorkingDays)
+            ),
             Some(true),
             "a calendar week of days is five working days"
         );

@@ -134,7 +134,8 @@ fn more_loops_than_followed_are_refused_at_the_argument() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("E1001"), "{}", run.stderr);
     assert!(
-        run.stderr.contains("--max-loops 1001 is more than the 1000 loops"),
+        run.stderr
+            .contains("--max-loops 1001 is more than the 1000 loops"),
         "{}",
         run.stderr
     );
@@ -206,9 +207,9 @@ fn a_ladder_is_counted_and_measured_without_listing_every_path() {
     assert!(human
         .stdout
         .contains("… and 1047 more paths not listed (--limit 10)"));
-    assert!(human.stdout.contains(
-        "longest worst case: 56 working days (s0 -[right]-> b1 -[right]-> b2"
-    ));
+    assert!(human
+        .stdout
+        .contains("longest worst case: 56 working days (s0 -[right]-> b1 -[right]-> b2"));
 }
 
 #[test]
@@ -311,14 +312,46 @@ fn the_checker_guards_and_paths_agree_on_which_duration_is_longer() {
     // (deadline, ceiling, whether the ceiling is shorter). A week is 5
     // working days and 7 days; a month 22 working days and 30.8 days.
     let cases = [
-        ((20, wd, "20 working days"), (3, Unit::Weeks, "3 weeks"), true),
-        ((15, wd, "15 working days"), (3, Unit::Weeks, "3 weeks"), false),
-        ((22, wd, "22 working days"), (1, Unit::Months, "1 month"), false),
-        ((23, wd, "23 working days"), (1, Unit::Months, "1 month"), true),
-        ((30, Unit::Days, "30 days"), (1, Unit::Months, "1 month"), false),
-        ((31, Unit::Days, "31 days"), (1, Unit::Months, "1 month"), true),
-        ((14, Unit::Days, "14 days"), (10, wd, "10 working days"), false),
-        ((15, Unit::Days, "15 days"), (10, wd, "10 working days"), true),
+        (
+            (20, wd, "20 working days"),
+            (3, Unit::Weeks, "3 weeks"),
+            true,
+        ),
+        (
+            (15, wd, "15 working days"),
+            (3, Unit::Weeks, "3 weeks"),
+            false,
+        ),
+        (
+            (22, wd, "22 working days"),
+            (1, Unit::Months, "1 month"),
+            false,
+        ),
+        (
+            (23, wd, "23 working days"),
+            (1, Unit::Months, "1 month"),
+            true,
+        ),
+        (
+            (30, Unit::Days, "30 days"),
+            (1, Unit::Months, "1 month"),
+            false,
+        ),
+        (
+            (31, Unit::Days, "31 days"),
+            (1, Unit::Months, "1 month"),
+            true,
+        ),
+        (
+            (14, Unit::Days, "14 days"),
+            (10, wd, "10 working days"),
+            false,
+        ),
+        (
+            (15, Unit::Days, "15 days"),
+            (10, wd, "10 working days"),
+            true,
+        ),
     ];
     for ((da, du, deadline), (ca, cu, ceiling), shorter) in cases {
         let guard = Expr::Compare(

@@ -36,7 +36,8 @@ fn more_threads_than_the_machine_can_use_are_refused_at_the_argument() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("E1002"), "{}", run.stderr);
     assert!(
-        run.stderr.contains("--threads 20000 is more than this machine can use"),
+        run.stderr
+            .contains("--threads 20000 is more than this machine can use"),
         "{}",
         run.stderr
     );
