@@ -32,12 +32,17 @@
 //! paths there are. Only the listing of paths walks them one by one, and it
 //! stops at a limit.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
 use crate::check::ir::{
     approximate_length, Anchor, DurationSpec, EventId, Extension, Procedure, Step, StepId, Target,
     BUILTIN_EVENTS, LENGTH_OF_A_WORKING_DAY,
 };
+
+/// The built-in event that starts a case, before any step is entered.
+const RECEIVED: &str = BUILTIN_EVENTS[0];
 
 /// How many paths are listed unless the caller says otherwise.
 pub const DEFAULT_LIMIT: usize = 200;
@@ -145,7 +150,7 @@ fn days_down(length: u64) -> u32 {
 
 /// A step's time on a path, in [`approximate_length`] units: least, most,
 /// and why it may be longer.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Leg {
     min: u64,
     max: u64,
@@ -186,60 +191,148 @@ fn event_name(procedure: &Procedure, e: EventId) -> String {
         .map_or("?".into(), |e| e.name.clone())
 }
 
-/// The latest an anchor can come after entry into `step`. `what` names the
-/// time limit counted from it; `through` holds the events already being
-/// followed, so that anchors counted from each other end.
-fn anchor_delay(
-    procedure: &Procedure,
-    step: &Step,
-    anchor: Anchor,
-    what: &str,
-    leg: &mut Leg,
-    through: &mut Vec<EventId>,
-) -> u64 {
-    let Anchor::Event(e) = anchor else {
-        return 0;
-    };
-    let name = event_name(procedure, e);
-    if through.contains(&e) {
-        leg.open(format!(
-            "{what} counts from `{name}`, which is counted from itself"
-        ));
-        return 0;
+/// How many anchors counted from anchors are followed before the worst
+/// case is called open-ended, so that a long chain of tasks each counted
+/// from the last costs little.
+const MAX_ANCHOR_CHAIN: usize = 32;
+
+/// The time limits of one step, with its events indexed so that following
+/// an anchor costs a look-up, not a search.
+struct StepTimes<'a> {
+    procedure: &'a Procedure,
+    step: &'a Step,
+    tasks: HashMap<EventId, usize>,
+    requests: HashMap<EventId, usize>,
+}
+
+impl<'a> StepTimes<'a> {
+    fn new(procedure: &'a Procedure, step: &'a Step) -> StepTimes<'a> {
+        let mut tasks = HashMap::new();
+        for (i, t) in step.tasks.iter().enumerate() {
+            tasks.entry(t.event).or_insert(i);
+        }
+        let mut requests = HashMap::new();
+        for (i, r) in step.escalations.iter().enumerate() {
+            requests.entry(r.event).or_insert(i);
+        }
+        StepTimes {
+            procedure,
+            step,
+            tasks,
+            requests,
+        }
     }
-    through.push(e);
-    let delay = if let Some(task) = step.tasks.iter().find(|t| t.event == e) {
-        match task.within {
-            Some((within, from)) => {
-                let task_what = format!("{}.{}", step.name, task.name);
-                anchor_delay(procedure, step, from, &task_what, leg, through)
-                    + leg.length(procedure, within, &task_what)
+
+    /// The latest an anchor can come after entry into the step. `what`
+    /// names the time limit counted from it; `through` holds the events
+    /// already being followed, so that anchors counted from each other end.
+    fn anchor_delay(
+        &self,
+        anchor: Anchor,
+        what: &str,
+        leg: &mut Leg,
+        through: &mut Vec<EventId>,
+    ) -> u64 {
+        let Anchor::Event(e) = anchor else {
+            return 0;
+        };
+        let (procedure, step) = (self.procedure, self.step);
+        let name = event_name(procedure, e);
+        if through.contains(&e) {
+            leg.open(format!(
+                "{what} counts from `{name}`, which is counted from itself"
+            ));
+            return 0;
+        }
+        if through.len() >= MAX_ANCHOR_CHAIN {
+            leg.open(format!(
+                "{what} counts from `{name}`, at the end of a chain of more than {MAX_ANCHOR_CHAIN} events each counted from the last"
+            ));
+            return 0;
+        }
+        through.push(e);
+        let task = self.tasks.get(&e).and_then(|i| step.tasks.get(*i));
+        let request = self.requests.get(&e).and_then(|i| step.escalations.get(*i));
+        let builtin = procedure.events.get(e.index()).is_some_and(|ev| ev.builtin);
+        let delay = if let Some(task) = task {
+            match task.within {
+                Some((within, from)) => {
+                    let task_what = format!("{}.{}", step.name, task.name);
+                    self.anchor_delay(from, &task_what, leg, through)
+                        + leg.length(procedure, within, &task_what)
+                }
+                None => {
+                    leg.open(format!(
+                        "{what} counts from `{name}`, a task with no time limit"
+                    ));
+                    0
+                }
             }
-            None => {
-                leg.open(format!(
-                    "{what} counts from `{name}`, a task with no time limit"
-                ));
-                0
+        } else if let Some(request) = request {
+            let window = format!("the window for `{name}` in {}", step.name);
+            self.anchor_delay(request.anchor, &window, leg, through)
+                + leg.length(procedure, request.within, &window)
+        } else if step.transitions_on(e).next().is_some() || (builtin && name != RECEIVED) {
+            leg.open(format!(
+                "{what} counts from `{name}`, which can come at any time"
+            ));
+            0
+        } else {
+            // An event of an earlier step, or `received`: it came before
+            // entry, so counting from entry is an upper bound.
+            0
+        };
+        through.pop();
+        delay
+    }
+
+    /// The step's time when the path leaves it by `exit`.
+    fn leg(&self, exit: &Exit) -> Leg {
+        let (procedure, step) = (self.procedure, self.step);
+        let mut leg = Leg::default();
+        let mut through = Vec::new();
+        match exit {
+            Exit::Immediate => {}
+            Exit::Window(i) => {
+                if let Some(request) = step.escalations.get(*i) {
+                    let what = format!("the window in {}", step.name);
+                    leg.max = self.anchor_delay(request.anchor, &what, &mut leg, &mut through)
+                        + leg.length(procedure, request.within, &what);
+                }
+            }
+            Exit::Otherwise => {
+                // The case moves on the day after the last window closes.
+                for request in &step.escalations {
+                    let what = format!("the window in {}", step.name);
+                    let delay = self.anchor_delay(request.anchor, &what, &mut leg, &mut through);
+                    let within = leg.length(procedure, request.within, &what);
+                    leg.min = leg.min.max(within + LENGTH_OF_A_WORKING_DAY);
+                    leg.max = leg.max.max(delay + within + LENGTH_OF_A_WORKING_DAY);
+                }
+            }
+            Exit::Event => {
+                if step.deadlines.is_empty() {
+                    leg.open(format!("{} has no time limit", step.name));
+                }
+                for d in &step.deadlines {
+                    let what = format!("{}.{}", step.name, d.name);
+                    let delay = self.anchor_delay(d.anchor, &what, &mut leg, &mut through);
+                    let length = match &d.extension {
+                        Extension::UpTo(ceiling) => leg.length(procedure, *ceiling, &what),
+                        Extension::ByAgreement => {
+                            leg.open(format!(
+                                "{what} may be extended by agreement without a ceiling"
+                            ));
+                            leg.length(procedure, d.duration, &what)
+                        }
+                        Extension::None => leg.length(procedure, d.duration, &what),
+                    };
+                    leg.max = leg.max.max(delay + length);
+                }
             }
         }
-    } else if let Some(request) = step.escalations.iter().find(|r| r.event == e) {
-        let window = format!("the window for `{name}` in {}", step.name);
-        anchor_delay(procedure, step, request.anchor, &window, leg, through)
-            + leg.length(procedure, request.within, &window)
-    } else if step.transitions.iter().any(|t| t.event == e)
-        || (procedure.events.get(e.index()).is_some_and(|ev| ev.builtin)
-            && name != BUILTIN_EVENTS[0])
-    {
-        leg.open(format!(
-            "{what} counts from `{name}`, which can come at any time"
-        ));
-        0
-    } else {
-        // An event of an earlier step, or `received`: it came before entry.
-        0
-    };
-    through.pop();
-    delay
+        leg
+    }
 }
 
 /// How a path leaves a step.
@@ -248,65 +341,6 @@ enum Exit {
     Window(usize),
     Otherwise,
     Immediate,
-}
-
-fn leg(procedure: &Procedure, step: &Step, exit: &Exit) -> Leg {
-    let mut leg = Leg::default();
-    let mut through = Vec::new();
-    match exit {
-        Exit::Immediate => {}
-        Exit::Window(i) => {
-            if let Some(request) = step.escalations.get(*i) {
-                let what = format!("the window in {}", step.name);
-                leg.max = anchor_delay(
-                    procedure,
-                    step,
-                    request.anchor,
-                    &what,
-                    &mut leg,
-                    &mut through,
-                ) + leg.length(procedure, request.within, &what);
-            }
-        }
-        Exit::Otherwise => {
-            // The case moves on the day after the last window closes.
-            for request in &step.escalations {
-                let what = format!("the window in {}", step.name);
-                let delay = anchor_delay(
-                    procedure,
-                    step,
-                    request.anchor,
-                    &what,
-                    &mut leg,
-                    &mut through,
-                );
-                let within = leg.length(procedure, request.within, &what);
-                leg.min = leg.min.max(within + LENGTH_OF_A_WORKING_DAY);
-                leg.max = leg.max.max(delay + within + LENGTH_OF_A_WORKING_DAY);
-            }
-        }
-        Exit::Event => {
-            if step.deadlines.is_empty() {
-                leg.open(format!("{} has no time limit", step.name));
-            }
-            for d in &step.deadlines {
-                let what = format!("{}.{}", step.name, d.name);
-                let delay = anchor_delay(procedure, step, d.anchor, &what, &mut leg, &mut through);
-                let length = match &d.extension {
-                    Extension::UpTo(ceiling) => leg.length(procedure, *ceiling, &what),
-                    Extension::ByAgreement => {
-                        leg.open(format!(
-                            "{what} may be extended by agreement without a ceiling"
-                        ));
-                        leg.length(procedure, d.duration, &what)
-                    }
-                    Extension::None => leg.length(procedure, d.duration, &what),
-                };
-                leg.max = leg.max.max(delay + length);
-            }
-        }
-    }
-    leg
 }
 
 /// One way out of a step, with the time the step takes on it.
@@ -349,14 +383,22 @@ fn edges(procedure: &Procedure) -> Vec<Vec<Edge>> {
         if let (Some(o), false) = (&step.otherwise, step.escalations.is_empty()) {
             ways.push(("window closed".into(), o.target, Exit::Otherwise));
         }
+        let times = StepTimes::new(procedure, step);
+        // Every transition on an event takes the same time (the step's
+        // deadlines), so it is worked out once.
+        let mut by_event: Option<Leg> = None;
+        let mut seen: HashSet<(String, Target)> = HashSet::new();
         let mut edges: Vec<Edge> = Vec::new();
         for (label, target, exit) in ways {
-            let same = |e: &Edge| e.label == label && e.target == target;
-            if target == Target::Step(step_id) || edges.iter().any(same) {
+            if target == Target::Step(step_id) || !seen.insert((label.clone(), target)) {
                 continue;
             }
+            let leg = match exit {
+                Exit::Event => by_event.get_or_insert_with(|| times.leg(&exit)).clone(),
+                _ => times.leg(&exit),
+            };
             edges.push(Edge {
-                leg: leg(procedure, step, &exit),
+                leg,
                 label,
                 target,
                 back: false,
