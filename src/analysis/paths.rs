@@ -1109,6 +1109,50 @@ mod tests {
     }
 
     #[test]
+    fn an_anchor_that_can_come_at_any_time_is_open_ended() {
+        // `reminded` keeps the case in the step and has no time limit.
+        let p = procedure(
+            r#"procedure p "P" {
+  role m "M"
+  start first
+  step first "First" {
+    lead m
+    deadline reply 10 working days from reminded
+    on reminded -> first
+    on done -> closed
+  }
+  outcome closed "Closed"
+}
+"#,
+        );
+        let found = all(&p, 0);
+        assert_eq!(found.longest_worst_case, Some(10));
+        assert_eq!(
+            found.paths[0].open_ended,
+            ["first.reply counts from `reminded`, which can come at any time"]
+        );
+    }
+
+    #[test]
+    fn a_long_chain_of_anchors_is_followed_only_so_far() {
+        // 40 tasks, each within a working day of the one before, and a
+        // deadline of 1 from the last: 32 links are followed (32 days),
+        // then the worst case is called open-ended.
+        let mut text =
+            String::from("procedure p \"P\" {\n  role m \"M\"\n  start first\n  step first \"First\" {\n    lead m\n    task t0 within 1 working day\n");
+        for i in 1..40 {
+            text.push_str(&format!(
+                "    task t{i} within 1 working day from t{}\n",
+                i - 1
+            ));
+        }
+        text.push_str("    deadline reply 1 working day from t39\n    on done -> closed\n  }\n  outcome closed \"Closed\"\n}\n");
+        let found = all(&procedure(&text), 0);
+        assert_eq!(found.longest_worst_case, Some(MAX_ANCHOR_CHAIN as u32 + 1));
+        assert!(found.paths[0].open_ended[0].contains("chain of more than 32 events"));
+    }
+
+    #[test]
     fn the_limit_lint_follows_anchors() {
         let limited = ANCHORED.replace(
             "  start stage1",
