@@ -58,7 +58,7 @@ pub(crate) fn run(args: PathsArgs) -> Outcome {
                     format!("--max-loops {max_loops} is more than the {MAX_LOOPS} loops `redress paths` follows")
                 }
                 TooLarge::States { steps, max_loops } => format!(
-                    "{steps} steps with up to {max_loops} loops are more than `redress paths` analyses ({MAX_STATES} steps times loops plus one)"
+                    "{steps} steps with up to {max_loops} loops are more than `redress paths` analyses: steps × (loops + 1) may be at most {MAX_STATES}"
                 ),
             };
             let line = CommandLine::from_env();
