@@ -374,7 +374,7 @@ fn the_checker_guards_and_paths_agree_on_which_duration_is_longer() {
             "procedure p \"P\" {{\n  role m \"M\"\n  start s\n  step s \"S\" {{\n    lead m\n    deadline d {deadline}, extendable to {ceiling}\n    on done -> closed\n  }}\n  outcome closed \"Closed\"\n}}\n"
         );
         let compiled = redress::compile::compile_str("p.proc", &text);
-        let codes: Vec<String> = compiled.located().into_iter().map(|l| l.code).collect();
+        let codes: Vec<String> = compiled.problems.iter().map(|p| p.code()).collect();
         assert_eq!(
             codes.contains(&"E0408".to_string()),
             shorter,
