@@ -23,3 +23,4 @@ pub mod simulate;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+pub mod yaml;

@@ -111,18 +111,12 @@ pub fn load_calendar_file(path: &str, text: &str) -> Result<CalendarSpec, Calend
         source_code: std::sync::Arc::new(NamedSource::new(path, text.to_string())),
         span: offset.map(|o| SourceSpan::from((o.min(text.len()), 0))),
     };
-    let file: CalendarFile = serde_yaml::from_str(text).map_err(|e| {
-        let offset = e.location().map(|l| l.index());
-        let message = match e.location() {
-            Some(l) => format!(
-                "line {}, column {}: {}",
-                l.line(),
-                l.column(),
-                strip_location(&e)
-            ),
-            None => e.to_string(),
-        };
-        fail(message, offset)
+    let file: CalendarFile = crate::yaml::parse(text).map_err(|p| {
+        let at = crate::yaml::place(text, p.offset);
+        fail(
+            format!("line {}, column {}: {}", at.line, at.column, p.message),
+            Some(at.offset),
+        )
     })?;
     let name = file.name.unwrap_or_else(|| {
         std::path::Path::new(path)
@@ -145,15 +139,6 @@ pub fn load_calendar_file(path: &str, text: &str) -> Result<CalendarSpec, Calend
             })
             .collect(),
     })
-}
-
-/// serde_yaml appends " at line L column C"; we say it once, up front.
-fn strip_location(error: &serde_yaml::Error) -> String {
-    let text = error.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
 }
 
 #[cfg(test)]
