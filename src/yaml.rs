@@ -52,8 +52,24 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Problem> {
     let skipped = text.len() - body.len();
     serde_yaml::from_str(body).map_err(|e| Problem {
         offset: skipped + e.location().map_or(0, |l| l.index()),
-        message: strip_positions(&e.to_string()),
+        message: reword(&strip_positions(&e.to_string())),
     })
+}
+
+/// serde_yaml's words where they would mislead: a number beyond 64 bits
+/// is "invalid type … as u128", which says nothing of its size.
+fn reword(message: &str) -> String {
+    let huge = message.contains(" as u128") || message.contains(" as i128");
+    match message.split_once("integer `") {
+        Some((path, rest)) if huge => {
+            let number = rest.split('`').next().unwrap_or_default();
+            format!(
+                "{path}the number {number} is too large; numbers here are at most {}",
+                u64::MAX
+            )
+        }
+        _ => message.to_string(),
+    }
 }
 
 /// A value written back as YAML, for quoting it in a message or printing
@@ -460,5 +476,15 @@ mod tests {
         let problem = checked(nul).err();
         assert_eq!(problem.map(|p| line_of(nul, p.offset)), Some(2));
         assert_eq!(checked("note: \"!Foo\"\nother: a!b\n").err(), None);
+    }
+
+    #[test]
+    fn a_number_beyond_64_bits_is_called_too_large() {
+        let problem = parse::<Mapping>("a:\n  fixed: 99999999999999999999\n").err();
+        let message = problem.map(|p| p.message).unwrap_or_default();
+        assert!(
+            message.contains("99999999999999999999 is too large") && !message.contains("u128"),
+            "{message}"
+        );
     }
 }

@@ -6,9 +6,11 @@ use clap::Args;
 
 use crate::compile::compile;
 use crate::format::format_source;
+use crate::source::MAX_FILE_BYTES;
 
+use super::load::{read_file, ReadError};
 use super::render::render;
-use super::write::atomic_write;
+use super::write::{replace, WriteError};
 use super::Outcome;
 
 #[derive(Args)]
@@ -32,13 +34,19 @@ pub(crate) fn run(args: FmtArgs) -> Outcome {
     };
     let mut unformatted = 0;
     let mut unparsable = 0;
+    let mut changed = 0;
     for path in &files {
         let name = path.to_string_lossy().into_owned();
-        let bytes = match std::fs::read(path) {
+        let bytes = match read_file(path, MAX_FILE_BYTES) {
             Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: cannot read `{name}`: {e}");
+            Err(ReadError::Io(message)) => {
+                eprintln!("error: {message}");
                 return Outcome::Usage;
+            }
+            Err(ReadError::TooLarge(size)) => {
+                eprintln!("{name}: not formatted: it is {size} bytes, and procedures are limited to {MAX_FILE_BYTES}");
+                unparsable += 1;
+                continue;
             }
         };
         let formatted = std::str::from_utf8(&bytes).ok().and_then(format_source);
@@ -58,14 +66,21 @@ pub(crate) fn run(args: FmtArgs) -> Outcome {
         unformatted += 1;
         if args.check {
             println!("would reformat {name}");
-        } else if let Err(e) = atomic_write(path, &formatted) {
-            eprintln!("error: cannot write `{name}`: {e}");
-            return Outcome::Usage;
         } else {
-            println!("formatted {name}");
+            match replace(path, &bytes, &formatted) {
+                Ok(()) => println!("formatted {name}"),
+                Err(WriteError::Changed) => {
+                    eprintln!("{name}: not formatted: it changed while redress was formatting it; run fmt again");
+                    changed += 1;
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write `{name}`: {e}");
+                    return Outcome::Usage;
+                }
+            }
         }
     }
-    if unparsable > 0 || (args.check && unformatted > 0) {
+    if unparsable > 0 || changed > 0 || (args.check && unformatted > 0) {
         Outcome::Invalid
     } else {
         Outcome::Success
