@@ -184,11 +184,11 @@ fn prescan(text: &str) -> Result<(), Problem> {
             } else if flow > 0 && matches!(b, b']' | b'}') {
                 flow -= 1;
                 node_start = false;
-            } else if flow > 0 && b == b',' {
-                node_start = true;
-            } else if b == b':'
-                && (spaced(next) || (flow > 0 && matches!(next, Some(b',' | b']' | b'}'))))
+            } else if (flow > 0 && b == b',')
+                || (b == b':'
+                    && (spaced(next) || (flow > 0 && matches!(next, Some(b',' | b']' | b'}')))))
             {
+                // After a separator or a key's colon, a new node begins.
                 node_start = true;
             } else if node_start {
                 match b {
