@@ -110,7 +110,7 @@ fn choose_calendar(
     line: &CommandLine,
 ) -> Result<CalendarHandle, CalendarError> {
     if let Some(path) = &options.calendar_file {
-        let text = std::fs::read_to_string(path).map_err(|e| CalendarError::CalendarFile {
+        let text = super::load::read_string(std::path::Path::new(path)).map_err(|e| CalendarError::CalendarFile {
             path: path.clone(),
             message: format!("cannot read the calendar file: {e}"),
             source_code: std::sync::Arc::new(miette::NamedSource::new(path, String::new())),

@@ -124,6 +124,23 @@ pub(crate) fn read_text(path: &Path) -> Option<String> {
     }
 }
 
+/// A YAML file's text, or why it cannot be read in words, for commands
+/// that report it inside a diagnostic of their own.
+pub(crate) fn read_string(path: &Path) -> Result<String, String> {
+    let limit = crate::yaml::MAX_BYTES;
+    let bytes = read_file(path, limit).map_err(|e| match e {
+        ReadError::Io(message) => message,
+        ReadError::TooLarge(size) => {
+            format!("`{}` is {size} bytes; the limit is {limit}", path.display())
+        }
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        format!("`{}` is not UTF-8 text (line {line})", path.display())
+    })
+}
+
 /// Compiles a procedure file; on failure, prints why and gives the exit.
 pub(crate) fn compile_procedure(path: &Path) -> Result<Procedure, Outcome> {
     let name = path.to_string_lossy().into_owned();
