@@ -479,6 +479,25 @@ mod tests {
     }
 
     #[test]
+    fn a_small_map_keeps_order_and_refuses_duplicate_keys() {
+        let map: SmallMap = parse("b: 1\na: 2\n").unwrap_or_default();
+        let keys: Vec<_> = map.keys().filter_map(Value::as_str).collect();
+        assert_eq!(keys, ["b", "a"]);
+        assert_eq!(map.get(&Value::from("a")), Some(&Value::from(2)));
+        for n in [2, 40] {
+            let mut text: String = (0..n).map(|i| format!("k{i}: 1\n")).collect();
+            text.push_str("k1: 2\n");
+            let problem = parse::<SmallMap>(&text).err().map(|p| p.message);
+            assert!(
+                problem
+                    .as_deref()
+                    .is_some_and(|m| m.contains("duplicate entry with key k1")),
+                "{problem:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_number_beyond_64_bits_is_called_too_large() {
         let problem = parse::<Mapping>("a:\n  fixed: 99999999999999999999\n").err();
         let message = problem.map(|p| p.message).unwrap_or_default();
@@ -486,5 +505,71 @@ mod tests {
             message.contains("99999999999999999999 is too large") && !message.contains("u128"),
             "{message}"
         );
+    }
+}
+
+/// A mapping kept as a list of pairs, in file order: for the many small
+/// mappings of a large file (a case's events), where a hash table for
+/// each would cost more than the data. Lookups scan, which is faster than
+/// hashing at these sizes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SmallMap(Vec<(Value, Value)>);
+
+impl SmallMap {
+    /// The value of `key`, the first if it is repeated.
+    pub fn get(&self, key: &Value) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &Value> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Value, &Value)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SmallMap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<SmallMap, D::Error> {
+        struct Pairs;
+        impl<'de> Visitor<'de> for Pairs {
+            type Value = SmallMap;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SmallMap, A::Error> {
+                let mut pairs: Vec<(Value, Value)> = Vec::new();
+                // Past a few keys, a set keeps the duplicate check linear.
+                let mut keys: Option<std::collections::HashSet<Value>> = None;
+                while let Some(pair) = map.next_entry::<Value, Value>()? {
+                    let duplicate = match &mut keys {
+                        Some(set) => !set.insert(pair.0.clone()),
+                        None => pairs.iter().any(|(k, _)| *k == pair.0),
+                    };
+                    if duplicate {
+                        return Err(de::Error::custom(format_args!(
+                            "duplicate entry with key {}",
+                            to_string(&pair.0).unwrap_or_default().trim()
+                        )));
+                    }
+                    pairs.push(pair);
+                    if keys.is_none() && pairs.len() > 16 {
+                        keys = Some(pairs.iter().map(|(k, _)| k.clone()).collect());
+                    }
+                }
+                pairs.shrink_to_fit();
+                Ok(SmallMap(pairs))
+            }
+        }
+        deserializer.deserialize_map(Pairs)
     }
 }

@@ -19,7 +19,7 @@ use crate::calendar::{parse_date, CalendarError, CalendarHandle, BUILTIN_NAMES};
 use crate::check::ir::{EventId, FactId, Procedure, RoleId, Type, Unit, Value};
 use crate::engine::{Case, CaseEvent, ExtensionRequest, ReplayError};
 use crate::suggest::help_for;
-use crate::yaml::{index, key, locate, Mapping, PathPart, Value as Yaml};
+use crate::yaml::{index, key, locate, Mapping, PathPart, SmallMap, Value as Yaml};
 
 pub use error::{CaseError, CaseErrorKind, CaseProblem};
 pub use expect::{compare, Expect, Mismatch};
@@ -51,7 +51,7 @@ struct RawCase {
     calendar: Option<String>,
     #[serde(default)]
     facts: Mapping,
-    events: Vec<Mapping>,
+    events: Vec<SmallMap>,
     #[serde(default)]
     expect: Option<RawExpect>,
 }
@@ -429,7 +429,7 @@ impl Reader<'_> {
         }
     }
 
-    fn events(&mut self, raw: &[Mapping]) -> Vec<CaseEvent> {
+    fn events(&mut self, raw: &[SmallMap]) -> Vec<CaseEvent> {
         let procedure = self.procedure;
         let mut events = Vec::new();
         let mut previous: Option<NaiveDate> = None;
@@ -445,7 +445,7 @@ impl Reader<'_> {
         }
         for (i, map) in raw.iter().enumerate() {
             let at = |k: &str| vec![key("events"), index(i), key(k)];
-            let get = |k: &str| map.get(Yaml::String(k.to_string()));
+            let get = |k: &str| map.get(&Yaml::String(k.to_string()));
             let Some(event_name) = get("event").and_then(scalar_text) else {
                 let misspelt = map
                     .keys()

@@ -110,11 +110,13 @@ fn choose_calendar(
     line: &CommandLine,
 ) -> Result<CalendarHandle, CalendarError> {
     if let Some(path) = &options.calendar_file {
-        let text = super::load::read_string(std::path::Path::new(path)).map_err(|e| CalendarError::CalendarFile {
-            path: path.clone(),
-            message: format!("cannot read the calendar file: {e}"),
-            source_code: std::sync::Arc::new(miette::NamedSource::new(path, String::new())),
-            span: None,
+        let text = super::load::read_string(std::path::Path::new(path)).map_err(|e| {
+            CalendarError::CalendarFile {
+                path: path.clone(),
+                message: format!("cannot read the calendar file: {e}"),
+                source_code: std::sync::Arc::new(miette::NamedSource::new(path, String::new())),
+                span: None,
+            }
         })?;
         let spec = load_calendar_file(path, &text)?;
         return Ok(CalendarHandle::Custom(Box::new(Calendar::from_spec(

@@ -136,7 +136,11 @@ pub(crate) fn read_string(path: &Path) -> Result<String, String> {
     })?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = e.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         format!("`{}` is not UTF-8 text (line {line})", path.display())
     })
 }
