@@ -72,10 +72,10 @@ fn reword(message: &str) -> String {
     }
 }
 
-/// A value written back as YAML, for quoting it in a message or printing
-/// a report.
-pub fn to_string<T: Serialize>(value: &T) -> Option<String> {
-    serde_yaml::to_string(value).ok()
+/// A value written as YAML, for quoting it in a message or printing a
+/// report; the error says why it cannot be.
+pub fn to_string<T: Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| e.to_string())
 }
 
 /// The text after a byte-order mark, if it passes the checks that come

@@ -97,7 +97,7 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
                     Ok(text) => println!("{text}"),
                     Err(e) => eprintln!("error: cannot write JSON: {e}"),
                 },
-                Format::Yaml => match serde_yaml::to_string(&report) {
+                Format::Yaml => match crate::yaml::to_string(&report) {
                     Ok(text) => print!("{text}"),
                     Err(e) => eprintln!("error: cannot write YAML: {e}"),
                 },
