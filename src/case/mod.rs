@@ -14,18 +14,16 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use miette::{NamedSource, SourceSpan};
 use serde::Deserialize;
-use serde_yaml::{Mapping, Value as Yaml};
 
 use crate::calendar::{parse_date, CalendarError, CalendarHandle, BUILTIN_NAMES};
 use crate::check::ir::{EventId, FactId, Procedure, RoleId, Type, Unit, Value};
-use crate::diagnostic::position;
 use crate::engine::{Case, CaseEvent, ExtensionRequest, ReplayError};
 use crate::suggest::help_for;
+use crate::yaml::{index, key, locate, Mapping, PathPart, SmallMap, Value as Yaml};
 
 pub use error::{CaseError, CaseErrorKind, CaseProblem};
 use expect::NOT_STARTED;
 pub use expect::{compare, judge, reasons_of, Expect, ExpectedError, Judgement, Mismatch};
-use locate::{index, key, locate, PathPart};
 
 /// What `procedure:` and `version:` say, read before the procedure is
 /// known (`redress test` uses it to find the procedure).
@@ -57,7 +55,7 @@ struct RawCase {
     calendar: Option<String>,
     #[serde(default)]
     facts: Mapping,
-    events: Vec<Mapping>,
+    events: Vec<SmallMap>,
     #[serde(default)]
     expect: Option<RawExpect>,
     /// `deliberate`: the case is received before the procedure took
@@ -134,10 +132,9 @@ fn scalar_text(value: &Yaml) -> Option<String> {
     }
 }
 
-/// A YAML error as a case error at its location.
-fn yaml_error(name: &str, text: &str, error: &serde_yaml::Error) -> CaseError {
-    let offset = error.location().map(|l| l.index()).unwrap_or(0);
-    let message = strip_positions(&error.to_string());
+/// A file that cannot be read as YAML, as a case error at its place.
+fn yaml_error(name: &str, text: &str, problem: &crate::yaml::Problem) -> CaseError {
+    let message = problem.message.clone();
     let help = if message.contains("unknown field") || message.contains("missing field") {
         TOP_KEYS_HELP.to_string()
     } else {
@@ -146,7 +143,7 @@ fn yaml_error(name: &str, text: &str, error: &serde_yaml::Error) -> CaseError {
     error_at(
         text,
         &Arc::new(NamedSource::new(name, text.to_string())),
-        offset,
+        problem.offset,
         CaseProblem::Load(CaseErrorKind::Yaml { message, help }),
     )
 }
@@ -158,14 +155,12 @@ pub fn error_at(
     offset: usize,
     problem: CaseProblem,
 ) -> CaseError {
-    let offset = offset.min(text.len());
-    let rest = &text[offset..];
-    let length = rest
-        .find(['\n', ',', '}', ']', '#'])
-        .map(|i| rest[..i].trim_end().len())
-        .unwrap_or(rest.trim_end().len())
-        .max(usize::from(!rest.is_empty()));
-    let (line, column) = position(text, offset);
+    let crate::yaml::Place {
+        offset,
+        line,
+        column,
+        length,
+    } = crate::yaml::place(text, offset);
     CaseError {
         problem: Box::new(problem),
         source: Arc::clone(source),
@@ -175,26 +170,9 @@ pub fn error_at(
     }
 }
 
-/// serde_yaml writes "at line L column C" into its messages; the report
-/// shows the position once, so the words are taken out.
-fn strip_positions(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(i) = rest.find(" at line ") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + " at line ".len()..];
-        let skip = after
-            .find(|c: char| !(c.is_ascii_digit() || c == ' ' || "column".contains(c)))
-            .unwrap_or(after.len());
-        rest = &after[skip..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Reads `procedure:` and `version:` only.
 pub fn read_header(name: &str, text: &str) -> Result<Header, CaseError> {
-    let raw: RawHeader = serde_yaml::from_str(text).map_err(|e| yaml_error(name, text, &e))?;
+    let raw: RawHeader = crate::yaml::parse(text).map_err(|e| yaml_error(name, text, &e))?;
     let source = Arc::new(NamedSource::new(name, text.to_string()));
     let procedure = raw
         .procedure
@@ -220,7 +198,7 @@ pub fn read_header(name: &str, text: &str) -> Result<Header, CaseError> {
 
 /// Reads a case file against `procedure`, reporting every problem found.
 pub fn load(name: &str, text: &str, procedure: &Procedure) -> Result<Loaded, Vec<CaseError>> {
-    let raw: RawCase = serde_yaml::from_str(text).map_err(|e| vec![yaml_error(name, text, &e)])?;
+    let raw: RawCase = crate::yaml::parse(text).map_err(|e| vec![yaml_error(name, text, &e)])?;
     let mut reader = Reader {
         text,
         source: Arc::new(NamedSource::new(name, text.to_string())),
@@ -251,19 +229,21 @@ pub fn locate_replay_error(name: &str, text: &str, error: &ReplayError) -> CaseE
     )
 }
 
-/// Parses `20 working days`, `3 weeks`, `1 month`.
+/// Parses `20 working days`, `3 weeks`, `1 month`. A duration longer than
+/// the calendars' 230 years is refused here, where it can be called what
+/// it is, rather than reported later as a date out of range.
 pub fn parse_duration(text: &str) -> Option<(u32, Unit)> {
     let mut words = text.split_whitespace();
     let amount: u32 = words.next()?.parse().ok().filter(|n| *n > 0)?;
     let rest: Vec<&str> = words.collect();
-    let unit = match rest.as_slice() {
-        ["working", "day" | "days"] => Unit::WorkingDays,
-        ["day" | "days"] => Unit::Days,
-        ["week" | "weeks"] => Unit::Weeks,
-        ["month" | "months"] => Unit::Months,
+    let (unit, most) = match rest.as_slice() {
+        ["working", "day" | "days"] => (Unit::WorkingDays, 60_000),
+        ["day" | "days"] => (Unit::Days, 84_000),
+        ["week" | "weeks"] => (Unit::Weeks, 12_000),
+        ["month" | "months"] => (Unit::Months, 2_760),
         _ => return None,
     };
-    Some((amount, unit))
+    (amount <= most).then_some((amount, unit))
 }
 
 impl Reader<'_> {
@@ -300,6 +280,20 @@ impl Reader<'_> {
                 );
             }
         }
+        let case = scalar_text(&raw.case);
+        if case.as_deref().is_none_or(|c| c.trim().is_empty()) {
+            self.error(
+                &[key("case")],
+                CaseErrorKind::BadValue {
+                    what: "case reference".into(),
+                    found: crate::yaml::to_string(&raw.case)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
+                    expected: "give the case's reference: `case: CAF-2026-0042`".into(),
+                },
+            );
+        }
         let calendar = self.calendar(raw.calendar.as_deref());
         let mut facts = vec![None; procedure.facts.len()];
         for (k, v) in &raw.facts {
@@ -326,7 +320,7 @@ impl Reader<'_> {
         };
         Some(Loaded {
             case: Case {
-                id: scalar_text(&raw.case).unwrap_or_default(),
+                id: case.unwrap_or_default(),
                 facts,
                 events,
             },
@@ -392,7 +386,7 @@ impl Reader<'_> {
     fn value(&mut self, path: &[PathPart], what: &str, ty: &Type, v: &Yaml) -> Option<Value> {
         let found = match v {
             Yaml::String(s) => s.clone(),
-            other => serde_yaml::to_string(other)
+            other => crate::yaml::to_string(other)
                 .unwrap_or_default()
                 .trim()
                 .to_string(),
@@ -410,7 +404,7 @@ impl Reader<'_> {
                 v.as_str()
                     .and_then(parse_duration)
                     .map(|(n, u)| Value::Duration(n, u)),
-                "write a duration such as `20 working days`, `4 weeks` or `1 month`".to_string(),
+                "write a duration such as `20 working days`, `4 weeks` or `1 month`, of at most 230 years".to_string(),
             ),
             Type::Text => (scalar_text(v).map(Value::Text), "write text".to_string()),
             Type::Enum(values) => (
@@ -475,7 +469,7 @@ impl Reader<'_> {
         }
     }
 
-    fn events(&mut self, raw: &[Mapping]) -> Vec<CaseEvent> {
+    fn events(&mut self, raw: &[SmallMap]) -> Vec<CaseEvent> {
         let procedure = self.procedure;
         let mut events = Vec::new();
         let mut previous: Option<NaiveDate> = None;
@@ -491,7 +485,7 @@ impl Reader<'_> {
         }
         for (i, map) in raw.iter().enumerate() {
             let at = |k: &str| vec![key("events"), index(i), key(k)];
-            let get = |k: &str| map.get(Yaml::String(k.to_string()));
+            let get = |k: &str| map.get(&Yaml::String(k.to_string()));
             let Some(event_name) = get("event").and_then(scalar_text) else {
                 let misspelt = map
                     .keys()
@@ -608,7 +602,7 @@ impl Reader<'_> {
                                 what: "extension".into(),
                                 found: scalar_text(v).unwrap_or_default(),
                                 expected:
-                                    "for `extended`, `by` is how much longer: `10 working days`"
+                                    "for `extended`, `by` is how much longer: `10 working days`, at most 230 years"
                                         .into(),
                             },
                         ),
@@ -879,5 +873,7 @@ mod tests {
         assert_eq!(parse_duration("0 days"), None);
         assert_eq!(parse_duration("twenty days"), None);
         assert_eq!(parse_duration("20 fortnights"), None);
+        assert_eq!(parse_duration("2147483648 days"), None);
+        assert_eq!(parse_duration("2760 months"), Some((2760, Unit::Months)));
     }
 }

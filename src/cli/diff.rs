@@ -75,8 +75,7 @@ fn outcome_under(procedure: &Procedure, name: &str, text: &str) -> BTreeMap<Stri
 }
 
 fn compare_cases(dir: &Path, old: &Procedure, new: &Procedure) -> Vec<CaseChange> {
-    let mut files = Vec::new();
-    super::test::walk(dir, 0, &["yaml", "yml"], &mut files);
+    let files = super::walk::files_under(dir, &["yaml", "yml"], super::test::is_assumptions);
     let mut changed = Vec::new();
     for path in files {
         let name = path.to_string_lossy().into_owned();

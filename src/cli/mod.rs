@@ -18,6 +18,7 @@ mod render;
 mod run;
 mod simulate;
 mod test;
+mod walk;
 mod write;
 
 use std::process::ExitCode;

@@ -13,8 +13,8 @@ use crate::analysis::paths::{
 use super::load::compile_procedure;
 use super::output::{errln, out, outln};
 use super::render::{show, CommandLine};
-use crate::diagnostic::SourceMap;
 use super::{HumanOrJson, Outcome};
+use crate::diagnostic::SourceMap;
 
 #[derive(Args)]
 pub(crate) struct PathsArgs {

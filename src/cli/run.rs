@@ -107,7 +107,7 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
                     Ok(text) => outln!("{text}"),
                     Err(e) => errln!("error: cannot write JSON: {e}"),
                 },
-                Format::Yaml => match serde_yaml::to_string(&report) {
+                Format::Yaml => match crate::yaml::to_string(&report) {
                     Ok(text) => out!("{text}"),
                     Err(e) => errln!("error: cannot write YAML: {e}"),
                 },

@@ -36,39 +36,12 @@ pub(crate) struct TestArgs {
     allow_empty: bool,
 }
 
-const MAX_DEPTH: usize = 32;
-
 /// Simulation assumptions (`*.assumptions.yaml`) live beside case files
 /// but are not cases.
 pub(crate) fn is_assumptions(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.ends_with(".assumptions.yaml") || n.ends_with(".assumptions.yml"))
-}
-
-/// The files under `dir` with one of `extensions`, in name order,
-/// leaving out simulation assumptions.
-pub(super) fn walk(dir: &Path, depth: usize, extensions: &[&str], out: &mut Vec<PathBuf>) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            walk(&path, depth + 1, extensions, out);
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| extensions.contains(&e))
-            && !is_assumptions(&path)
-        {
-            out.push(path);
-        }
-    }
 }
 
 /// A procedure found by id: compiled, or with the diagnostics that keep it
@@ -90,7 +63,7 @@ fn procedures(dirs: &[PathBuf]) -> HashMap<String, Found> {
     let mut files = Vec::new();
     for dir in dirs {
         if dir.is_dir() {
-            walk(dir, 0, &["proc"], &mut files);
+            files.extend(super::walk::files_under(dir, &["proc"], is_assumptions));
         }
     }
     let mut by_id = HashMap::new();
@@ -147,7 +120,11 @@ pub(crate) fn run(args: TestArgs) -> Outcome {
     let mut cases = Vec::new();
     for path in &args.paths {
         if path.is_dir() {
-            walk(path, 0, &["yaml", "yml"], &mut cases);
+            cases.extend(super::walk::files_under(
+                path,
+                &["yaml", "yml"],
+                is_assumptions,
+            ));
         } else if path.exists() {
             cases.push(path.clone());
         } else {
