@@ -193,13 +193,12 @@ fn unclosed_string(text: &str, position: usize) -> Option<SyntaxError> {
         let &(start, end) = strings.iter().rev().find(|(_, end)| *end <= position)?;
         let between = &text[end..position];
         let spans_lines = text[start..end].contains('\n');
-        if spans_lines && !between.contains('\n') {
-            Some(start)
-        } else if between.is_empty() && quotes_on_line(text, start) % 2 == 1 {
-            Some(start)
-        } else {
-            None
-        }
+        // Across lines: the failure follows straight on from the string.
+        // On one line: the text after it looks like the string's own
+        // continuation, and the line has an odd number of quotes.
+        let swallowed_lines = spans_lines && !between.contains('\n');
+        let cut_short = between.is_empty() && quotes_on_line(text, start) % 2 == 1;
+        (swallowed_lines || cut_short).then_some(start)
     }?;
     Some(SyntaxError::UnclosedString {
         line: line_of(text, culprit),
@@ -256,7 +255,9 @@ fn unclosed_brace(text: &str, position: usize, rules: &[Rule]) -> Option<SyntaxE
     let line_start = text[..brace].rfind('\n').map_or(0, |i| i + 1);
     let mut words = text[line_start..brace].split_whitespace();
     let opened = match (words.next(), words.next()) {
-        (Some(kind @ ("step" | "procedure" | "calendar")), Some(name)) => format!("{kind} `{name}`"),
+        (Some(kind @ ("step" | "procedure" | "calendar")), Some(name)) => {
+            format!("{kind} `{name}`")
+        }
         // Only a step or a calendar can hold a declaration word by mistake;
         // inside the procedure's own braces it is in its place.
         _ if !at_end => return None,
@@ -289,12 +290,16 @@ const UNIT_WORDS: &[&str] = &["working", "day", "days", "week", "weeks", "month"
 fn number_in_words(text: &str, position: usize) -> Option<SyntaxError> {
     let before = text[..position].trim_end_matches([' ', '\t']);
     let start = before
-        .rfind(|c: char| !c.is_ascii_alphabetic())
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_ascii_alphabetic())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     // `twenty-five` stops the parser at the hyphen, after `twenty`.
-    let tail_length = text[position..]
-        .strip_prefix('-')
-        .map_or(0, |t| 1 + t.len() - t.trim_start_matches(|c: char| c.is_ascii_alphabetic()).len());
+    let tail_length = text[position..].strip_prefix('-').map_or(0, |t| {
+        1 + t.len()
+            - t.trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .len()
+    });
     let word = &text[start..position + tail_length].trim_end();
     let word = word.strip_suffix('-').unwrap_or(word);
     // Only a number word: after any other name the number is missing, or
@@ -328,8 +333,25 @@ fn number_in_words(text: &str, position: usize) -> Option<SyntaxError> {
 /// The value of an English number word up to ninety-nine (`twenty-five`).
 fn number_value(word: &str) -> Option<u32> {
     const ONES: [&str; 20] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
         "nineteen",
     ];
     const TENS: [&str; 8] = [
@@ -337,7 +359,11 @@ fn number_value(word: &str) -> Option<u32> {
     ];
     let word = word.to_ascii_lowercase();
     let ones = |w: &str| ONES.iter().position(|o| *o == w).map(|i| i as u32);
-    let tens = |w: &str| TENS.iter().position(|t| *t == w).map(|i| 20 + 10 * i as u32);
+    let tens = |w: &str| {
+        TENS.iter()
+            .position(|t| *t == w)
+            .map(|i| 20 + 10 * i as u32)
+    };
     match word.split_once('-') {
         Some((t, o)) => Some(tens(t)? + ones(o).filter(|n| (1..10).contains(n))?),
         None => ones(&word).or_else(|| tens(&word)),

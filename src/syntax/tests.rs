@@ -241,7 +241,10 @@ fn of_and_from_mean_the_same_in_deadlines_tasks_windows_and_limits() {
             word(Some(&p.limits[0].anchor)),
         ]
     };
-    assert_eq!(anchors(&with_of), ["acknowledge", "entry", "sent", "received"]);
+    assert_eq!(
+        anchors(&with_of),
+        ["acknowledge", "entry", "sent", "received"]
+    );
     assert_eq!(anchors(&with_of), anchors(&with_from));
 }
 
@@ -263,7 +266,10 @@ fn an_unclosed_string_is_blamed_on_its_own_line() {
     let e = first_error(&wrap(
         "role a \"A\"\nstep s {\n lead a\n task t \"Acknowledge in writing\n on done -> closed\n}\noutcome closed \"Closed\"",
     ));
-    assert!(matches!(e, SyntaxError::UnclosedString { line: 5, .. }), "{e:?}");
+    assert!(
+        matches!(e, SyntaxError::UnclosedString { line: 5, .. }),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -274,4 +280,20 @@ fn a_number_word_in_a_duration_is_answered_with_its_digits() {
     };
     assert_eq!(word, "twenty-five");
     assert_eq!(help, "write `25 working days`");
+}
+
+#[test]
+fn the_plain_word_checks_survive_text_that_is_not_ascii() {
+    // They slice the text around the failure; a multi-byte character next
+    // to it must not split.
+    for body in [
+        "step s { deadline d éé working days }",
+        "step s { deadline d ½twenty working days }",
+        "step s { deadline d 3 days from é - 2 }",
+        "step s { task t \"é\"é\n on x -> y }",
+        "step é {",
+    ] {
+        let (_, errors) = parse(&wrap(body));
+        assert!(!errors.is_empty(), "{body}");
+    }
 }
