@@ -758,7 +758,10 @@ mod tests {
         let source = "procedure p \"P\" {\n  paragraphs \"1\", \"2\"\n  step s {\n    deadline d 10 working days of entry\n    escalate to s on asked within 3 weeks from sent\n  }\n}\n";
         let formatted = format_source(source).expect("parses");
         assert!(formatted.contains("paragraphs \"1\" \"2\""), "{formatted}");
-        assert!(formatted.contains("deadline d 10 working days from entry"), "{formatted}");
+        assert!(
+            formatted.contains("deadline d 10 working days from entry"),
+            "{formatted}"
+        );
         assert!(formatted.contains("within 3 weeks of sent"), "{formatted}");
     }
 
