@@ -8,6 +8,7 @@
 mod error;
 mod expect;
 pub mod locate;
+mod yaml_words;
 
 use std::sync::Arc;
 
@@ -138,11 +139,17 @@ fn scalar_text(value: &Yaml) -> Option<String> {
 fn yaml_error(name: &str, text: &str, error: &serde_yaml::Error) -> CaseError {
     let offset = error.location().map(|l| l.index()).unwrap_or(0);
     let message = strip_positions(&error.to_string());
-    let help = if message.contains("unknown field") || message.contains("missing field") {
-        TOP_KEYS_HELP.to_string()
-    } else {
-        "check the YAML around this line; docs/cases.md shows the format".to_string()
-    };
+    let (message, help) =
+        if let Some(plain) = yaml_words::plain_yaml_message(text, &message, offset) {
+            plain
+        } else if message.contains("unknown field") || message.contains("missing field") {
+            (message, TOP_KEYS_HELP.to_string())
+        } else {
+            (
+                message,
+                "check the YAML around this line; docs/cases.md shows the format".to_string(),
+            )
+        };
     error_at(
         text,
         &Arc::new(NamedSource::new(name, text.to_string())),
