@@ -29,6 +29,17 @@ pub(super) fn role_title(procedure: &Procedure, role: RoleId) -> String {
         .unwrap_or_default()
 }
 
+/// Whose bank holidays a calendar leaves out: "in England and Wales", or
+/// "of the `offices` calendar" for one the procedure declares.
+pub(super) fn calendar_words(procedure: &Procedure) -> String {
+    match procedure.calendar_name() {
+        "england-and-wales" => "in England and Wales".to_string(),
+        "scotland" => "in Scotland".to_string(),
+        "northern-ireland" => "in Northern Ireland".to_string(),
+        other => format!("of the `{other}` calendar"),
+    }
+}
+
 /// A name as words: `response_sent` becomes "response sent".
 pub(super) fn humanize(name: &str) -> String {
     name.replace('_', " ")
@@ -422,10 +433,10 @@ pub fn markdown(procedure: &Procedure) -> String {
             "Source: {source}. Numbers in brackets cite its paragraphs."
         );
     }
-    let calendar = procedure.calendar_name();
     let _ = writeln!(
         out,
-        "\nTime limits in working days count Monday to Friday, leaving out the bank holidays of the `{calendar}` calendar; the day a time limit starts from is never counted.\n"
+        "\nTime limits in working days count Monday to Friday, leaving out bank holidays {}; the day a time limit starts from is never counted.\n",
+        calendar_words(procedure)
     );
     for note in &procedure.notes {
         let _ = writeln!(out, "> {}{}\n", note.text, cite(&note.cites));

@@ -14,8 +14,8 @@ use crate::check::ir::{
 };
 
 use super::doc::{
-    body_name, condition_words, duration_words, event_words, humanize, is_start, lower_first,
-    outcome_text, role_title, step_title, task_title, the_role, upper_first,
+    body_name, calendar_words, condition_words, duration_words, event_words, humanize, is_start,
+    lower_first, outcome_text, role_title, step_title, task_title, the_role, upper_first,
 };
 
 /// The role that stands for the person complaining: the one named
@@ -34,16 +34,6 @@ fn complainant(procedure: &Procedure) -> Option<RoleId> {
             .flat_map(|s| s.escalations.iter())
             .find_map(|e| e.by)
     })
-}
-
-/// The calendar's region in words, for "bank holidays in England and Wales".
-fn region(procedure: &Procedure) -> String {
-    match procedure.calendar_name() {
-        "england-and-wales" => "England and Wales".to_string(),
-        "scotland" => "Scotland".to_string(),
-        "northern-ireland" => "Northern Ireland".to_string(),
-        other => format!("the `{other}` calendar"),
-    }
 }
 
 /// "the day we receive your complaint", "the day this stage starts",
@@ -120,8 +110,8 @@ pub fn leaflet(procedure: &Procedure) -> String {
     let _ = writeln!(out, "## How we count time\n");
     let _ = writeln!(
         out,
-        "Most time limits are in working days. Working days are Monday to Friday. Bank holidays in {} do not count. The day the time starts from does not count: we start counting on the next day.\n",
-        region(procedure)
+        "When a time limit is in working days, we count Monday to Friday only. Bank holidays {} do not count. The day the time starts from does not count: we start counting on the next day.\n",
+        calendar_words(procedure)
     );
 
     let referrals: Vec<&Route> = procedure
