@@ -197,7 +197,9 @@ fn unclosed_string(text: &str, position: usize) -> Option<SyntaxError> {
         // On one line: the text after it looks like the string's own
         // continuation, and the line has an odd number of quotes.
         let swallowed_lines = spans_lines && !between.contains('\n');
-        let cut_short = between.is_empty() && quotes_on_line(text, start) % 2 == 1;
+        let cut_short = !between.contains('\n')
+            && between.trim().is_empty()
+            && quotes_on_line(text, start) % 2 == 1;
         (swallowed_lines || cut_short).then_some(start)
     }?;
     Some(SyntaxError::UnclosedString {
@@ -230,7 +232,7 @@ fn unclosed_brace(text: &str, position: usize, rules: &[Rule]) -> Option<SyntaxE
     if !rules.contains(&Rule::rbrace) {
         return None;
     }
-    let (found, length) = token_at(text, position);
+    let (_, length) = token_at(text, position);
     let at_end = length == 0;
     let word = text.get(position..position + length).unwrap_or_default();
     if !at_end && !DECLARATION_WORDS.contains(&word) {
@@ -269,8 +271,16 @@ fn unclosed_brace(text: &str, position: usize, rules: &[Rule]) -> Option<SyntaxE
     let help = if at_end {
         format!("close {opened} with `}}`; the file ends before it is closed")
     } else {
+        // "before `step second`": the declaration the brace swallowed.
+        let next: Vec<&str> = text[position..].split_whitespace().take(2).collect();
+        let named = match next.as_slice() {
+            [keyword, name] if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                format!("{keyword} {name}")
+            }
+            _ => word.to_string(),
+        };
         format!(
-            "close {opened} with `}}` before {found} on line {}",
+            "close {opened} with `}}` before `{named}` on line {}",
             line_of(text, position)
         )
     };
