@@ -288,9 +288,20 @@ fn stage(
         );
     }
     if let Some(o) = &step.otherwise {
+        // Only the complainant can ask: say so, rather than "nobody".
+        let only_you = step
+            .escalations
+            .iter()
+            .all(|e| e.by.is_none() || e.by == you);
+        let who = if only_you {
+            "you do not"
+        } else {
+            "nobody asks"
+        };
+        let ask = if only_you { " ask" } else { "" };
         let _ = writeln!(
             out,
-            "- If nobody asks in time, the complaint {}.",
+            "- If {who}{ask} in time, the complaint {}.",
             destination(procedure, o.target)
         );
     }
