@@ -752,6 +752,20 @@ mod tests {
     }
 
     #[test]
+    fn prints_the_canonical_word_for_of_and_from_and_spaces_between_paragraphs() {
+        // `of` and `from` are accepted alike; the layout keeps one word for
+        // each construct, as the reference writes it.
+        let source = "procedure p \"P\" {\n  paragraphs \"1\", \"2\"\n  step s {\n    deadline d 10 working days of entry\n    escalate to s on asked within 3 weeks from sent\n  }\n}\n";
+        let formatted = format_source(source).expect("parses");
+        assert!(formatted.contains("paragraphs \"1\" \"2\""), "{formatted}");
+        assert!(
+            formatted.contains("deadline d 10 working days from entry"),
+            "{formatted}"
+        );
+        assert!(formatted.contains("within 3 weeks of sent"), "{formatted}");
+    }
+
+    #[test]
     fn refuses_what_does_not_parse() {
         assert_eq!(format_source("procedure p \"P\" { step }"), None);
     }

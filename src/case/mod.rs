@@ -8,6 +8,7 @@
 mod error;
 mod expect;
 pub mod locate;
+mod yaml_words;
 
 use std::sync::Arc;
 
@@ -132,14 +133,21 @@ fn scalar_text(value: &Yaml) -> Option<String> {
     }
 }
 
-/// A file that cannot be read as YAML, as a case error at its place.
+/// A file that cannot be read as YAML, as a case error at its place; a
+/// syntax slip is said in plain words where it can be.
 fn yaml_error(name: &str, text: &str, problem: &crate::yaml::Problem) -> CaseError {
     let message = problem.message.clone();
-    let help = if message.contains("unknown field") || message.contains("missing field") {
-        TOP_KEYS_HELP.to_string()
-    } else {
-        "check the YAML around this line; docs/cases.md shows the format".to_string()
-    };
+    let (message, help) =
+        if let Some(plain) = yaml_words::plain_yaml_message(text, &message, problem.offset) {
+            plain
+        } else if message.contains("unknown field") || message.contains("missing field") {
+            (message, TOP_KEYS_HELP.to_string())
+        } else {
+            (
+                message,
+                "check the YAML around this line; docs/cases.md shows the format".to_string(),
+            )
+        };
     error_at(
         text,
         &Arc::new(NamedSource::new(name, text.to_string())),
