@@ -17,7 +17,7 @@ use miette::{NamedSource, SourceSpan};
 use serde::Deserialize;
 
 use crate::calendar::{parse_date, CalendarError, CalendarHandle, BUILTIN_NAMES};
-use crate::check::ir::{EventId, FactId, Procedure, RoleId, Type, Unit, Value};
+use crate::check::ir::{Builtin, EventId, FactId, Procedure, RoleId, Type, Unit, Value};
 use crate::engine::{Case, CaseEvent, ExtensionRequest, ReplayError};
 use crate::suggest::help_for;
 use crate::yaml::{index, key, locate, Mapping, PathPart, SmallMap, Value as Yaml};
@@ -533,7 +533,8 @@ impl Reader<'_> {
             };
             let event = EventId(id as u32);
             let declared = &procedure.events[id];
-            if i == 0 && event_name != "received" {
+            let builtin = Builtin::of(event);
+            if i == 0 && builtin != Some(Builtin::Received) {
                 self.error(
                     &at("event"),
                     CaseErrorKind::NotReceivedFirst {
@@ -568,12 +569,12 @@ impl Reader<'_> {
             }
             previous = on.or(previous);
 
-            let is_extended = event_name == "extended";
+            let is_extended = builtin == Some(Builtin::Extended);
             let mut allowed: Vec<&str> = EVENT_KEYS.to_vec();
             if is_extended {
                 allowed.extend(["until", "deadline"]);
             }
-            if event_name == "paused" {
+            if builtin == Some(Builtin::Paused) {
                 allowed.extend(["pause", "agreed_by"]);
             }
             allowed.extend(declared.params.iter().map(|p| p.name.as_str()));

@@ -7,8 +7,8 @@
 use std::fmt::Write;
 
 use crate::check::ir::{
-    Anchor, BodyKind, CompareOp, DurationSpec, EventId, Expr, Extension, FactId, OutcomeId,
-    Procedure, Refusal, RoleId, RouteKind, Step, Target, Type, Value,
+    Anchor, BodyKind, Builtin, CompareOp, DurationSpec, EventId, Expr, Extension, FactId,
+    OutcomeId, Procedure, Refusal, RoleId, RouteKind, Step, Target, Type, Value,
 };
 
 use crate::check::words;
@@ -370,11 +370,13 @@ fn from_phrase(procedure: &Procedure, step: &Step, anchor: Anchor) -> String {
     match anchor {
         Anchor::Entry if is_start(procedure, step) => "of receiving the complaint".to_string(),
         Anchor::Entry => "of the case reaching this step".to_string(),
-        Anchor::Event(e) => match procedure.events.get(e.index()).map(|e| e.name.as_str()) {
-            Some("received") => "of receiving the complaint".to_string(),
-            Some(_) => format!("of {}", event_words(procedure, e)),
-            None => String::new(),
-        },
+        Anchor::Event(e) if Builtin::of(e) == Some(Builtin::Received) => {
+            "of receiving the complaint".to_string()
+        }
+        Anchor::Event(e) if procedure.events.get(e.index()).is_some() => {
+            format!("of {}", event_words(procedure, e))
+        }
+        Anchor::Event(_) => String::new(),
     }
 }
 

@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use crate::check::ir::{
-    Anchor, BodyKind, Expr, Extension, Procedure, RoleId, Route, RouteKind, Step, Target,
+    Anchor, BodyKind, Builtin, Expr, Extension, Procedure, RoleId, Route, RouteKind, Step, Target,
     WITHDRAWN_OUTCOME,
 };
 
@@ -48,11 +48,8 @@ fn counted_from(procedure: &Procedure, step: &Step, anchor: Anchor) -> String {
                 .iter()
                 .flat_map(|s| s.escalations.iter())
                 .find(|w| w.event == e);
-            match (
-                procedure.events.get(e.index()).map(|e| e.name.as_str()),
-                request,
-            ) {
-                (Some("received"), _) => "the day we receive your complaint".into(),
+            match (Builtin::of(e), request) {
+                (Some(Builtin::Received), _) => "the day we receive your complaint".into(),
                 (_, Some(w)) if w.target == here(procedure, step) => {
                     "the day you ask for this stage".into()
                 }
