@@ -80,6 +80,8 @@ fn unit_words(amount: i64, unit: Unit) -> &'static str {
         (Unit::Weeks, false) => "weeks",
         (Unit::Months, true) => "month",
         (Unit::Months, false) => "months",
+        (Unit::Years, true) => "year",
+        (Unit::Years, false) => "years",
     }
 }
 

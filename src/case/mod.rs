@@ -245,10 +245,11 @@ pub fn parse_duration(text: &str) -> Option<(u32, Unit)> {
     let amount: u32 = words.next()?.parse().ok().filter(|n| *n > 0)?;
     let rest: Vec<&str> = words.collect();
     let (unit, most) = match rest.as_slice() {
-        ["working", "day" | "days"] => (Unit::WorkingDays, 60_000),
+        ["working" | "business", "day" | "days"] => (Unit::WorkingDays, 60_000),
         ["day" | "days"] => (Unit::Days, 84_000),
         ["week" | "weeks"] => (Unit::Weeks, 12_000),
         ["month" | "months"] => (Unit::Months, 2_760),
+        ["year" | "years"] => (Unit::Years, 230),
         _ => return None,
     };
     (amount <= most).then_some((amount, unit))

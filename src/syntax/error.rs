@@ -134,7 +134,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         date => "a date such as `2026-12-18`",
         integer => "a number",
         time_unit | unit_working_days | unit_days | unit_weeks | unit_months => {
-            "a unit (`working days`, `days`, `weeks` or `months`)"
+            "a unit (`working days`, `days`, `weeks`, `months` or `years`)"
         }
         duration | duration_literal => "a duration such as `20 working days`",
         arrow => "`->`",

@@ -154,7 +154,7 @@ fn syntax_errors_speak_the_language() {
     };
     assert_eq!(
         expected,
-        "a unit (`working days`, `days`, `weeks` or `months`)"
+        "a unit (`working days`, `days`, `weeks`, `months` or `years`)"
     );
     assert!(help.contains("`20 working days`"), "{help}");
     assert_eq!(found, "`workdays`");
