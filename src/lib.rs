@@ -19,6 +19,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod engine;
 pub mod format;
+pub mod lsp;
 pub mod report;
 pub mod simulate;
 pub mod source;

@@ -11,7 +11,8 @@ fn write_case(dir: &std::path::Path, name: &str, text: &str) -> String {
 
 // The Cafcass case of examples/cafcass/07: an extension beyond the
 // 65-working-day ceiling, refused with E0803 for that reason.
-const BEYOND_CEILING: &str = include_str!("../../examples/cafcass/07-extension-refused-beyond-ceiling.yaml");
+const BEYOND_CEILING: &str =
+    include_str!("../../examples/cafcass/07-extension-refused-beyond-ceiling.yaml");
 
 #[test]
 fn an_expected_refusal_must_be_for_the_reason_named() {
@@ -26,17 +27,25 @@ fn an_expected_refusal_must_be_for_the_reason_named() {
     let run = redress(&["test", &wrong]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
-        run.stdout.contains("error: expected E0803 (after_due), got E0803 (beyond_ceiling)"),
+        run.stdout
+            .contains("error: expected E0803 (after_due), got E0803 (beyond_ceiling)"),
         "{}",
         run.stdout
     );
 
     // The old form still passes, with a note asking for the reason.
-    let old = BEYOND_CEILING.replace("error: { code: E0803, reason: beyond_ceiling }", "error: E0803");
+    let old = BEYOND_CEILING.replace(
+        "error: { code: E0803, reason: beyond_ceiling }",
+        "error: E0803",
+    );
     let old = write_case(&dir, "old.yaml", &old);
     let run = redress(&["test", &old]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stderr.contains("name the one you mean"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("name the one you mean"),
+        "{}",
+        run.stderr
+    );
 
     // A reason the code does not have is an error in the case file.
     let unknown = BEYOND_CEILING.replace("reason: beyond_ceiling", "reason: beyond_the_ceiling");
@@ -44,7 +53,11 @@ fn an_expected_refusal_must_be_for_the_reason_named() {
     let run = redress(&["test", &unknown]);
     assert_eq!(run.code, 1);
     assert!(run.stdout.contains("E0614"), "{}", run.stdout);
-    assert!(run.stdout.contains("did you mean `beyond_ceiling`?"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("did you mean `beyond_ceiling`?"),
+        "{}",
+        run.stdout
+    );
 }
 
 // The Cafcass procedure took effect on 1 December 2008.
@@ -66,7 +79,13 @@ expect:
 fn a_case_received_before_the_procedure_took_effect_is_flagged() {
     let dir = scratch("expect-effective");
     let case = write_case(&dir, "early.yaml", BEFORE_EFFECTIVE);
-    let run = redress(&["run", "procedures/cafcass.proc", &case, "--at", "2008-11-04"]);
+    let run = redress(&[
+        "run",
+        "procedures/cafcass.proc",
+        &case,
+        "--at",
+        "2008-11-04",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("warning[W0801]: the case was received on 2008-11-03, before the procedure took effect on 2008-12-01"),
