@@ -15,6 +15,7 @@ mod examples;
 mod expect_cli;
 mod fmt_cli;
 mod generated_docs;
+mod lsp;
 mod mutations;
 // Writes to /dev/full, which Linux has.
 #[cfg(target_os = "linux")]
