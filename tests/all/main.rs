@@ -11,6 +11,7 @@ mod days_cli;
 mod diagnostic_codes;
 mod diagnostics_cli;
 mod diff_cli;
+mod editors;
 mod examples;
 mod expect_cli;
 mod fmt_cli;
