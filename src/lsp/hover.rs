@@ -236,7 +236,7 @@ fn describe(p: &ProcedureDecl, text: &str, item: Item, n: &str) -> String {
                 cite_line(&b.cite)
             )
         }),
-        Item::Step(i) => p.steps.get(i).map(|s| step(s)),
+        Item::Step(i) => p.steps.get(i).map(step),
         Item::Outcome(i) => p.outcomes.get(i).map(|o| {
             format!(
                 "**outcome** `{n}`{}{}{}",

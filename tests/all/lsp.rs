@@ -2,7 +2,7 @@
 //! standard input and output, every answer awaited with a timeout so that
 //! a server that stops answering fails the test rather than hanging it.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::Duration;
