@@ -246,6 +246,45 @@ fn an_editor_session_from_initialize_to_exit() {
         json!({"start": {"line": 1, "character": 7}, "end": {"line": 1, "character": 14}})
     );
 
+    // References to `manager`: its declaration and its one use.
+    let references = server.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 5, "character": 14},
+               "context": {"includeDeclaration": true}}),
+    );
+    let lines: Vec<u64> = references
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|r| r["range"]["start"]["line"].as_u64())
+        .collect();
+    assert_eq!(lines, [1, 5]);
+
+    // The outline: the procedure, then its declarations in order, the
+    // step with its deadline and event.
+    let symbols = server.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let names = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .map(|l| {
+                l.iter()
+                    .filter_map(|s| s["name"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(names(&symbols), ["p"]);
+    assert_eq!(
+        names(&symbols[0]["children"]),
+        ["manager", "first", "closed"]
+    );
+    assert_eq!(
+        names(&symbols[0]["children"][1]["children"]),
+        ["reply", "done"]
+    );
+
     // Completion after `->` offers the steps and outcomes.
     let completion = server.request("textDocument/completion", at(7, 16));
     let labels: Vec<&str> = completion
@@ -267,6 +306,14 @@ fn an_editor_session_from_initialize_to_exit() {
         edits[0]["newText"],
         fixed.replace("      lead manager", "    lead manager")
     );
+
+    // Closing the file clears its diagnostics.
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let published = server.notification("textDocument/publishDiagnostics");
+    assert_eq!(published["diagnostics"], json!([]));
 
     assert_eq!(server.request("shutdown", Value::Null), Value::Null);
     server.notify("exit", Value::Null);
