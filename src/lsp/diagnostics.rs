@@ -110,4 +110,23 @@ mod tests {
             ]
         );
     }
+
+    /// The fixes `check` offers for `text`, as (written, replacement).
+    fn fixes(text: &str) -> Vec<(String, String)> {
+        check("p.proc", text)
+            .iter()
+            .filter_map(|d| fix(text, d).map(|f| (text[f.span].to_string(), f.replacement)))
+            .collect()
+    }
+
+    #[test]
+    fn a_mistyped_keyword_and_a_mistyped_citation_are_fixed_too() {
+        let keyword = "procedure p \"P\" {\n  start s\n  step s { leed r\n  }\n}";
+        assert_eq!(fixes(keyword), [("leed".to_string(), "lead".to_string())]);
+        let cite = "procedure p \"P\" {\n  paragraphs \"1.1\"\n  role r\n  start s\n  step s { lead r\n    on e -> done cite \"1.2\"\n  }\n  outcome done \"D\"\n}";
+        assert_eq!(
+            fixes(cite),
+            [("\"1.2\"".to_string(), "\"1.1\"".to_string())]
+        );
+    }
 }

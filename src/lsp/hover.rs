@@ -492,6 +492,25 @@ mod tests {
     }
 
     #[test]
+    fn an_event_lists_every_step_that_receives_it_and_a_built_in_says_what_it_is() {
+        let words = at("on replied", 4).unwrap_or_default();
+        assert_eq!(
+            words,
+            "**event** `replied`\n\n- in step `first_wait`, moves the case to `considered`"
+        );
+        let words = at("from acknowledged", 7).unwrap_or_default();
+        assert!(words.starts_with("**event** `acknowledged`"), "{words}");
+        let index = Index::parse(&TEXT.replace("of entry", "of received"));
+        let text = TEXT.replace("of entry", "of received");
+        let offset = text.find("of received").unwrap_or_default() + 4;
+        let words = index.and_then(|i| hover(&i, &text, offset)).map(|(w, _)| w);
+        assert_eq!(
+            words.as_deref(),
+            Some("**built-in event** `received`\n\nThe complaint arrives: the first event of every case.")
+        );
+    }
+
+    #[test]
     fn a_window_says_who_may_escalate_and_where_it_goes_otherwise() {
         let words = at("within 3 weeks", 8).unwrap_or_default();
         assert!(

@@ -104,6 +104,16 @@ impl Server {
         }
     }
 
+    /// How the process ended, waiting at most 5 seconds.
+    fn exit_status(&mut self) -> std::process::ExitStatus {
+        (0..200)
+            .find_map(|_| {
+                std::thread::sleep(Duration::from_millis(25));
+                self.child.try_wait().ok().flatten()
+            })
+            .expect("the server exits after `exit`")
+    }
+
     fn next(&mut self) -> Value {
         self.messages
             .recv_timeout(Duration::from_secs(20))
@@ -317,15 +327,23 @@ fn an_editor_session_from_initialize_to_exit() {
 
     assert_eq!(server.request("shutdown", Value::Null), Value::Null);
     server.notify("exit", Value::Null);
-    let status = (0..200)
-        .find_map(|_| {
-            std::thread::sleep(Duration::from_millis(25));
-            server.child.try_wait().ok().flatten()
-        })
-        .expect("the server exits after `exit`");
+    let status = server.exit_status();
     assert_eq!(
         status.code(),
         Some(0),
         "exit after shutdown is a clean exit"
     );
+}
+
+#[test]
+fn exit_without_shutdown_is_exit_code_1_as_the_protocol_asks() {
+    let mut server = Server::start();
+    server.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    server.notify("initialized", json!({}));
+    server.notify("exit", Value::Null);
+    let status = server.exit_status();
+    assert_eq!(status.code(), Some(1));
 }
