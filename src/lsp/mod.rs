@@ -25,13 +25,24 @@ use thiserror::Error;
 pub enum LspError {
     /// The editor broke the protocol (no `initialize` first, say).
     #[error("the editor broke the language server protocol: {0}")]
-    Protocol(#[from] ProtocolError),
-    /// The editor's end of the connection went away mid-conversation.
+    Protocol(ProtocolError),
+    /// The editor's end of the connection went away before the handshake
+    /// ended or while the server was answering.
     #[error("the editor closed the connection")]
     Disconnected,
     /// Reading standard input or writing standard output failed.
     #[error("reading from or writing to the editor failed: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl From<ProtocolError> for LspError {
+    fn from(error: ProtocolError) -> LspError {
+        if error.channel_is_disconnected() {
+            LspError::Disconnected
+        } else {
+            LspError::Protocol(error)
+        }
+    }
 }
 
 /// Serves one editor over standard input and output until it exits.
