@@ -93,6 +93,8 @@ enum Command {
     /// Working-day arithmetic over a bank-holiday calendar.
     #[command(subcommand)]
     Days(days::DaysCommand),
+    /// A language server on standard input and output, for editors (docs/editors.md).
+    Lsp,
 }
 
 /// Runs the command line with the process's arguments.
@@ -124,6 +126,7 @@ pub fn main() -> ExitCode {
                 Command::Paths(args) => paths::run(args),
                 Command::Simulate(args) => simulate::run(args),
                 Command::Days(command) => days::run(command),
+                Command::Lsp => lsp(),
             };
             output::finish(outcome)
         });
@@ -132,6 +135,21 @@ pub fn main() -> ExitCode {
         _ => {
             output::errln!("error: redress stopped unexpectedly; please report this with the input that caused it");
             Outcome::Usage.into()
+        }
+    }
+}
+
+/// `redress lsp`. The server writes JSON-RPC on standard output through
+/// its own connection, never through `output`; only its failure is printed
+/// here, on standard error. Exit 1 when the editor exits without shutting
+/// the server down, as the protocol asks.
+fn lsp() -> Outcome {
+    match crate::lsp::run_stdio() {
+        Ok(true) => Outcome::Success,
+        Ok(false) => Outcome::Invalid,
+        Err(error) => {
+            output::errln!("error: {error}");
+            Outcome::Usage
         }
     }
 }

@@ -11,11 +11,13 @@ mod days_cli;
 mod diagnostic_codes;
 mod diagnostics_cli;
 mod diff_cli;
+mod editors;
 mod examples;
 mod expect_cli;
 mod files_cli;
 mod fmt_cli;
 mod generated_docs;
+mod lsp;
 mod mutations;
 // Writes to /dev/full, which Linux has.
 #[cfg(target_os = "linux")]
