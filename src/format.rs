@@ -693,7 +693,10 @@ impl Printer<'_> {
             ));
         }
         for d in &c.closed {
-            let date = d.date.value.map(|v| v.to_string()).unwrap_or_default();
+            let mut date = d.date.value.map(|v| v.to_string()).unwrap_or_default();
+            if let Some(until) = d.until.as_ref().and_then(|u| u.value) {
+                date = format!("{date}..{until}");
+            }
             let title = d
                 .title
                 .as_ref()

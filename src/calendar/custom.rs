@@ -25,10 +25,13 @@ pub struct CalendarSpec {
     pub closed: Vec<ClosedDay>,
 }
 
-/// A day the organisation is closed on top of its base calendar.
+/// A day the organisation is closed on top of its base calendar, or a
+/// closure period from `date` to `until`, both included ("timescales
+/// suspended").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClosedDay {
     pub date: NaiveDate,
+    pub until: Option<NaiveDate>,
     pub title: String,
 }
 
@@ -57,6 +60,9 @@ struct RawCalendarFile {
 #[serde(deny_unknown_fields)]
 struct ClosedEntry {
     date: IsoDate,
+    /// The last day of a closure period.
+    #[serde(default)]
+    until: Option<IsoDate>,
     title: String,
 }
 
@@ -182,6 +188,7 @@ pub fn load_calendar_file(path: &str, bytes: &[u8]) -> Result<CalendarFile, Cale
             .into_iter()
             .map(|c| ClosedDay {
                 date: c.date.0,
+                until: c.until.map(|u| u.0),
                 title: c.title,
             })
             .collect(),

@@ -114,6 +114,10 @@ pub struct Calendar {
     weekend: Weekend,
     /// Every closure day (bank holidays and declared closures) in date order.
     holidays: Vec<Holiday>,
+    /// Declared closure periods (`closed 2026-05-01..2026-05-20`), in date
+    /// order: their days are closed, and time limits in calendar time are
+    /// suspended through them.
+    periods: Vec<ClosurePeriod>,
     /// `cumulative[i]`: working days on or before day `i` of the range.
     cumulative: Box<[u32]>,
     /// `working[k]`: the (k+1)-th working day of the range.
@@ -164,22 +168,34 @@ impl Calendar {
             });
         }
         let mut holidays = base.holidays.clone();
+        let mut periods = Vec::new();
         for closed in &spec.closed {
             check_in_range(closed.date)?;
-            holidays.push(Holiday {
-                date: closed.date,
-                title: closed.title.clone(),
-                source: HolidaySource::Closure,
-            });
+            let last = closed.until.unwrap_or(closed.date);
+            check_in_range(last)?;
+            let mut date = closed.date;
+            while date <= last {
+                holidays.push(Holiday {
+                    date,
+                    title: closed.title.clone(),
+                    source: HolidaySource::Closure,
+                });
+                date += Duration::days(1);
+            }
+            if last > closed.date {
+                periods.push(ClosurePeriod {
+                    from: closed.date,
+                    to: last,
+                    title: closed.title.clone(),
+                });
+            }
         }
         holidays.sort_by_key(|h| h.date);
         holidays.dedup_by_key(|h| h.date);
-        Ok(Calendar::from_parts(
-            spec.name.clone(),
-            base.division,
-            weekend,
-            holidays,
-        ))
+        periods.sort_by_key(|p| p.from);
+        let mut calendar = Calendar::from_parts(spec.name.clone(), base.division, weekend, holidays);
+        calendar.periods = periods;
+        Ok(calendar)
     }
 
     /// This calendar with the bank holidays a file lists for its division.
@@ -204,7 +220,10 @@ impl Calendar {
         // (already in the list) is the one kept.
         holidays.sort_by_key(|h| h.date);
         holidays.dedup_by_key(|h| h.date);
-        Calendar::from_parts(self.name.clone(), self.division, self.weekend, holidays)
+        let mut calendar =
+            Calendar::from_parts(self.name.clone(), self.division, self.weekend, holidays);
+        calendar.periods = self.periods.clone();
+        calendar
     }
 
     fn from_parts(
@@ -238,6 +257,7 @@ impl Calendar {
             date += Duration::days(1);
         }
         Calendar {
+            periods: Vec::new(),
             name,
             division,
             weekend,
@@ -338,6 +358,10 @@ impl Calendar {
     /// The closure days (bank holidays and declared closures) from `from`
     /// to `to`, both included: the days a due date "skipped" besides
     /// weekends.
+    pub fn closure_periods(&self) -> &[ClosurePeriod] {
+        &self.periods
+    }
+
     pub fn closures_between(&self, from: NaiveDate, to: NaiveDate) -> &[Holiday] {
         let start = self.holidays.partition_point(|h| h.date < from);
         let end = self.holidays.partition_point(|h| h.date <= to);
@@ -386,6 +410,23 @@ impl Calendar {
         .ok_or(CalendarError::out_of_range(date))?;
         check_in_range(result)?;
         Ok(result)
+    }
+}
+
+/// A declared closure period, both ends included.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClosurePeriod {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub title: String,
+}
+
+impl ClosurePeriod {
+    /// How many of its days fall after `after` and on or before `until`.
+    pub fn days_within(&self, after: NaiveDate, until: NaiveDate) -> i64 {
+        let start = self.from.max(after + Duration::days(1));
+        let end = self.to.min(until);
+        (end - start).num_days().saturating_add(1).max(0)
     }
 }
 

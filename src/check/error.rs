@@ -397,6 +397,19 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// A closure period whose last day comes before its first.
+    #[error("the closure period ends on {until}, before it starts on {from}")]
+    #[diagnostic(
+        code(E0418),
+        help("write the first day, then `..`, then the last: `closed {until}..{from}`")
+    )]
+    ClosureBackwards {
+        from: String,
+        until: String,
+        #[label("ends before it starts")]
+        span: SourceSpan,
+    },
+
     /// A closure day outside the years calendars cover.
     #[error("{date} is outside the years calendars cover ({first} to {last})")]
     #[diagnostic(code(E0416), help("closure days must fall from {first} to {last}"))]

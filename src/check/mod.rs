@@ -365,8 +365,29 @@ impl<'a> Checker<'a> {
                     });
                     continue;
                 }
+                let until = c.until.as_ref().and_then(|u| u.value);
+                if let (Some(until), Some(lit)) = (until, c.until.as_ref()) {
+                    if crate::calendar::check_in_range(until).is_err() {
+                        self.error(CheckError::DateOutOfRange {
+                            date: until.to_string(),
+                            first: FIRST_YEAR,
+                            last: LAST_YEAR,
+                            span: lit.span.into(),
+                        });
+                        continue;
+                    }
+                    if until < date {
+                        self.error(CheckError::ClosureBackwards {
+                            from: date.to_string(),
+                            until: until.to_string(),
+                            span: c.span.into(),
+                        });
+                        continue;
+                    }
+                }
                 closed.push(ClosedDay {
                     date,
+                    until,
                     title: c
                         .title
                         .as_ref()

@@ -80,7 +80,8 @@ impl Clock {
                 DurationSpec::Fixed { .. } => Due::NotStarted,
             });
         };
-        ctx.add(anchor, i64::from(amount), unit).map(Due::On)
+        let counted = ctx.add(anchor, i64::from(amount), unit)?;
+        suspended(ctx, anchor, counted, unit).map(|(due, _)| Due::On(due))
     }
 
     /// The due date with every pause and extension applied: the last
@@ -175,18 +176,51 @@ impl Clock {
         };
         let unit = self.unit(facts).unwrap_or(Unit::Days);
         if let (Unit::WorkingDays, Some(from)) = (unit, self.anchor) {
-            let skipped: Vec<&str> = ctx
+            // A closure period is named once, with the working days it took.
+            let mut skipped: Vec<(&str, u32)> = Vec::new();
+            for h in ctx
                 .calendar
                 .closures_between(from + chrono::Duration::days(1), rule_due)
                 .iter()
                 .filter(|h| !ctx.calendar.weekend().contains(h.date.weekday()))
-                .map(|h| h.title.as_str())
-                .collect();
+            {
+                match skipped.last_mut() {
+                    Some((title, n)) if *title == h.title => *n += 1,
+                    _ => skipped.push((&h.title, 1)),
+                }
+            }
             if !skipped.is_empty() {
-                text.push_str(&format!("; skipped {}", skipped.join(", ")));
+                let named: Vec<String> = skipped
+                    .iter()
+                    .map(|(title, n)| match n {
+                        1 => title.to_string(),
+                        n => format!("{title} ({n} working days)"),
+                    })
+                    .collect();
+                text.push_str(&format!("; skipped {}", named.join(", ")));
             }
         }
-        text.push_str(&format!(" → {rule_due}"));
+        let counted = self
+            .anchor
+            .zip(duration_of(self.duration, facts))
+            .and_then(|(a, (n, u))| ctx.add(a, i64::from(n), u).ok())
+            .unwrap_or(rule_due);
+        text.push_str(&format!(" → {counted}"));
+        if counted != rule_due {
+            let periods: Vec<String> = ctx
+                .calendar
+                .closure_periods()
+                .iter()
+                .filter(|p| self.anchor.is_some_and(|a| p.days_within(a, rule_due) > 0))
+                .map(|p| format!("{} ({} to {})", p.title, p.from, p.to))
+                .collect();
+            let extra = (rule_due - counted).num_days();
+            text.push_str(&format!(
+                "; suspended during {}, +{} → {rule_due}",
+                periods.join(", "),
+                plural_unit(extra, "day", "days")
+            ));
+        }
 
         // Pauses and extensions in date order; an extension agreed on the
         // day a pause began comes first, as `due` counts it.
@@ -237,6 +271,31 @@ fn plural_unit(n: i64, one: &str, many: &str) -> String {
         format!("{n} {one}")
     } else {
         format!("{n} {many}")
+    }
+}
+
+/// A due date in calendar time moved on by the closure periods it spans
+/// ("timescales suspended"), and how many days they added. A period that
+/// the extra days reach into counts too. Working days need no moving:
+/// a closure period's days are not working days.
+fn suspended(
+    ctx: &Ctx<'_>,
+    anchor: NaiveDate,
+    counted: NaiveDate,
+    unit: Unit,
+) -> Result<(NaiveDate, i64), ReplayErrorKind> {
+    let periods = ctx.calendar.closure_periods();
+    if unit == Unit::WorkingDays || periods.is_empty() {
+        return Ok((counted, 0));
+    }
+    let mut due = counted;
+    loop {
+        let extra: i64 = periods.iter().map(|p| p.days_within(anchor, due)).sum();
+        let next = ctx.add(counted, extra, Unit::Days)?;
+        if next == due {
+            return Ok((due, extra));
+        }
+        due = next;
     }
 }
 

@@ -238,6 +238,8 @@ pub struct WeekendDecl {
 #[derive(Clone, Debug)]
 pub struct ClosedDecl {
     pub date: DateLit,
+    /// The last day of a closure period (`..2026-05-20`).
+    pub until: Option<DateLit>,
     pub title: Option<Text>,
     pub span: Span,
 }

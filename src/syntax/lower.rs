@@ -491,9 +491,11 @@ impl Lowerer {
                 }),
                 Rule::closed_decl => {
                     let ps: Vec<_> = parts(p).collect();
-                    if let Some(d) = ps.iter().find(|x| x.as_rule() == Rule::date) {
+                    let mut dates = ps.iter().filter(|x| x.as_rule() == Rule::date);
+                    if let Some(d) = dates.next() {
                         closed.push(ClosedDecl {
                             date: self.date(d),
+                            until: dates.next().map(|u| self.date(u)),
                             title: ps.iter().find(|x| x.as_rule() == Rule::string).map(text),
                             span: item_span,
                         });
