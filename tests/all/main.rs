@@ -11,6 +11,7 @@ mod days_cli;
 mod diff_cli;
 mod examples;
 mod fmt_cli;
+mod fuzz_slice;
 mod generated_docs;
 mod mutations;
 mod paths_cli;
