@@ -43,7 +43,8 @@ impl Target {
         }
     }
 
-    /// The seed corpus, the same files `fuzz/seed` copies for cargo-fuzz.
+    /// The seed corpus: the files `fuzz/seed` copies for cargo-fuzz, less
+    /// the regression inputs.
     fn seeds(self) -> Vec<PathBuf> {
         let (folders, extension): (&[&str], &str) = match self {
             Target::Compile => (
@@ -84,18 +85,20 @@ impl Target {
                 Target::Assumptions => assumptions(p),
             })
             .collect();
-        seeds.extend(regressions(self));
         seeds
     }
 }
 
 /// Every file in a target's regression folder, whatever its name: a
-/// crashing input is saved as libFuzzer names it.
+/// crashing input may be kept as libFuzzer named it. A missing folder
+/// fails, rather than quietly replaying nothing.
 fn regressions(target: Target) -> Vec<PathBuf> {
     let dir = crate::support::root().join(target.regressions());
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|entries| entries.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     paths.retain(|p| p.is_file() && !file_name(p).starts_with('.'));
     paths.sort();
     paths
@@ -123,19 +126,21 @@ fn read(path: &PathBuf) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Replays every seed, then `edits` structure-aware edits of each seed
-/// (each edit made of one or two changes), and fails listing every input
-/// that broke.
+/// Replays every regression input and every seed, then makes `edits`
+/// structure-aware edits of each seed (each edit of one or two changes),
+/// and fails listing every input that broke. Regression inputs are not
+/// edited: they are often junk, or slow by design (an alias bomb).
 fn slice(target: Target, edits: u64, edit: fn(&str, &mut Lcg) -> String) {
     let seeds = target.seeds();
     assert!(seeds.len() >= 3, "{target:?}: too few seeds to fuzz from");
     let mut broken = Vec::new();
+    for path in regressions(target) {
+        broken.extend(run(target, &file_name(&path), &read(&path)));
+    }
     for path in &seeds {
         let name = file_name(path);
         let bytes = read(path);
         broken.extend(run(target, &name, &bytes));
-        // Regression inputs are replayed as they are; they are often not
-        // text worth editing.
         let Ok(text) = String::from_utf8(bytes) else {
             continue;
         };
