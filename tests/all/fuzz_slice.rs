@@ -76,7 +76,7 @@ impl Target {
             ),
         };
         let assumptions = |p: &PathBuf| file_name(p).ends_with(".assumptions.yaml");
-        let mut seeds: Vec<PathBuf> = folders
+        folders
             .iter()
             .flat_map(|folder| files_in(folder, extension))
             .filter(|p| match self {
@@ -84,8 +84,7 @@ impl Target {
                 Target::Case => !assumptions(p),
                 Target::Assumptions => assumptions(p),
             })
-            .collect();
-        seeds
+            .collect()
     }
 }
 
