@@ -110,15 +110,20 @@ fn run(target: Target, name: &str, bytes: &[u8]) -> Option<String> {
     match outcome {
         Ok(Ok(())) => None,
         Ok(Err(broken)) => Some(format!("{target:?} {name}: {broken}")),
-        Err(panic) => {
-            let why = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            Some(format!("{target:?} {name}: panicked: {why}"))
-        }
+        Err(panic) => Some(format!(
+            "{target:?} {name}: panicked: {}",
+            panic_message(panic.as_ref())
+        )),
     }
+}
+
+/// What a caught panic said.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
 }
 
 fn read(path: &PathBuf) -> Vec<u8> {

@@ -10,7 +10,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::fuzz_slice::oracle;
+use crate::fuzz_slice::{oracle, panic_message};
 use crate::support::{files_in, root, Lcg};
 const PIECES: [&str; 16] = [
     "{",
@@ -67,12 +67,16 @@ fn survives(what: &str, check: impl FnOnce() -> Result<(), String>) -> Result<()
     match catch_unwind(AssertUnwindSafe(check)) {
         Ok(Ok(())) => Ok(()),
         Ok(Err(broken)) => Err(format!("{what}: {broken}")),
-        Err(_) => Err(format!("{what}: panicked")),
+        Err(panic) => Err(format!(
+            "{what}: panicked: {}",
+            panic_message(panic.as_ref())
+        )),
     }
 }
 
-/// Edits a seed `edits` times (each of one to three changes) and runs
-/// every result through `check`, listing every one that failed.
+/// Edits a seed `edits` times, each time with one to `changes + 1` random
+/// changes, and runs every result through `check`, listing every one that
+/// failed.
 fn edited(
     name: &str,
     original: &str,
