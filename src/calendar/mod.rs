@@ -193,7 +193,8 @@ impl Calendar {
         holidays.sort_by_key(|h| h.date);
         holidays.dedup_by_key(|h| h.date);
         periods.sort_by_key(|p| p.from);
-        let mut calendar = Calendar::from_parts(spec.name.clone(), base.division, weekend, holidays);
+        let mut calendar =
+            Calendar::from_parts(spec.name.clone(), base.division, weekend, holidays);
         calendar.periods = periods;
         Ok(calendar)
     }
@@ -567,6 +568,7 @@ mod tests {
             weekend: Some(vec![Weekday::Fri, Weekday::Sat]),
             closed: vec![ClosedDay {
                 date: d("2026-11-23"),
+                until: None,
                 title: "Office move".into(),
             }],
         };

@@ -16,6 +16,7 @@ mod examples;
 mod expect_cli;
 mod files_cli;
 mod fmt_cli;
+mod fuzz_slice;
 mod generated_docs;
 mod lsp;
 mod mutations;

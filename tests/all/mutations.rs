@@ -1,16 +1,17 @@
-//! No input makes redress panic: thousands of deterministic random edits of
-//! the real procedures and case files, each compiled, formatted, read and
-//! replayed. A failure names the seed and the edit, so it reproduces.
+//! No input makes redress panic: deterministic random edits of the real
+//! procedures and case files at the level of bytes (stretches deleted or
+//! repeated, brackets, quotes and junk bytes inserted), each run through
+//! the fuzz targets' checks (`fuzz/oracle.rs`): compiled, formatted there
+//! and back, every view built, read, replayed, and every problem a
+//! diagnostic with a code. `fuzz_slice.rs` makes the edits that know the
+//! grammar and YAML; cargo-fuzz runs both kinds for as long as it is
+//! given (docs/fuzzing.md). A failure names the seed and the edit, so it
+//! reproduces.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use redress::case::load;
-use redress::compile::compile_str;
-use redress::engine::replay;
-use redress::format::format_source;
-
+use crate::fuzz_slice::{oracle, panic_message};
 use crate::support::{files_in, root, Lcg};
-
 const PIECES: [&str; 16] = [
     "{",
     "}",
@@ -60,8 +61,41 @@ fn mutate(text: &str, rng: &mut Lcg) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn survives(what: &str, f: impl FnOnce()) -> Result<(), String> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|_| what.to_string())
+/// Runs one input through a check; a panic or a broken property becomes a
+/// line naming the input.
+fn survives(what: &str, check: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    match catch_unwind(AssertUnwindSafe(check)) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(broken)) => Err(format!("{what}: {broken}")),
+        Err(panic) => Err(format!(
+            "{what}: panicked: {}",
+            panic_message(panic.as_ref())
+        )),
+    }
+}
+
+/// Edits a seed `edits` times, each time with one to `changes + 1` random
+/// changes, and runs every result through `check`, listing every one that
+/// failed.
+fn edited(
+    name: &str,
+    original: &str,
+    edits: u32,
+    changes: u64,
+    rng: &mut Lcg,
+    check: fn(&[u8]) -> Result<(), String>,
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    for i in 0..edits {
+        let mut text = original.to_string();
+        for _ in 0..=rng.below(changes) {
+            text = mutate(&text, rng);
+        }
+        if let Err(e) = survives(&format!("{name} mutation {i}"), || check(text.as_bytes())) {
+            failures.push(e);
+        }
+    }
+    failures
 }
 
 #[test]
@@ -71,80 +105,24 @@ fn mutated_procedures_never_panic() {
         let original =
             std::fs::read_to_string(root().join("procedures").join(name)).expect("procedure");
         let mut rng = Lcg::new(name.len() as u64 * 7919);
-        for i in 0..300 {
-            let mut text = original.clone();
-            for _ in 0..=rng.below(3) {
-                text = mutate(&text, &mut rng);
-            }
-            let result = survives(&format!("{name} mutation {i}"), || {
-                let compiled = compile_str(name, &text);
-                let mut map = redress::diagnostic::SourceMap::new();
-                let file = map.add(compiled.source.clone());
-                let diagnostics = compiled.diagnostics(file);
-                let _ = redress::report::diagnostic::human(&diagnostics, &map, false);
-                let _ =
-                    serde_json::to_string(&redress::report::diagnostic::json(&diagnostics, &map));
-                let _ = format_source(&text);
-                if let Some(p) = &compiled.procedure {
-                    let _ = redress::report::doc::markdown(p);
-                    let _ = redress::report::graph::mermaid(p);
-                    let options = redress::analysis::paths::Options {
-                        max_loops: 1,
-                        limit: redress::analysis::paths::DEFAULT_LIMIT,
-                    };
-                    let _ = redress::analysis::paths::paths(p, options);
-                }
-            });
-            if let Err(e) = result {
-                failures.push(e);
-            }
-        }
+        failures.extend(edited(name, &original, 16, 3, &mut rng, oracle::proc_file));
     }
-    assert!(failures.is_empty(), "panics: {failures:?}");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[test]
 fn mutated_case_files_never_panic() {
-    let text = std::fs::read_to_string(root().join("procedures/cafcass.proc")).expect("procedure");
-    let procedure = compile_str("cafcass.proc", &text)
-        .procedure
-        .expect("compiles");
     let mut failures = Vec::new();
     let mut rng = Lcg::new(4242);
-    let cases: Vec<String> = files_in("examples/cafcass", "yaml")
-        .into_iter()
-        .filter(|p| !p.to_string_lossy().contains("assumptions"))
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .collect();
-    for (c, original) in cases.iter().enumerate() {
-        for i in 0..40 {
-            let mut case = original.clone();
-            for _ in 0..=rng.below(2) {
-                case = mutate(&case, &mut rng);
+    for folder in ["examples/cafcass", "examples/babicm"] {
+        for path in files_in(folder, "yaml") {
+            if path.to_string_lossy().contains("assumptions") {
+                continue;
             }
-            let result = survives(&format!("case {c} mutation {i}"), || {
-                if let Ok(loaded) = load("case.yaml", &case, &procedure) {
-                    let at = loaded
-                        .expect
-                        .as_ref()
-                        .map(|e| e.at)
-                        .or_else(|| loaded.case.events.last().map(|e| e.on));
-                    if let Some(at) = at {
-                        match replay(&procedure, loaded.calendar.get(), &loaded.case, at) {
-                            Ok(report) => {
-                                let _ = redress::report::human(&report);
-                            }
-                            Err(e) => {
-                                let _ = redress::case::locate_replay_error("case.yaml", &case, &e);
-                            }
-                        }
-                    }
-                }
-            });
-            if let Err(e) = result {
-                failures.push(e);
-            }
+            let name = path.to_string_lossy().into_owned();
+            let original = std::fs::read_to_string(&path).expect("case file");
+            failures.extend(edited(&name, &original, 6, 2, &mut rng, oracle::case_file));
         }
     }
-    assert!(failures.is_empty(), "panics: {failures:?}");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -1,0 +1,14 @@
+//! Bytes as a case file: read against the procedure it names, replayed,
+//! and the report rendered (the properties are in `fuzz/oracle.rs`).
+#![no_main]
+
+// Each target uses one of the oracle's checks.
+#[allow(dead_code)]
+#[path = "../oracle.rs"]
+mod oracle;
+
+libfuzzer_sys::fuzz_target!(|bytes: &[u8]| {
+    if let Err(broken) = oracle::case_file(bytes) {
+        panic!("{broken}");
+    }
+});
