@@ -13,6 +13,7 @@
 pub mod analysis;
 pub mod calendar;
 pub mod case;
+pub mod caseload;
 pub mod check;
 pub mod cli;
 pub mod compile;

@@ -5,6 +5,7 @@
 //! replaying stops at the first event that cannot happen, and
 //! [`locate_replay_error`] places that on the event's line.
 
+pub mod bulk;
 mod error;
 mod expect;
 pub mod locate;

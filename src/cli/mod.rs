@@ -5,6 +5,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 mod calendar_args;
+mod cases;
 mod check;
 mod days;
 mod diff;
@@ -17,6 +18,7 @@ mod paths;
 mod render;
 mod run;
 mod simulate;
+mod status;
 mod test;
 mod write;
 
@@ -77,6 +79,8 @@ enum Command {
     Run(run::RunArgs),
     /// Replay every case file with an `expect:` block and compare (default: examples/).
     Test(test::TestArgs),
+    /// A team's cases as of a date: overdue, due soon, windows closing, referrals, stopped, closed (default: cases/).
+    Status(status::StatusArgs),
     /// Simulate many cases under stated assumptions: outcomes, durations, breach rates.
     Simulate(simulate::SimulateArgs),
     /// Every path from start to an outcome, with its least and most time.
@@ -122,6 +126,7 @@ pub fn main() -> ExitCode {
                 Command::Fmt(args) => fmt::run(args),
                 Command::Paths(args) => paths::run(args),
                 Command::Simulate(args) => simulate::run(args),
+                Command::Status(args) => status::run(args),
                 Command::Days(command) => days::run(command),
             };
             output::finish(outcome)

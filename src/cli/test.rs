@@ -73,7 +73,7 @@ pub(super) fn walk(dir: &Path, depth: usize, extensions: &[&str], out: &mut Vec<
 
 /// A procedure found by id: compiled, or with the diagnostics that keep it
 /// from compiling (shown once, under the first case that needs it).
-enum Found {
+pub(super) enum Found {
     Compiled(Box<Procedure>),
     Broken {
         path: String,
@@ -86,7 +86,7 @@ enum Found {
 /// kept under the id it declares (or, if it does not parse that far, its
 /// file name), so that a case naming it fails with the procedure's own
 /// diagnostics rather than "no procedure was found".
-fn procedures(dirs: &[PathBuf]) -> HashMap<String, Found> {
+pub(super) fn procedures(dirs: &[PathBuf]) -> HashMap<String, Found> {
     let mut files = Vec::new();
     for dir in dirs {
         if dir.is_dir() {
