@@ -48,7 +48,7 @@ pub(super) struct CaseFile {
 impl CaseFile {
     /// Reads `path`; a file that cannot be read or decoded is the
     /// diagnostic that says why.
-    pub(super) fn read(path: &Path) -> Result<CaseFile, (SourceMap, Diagnostic)> {
+    pub(super) fn read(path: &Path) -> Result<CaseFile, Box<(SourceMap, Diagnostic)>> {
         let mut map = SourceMap::new();
         match read_source(path, &mut map) {
             Ok(file) => Ok(CaseFile {
@@ -57,7 +57,7 @@ impl CaseFile {
                 file,
                 layout: Layout::of(path),
             }),
-            Err(diagnostic) => Err((map, diagnostic)),
+            Err(diagnostic) => Err(Box::new((map, diagnostic))),
         }
     }
 

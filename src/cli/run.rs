@@ -84,7 +84,8 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
     for path in &files {
         let file = match CaseFile::read(path) {
             Ok(file) => file,
-            Err((map, diagnostic)) => {
+            Err(unreadable) => {
+                let (map, diagnostic) = *unreadable;
                 show(&[diagnostic], &map);
                 outcome = worse(outcome, Outcome::Usage);
                 continue;

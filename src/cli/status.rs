@@ -156,8 +156,9 @@ fn caseload_of_file(
     let name = path.to_string_lossy().into_owned();
     let file = match CaseFile::read(path) {
         Ok(file) => file,
-        Err((map, diagnostic)) => {
-            let stopped = stopped_of(&name, None, &[diagnostic.clone()], &map);
+        Err(unreadable) => {
+            let (map, diagnostic) = *unreadable;
+            let stopped = stopped_of(&name, None, std::slice::from_ref(&diagnostic), &map);
             return (
                 vec![CaseResult::Stopped(stopped)],
                 render(&[diagnostic], &map),
