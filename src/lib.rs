@@ -20,6 +20,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod engine;
 pub mod format;
+pub mod import;
 pub mod report;
 pub mod simulate;
 pub mod source;

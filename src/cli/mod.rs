@@ -12,6 +12,7 @@ mod diff;
 mod doc;
 mod fmt;
 mod graph;
+mod import;
 mod load;
 mod output;
 mod paths;
@@ -93,6 +94,9 @@ enum Command {
     Doc(doc::DocArgs),
     /// A diagram of a procedure (Mermaid or Graphviz DOT).
     Graph(graph::GraphArgs),
+    /// Cases from a case-management export (CSV) through a mapping.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Working-day arithmetic over a bank-holiday calendar.
     #[command(subcommand)]
     Days(days::DaysCommand),
@@ -128,6 +132,7 @@ pub fn main() -> ExitCode {
                 Command::Simulate(args) => simulate::run(args),
                 Command::Status(args) => status::run(args),
                 Command::Days(command) => days::run(command),
+                Command::Import(command) => import::run(command),
             };
             output::finish(outcome)
         });
