@@ -4,9 +4,12 @@
 use miette::{Diagnostic as _, Severity};
 use thiserror::Error;
 
+use crate::analysis::paths;
+use crate::check::ir::{DurationSpec, Unit};
 use crate::check::{self, CheckError, Procedure};
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::source::{self, InputError, SourceFile};
+use crate::syntax::ast::Span;
 use crate::syntax::{self, SyntaxError};
 
 /// Any problem with a `.proc` file, from any stage.
@@ -91,12 +94,37 @@ pub fn compile(name: &str, bytes: &[u8]) -> Compiled {
         if problems.iter().all(|p| !p.is_error()) {
             procedure = checked.procedure;
         }
+        // Lints that need the whole procedure's paths run on the checked
+        // procedure, after checking: the checker knows nothing of them.
+        let limit = file.procedure.as_ref().and_then(|d| d.limits.first());
+        if let (Some(p), Some(limit)) = (&procedure, limit) {
+            problems.extend(limit_warning(p, limit.span).map(Problem::Check));
+        }
     }
     Compiled {
         source,
         problems,
         procedure,
     }
+}
+
+/// W0508 when some path's worst case exceeds the procedure's `limit`.
+fn limit_warning(procedure: &Procedure, span: Span) -> Option<CheckError> {
+    let limit = procedure.limit.as_ref()?;
+    let DurationSpec::Fixed { amount, unit } = limit.duration else {
+        return None;
+    };
+    let over = paths::over_limit(procedure)?;
+    let written = check::describe_duration(amount, unit);
+    Some(CheckError::LimitExceeded {
+        limit: match unit {
+            Unit::WorkingDays => written,
+            _ => format!("{written} (about {} working days)", over.limit_working_days),
+        },
+        days: over.working_days,
+        path: over.path,
+        span: span.into(),
+    })
 }
 
 /// Compiles `.proc` text already in memory.

@@ -5,9 +5,10 @@
 //! [`syntax`] into an AST with spans, and resolved and validated by
 //! [`check`] into a [`check::Procedure`]; [`compile`] runs those stages as
 //! one call. [`case`] reads case files against a procedure, [`engine`]
-//! replays them, and [`report`] renders the result. [`calendar`] is
-//! working-day arithmetic, independent of the language. [`cli`] is the
-//! command line on top. ARCHITECTURE.md has the code map and the
+//! replays them, and [`report`] renders the result. [`yaml`] is the one
+//! reader of YAML files (cases, assumptions, calendars), below them all.
+//! [`calendar`] is working-day arithmetic, independent of the language.
+//! [`cli`] is the command line on top. ARCHITECTURE.md has the code map and the
 //! invariants.
 
 pub mod analysis;
@@ -26,3 +27,4 @@ pub mod simulate;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+pub mod yaml;

@@ -140,14 +140,14 @@ pub fn load_calendar_file(path: &str, bytes: &[u8]) -> Result<CalendarFile, Cale
             Some(bad.offset),
         )
     })?;
-    let file: RawCalendarFile = serde_yaml::from_str(&text).map_err(|e| {
-        let offset = e.location().map(|l| l.index());
-        let problem = strip_location(&e);
-        let message = match e.location() {
-            Some(l) => format!("line {}, column {}: {problem}", l.line(), l.column()),
-            None => problem,
-        };
-        fail(message, CALENDAR_FILE_HELP.to_string(), &text, offset)
+    let file: RawCalendarFile = crate::yaml::parse(&text).map_err(|p| {
+        let at = crate::yaml::place(&text, p.offset);
+        fail(
+            format!("line {}, column {}: {}", at.line, at.column, p.message),
+            CALENDAR_FILE_HELP.to_string(),
+            &text,
+            Some(at.offset),
+        )
     })?;
     if let Some(base) = file.base.as_deref() {
         if !BUILTIN_NAMES.contains(&base) {
@@ -221,15 +221,6 @@ fn key_line(text: &str, key: &str) -> (usize, usize) {
         offset += line.len();
     }
     (1, 0)
-}
-
-/// serde_yaml appends " at line L column C"; we say it once, up front.
-fn strip_location(error: &serde_yaml::Error) -> String {
-    let text = error.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 
 use std::path::Path;
 
+use crate::yaml::Value;
+
 /// How a file holds its cases.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
@@ -113,12 +115,12 @@ fn has_content(text: &str) -> bool {
 pub fn case_id(text: &str) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct Id {
-        case: serde_yaml::Value,
+        case: Value,
     }
-    let id: Id = serde_yaml::from_str(text).ok()?;
+    let id: Id = crate::yaml::parse(text).ok()?;
     match id.case {
-        serde_yaml::Value::String(s) => Some(s),
-        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
 }

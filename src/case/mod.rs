@@ -15,18 +15,16 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use miette::{NamedSource, SourceSpan};
 use serde::Deserialize;
-use serde_yaml::{Mapping, Value as Yaml};
 
 use crate::calendar::{parse_date, CalendarError, CalendarHandle, BUILTIN_NAMES};
 use crate::check::ir::{EventId, FactId, Procedure, RoleId, Type, Unit, Value};
-use crate::diagnostic::position;
 use crate::engine::{Case, CaseEvent, ExtensionRequest, ReplayError};
 use crate::suggest::help_for;
+use crate::yaml::{index, key, locate, Mapping, PathPart, SmallMap, Value as Yaml};
 
 pub use error::{CaseError, CaseErrorKind, CaseProblem};
 use expect::NOT_STARTED;
 pub use expect::{compare, judge, reasons_of, Expect, ExpectedError, Judgement, Mismatch};
-use locate::{index, key, locate, PathPart};
 
 /// What `procedure:` and `version:` say, read before the procedure is
 /// known (`redress test` uses it to find the procedure).
@@ -45,6 +43,16 @@ pub struct Loaded {
     /// The case says it is received before the procedure's effective date
     /// on purpose (`before_effective: deliberate`).
     pub before_effective_deliberate: bool,
+    /// The person the case names in a role, by role name.
+    pub people: Vec<(String, String)>,
+}
+
+/// A case file parsed once, before its procedure is known: what
+/// `procedure:` and `version:` say, to find the procedure, and the rest,
+/// to read against it with [`load_parsed`].
+pub struct Parsed {
+    pub header: Header,
+    raw: RawCase,
 }
 
 #[derive(Deserialize)]
@@ -58,7 +66,11 @@ struct RawCase {
     calendar: Option<String>,
     #[serde(default)]
     facts: Mapping,
-    events: Vec<Mapping>,
+    /// The person in each role, for a team's lists (`redress status --by
+    /// person`): `people: { line_manager: Sam Patel }`.
+    #[serde(default)]
+    people: SmallMap,
+    events: Vec<SmallMap>,
     #[serde(default)]
     expect: Option<RawExpect>,
     /// `deliberate`: the case is received before the procedure took
@@ -112,15 +124,16 @@ struct RawHeader {
 }
 
 const TOP_KEYS_HELP: &str =
-    "a case file has `procedure`, `case`, `events`, and optionally `version`, `calendar`, `facts` and `expect` (docs/cases.md)";
+    "a case file has `procedure`, `case`, `events`, and optionally `version`, `calendar`, `facts`, `people` and `expect` (docs/cases.md)";
 
 /// Keys every event may have; `extended` and `paused` have more.
 const EVENT_KEYS: [&str; 5] = ["on", "event", "by", "facts", "note"];
 
 /// Reads a case file against its procedure.
 pub struct Reader<'a> {
+    name: &'a str,
     text: &'a str,
-    source: Arc<NamedSource<String>>,
+    source: Option<Arc<NamedSource<String>>>,
     procedure: &'a Procedure,
     errors: Vec<CaseError>,
 }
@@ -135,10 +148,9 @@ fn scalar_text(value: &Yaml) -> Option<String> {
     }
 }
 
-/// A YAML error as a case error at its location.
-fn yaml_error(name: &str, text: &str, error: &serde_yaml::Error) -> CaseError {
-    let offset = error.location().map(|l| l.index()).unwrap_or(0);
-    let message = strip_positions(&error.to_string());
+/// A file that cannot be read as YAML, as a case error at its place.
+fn yaml_error(name: &str, text: &str, problem: &crate::yaml::Problem) -> CaseError {
+    let message = problem.message.clone();
     let help = if message.contains("unknown field") || message.contains("missing field") {
         TOP_KEYS_HELP.to_string()
     } else {
@@ -147,7 +159,7 @@ fn yaml_error(name: &str, text: &str, error: &serde_yaml::Error) -> CaseError {
     error_at(
         text,
         &Arc::new(NamedSource::new(name, text.to_string())),
-        offset,
+        problem.offset,
         CaseProblem::Load(CaseErrorKind::Yaml { message, help }),
     )
 }
@@ -159,14 +171,12 @@ pub fn error_at(
     offset: usize,
     problem: CaseProblem,
 ) -> CaseError {
-    let offset = offset.min(text.len());
-    let rest = &text[offset..];
-    let length = rest
-        .find(['\n', ',', '}', ']', '#'])
-        .map(|i| rest[..i].trim_end().len())
-        .unwrap_or(rest.trim_end().len())
-        .max(usize::from(!rest.is_empty()));
-    let (line, column) = position(text, offset);
+    let crate::yaml::Place {
+        offset,
+        line,
+        column,
+        length,
+    } = crate::yaml::place(text, offset);
     CaseError {
         problem: Box::new(problem),
         source: Arc::clone(source),
@@ -176,26 +186,9 @@ pub fn error_at(
     }
 }
 
-/// serde_yaml writes "at line L column C" into its messages; the report
-/// shows the position once, so the words are taken out.
-fn strip_positions(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(i) = rest.find(" at line ") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + " at line ".len()..];
-        let skip = after
-            .find(|c: char| !(c.is_ascii_digit() || c == ' ' || "column".contains(c)))
-            .unwrap_or(after.len());
-        rest = &after[skip..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Reads `procedure:` and `version:` only.
 pub fn read_header(name: &str, text: &str) -> Result<Header, CaseError> {
-    let raw: RawHeader = serde_yaml::from_str(text).map_err(|e| yaml_error(name, text, &e))?;
+    let raw: RawHeader = crate::yaml::parse(text).map_err(|e| yaml_error(name, text, &e))?;
     let source = Arc::new(NamedSource::new(name, text.to_string()));
     let procedure = raw
         .procedure
@@ -219,12 +212,36 @@ pub fn read_header(name: &str, text: &str) -> Result<Header, CaseError> {
     })
 }
 
+/// Parses a case file once: its header, to find the procedure, and the
+/// rest for [`load_parsed`].
+pub fn parse(name: &str, text: &str) -> Result<Parsed, CaseError> {
+    let raw: RawCase = crate::yaml::parse(text).map_err(|e| yaml_error(name, text, &e))?;
+    let header = Header {
+        procedure: scalar_text(&raw.procedure).unwrap_or_default(),
+        version: raw.version.as_ref().and_then(scalar_text),
+    };
+    Ok(Parsed { header, raw })
+}
+
 /// Reads a case file against `procedure`, reporting every problem found.
 pub fn load(name: &str, text: &str, procedure: &Procedure) -> Result<Loaded, Vec<CaseError>> {
-    let raw: RawCase = serde_yaml::from_str(text).map_err(|e| vec![yaml_error(name, text, &e)])?;
+    let parsed = parse(name, text).map_err(|e| vec![e])?;
+    load_parsed(name, text, parsed, procedure)
+}
+
+/// Reads a parsed case file (`text` is what it was parsed from, to place
+/// problems) against `procedure`, reporting every problem found.
+pub fn load_parsed(
+    name: &str,
+    text: &str,
+    parsed: Parsed,
+    procedure: &Procedure,
+) -> Result<Loaded, Vec<CaseError>> {
+    let raw = parsed.raw;
     let mut reader = Reader {
         text,
-        source: Arc::new(NamedSource::new(name, text.to_string())),
+        name,
+        source: None,
         procedure,
         errors: Vec::new(),
     };
@@ -252,25 +269,33 @@ pub fn locate_replay_error(name: &str, text: &str, error: &ReplayError) -> CaseE
     )
 }
 
-/// Parses `20 working days`, `3 weeks`, `1 month`.
+/// Parses `20 working days`, `3 weeks`, `1 month`. A duration longer than
+/// the calendars' 230 years is refused here, where it can be called what
+/// it is, rather than reported later as a date out of range.
 pub fn parse_duration(text: &str) -> Option<(u32, Unit)> {
     let mut words = text.split_whitespace();
     let amount: u32 = words.next()?.parse().ok().filter(|n| *n > 0)?;
     let rest: Vec<&str> = words.collect();
-    let unit = match rest.as_slice() {
-        ["working", "day" | "days"] => Unit::WorkingDays,
-        ["day" | "days"] => Unit::Days,
-        ["week" | "weeks"] => Unit::Weeks,
-        ["month" | "months"] => Unit::Months,
+    let (unit, most) = match rest.as_slice() {
+        ["working", "day" | "days"] => (Unit::WorkingDays, 60_000),
+        ["day" | "days"] => (Unit::Days, 84_000),
+        ["week" | "weeks"] => (Unit::Weeks, 12_000),
+        ["month" | "months"] => (Unit::Months, 2_760),
         _ => return None,
     };
-    Some((amount, unit))
+    (amount <= most).then_some((amount, unit))
 }
 
 impl Reader<'_> {
     fn error(&mut self, path: &[PathPart], kind: CaseErrorKind) {
         let offset = locate(self.text, path).unwrap_or(0);
-        let error = error_at(self.text, &self.source, offset, CaseProblem::Load(kind));
+        // The file's text is copied into the error's source only when
+        // there is an error, not for every case read.
+        let (name, text) = (self.name, self.text);
+        let source = self
+            .source
+            .get_or_insert_with(|| Arc::new(NamedSource::new(name, text.to_string())));
+        let error = error_at(self.text, source, offset, CaseProblem::Load(kind));
         self.errors.push(error);
     }
 
@@ -301,6 +326,20 @@ impl Reader<'_> {
                 );
             }
         }
+        let case = scalar_text(&raw.case);
+        if case.as_deref().is_none_or(|c| c.trim().is_empty()) {
+            self.error(
+                &[key("case")],
+                CaseErrorKind::BadValue {
+                    what: "case reference".into(),
+                    found: crate::yaml::to_string(&raw.case)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
+                    expected: "give the case's reference: `case: CAF-2026-0042`".into(),
+                },
+            );
+        }
         let calendar = self.calendar(raw.calendar.as_deref());
         let mut facts = vec![None; procedure.facts.len()];
         for (k, v) in &raw.facts {
@@ -309,6 +348,31 @@ impl Reader<'_> {
             }
         }
         let events = self.events(&raw.events);
+        let mut people = Vec::new();
+        for (role, person) in raw.people.iter() {
+            let path = [key("people"), key(&scalar_text(role).unwrap_or_default())];
+            let person = match person {
+                Yaml::String(p) if !p.trim().is_empty() => p.clone(),
+                other => {
+                    self.error(
+                        &path,
+                        CaseErrorKind::BadValue {
+                            what: "person".into(),
+                            found: crate::yaml::to_string(other)
+                                .unwrap_or_default()
+                                .trim()
+                                .to_string(),
+                            expected: "name the person in the role: `line_manager: Sam Patel`"
+                                .into(),
+                        },
+                    );
+                    continue;
+                }
+            };
+            if let Some(id) = self.role(&path, role) {
+                people.push((procedure.roles[id.index()].name.clone(), person));
+            }
+        }
         let expect = raw.expect.and_then(|e| self.expect(e));
         let before_effective_deliberate = match raw.before_effective.as_deref() {
             None => false,
@@ -327,13 +391,14 @@ impl Reader<'_> {
         };
         Some(Loaded {
             case: Case {
-                id: scalar_text(&raw.case).unwrap_or_default(),
+                id: case.unwrap_or_default(),
                 facts,
                 events,
             },
             calendar: calendar?,
             expect,
             before_effective_deliberate,
+            people,
         })
     }
 
@@ -383,58 +448,67 @@ impl Reader<'_> {
         };
         let value = self.value(
             &path,
-            &format!("value for fact `{name}`"),
+            &|| format!("value for fact `{name}`"),
             &procedure.facts[i].ty,
             v,
         )?;
         Some((FactId(i as u32), value))
     }
 
-    fn value(&mut self, path: &[PathPart], what: &str, ty: &Type, v: &Yaml) -> Option<Value> {
+    /// A value of type `ty`. The words of the problem (`what`, and the
+    /// suggestions) are worked out only when there is one: a large file
+    /// has many valid values and few bad ones.
+    fn value(
+        &mut self,
+        path: &[PathPart],
+        what: &dyn Fn() -> String,
+        ty: &Type,
+        v: &Yaml,
+    ) -> Option<Value> {
+        let value = match ty {
+            Type::Bool => v.as_bool().map(Value::Bool),
+            Type::Date => v.as_str().and_then(|s| parse_date(s).ok()).map(Value::Date),
+            Type::Duration => v
+                .as_str()
+                .and_then(parse_duration)
+                .map(|(n, u)| Value::Duration(n, u)),
+            Type::Text => scalar_text(v).map(Value::Text),
+            Type::Enum(values) => v
+                .as_str()
+                .and_then(|s| values.iter().position(|x| x == s))
+                .map(|i| Value::Enum(i as u32)),
+        };
+        if value.is_some() {
+            return value;
+        }
         let found = match v {
             Yaml::String(s) => s.clone(),
-            other => serde_yaml::to_string(other)
+            other => crate::yaml::to_string(other)
                 .unwrap_or_default()
                 .trim()
                 .to_string(),
         };
-        let (value, expected) = match ty {
-            Type::Bool => (
-                v.as_bool().map(Value::Bool),
-                "write `true` or `false`".to_string(),
-            ),
-            Type::Date => (
-                v.as_str().and_then(|s| parse_date(s).ok()).map(Value::Date),
-                "write a date as YYYY-MM-DD, from 1970 to 2199".to_string(),
-            ),
-            Type::Duration => (
-                v.as_str()
-                    .and_then(parse_duration)
-                    .map(|(n, u)| Value::Duration(n, u)),
-                "write a duration such as `20 working days`, `4 weeks` or `1 month`".to_string(),
-            ),
-            Type::Text => (scalar_text(v).map(Value::Text), "write text".to_string()),
-            Type::Enum(values) => (
-                v.as_str()
-                    .and_then(|s| values.iter().position(|x| x == s))
-                    .map(|i| Value::Enum(i as u32)),
+        let expected = match ty {
+            Type::Bool => "write `true` or `false`".to_string(),
+            Type::Date => "write a date as YYYY-MM-DD, from 1970 to 2199".to_string(),
+            Type::Duration => "write a duration such as `20 working days`, `4 weeks` or `1 month`, of at most 230 years".to_string(),
+            Type::Text => "write text".to_string(),
+            Type::Enum(values) => {
                 match crate::suggest::did_you_mean(&found, values.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `{s}`? The values are: {}", values.join(", ")),
                     None => format!("the values are: {}", values.join(", ")),
-                },
-            ),
+                }
+            }
         };
-        if value.is_none() {
-            self.error(
-                path,
-                CaseErrorKind::BadValue {
-                    what: what.to_string(),
-                    found,
-                    expected,
-                },
-            );
-        }
-        value
+        self.error(
+            path,
+            CaseErrorKind::BadValue {
+                what: what(),
+                found,
+                expected,
+            },
+        );
+        None
     }
 
     fn date(&mut self, path: &[PathPart], v: &Yaml) -> Option<NaiveDate> {
@@ -476,7 +550,7 @@ impl Reader<'_> {
         }
     }
 
-    fn events(&mut self, raw: &[Mapping]) -> Vec<CaseEvent> {
+    fn events(&mut self, raw: &[SmallMap]) -> Vec<CaseEvent> {
         let procedure = self.procedure;
         let mut events = Vec::new();
         let mut previous: Option<NaiveDate> = None;
@@ -492,7 +566,7 @@ impl Reader<'_> {
         }
         for (i, map) in raw.iter().enumerate() {
             let at = |k: &str| vec![key("events"), index(i), key(k)];
-            let get = |k: &str| map.get(Yaml::String(k.to_string()));
+            let get = |k: &str| map.get(&Yaml::String(k.to_string()));
             let Some(event_name) = get("event").and_then(scalar_text) else {
                 let misspelt = map
                     .keys()
@@ -609,7 +683,7 @@ impl Reader<'_> {
                                 what: "extension".into(),
                                 found: scalar_text(v).unwrap_or_default(),
                                 expected:
-                                    "for `extended`, `by` is how much longer: `10 working days`"
+                                    "for `extended`, `by` is how much longer: `10 working days`, at most 230 years"
                                         .into(),
                             },
                         ),
@@ -631,7 +705,7 @@ impl Reader<'_> {
                     Some(v) => {
                         data[p] = self.value(
                             &at(&param.name),
-                            &format!("`{}` for `{event_name}`", param.name),
+                            &|| format!("`{}` for `{event_name}`", param.name),
                             &param.ty,
                             v,
                         )
@@ -759,8 +833,16 @@ impl Reader<'_> {
                 );
                 continue;
             }
-            if scalar_text(v).as_deref() == Some(NOT_STARTED) {
+            let text = scalar_text(v);
+            if text.as_deref() == Some(NOT_STARTED) {
                 due.push((name, None));
+            } else if let Some(t) = text.filter(|t| !t.starts_with(|c: char| c.is_ascii_digit())) {
+                bad(
+                    self,
+                    vec![key("expect"), key("due"), key(&name)],
+                    format!("`{t}` is neither a date nor `{NOT_STARTED}`"),
+                    format!("write the due date as YYYY-MM-DD, or `{NOT_STARTED}` for a deadline whose anchor has not happened in this step"),
+                );
             } else if let Some(d) = self.date(&[key("expect"), key("due"), key(&name)], v) {
                 due.push((name, Some(d)));
             }
@@ -872,5 +954,7 @@ mod tests {
         assert_eq!(parse_duration("0 days"), None);
         assert_eq!(parse_duration("twenty days"), None);
         assert_eq!(parse_duration("20 fortnights"), None);
+        assert_eq!(parse_duration("2147483648 days"), None);
+        assert_eq!(parse_duration("2760 months"), Some((2760, Unit::Months)));
     }
 }

@@ -394,17 +394,17 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
-    /// A path whose worst case is longer than the procedure's `limit`.
-    #[error("{count} path(s) can take longer than the limit of {limit} (about {limit_days} working days); the longest, {days} working days, is {path}")]
+    /// A path whose worst case is longer than the procedure's `limit`
+    /// (found by `analysis::paths`, raised by `compile`).
+    #[error("a path can take longer than the limit of {limit}; the longest, {days} working days, is {path}")]
     #[diagnostic(
         code(W0508),
         severity(Warning),
-        help("shorten a deadline or ceiling on the path, or bound its loops; `redress paths` lists every path and its worst case")
+        help("shorten a deadline or ceiling on the path, or bound its loops; `redress paths` shows the longest path and its worst case")
     )]
     LimitExceeded {
-        count: usize,
+        /// As written, with its length in working days when in another unit.
         limit: String,
-        limit_days: u32,
         days: u32,
         path: String,
         #[label("the limit")]

@@ -459,24 +459,33 @@ pub enum Expr {
     In(Box<Expr>, Vec<u32>),
 }
 
-/// Orders two values of one type. Durations in different units compare by
-/// their approximate length in hundredths of a calendar day (a working day
-/// is 7/5 of a day, a month 30.44 days), since working days and calendar
-/// time cannot be compared exactly without a date; in the same unit they
-/// compare exactly.
+/// Fifths of a calendar day in one working day: the unit of
+/// [`approximate_length`] is chosen so that every unit is a whole number
+/// of it.
+pub const LENGTH_OF_A_WORKING_DAY: u64 = 7;
+
+/// The approximate length of a duration, in fifths of a calendar day: the
+/// one model every comparison of durations in different units uses (the
+/// checker's E0408, guards, `redress paths` and its W0508 lint), since
+/// working days and calendar time cannot be compared exactly without a
+/// date. A week is 5 working days (7 days), a month 22 working days (30.8
+/// days), a calendar day 5/7 of a working day; bank holidays are not
+/// counted. In one unit, lengths compare exactly as the amounts do.
+pub fn approximate_length(amount: u32, unit: Unit) -> u64 {
+    let per = match unit {
+        Unit::WorkingDays => LENGTH_OF_A_WORKING_DAY,
+        Unit::Days => 5,
+        Unit::Weeks => 5 * LENGTH_OF_A_WORKING_DAY,
+        Unit::Months => 22 * LENGTH_OF_A_WORKING_DAY,
+    };
+    u64::from(amount) * per
+}
+
+/// Orders two values of one type; durations by [`approximate_length`].
 fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
     match (a, b) {
         (Value::Duration(x, u), Value::Duration(y, v)) if u != v => {
-            let length = |n: u32, unit: Unit| {
-                let per = match unit {
-                    Unit::WorkingDays => 140,
-                    Unit::Days => 100,
-                    Unit::Weeks => 700,
-                    Unit::Months => 3044,
-                };
-                u64::from(n) * per
-            };
-            length(*x, *u).cmp(&length(*y, *v))
+            approximate_length(*x, *u).cmp(&approximate_length(*y, *v))
         }
         _ => a.cmp(b),
     }
@@ -655,5 +664,30 @@ mod tests {
             Some(true)
         );
         assert_eq!(holds(CompareOp::Lt, wd(3), wd(20)), Some(true));
+    }
+
+    #[test]
+    fn a_month_is_22_working_days_and_30_point_8_days() {
+        let month = Value::Duration(1, Unit::Months);
+        let days = |n| Value::Duration(n, Unit::Days);
+        assert_eq!(
+            holds(
+                CompareOp::Eq,
+                month.clone(),
+                Value::Duration(22, Unit::WorkingDays)
+            ),
+            Some(true)
+        );
+        assert_eq!(holds(CompareOp::Gt, month.clone(), days(30)), Some(true));
+        assert_eq!(holds(CompareOp::Lt, month, days(31)), Some(true));
+        assert_eq!(
+            holds(
+                CompareOp::Eq,
+                days(7),
+                Value::Duration(5, Unit::WorkingDays)
+            ),
+            Some(true),
+            "a calendar week of days is five working days"
+        );
     }
 }

@@ -63,37 +63,10 @@ pub fn check(file: &ast::File) -> Checked {
             .unwrap_or(0)
     });
     let has_errors = diagnostics.iter().any(is_error);
-    if let (Some(p), Some(limit), false) = (&procedure, decl.limits.first(), has_errors) {
-        diagnostics.extend(limit_warning(p, limit.span));
-    }
     Checked {
         procedure: procedure.filter(|_| !has_errors),
         diagnostics,
     }
-}
-
-/// W0508 when some path's worst case exceeds the procedure's `limit`.
-fn limit_warning(procedure: &Procedure, span: Span) -> Option<CheckError> {
-    let limit = procedure.limit.as_ref()?;
-    let DurationSpec::Fixed { amount, unit } = limit.duration else {
-        return None;
-    };
-    let limit_days = crate::analysis::paths::working_days(amount, unit);
-    let found = crate::analysis::paths::paths(procedure, 1);
-    let over: Vec<&crate::analysis::paths::Path> = found
-        .paths
-        .iter()
-        .filter(|p| p.max_working_days > limit_days)
-        .collect();
-    let worst = over.iter().max_by_key(|p| p.max_working_days)?;
-    Some(CheckError::LimitExceeded {
-        count: over.len(),
-        limit: describe_duration(amount, unit),
-        limit_days,
-        days: worst.max_working_days,
-        path: crate::analysis::paths::describe(worst),
-        span: span.into(),
-    })
 }
 
 /// Names of one kind, in declaration order, with where each was declared.
@@ -1084,23 +1057,15 @@ impl<'a> Checker<'a> {
                     }),
                 ) = (duration, c)
                 {
-                    let shorter = if du == cu {
-                        ca < da
-                    } else {
-                        match (comparable_days(da, du), comparable_days(ca, cu)) {
-                            (Some(dd), Some(cd)) => du.same_family(cu) && cd < dd,
-                            _ => false,
-                        }
-                    };
-                    {
-                        if shorter {
-                            self.error(CheckError::CeilingShorterThanDeadline {
-                                ceiling: describe_duration(ca, cu),
-                                deadline: describe_duration(da, du),
-                                span: ceiling.span().into(),
-                                deadline_span: d.duration.span().into(),
-                            });
-                        }
+                    // The one model of lengths, so that the checker, guards
+                    // and `redress paths` agree on which is longer.
+                    if approximate_length(ca, cu) < approximate_length(da, du) {
+                        self.error(CheckError::CeilingShorterThanDeadline {
+                            ceiling: describe_duration(ca, cu),
+                            deadline: describe_duration(da, du),
+                            span: ceiling.span().into(),
+                            deadline_span: d.duration.span().into(),
+                        });
                     }
                 }
                 c.map(Extension::UpTo)
@@ -1286,23 +1251,6 @@ const WEEKDAYS: [&str; 7] = [
     "saturday",
     "sunday",
 ];
-
-impl Unit {
-    /// Working days and calendar time cannot be compared without a date.
-    fn same_family(self, other: Unit) -> bool {
-        (self == Unit::WorkingDays) == (other == Unit::WorkingDays)
-    }
-}
-
-/// A duration in days where that is exact (months are not).
-fn comparable_days(amount: u32, unit: Unit) -> Option<u64> {
-    let amount = u64::from(amount);
-    match unit {
-        Unit::WorkingDays | Unit::Days => Some(amount),
-        Unit::Weeks => Some(amount * 7),
-        Unit::Months => None,
-    }
-}
 
 /// `20 working days`, `1 week`.
 pub fn describe_duration(amount: u32, unit: Unit) -> String {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::load::{read_file, ReadError};
 use super::render::show;
 use super::Outcome;
 use crate::calendar::{
@@ -63,9 +64,21 @@ pub(crate) fn diagnostic(error: &CalendarError, map: &mut SourceMap) -> Diagnost
 
 fn read_holidays_file(path: &Path, named_by: Option<&str>) -> Result<HolidayFile, CalendarError> {
     let name = path.to_string_lossy();
-    let bytes = std::fs::read(path)
+    let bytes = read_bounded(path)
         .map_err(|e| CalendarError::holidays_file_unreadable(&name, &e, named_by))?;
     load_holidays_file(&name, &bytes)
+}
+
+/// A calendar or bank-holidays file's bytes, read as every file is: a
+/// regular file only, and no more than the bound for YAML files.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, std::io::Error> {
+    read_file(path, crate::yaml::MAX_BYTES).map_err(|e| match e {
+        ReadError::Io(message) => std::io::Error::other(message),
+        ReadError::TooLarge(size) => std::io::Error::other(format!(
+            "it is {size} bytes; the limit is {}",
+            crate::yaml::MAX_BYTES
+        )),
+    })
 }
 
 /// A calendar file, built: its base, weekend and closure days, and the
@@ -74,7 +87,7 @@ fn read_holidays_file(path: &Path, named_by: Option<&str>) -> Result<HolidayFile
 pub(crate) fn read_calendar_file(path: &Path) -> Result<Calendar, CalendarError> {
     let name = path.to_string_lossy();
     let bytes =
-        std::fs::read(path).map_err(|e| CalendarError::calendar_file_unreadable(&name, &e))?;
+        read_bounded(path).map_err(|e| CalendarError::calendar_file_unreadable(&name, &e))?;
     let file = load_calendar_file(&name, &bytes)?;
     let calendar = Calendar::from_spec(&file.spec)?;
     match &file.holidays {

@@ -8,33 +8,42 @@ use std::path::{Path, PathBuf};
 
 use crate::case::bulk::{documents, Document, Layout, CASE_EXTENSIONS};
 use crate::case::locate::{key, locate};
-use crate::case::{load, locate_replay_error, read_header, Loaded};
+use crate::case::{load_parsed, locate_replay_error, parse, Loaded};
 use crate::caseload::CaseloadError;
 use crate::check::Procedure;
 use crate::diagnostic::{Diagnostic, FileId, SourceMap};
 use crate::engine::ReplayError;
+use crate::source::{InputError, SourceFile};
 
-use super::load::read_source;
+use super::load::{read_file, ReadError};
 use super::output::errln;
-use super::test::{walk, Found};
+use super::test::{is_assumptions, Found};
+use super::walk::Walker;
 use super::Outcome;
 
+/// The largest file of cases read: a million cases a line each fit.
+pub(super) const MAX_CASES_FILE_BYTES: usize = 1 << 30;
+
 /// The case files among `paths`: files as given, folders searched for
-/// `.yaml`, `.yml`, `.jsonl` and `.ndjson` files in name order. A path that
-/// does not exist is a usage error, said here.
+/// `.yaml`, `.yml`, `.jsonl` and `.ndjson` files in name order (simulation
+/// assumptions left out), each real file once. A path that does not exist
+/// is a usage error, said here.
 pub(super) fn gather(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Outcome> {
-    let mut files = Vec::new();
+    let mut walker = Walker::new(&CASE_EXTENSIONS, is_assumptions);
     for path in paths {
-        if path.is_dir() {
-            walk(path, 0, &CASE_EXTENSIONS, &mut files);
+        let found = if path.is_dir() {
+            walker.folder(path).map(|_| ())
         } else if path.exists() {
-            files.push(path.clone());
+            walker.file(path)
         } else {
-            errln!("error: no such file or folder: `{}`", path.display());
+            Err(format!("no such file or folder: `{}`", path.display()))
+        };
+        if let Err(message) = found {
+            errln!("error: {message}");
             return Err(Outcome::Usage);
         }
     }
-    Ok(files)
+    Ok(walker.into_files())
 }
 
 /// A case file read into its own source map, and its cases.
@@ -47,18 +56,54 @@ pub(super) struct CaseFile {
 
 impl CaseFile {
     /// Reads `path`; a file that cannot be read or decoded is the
-    /// diagnostic that says why.
+    /// diagnostic that says why. A file of many cases may be larger than
+    /// any one case file ([`MAX_CASES_FILE_BYTES`]); each case in it is
+    /// still held to the YAML reader's bound.
     pub(super) fn read(path: &Path) -> Result<CaseFile, Box<(SourceMap, Diagnostic)>> {
         let mut map = SourceMap::new();
-        match read_source(path, &mut map) {
-            Ok(file) => Ok(CaseFile {
-                name: map.name(file).to_string(),
-                map,
-                file,
-                layout: Layout::of(path),
-            }),
-            Err(diagnostic) => Err(Box::new((map, diagnostic))),
-        }
+        let name = path.to_string_lossy().into_owned();
+        let failed = |mut map: SourceMap, shown: SourceFile, error: InputError| {
+            let file = map.add(shown);
+            let diagnostic = Diagnostic::from_error(&error, file);
+            Err(Box::new((map, diagnostic)))
+        };
+        let bytes = match read_file(path, MAX_CASES_FILE_BYTES) {
+            Ok(bytes) => bytes,
+            Err(ReadError::Io(reason)) => {
+                let error = InputError::Unreadable {
+                    reason,
+                    span: (0, 0).into(),
+                };
+                return failed(map, SourceFile::new(name, ""), error);
+            }
+            Err(ReadError::TooLarge(size)) => {
+                let error = InputError::TooLarge {
+                    size: usize::try_from(size).unwrap_or(usize::MAX),
+                    limit: MAX_CASES_FILE_BYTES,
+                    span: (0, 0).into(),
+                };
+                return failed(map, SourceFile::new(name, ""), error);
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let shown = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let error = InputError::InvalidUtf8 {
+                    offset,
+                    span: (offset, char::REPLACEMENT_CHARACTER.len_utf8()).into(),
+                };
+                return failed(map, SourceFile::new(name, shown), error);
+            }
+        };
+        let file = map.add(SourceFile::new(name.clone(), text));
+        Ok(CaseFile {
+            name,
+            map,
+            file,
+            layout: Layout::of(path),
+        })
     }
 
     pub(super) fn text(&self) -> &str {
@@ -90,11 +135,13 @@ impl CaseFile {
         doc: &Document<'_>,
         procedures: Procedures<'p>,
     ) -> Result<(Loaded, &'p Procedure), Vec<Diagnostic>> {
+        // Parsed once: the header finds the procedure, and the rest is
+        // read against it without parsing again.
+        let parsed = parse(&self.name, doc.text).map_err(|e| vec![self.diagnostic(doc, &e)])?;
         let procedure = match procedures {
             Procedures::One(procedure) => procedure,
             Procedures::ById(found) => {
-                let header = read_header(&self.name, doc.text)
-                    .map_err(|e| vec![self.diagnostic(doc, &e)])?;
+                let header = &parsed.header;
                 let at = locate(doc.text, &[key("procedure")]).unwrap_or(0);
                 let span = (at, header.procedure.len()).into();
                 match found.get(&header.procedure) {
@@ -124,7 +171,7 @@ impl CaseFile {
                 }
             }
         };
-        match load(&self.name, doc.text, procedure) {
+        match load_parsed(&self.name, doc.text, parsed, procedure) {
             Ok(loaded) => Ok((loaded, procedure)),
             Err(errors) => Err(errors.iter().map(|e| self.diagnostic(doc, e)).collect()),
         }

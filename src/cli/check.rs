@@ -1,6 +1,6 @@
 //! `redress check`: validate `.proc` files, as CI runs it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -78,9 +78,6 @@ fn coverage(procedure: &Procedure) -> Coverage<'_> {
             .collect(),
     }
 }
-
-/// How deep folder recursion may go, so a link cycle cannot loop forever.
-const MAX_FOLDER_DEPTH: usize = 32;
 
 /// Every file checked: the source map of their texts, every diagnostic,
 /// and the procedures that compiled, in the files' order.
@@ -211,37 +208,17 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// The files named, and the `.proc` files under the folders named, each
 /// folder's in name order. A path that does not exist is a usage error.
 pub(super) fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
+    let mut walker = super::walk::Walker::new(&["proc"], |_| false);
     for path in paths {
         if path.is_dir() {
-            let before = files.len();
-            walk(path, 0, &mut files)?;
-            if files.len() == before {
+            if walker.folder(path)? == 0 {
                 return Err(format!("no .proc files found under `{}`", path.display()));
             }
         } else if path.exists() {
-            files.push(path.clone());
+            walker.file(path)?;
         } else {
             return Err(format!("no such file or folder: `{}`", path.display()));
         }
     }
-    Ok(files)
-}
-
-fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>) -> Result<(), String> {
-    if depth > MAX_FOLDER_DEPTH {
-        return Ok(());
-    }
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read folder `{}`: {e}", dir.display()))?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            walk(&path, depth + 1, files)?;
-        } else if path.extension().is_some_and(|e| e == "proc") {
-            files.push(path);
-        }
-    }
-    Ok(())
+    Ok(walker.into_files())
 }

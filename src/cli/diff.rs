@@ -77,12 +77,11 @@ fn outcome_under(procedure: &Procedure, name: &str, text: &str) -> BTreeMap<Stri
 }
 
 fn compare_cases(dir: &Path, old: &Procedure, new: &Procedure) -> Vec<CaseChange> {
-    let mut files = Vec::new();
-    if dir.is_dir() {
-        super::test::walk(dir, 0, &CASE_EXTENSIONS, &mut files);
+    let files = if dir.is_dir() {
+        super::walk::files_under(dir, &CASE_EXTENSIONS, super::test::is_assumptions)
     } else {
-        files.push(dir.to_path_buf());
-    }
+        vec![dir.to_path_buf()]
+    };
     let mut changed = Vec::new();
     for path in files {
         let file = match CaseFile::read(&path) {

@@ -7,10 +7,12 @@ use clap::Args;
 use crate::compile::compile;
 use crate::diagnostic::{Diagnostic, SourceMap};
 use crate::format::format_source;
+use crate::source::MAX_FILE_BYTES;
 
+use super::load::{read_file, ReadError};
 use super::output::{errln, outln};
 use super::render::show;
-use super::write::atomic_write;
+use super::write::{replace, WriteError};
 use super::Outcome;
 
 #[derive(Args)]
@@ -34,13 +36,19 @@ pub(crate) fn run(args: FmtArgs) -> Outcome {
     };
     let mut unformatted = 0;
     let mut unparsable = 0;
+    let mut changed = 0;
     for path in &files {
         let name = path.to_string_lossy().into_owned();
-        let bytes = match std::fs::read(path) {
+        let bytes = match read_file(path, MAX_FILE_BYTES) {
             Ok(b) => b,
-            Err(e) => {
-                errln!("error: cannot read `{name}`: {e}");
+            Err(ReadError::Io(message)) => {
+                errln!("error: {message}");
                 return Outcome::Usage;
+            }
+            Err(ReadError::TooLarge(size)) => {
+                errln!("{name}: not formatted: it is {size} bytes, and procedures are limited to {MAX_FILE_BYTES}");
+                unparsable += 1;
+                continue;
             }
         };
         let formatted = std::str::from_utf8(&bytes).ok().and_then(format_source);
@@ -66,14 +74,21 @@ pub(crate) fn run(args: FmtArgs) -> Outcome {
         unformatted += 1;
         if args.check {
             outln!("would reformat {name}");
-        } else if let Err(e) = atomic_write(path, &formatted) {
-            errln!("error: cannot write `{name}`: {e}");
-            return Outcome::Usage;
         } else {
-            outln!("formatted {name}");
+            match replace(path, &bytes, &formatted) {
+                Ok(()) => outln!("formatted {name}"),
+                Err(WriteError::Changed) => {
+                    errln!("{name}: not formatted: it changed while redress was formatting it; run fmt again");
+                    changed += 1;
+                }
+                Err(e) => {
+                    errln!("error: cannot write `{name}`: {e}");
+                    return Outcome::Usage;
+                }
+            }
         }
     }
-    if unparsable > 0 || (args.check && unformatted > 0) {
+    if unparsable > 0 || changed > 0 || (args.check && unformatted > 0) {
         Outcome::Invalid
     } else {
         Outcome::Success

@@ -147,7 +147,7 @@ fn yaml_files(dir: &Path, cases: &[ImportedCase]) -> Result<(), String> {
             })
             .collect();
         let path = dir.join(format!("{name}.yaml"));
-        let text = serde_yaml::to_string(case).map_err(|e| format!("cannot write YAML: {e}"))?;
+        let text = crate::yaml::to_string(case).map_err(|e| format!("cannot write YAML: {e}"))?;
         atomic_write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())

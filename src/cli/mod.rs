@@ -21,6 +21,7 @@ mod run;
 mod simulate;
 mod status;
 mod test;
+mod walk;
 mod write;
 
 use std::process::ExitCode;

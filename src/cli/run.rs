@@ -144,9 +144,9 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
         .map(|text| outln!("{text}"))
         .map_err(|e| format!("JSON: {e}")),
         Format::Yaml => if single && reports.len() == 1 {
-            serde_yaml::to_string(&reports[0])
+            crate::yaml::to_string(&reports[0])
         } else {
-            serde_yaml::to_string(&reports)
+            crate::yaml::to_string(&reports)
         }
         .map(|text| out!("{text}"))
         .map_err(|e| format!("YAML: {e}")),

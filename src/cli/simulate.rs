@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use thiserror::Error;
 
 use crate::calendar::parse_date;
 use crate::simulate::{human, load_assumptions, simulate, Assumptions, Config};
@@ -41,12 +42,42 @@ pub(crate) struct SimulateArgs {
     format: HumanOrJson,
 }
 
+/// Threads beyond a few a core only cost memory and start-up (each has its
+/// own stack), and tens of thousands never start at all.
+const THREADS_PER_CORE: usize = 4;
+
+fn most_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()) * THREADS_PER_CORE
+}
+
+/// `--threads` beyond what the machine can use.
+#[derive(Debug, Error, miette::Diagnostic)]
+#[error("--threads {threads} is more than this machine can use (at most {most}, {THREADS_PER_CORE} a core)")]
+#[diagnostic(
+    code(E1002),
+    help("leave --threads out to use one a core; the result does not depend on the number of threads")
+)]
+struct TooManyThreads {
+    threads: usize,
+    most: usize,
+}
+
 pub(crate) fn run(args: SimulateArgs) -> Outcome {
     let mut map = SourceMap::new();
     let line = CommandLine::from_env(&mut map);
     if args.cases == 0 {
         errln!("error: --cases must be at least 1");
         return Outcome::Usage;
+    }
+    if let Some(threads) = args.threads {
+        let most = most_threads();
+        if threads > most {
+            show(
+                &[line.at(&TooManyThreads { threads, most }, &threads.to_string())],
+                &map,
+            );
+            return Outcome::Usage;
+        }
     }
     let start = match args.start.as_deref().map(parse_date) {
         Some(Ok(d)) => d,

@@ -205,7 +205,13 @@ fn case_result(
                 file: file.name.clone(),
                 line: doc.line,
             };
-            let people = |_: &str| None;
+            let people = |role: &str| {
+                loaded
+                    .people
+                    .iter()
+                    .find(|(r, _)| r == role)
+                    .map(|(_, person)| person.clone())
+            };
             (
                 items(&report, calendar.get(), &origin, &people, options),
                 None,

@@ -8,7 +8,7 @@ use clap::Args;
 
 use crate::calendar::HolidayFile;
 use crate::case::bulk::{case_id, Document};
-use crate::case::{judge, load, read_header, Judgement, Mismatch};
+use crate::case::{judge, load_parsed, parse, Judgement, Mismatch};
 use crate::check::Procedure;
 use crate::compile::compile;
 use crate::diagnostic::{Diagnostic, SourceMap};
@@ -53,39 +53,12 @@ enum Format {
     Junit,
 }
 
-const MAX_DEPTH: usize = 32;
-
 /// Simulation assumptions (`*.assumptions.yaml`) live beside case files
 /// but are not cases.
 pub(crate) fn is_assumptions(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.ends_with(".assumptions.yaml") || n.ends_with(".assumptions.yml"))
-}
-
-/// The files under `dir` with one of `extensions`, in name order,
-/// leaving out simulation assumptions.
-pub(super) fn walk(dir: &Path, depth: usize, extensions: &[&str], out: &mut Vec<PathBuf>) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            walk(&path, depth + 1, extensions, out);
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| extensions.contains(&e))
-            && !is_assumptions(&path)
-        {
-            out.push(path);
-        }
-    }
 }
 
 /// A procedure found by id: compiled, or with the diagnostics that keep it
@@ -107,7 +80,7 @@ pub(super) fn procedures(dirs: &[PathBuf]) -> HashMap<String, Found> {
     let mut files = Vec::new();
     for dir in dirs {
         if dir.is_dir() {
-            walk(dir, 0, &["proc"], &mut files);
+            files.extend(super::walk::files_under(dir, &["proc"], is_assumptions));
         }
     }
     let mut by_id = HashMap::new();
@@ -298,10 +271,11 @@ fn verdict(
 ) -> Verdict {
     let name = file.name.as_str();
     let shown = |diagnostics: &[Diagnostic]| human(diagnostics, &file.map, colour);
-    let header = match read_header(name, doc.text) {
-        Ok(h) => h,
+    let parsed = match parse(name, doc.text) {
+        Ok(p) => p,
         Err(e) => return Verdict::Fail(vec![shown(&[file.diagnostic(doc, &e)])]),
     };
+    let header = parsed.header.clone();
     let procedure = match procedures.get_mut(&header.procedure) {
         Some(Found::Compiled(procedure)) => &**procedure,
         Some(Found::Broken {
@@ -331,7 +305,7 @@ fn verdict(
             )]);
         }
     };
-    let loaded = match load(name, doc.text, procedure) {
+    let loaded = match load_parsed(name, doc.text, parsed, procedure) {
         Ok(l) => l,
         Err(errors) => {
             let diagnostics: Vec<Diagnostic> =

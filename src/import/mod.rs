@@ -13,12 +13,12 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use serde_yaml::Mapping as YamlMapping;
 
 pub use error::{ImportError, ImportErrorKind, InFile};
 
 use crate::calendar::parse_date;
 use crate::suggest::help_for;
+use crate::yaml::Mapping as YamlMapping;
 
 /// How an export holds its cases.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -142,16 +142,8 @@ fn pairs(map: &YamlMapping, what: &str) -> Result<Vec<(String, String)>, ImportE
 
 /// Reads a mapping file.
 pub fn read_mapping(text: &str) -> Result<Mapping, ImportError> {
-    let raw: RawMapping = serde_yaml::from_str(text).map_err(|e| {
-        let offset = e.location().map_or(0, |l| l.index());
-        let message = e.to_string();
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_string();
-        mapping_error(message, offset)
-    })?;
+    let raw: RawMapping =
+        crate::yaml::parse(text).map_err(|p| mapping_error(p.message, p.offset))?;
     let layout = raw.layout.unwrap_or(Layout::Events);
     let events = pairs(&raw.events, "events")?;
     let values: HashMap<String, String> = pairs(&raw.values, "values")?.into_iter().collect();

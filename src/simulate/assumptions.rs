@@ -8,13 +8,12 @@ use std::sync::Arc;
 
 use miette::{Diagnostic, NamedSource};
 use serde::Deserialize;
-use serde_yaml::{Mapping, Value as Yaml};
 use thiserror::Error;
 
-use crate::case::locate::{key, locate, PathPart};
 use crate::case::{CaseError, CaseProblem};
 use crate::check::ir::{EventId, Procedure, StepId, Target, Type};
 use crate::suggest::help_for;
+use crate::yaml::{key, locate, Mapping, PathPart, Value as Yaml};
 
 /// What is wrong with an assumptions file.
 #[derive(Debug, Error, Diagnostic, Clone, PartialEq, Eq)]
@@ -175,6 +174,10 @@ struct Reader<'a> {
     errors: Vec<CaseError>,
 }
 
+/// The longest time a distribution may give: the calendars' 230 years in
+/// working days, so that a sample always lands on a date they cover.
+const MAX_WORKING_DAYS: f64 = 60_000.0;
+
 fn number(v: &Yaml) -> Option<f64> {
     v.as_f64().or_else(|| v.as_i64().map(|n| n as f64))
 }
@@ -223,8 +226,24 @@ impl Reader<'_> {
             );
             return None;
         };
-        if numbers.iter().any(|n| *n < 0.0 || !n.is_finite()) {
+        if numbers.iter().any(|n| !n.is_finite()) {
+            self.error(
+                path,
+                bad("a time is a number of working days, and `.nan` or `.inf` is not one"),
+            );
+            return None;
+        }
+        if numbers.iter().any(|n| *n < 0.0) {
             self.error(path, bad("a time cannot be negative"));
+            return None;
+        }
+        if numbers.iter().any(|n| *n > MAX_WORKING_DAYS) {
+            self.error(
+                path,
+                bad(&format!(
+                    "a time of more than {MAX_WORKING_DAYS} working days (about 230 years) is beyond the calendars"
+                )),
+            );
             return None;
         }
         let d = match (k.as_str(), numbers.as_slice()) {
@@ -281,11 +300,19 @@ impl Reader<'_> {
             let mut at = path.to_vec();
             at.push(key(&value));
             let Some(i) = names.iter().position(|n| *n == value) else {
-                self.unknown(
+                let help =
+                    match crate::suggest::did_you_mean(&value, names.iter().map(String::as_str)) {
+                        Some(s) => {
+                            format!("did you mean `{s}`? The values are: {}", names.join(", "))
+                        }
+                        None => format!("the values are: {}", names.join(", ")),
+                    };
+                self.error(
                     &at,
-                    &format!("value of {what}, a"),
-                    &value,
-                    names.iter().map(String::as_str).collect(),
+                    AssumptionErrorKind::Unknown {
+                        message: format!("`{value}` is not a value of {what}"),
+                        help,
+                    },
                 );
                 ok = false;
                 continue;
@@ -321,19 +348,16 @@ impl Reader<'_> {
 /// Reads an assumptions file against `procedure`, reporting every problem.
 pub fn load(name: &str, text: &str, procedure: &Procedure) -> Result<Assumptions, Vec<CaseError>> {
     let source = Arc::new(NamedSource::new(name, text.to_string()));
-    let raw: Raw = match serde_yaml::from_str(text) {
+    let raw: Raw = match crate::yaml::parse(text) {
         Ok(raw) => raw,
-        Err(e) => {
-            let offset = e.location().map(|l| l.index()).unwrap_or(0);
-            let mut message = e.to_string();
-            if let Some(i) = message.find(" at line ") {
-                message.truncate(i);
-            }
+        Err(problem) => {
             return Err(vec![crate::case::error_at(
                 text,
                 &source,
-                offset,
-                CaseProblem::Assumptions(AssumptionErrorKind::Yaml { message }),
+                problem.offset,
+                CaseProblem::Assumptions(AssumptionErrorKind::Yaml {
+                    message: problem.message,
+                }),
             )]);
         }
     };
@@ -345,11 +369,17 @@ pub fn load(name: &str, text: &str, procedure: &Procedure) -> Result<Assumptions
     let mut out = Assumptions::default();
     if let Some(id) = &raw.procedure {
         if id != &procedure.id {
-            r.unknown(
+            r.error(
                 &[key("procedure")],
-                "id, for this procedure is",
-                id,
-                vec![procedure.id.as_str()],
+                AssumptionErrorKind::Unknown {
+                    message: format!(
+                        "these assumptions are for procedure `{id}`, not `{}`",
+                        procedure.id
+                    ),
+                    help: format!(
+                        "simulate the `{id}` procedure with them, or correct `procedure:`"
+                    ),
+                },
             );
         }
     }

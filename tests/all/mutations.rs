@@ -88,7 +88,11 @@ fn mutated_procedures_never_panic() {
                 if let Some(p) = &compiled.procedure {
                     let _ = redress::report::doc::markdown(p);
                     let _ = redress::report::graph::mermaid(p);
-                    let _ = redress::analysis::paths::paths(p, 1);
+                    let options = redress::analysis::paths::Options {
+                        max_loops: 1,
+                        limit: redress::analysis::paths::DEFAULT_LIMIT,
+                    };
+                    let _ = redress::analysis::paths::paths(p, options);
                 }
             });
             if let Err(e) = result {

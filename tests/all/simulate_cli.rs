@@ -23,6 +23,29 @@ fn share(v: &serde_json::Value, list: &str, name: &str) -> f64 {
 }
 
 #[test]
+fn more_threads_than_the_machine_can_use_are_refused_at_the_argument() {
+    // 20,000 threads used to hang; no machine this runs on has 5,000 cores.
+    let run = redress(&[
+        "simulate",
+        "procedures/cafcass.proc",
+        "--cases",
+        "10",
+        "--threads",
+        "20000",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("E1002"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("--threads 20000 is more than this machine can use"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("╰── too many"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
 fn the_same_seed_gives_the_same_result_whatever_the_number_of_threads() {
     let args = [
         "procedures/cafcass.proc",
