@@ -17,7 +17,7 @@ use crate::source::{InputError, SourceFile};
 
 use super::load::{read_file, ReadError};
 use super::output::errln;
-use super::test::{is_assumptions, Found};
+use super::test::{is_not_a_case, Found};
 use super::walk::Walker;
 use super::Outcome;
 
@@ -29,7 +29,7 @@ pub(super) const MAX_CASES_FILE_BYTES: usize = 1 << 30;
 /// assumptions left out), each real file once. A path that does not exist
 /// is a usage error, said here.
 pub(super) fn gather(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Outcome> {
-    let mut walker = Walker::new(&CASE_EXTENSIONS, is_assumptions);
+    let mut walker = Walker::new(&CASE_EXTENSIONS, is_not_a_case);
     for path in paths {
         let found = if path.is_dir() {
             walker.folder(path).map(|_| ())

@@ -78,7 +78,7 @@ fn outcome_under(procedure: &Procedure, name: &str, text: &str) -> BTreeMap<Stri
 
 fn compare_cases(dir: &Path, old: &Procedure, new: &Procedure) -> Vec<CaseChange> {
     let files = if dir.is_dir() {
-        super::walk::files_under(dir, &CASE_EXTENSIONS, super::test::is_assumptions)
+        super::walk::files_under(dir, &CASE_EXTENSIONS, super::test::is_not_a_case)
     } else {
         vec![dir.to_path_buf()]
     };

@@ -61,6 +61,16 @@ pub(crate) fn is_assumptions(path: &Path) -> bool {
         .is_some_and(|n| n.ends_with(".assumptions.yaml") || n.ends_with(".assumptions.yml"))
 }
 
+/// Import mappings (`*.mapping.yaml`, `redress import csv --mapping`) live
+/// beside exports and cases but are not cases either.
+pub(crate) fn is_not_a_case(path: &Path) -> bool {
+    is_assumptions(path)
+        || path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.ends_with(".mapping.yaml") || n.ends_with(".mapping.yml"))
+}
+
 /// A procedure found by id: compiled, or with the diagnostics that keep it
 /// from compiling (shown once, under the first case that needs it).
 pub(super) enum Found {

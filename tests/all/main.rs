@@ -26,5 +26,6 @@ mod readme;
 mod run_cli;
 mod simulate_cli;
 mod simulate_trust;
+mod status_cli;
 mod support;
 mod yaml_input;
