@@ -46,6 +46,46 @@ impl fmt::Display for Problem {
     }
 }
 
+/// A phase's typed error at a place in a YAML file: the error keeps its
+/// code, message and help, the place becomes its label. Case files and
+/// assumptions files both report through it, so neither needs the other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<E> {
+    pub error: E,
+    pub span: miette::SourceSpan,
+}
+
+/// `error` at the value that starts at `offset` in `text`.
+pub fn at<E>(text: &str, offset: usize, error: E) -> Located<E> {
+    let place = place(text, offset);
+    Located {
+        error,
+        span: miette::SourceSpan::from((place.offset, place.length)),
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for Located<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for Located<E> {}
+
+impl<E: miette::Diagnostic> miette::Diagnostic for Located<E> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.error.code()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.error.help()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(Some("here".to_string()), self.span),
+        )))
+    }
+}
+
 /// Deserializes a YAML document after the checks above.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Problem> {
     let body = checked(text)?;

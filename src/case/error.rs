@@ -103,13 +103,11 @@ pub enum CaseErrorKind {
     BadExpect { message: String, help: String },
 }
 
-/// A problem in a YAML file: a case file read or replayed, or a
-/// simulation's assumptions.
+/// A problem in a case file: read, or replayed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseProblem {
     Load(CaseErrorKind),
     Replay(ReplayErrorKind),
-    Assumptions(crate::simulate::AssumptionErrorKind),
 }
 
 impl CaseProblem {
@@ -117,7 +115,6 @@ impl CaseProblem {
         match self {
             CaseProblem::Load(k) => k,
             CaseProblem::Replay(k) => k,
-            CaseProblem::Assumptions(k) => k,
         }
     }
 }

@@ -3,13 +3,15 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use miette::SourceSpan;
 use serde::Serialize;
 
 use crate::check::Procedure;
 use crate::compile::compile;
 use crate::diagnostic::{Diagnostic, SourceMap};
-use crate::source::InputError;
+use crate::source::{InputError, MAX_FILE_BYTES};
 
+use super::load::{read_file, ReadError};
 use super::output::{errln, out, outln};
 use super::render::show;
 use super::Outcome;
@@ -133,20 +135,28 @@ fn check_files(files: &[PathBuf]) -> Checked {
     };
     for path in files {
         let shown = path.to_string_lossy().into_owned();
-        match std::fs::read(path) {
+        let problem = match read_file(path, MAX_FILE_BYTES) {
             Ok(bytes) => {
                 let compiled = compile(&shown, &bytes);
                 let file = checked.map.add(compiled.source.clone());
                 checked.diagnostics.extend(compiled.diagnostics(file));
                 checked.procedures.extend(compiled.procedure);
+                continue;
             }
-            Err(e) => {
-                let file = checked.map.add_text(&shown, "");
-                checked
-                    .diagnostics
-                    .push(Diagnostic::from_error(&InputError::unreadable(&e), file));
-            }
-        }
+            Err(ReadError::Io(reason)) => InputError::Unreadable {
+                reason,
+                span: SourceSpan::from((0, 0)),
+            },
+            Err(ReadError::TooLarge(size)) => InputError::TooLarge {
+                size: usize::try_from(size).unwrap_or(usize::MAX),
+                limit: MAX_FILE_BYTES,
+                span: SourceSpan::from((0, 0)),
+            },
+        };
+        let file = checked.map.add_text(&shown, "");
+        checked
+            .diagnostics
+            .push(Diagnostic::from_error(&problem, file));
     }
     checked
 }

@@ -117,7 +117,7 @@ pub(crate) fn read_source(path: &Path, map: &mut SourceMap) -> Result<FileId, Di
         Err(ReadError::TooLarge(size)) => Err(unreadable(
             map,
             format!(
-                "it is {size} bytes; the files redress reads are limited to {MAX_FILE_BYTES} bytes (docs/cases.md, \"Limits\")"
+                "files are limited to {MAX_FILE_BYTES} bytes; this one is {size} (docs/cases.md, \"Limits\")"
             ),
         )),
     }

@@ -64,7 +64,11 @@ pub(crate) fn run(args: PathsArgs) -> Outcome {
             let mut map = SourceMap::new();
             let line = CommandLine::from_env(&mut map);
             show(
-                &[line.at(&TooManyLoops { message }, &args.max_loops.to_string())],
+                &[line.labelled(
+                    &TooManyLoops { message },
+                    &args.max_loops.to_string(),
+                    "too many",
+                )],
                 &map,
             );
             return Outcome::Usage;

@@ -68,4 +68,14 @@ impl CommandLine {
     pub(crate) fn at(&self, error: &dyn miette::Diagnostic, value: &str) -> Diagnostic {
         Diagnostic::from_error(error, self.file).at(self.file, self.span_of(value), None)
     }
+
+    /// [`CommandLine::at`], with words under the argument.
+    pub(crate) fn labelled(
+        &self,
+        error: &dyn miette::Diagnostic,
+        value: &str,
+        label: &str,
+    ) -> Diagnostic {
+        Diagnostic::from_error(error, self.file).at(self.file, self.span_of(value), Some(label))
+    }
 }

@@ -73,7 +73,11 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
         let most = most_threads();
         if threads > most {
             show(
-                &[line.at(&TooManyThreads { threads, most }, &threads.to_string())],
+                &[line.labelled(
+                    &TooManyThreads { threads, most },
+                    &threads.to_string(),
+                    "too many",
+                )],
                 &map,
             );
             return Outcome::Usage;

@@ -111,8 +111,15 @@ impl<'a> Walker<'a> {
                 continue;
             };
             let link = own_type.is_symlink();
-            // A link is judged by what it leads to; a broken one by nothing.
+            // A link is judged by what it leads to. A wanted file that
+            // cannot be looked at (a broken link, no permission) is listed
+            // all the same, so that the command reports it as unreadable
+            // instead of leaving it out without a word.
             let Ok(metadata) = std::fs::metadata(&path) else {
+                if self.wanted(&path) {
+                    self.files.push(path);
+                    found += 1;
+                }
                 continue;
             };
             if metadata.is_dir() {

@@ -4,15 +4,14 @@
 //! docs/simulate.md documents the format.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use miette::{Diagnostic, NamedSource};
+use miette::Diagnostic;
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::case::{CaseError, CaseProblem};
 use crate::check::ir::{EventId, Procedure, StepId, Target, Type};
 use crate::suggest::help_for;
+use crate::yaml::Located;
 use crate::yaml::{key, locate, Mapping, PathPart, Value as Yaml};
 
 /// What is wrong with an assumptions file.
@@ -170,8 +169,7 @@ pub fn exits(procedure: &Procedure, step: StepId) -> Vec<Option<EventId>> {
 
 struct Reader<'a> {
     text: &'a str,
-    source: Arc<NamedSource<String>>,
-    errors: Vec<CaseError>,
+    errors: Vec<Located<AssumptionErrorKind>>,
 }
 
 /// The longest time a distribution may give: the calendars' 230 years in
@@ -185,12 +183,7 @@ fn number(v: &Yaml) -> Option<f64> {
 impl Reader<'_> {
     fn error(&mut self, path: &[PathPart], kind: AssumptionErrorKind) {
         let offset = locate(self.text, path).unwrap_or(0);
-        self.errors.push(crate::case::error_at(
-            self.text,
-            &self.source,
-            offset,
-            CaseProblem::Assumptions(kind),
-        ));
+        self.errors.push(crate::yaml::at(self.text, offset, kind));
     }
 
     fn unknown(&mut self, path: &[PathPart], what: &str, name: &str, known: Vec<&str>) {
@@ -346,24 +339,27 @@ impl Reader<'_> {
 }
 
 /// Reads an assumptions file against `procedure`, reporting every problem.
-pub fn load(name: &str, text: &str, procedure: &Procedure) -> Result<Assumptions, Vec<CaseError>> {
-    let source = Arc::new(NamedSource::new(name, text.to_string()));
+/// `name` is how the file is named in messages (its diagnostics are
+/// placed in the file by the caller's source map).
+pub fn load(
+    _name: &str,
+    text: &str,
+    procedure: &Procedure,
+) -> Result<Assumptions, Vec<Located<AssumptionErrorKind>>> {
     let raw: Raw = match crate::yaml::parse(text) {
         Ok(raw) => raw,
         Err(problem) => {
-            return Err(vec![crate::case::error_at(
+            return Err(vec![crate::yaml::at(
                 text,
-                &source,
                 problem.offset,
-                CaseProblem::Assumptions(AssumptionErrorKind::Yaml {
+                AssumptionErrorKind::Yaml {
                     message: problem.message,
-                }),
+                },
             )]);
         }
     };
     let mut r = Reader {
         text,
-        source,
         errors: Vec::new(),
     };
     let mut out = Assumptions::default();
