@@ -3,6 +3,7 @@
 // A failed expectation in a test is meant to stop the test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod bulk_cases;
 mod calendar;
 mod case_fixtures;
 mod check_cli;
@@ -16,6 +17,7 @@ mod expect_cli;
 mod files_cli;
 mod fmt_cli;
 mod generated_docs;
+mod import_cli;
 mod mutations;
 // Writes to /dev/full, which Linux has.
 #[cfg(target_os = "linux")]

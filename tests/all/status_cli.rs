@@ -176,7 +176,12 @@ fn ics_output_parses_and_holds_one_all_day_event_per_due_date() {
     }
     assert!(expected.len() >= 3, "{v:#}");
     let run = redress(&[
-        "status", "examples/", "--at", "2026-04-02", "--format", "ics",
+        "status",
+        "examples/",
+        "--at",
+        "2026-04-02",
+        "--format",
+        "ics",
     ]);
     let unfolded = icalendar::parser::unfold(&run.stdout);
     let calendar = icalendar::parser::read_calendar(&unfolded)
@@ -220,7 +225,12 @@ fn ics_output_parses_and_holds_one_all_day_event_per_due_date() {
     // The UID is the same on another morning, so a calendar updates the
     // event rather than adding a second.
     let later = redress(&[
-        "status", "examples/", "--at", "2026-04-03", "--format", "ics",
+        "status",
+        "examples/",
+        "--at",
+        "2026-04-03",
+        "--format",
+        "ics",
     ]);
     let first_uid = format!("UID:{}", uids[0]);
     assert!(later.stdout.contains(&first_uid), "{}", later.stdout);
@@ -242,7 +252,9 @@ fn csv_output_starts_with_the_documented_header() {
         Some("section,case,procedure,version,step,lead,person,kind,item,due,working_days,explanation,file,line")
     );
     assert!(
-        lines.any(|l| l.starts_with("overdue,CAF-2026-0015,cafcass,2.0,step1,line_manager,,deadline,response,2026-03-30,3,")),
+        lines.any(|l| l.starts_with(
+            "overdue,CAF-2026-0015,cafcass,2.0,step1,line_manager,,deadline,response,2026-03-30,3,"
+        )),
         "{}",
         run.stdout
     );
@@ -286,7 +298,11 @@ fn by_person_groups_items_under_the_person_the_case_names() {
 fn a_case_naming_a_missing_or_broken_procedure_stops_with_its_code() {
     let dir = scratch("status-procedures");
     std::fs::create_dir_all(dir.join("procs")).unwrap();
-    std::fs::write(dir.join("procs/broken.proc"), "procedure broken \"x\" {\n  start nowhere\n}\n").unwrap();
+    std::fs::write(
+        dir.join("procs/broken.proc"),
+        "procedure broken \"x\" {\n  start nowhere\n}\n",
+    )
+    .unwrap();
     std::fs::write(
         dir.join("cases.jsonl"),
         "{\"procedure\": \"nosuch\", \"case\": \"N-1\", \"events\": []}\n{\"procedure\": \"broken\", \"case\": \"B-1\", \"events\": []}\n",
