@@ -223,6 +223,36 @@ pub fn parse(name: &str, text: &str) -> Result<Parsed, CaseError> {
     Ok(Parsed { header, raw })
 }
 
+/// Parses a case written as JSON (a line of a JSON Lines file): the same
+/// schema as a YAML case file, read by a JSON parser, which is many times
+/// faster than the YAML one on the same text. Problems are placed the same
+/// way, since JSON is YAML.
+pub fn parse_json(name: &str, text: &str) -> Result<Parsed, CaseError> {
+    let raw: RawCase = serde_json::from_str(text).map_err(|e| {
+        let line_start: usize = text
+            .split_inclusive('\n')
+            .take(e.line().saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let message = e.to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
+        let problem = crate::yaml::Problem {
+            offset: (line_start + e.column().saturating_sub(1)).min(text.len()),
+            message,
+        };
+        yaml_error(name, text, &problem)
+    })?;
+    let header = Header {
+        procedure: scalar_text(&raw.procedure).unwrap_or_default(),
+        version: raw.version.as_ref().and_then(scalar_text),
+    };
+    Ok(Parsed { header, raw })
+}
+
 /// Reads a case file against `procedure`, reporting every problem found.
 pub fn load(name: &str, text: &str, procedure: &Procedure) -> Result<Loaded, Vec<CaseError>> {
     let parsed = parse(name, text).map_err(|e| vec![e])?;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::case::bulk::{documents, Document, Layout, CASE_EXTENSIONS};
 use crate::case::locate::{key, locate};
-use crate::case::{load_parsed, locate_replay_error, parse, Loaded};
+use crate::case::{load_parsed, locate_replay_error, parse, parse_json, Loaded};
 use crate::caseload::CaseloadError;
 use crate::check::Procedure;
 use crate::diagnostic::{Diagnostic, FileId, SourceMap};
@@ -137,7 +137,11 @@ impl CaseFile {
     ) -> Result<(Loaded, &'p Procedure), Vec<Diagnostic>> {
         // Parsed once: the header finds the procedure, and the rest is
         // read against it without parsing again.
-        let parsed = parse(&self.name, doc.text).map_err(|e| vec![self.diagnostic(doc, &e)])?;
+        let parsed = match self.layout {
+            Layout::Yaml => parse(&self.name, doc.text),
+            Layout::JsonLines => parse_json(&self.name, doc.text),
+        }
+        .map_err(|e| vec![self.diagnostic(doc, &e)])?;
         let procedure = match procedures {
             Procedures::One(procedure) => procedure,
             Procedures::ById(found) => {
