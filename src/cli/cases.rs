@@ -146,15 +146,19 @@ impl CaseFile {
             Procedures::One(procedure) => procedure,
             Procedures::ById(found) => {
                 let header = &parsed.header;
-                let at = locate(doc.text, &[key("procedure")]).unwrap_or(0);
-                let span = (at, header.procedure.len()).into();
+                // Placed only when there is a problem: finding a key's
+                // place parses the text again.
+                let span = || {
+                    let at = locate(doc.text, &[key("procedure")]).unwrap_or(0);
+                    (at, header.procedure.len()).into()
+                };
                 match found.get(&header.procedure) {
                     Some(Found::Compiled(procedure)) => &**procedure,
                     Some(Found::Broken { path, .. }) => {
                         let error = CaseloadError::BrokenProcedure {
                             name: header.procedure.clone(),
                             path: path.clone(),
-                            span,
+                            span: span(),
                         };
                         return Err(vec![self.diagnostic(doc, &error)]);
                     }
@@ -168,7 +172,7 @@ impl CaseFile {
                             } else {
                                 known.join(", ")
                             },
-                            span,
+                            span: span(),
                         };
                         return Err(vec![self.diagnostic(doc, &error)]);
                     }
