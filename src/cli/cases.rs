@@ -15,13 +15,13 @@ use crate::diagnostic::{Diagnostic, FileId, SourceMap};
 use crate::engine::ReplayError;
 use crate::source::{InputError, SourceFile};
 
-use super::load::{read_file, ReadError};
+use super::load::{read_file, read_source, ReadError};
 use super::output::errln;
 use super::test::{is_not_a_case, Found};
 use super::walk::Walker;
 use super::Outcome;
 
-/// The largest file of cases read: a million cases a line each fit.
+/// The largest JSON Lines file read: a million cases, a line each, fit.
 pub(super) const MAX_CASES_FILE_BYTES: usize = 1 << 30;
 
 /// The case files among `paths`: files as given, folders searched for
@@ -56,12 +56,25 @@ pub(super) struct CaseFile {
 
 impl CaseFile {
     /// Reads `path`; a file that cannot be read or decoded is the
-    /// diagnostic that says why. A file of many cases may be larger than
-    /// any one case file ([`MAX_CASES_FILE_BYTES`]); each case in it is
-    /// still held to the YAML reader's bound.
+    /// diagnostic that says why. A JSON Lines file may be larger than any
+    /// YAML file ([`MAX_CASES_FILE_BYTES`]); each case in it is still held
+    /// to the YAML reader's bound.
     pub(super) fn read(path: &Path) -> Result<CaseFile, Box<(SourceMap, Diagnostic)>> {
         let mut map = SourceMap::new();
         let name = path.to_string_lossy().into_owned();
+        let layout = Layout::of(path);
+        if layout == Layout::Yaml {
+            // A YAML file is bounded like every YAML file redress reads.
+            return match read_source(path, &mut map) {
+                Ok(file) => Ok(CaseFile {
+                    name,
+                    map,
+                    file,
+                    layout,
+                }),
+                Err(diagnostic) => Err(Box::new((map, diagnostic))),
+            };
+        }
         let failed = |mut map: SourceMap, shown: SourceFile, error: InputError| {
             let file = map.add(shown);
             let diagnostic = Diagnostic::from_error(&error, file);
@@ -102,7 +115,7 @@ impl CaseFile {
             name,
             map,
             file,
-            layout: Layout::of(path),
+            layout,
         })
     }
 
