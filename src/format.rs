@@ -80,6 +80,8 @@ fn unit_words(amount: i64, unit: Unit) -> &'static str {
         (Unit::Weeks, false) => "weeks",
         (Unit::Months, true) => "month",
         (Unit::Months, false) => "months",
+        (Unit::Years, true) => "year",
+        (Unit::Years, false) => "years",
     }
 }
 
@@ -749,6 +751,20 @@ mod tests {
             format_source(&formatted).as_deref(),
             Some(formatted.as_str())
         );
+    }
+
+    #[test]
+    fn prints_the_canonical_word_for_of_and_from_and_spaces_between_paragraphs() {
+        // `of` and `from` are accepted alike; the layout keeps one word for
+        // each construct, as the reference writes it.
+        let source = "procedure p \"P\" {\n  paragraphs \"1\", \"2\"\n  step s {\n    deadline d 10 working days of entry\n    escalate to s on asked within 3 weeks from sent\n  }\n}\n";
+        let formatted = format_source(source).expect("parses");
+        assert!(formatted.contains("paragraphs \"1\" \"2\""), "{formatted}");
+        assert!(
+            formatted.contains("deadline d 10 working days from entry"),
+            "{formatted}"
+        );
+        assert!(formatted.contains("within 3 weeks of sent"), "{formatted}");
     }
 
     #[test]

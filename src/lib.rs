@@ -22,6 +22,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod format;
 pub mod import;
+pub mod lsp;
 pub mod report;
 pub mod simulate;
 pub mod source;

@@ -9,6 +9,7 @@ pub mod bulk;
 mod error;
 mod expect;
 pub mod locate;
+mod yaml_words;
 
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ use miette::{NamedSource, SourceSpan};
 use serde::Deserialize;
 
 use crate::calendar::{parse_date, CalendarError, CalendarHandle, BUILTIN_NAMES};
-use crate::check::ir::{EventId, FactId, Procedure, RoleId, Type, Unit, Value};
+use crate::check::ir::{Builtin, EventId, FactId, Procedure, RoleId, Type, Unit, Value};
 use crate::engine::{Case, CaseEvent, ExtensionRequest, ReplayError};
 use crate::suggest::help_for;
 use crate::yaml::{index, key, locate, Mapping, PathPart, SmallMap, Value as Yaml};
@@ -148,14 +149,21 @@ fn scalar_text(value: &Yaml) -> Option<String> {
     }
 }
 
-/// A file that cannot be read as YAML, as a case error at its place.
+/// A file that cannot be read as YAML, as a case error at its place; a
+/// syntax slip is said in plain words where it can be.
 fn yaml_error(name: &str, text: &str, problem: &crate::yaml::Problem) -> CaseError {
     let message = problem.message.clone();
-    let help = if message.contains("unknown field") || message.contains("missing field") {
-        TOP_KEYS_HELP.to_string()
-    } else {
-        "check the YAML around this line; docs/cases.md shows the format".to_string()
-    };
+    let (message, help) =
+        if let Some(plain) = yaml_words::plain_yaml_message(text, &message, problem.offset) {
+            plain
+        } else if message.contains("unknown field") || message.contains("missing field") {
+            (message, TOP_KEYS_HELP.to_string())
+        } else {
+            (
+                message,
+                "check the YAML around this line; docs/cases.md shows the format".to_string(),
+            )
+        };
     error_at(
         text,
         &Arc::new(NamedSource::new(name, text.to_string())),
@@ -307,10 +315,11 @@ pub fn parse_duration(text: &str) -> Option<(u32, Unit)> {
     let amount: u32 = words.next()?.parse().ok().filter(|n| *n > 0)?;
     let rest: Vec<&str> = words.collect();
     let (unit, most) = match rest.as_slice() {
-        ["working", "day" | "days"] => (Unit::WorkingDays, 60_000),
+        ["working" | "business", "day" | "days"] => (Unit::WorkingDays, 60_000),
         ["day" | "days"] => (Unit::Days, 84_000),
         ["week" | "weeks"] => (Unit::Weeks, 12_000),
         ["month" | "months"] => (Unit::Months, 2_760),
+        ["year" | "years"] => (Unit::Years, 230),
         _ => return None,
     };
     (amount <= most).then_some((amount, unit))
@@ -636,7 +645,8 @@ impl Reader<'_> {
             };
             let event = EventId(id as u32);
             let declared = &procedure.events[id];
-            if i == 0 && event_name != "received" {
+            let builtin = Builtin::of(event);
+            if i == 0 && builtin != Some(Builtin::Received) {
                 self.error(
                     &at("event"),
                     CaseErrorKind::NotReceivedFirst {
@@ -671,12 +681,12 @@ impl Reader<'_> {
             }
             previous = on.or(previous);
 
-            let is_extended = event_name == "extended";
+            let is_extended = builtin == Some(Builtin::Extended);
             let mut allowed: Vec<&str> = EVENT_KEYS.to_vec();
             if is_extended {
                 allowed.extend(["until", "deadline"]);
             }
-            if event_name == "paused" {
+            if builtin == Some(Builtin::Paused) {
                 allowed.extend(["pause", "agreed_by"]);
             }
             allowed.extend(declared.params.iter().map(|p| p.name.as_str()));

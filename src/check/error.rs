@@ -39,6 +39,20 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `urgent == yes` where `urgent` is a yes/no fact: its values are
+    /// `true` and `false`, and the fact alone is already a condition.
+    #[error("`{fact}` is a yes/no fact; `{word}` is not one of its values")]
+    #[diagnostic(
+        code(E0306),
+        help("write `when {fact}` (or `when not {fact}`), or compare with `true` or `false`: `{fact} == true`")
+    )]
+    YesNoWord {
+        fact: String,
+        word: String,
+        #[label("write `true` or `false`, or leave the comparison out")]
+        span: SourceSpan,
+    },
+
     /// A value that the compared fact or field does not have.
     #[error("`{name}` is not a value of `{of}`")]
     #[diagnostic(code(E0204), help("{help}"))]

@@ -182,6 +182,22 @@ impl Checker<'_> {
                     (b, Type::Enum(choices)),
                 )
             }
+            (Typed::Value(_, Type::Bool), Typed::Bare(word))
+            | (Typed::Bare(word), Typed::Value(_, Type::Bool))
+                if is_yes_no_word(&word.text) =>
+            {
+                let fact = match (lhs, rhs) {
+                    (ast::Expr::Name(n), _) if n.text != word.text => n.text.clone(),
+                    (_, ast::Expr::Name(n)) => n.text.clone(),
+                    _ => "the condition".to_string(),
+                };
+                self.error(CheckError::YesNoWord {
+                    fact,
+                    word: word.text.clone(),
+                    span: word.span.into(),
+                });
+                return None;
+            }
             (Typed::Bare(name), _) | (_, Typed::Bare(name)) => {
                 self.unknown_name(name, params);
                 return None;
@@ -213,6 +229,15 @@ impl Checker<'_> {
             Type::Bool,
         ))
     }
+}
+
+/// Words people use for the values of a yes/no fact, which are `true` and
+/// `false` in the language.
+fn is_yes_no_word(word: &str) -> bool {
+    matches!(
+        word.to_ascii_lowercase().as_str(),
+        "yes" | "no" | "y" | "n" | "on" | "off"
+    )
 }
 
 /// How many combinations of input values are tried before giving up on

@@ -477,6 +477,7 @@ pub fn approximate_length(amount: u32, unit: Unit) -> u64 {
         Unit::Days => 5,
         Unit::Weeks => 5 * LENGTH_OF_A_WORKING_DAY,
         Unit::Months => 22 * LENGTH_OF_A_WORKING_DAY,
+        Unit::Years => 12 * 22 * LENGTH_OF_A_WORKING_DAY,
     };
     u64::from(amount) * per
 }

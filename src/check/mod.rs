@@ -1259,6 +1259,7 @@ pub fn describe_duration(amount: u32, unit: Unit) -> String {
         Unit::Days => ("day", "days"),
         Unit::Weeks => ("week", "weeks"),
         Unit::Months => ("month", "months"),
+        Unit::Years => ("year", "years"),
     };
     format!("{amount} {}", if amount == 1 { one } else { many })
 }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::load::compile_procedure;
 use super::output::{errln, out};
@@ -16,6 +16,16 @@ pub(crate) struct DocArgs {
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Who the document is for: `staff` (every rule, with citations) or
+    /// `complainant` (a leaflet in plain English).
+    #[arg(long, value_enum, default_value_t = Audience::Staff)]
+    audience: Audience,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Audience {
+    Staff,
+    Complainant,
 }
 
 pub(crate) fn run(args: DocArgs) -> Outcome {
@@ -23,7 +33,10 @@ pub(crate) fn run(args: DocArgs) -> Outcome {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
-    let text = crate::report::doc::markdown(&procedure);
+    let text = match args.audience {
+        Audience::Staff => crate::report::doc::markdown(&procedure),
+        Audience::Complainant => crate::report::leaflet::leaflet(&procedure),
+    };
     match &args.out {
         None => {
             out!("{text}");

@@ -101,6 +101,8 @@ enum Command {
     /// Working-day arithmetic over a bank-holiday calendar.
     #[command(subcommand)]
     Days(days::DaysCommand),
+    /// A language server on standard input and output, for editors (docs/editors.md).
+    Lsp,
 }
 
 /// Runs the command line with the process's arguments.
@@ -134,6 +136,7 @@ pub fn main() -> ExitCode {
                 Command::Status(args) => status::run(args),
                 Command::Days(command) => days::run(command),
                 Command::Import(command) => import::run(command),
+                Command::Lsp => lsp(),
             };
             output::finish(outcome)
         });
@@ -142,6 +145,21 @@ pub fn main() -> ExitCode {
         _ => {
             output::errln!("error: redress stopped unexpectedly; please report this with the input that caused it");
             Outcome::Usage.into()
+        }
+    }
+}
+
+/// `redress lsp`. The server writes JSON-RPC on standard output through
+/// its own connection, never through `output`; only its failure is printed
+/// here, on standard error. Exit 1 when the editor exits without shutting
+/// the server down, as the protocol asks.
+fn lsp() -> Outcome {
+    match crate::lsp::run_stdio() {
+        Ok(true) => Outcome::Success,
+        Ok(false) => Outcome::Invalid,
+        Err(error) => {
+            output::errln!("error: {error}");
+            Outcome::Usage
         }
     }
 }

@@ -49,6 +49,7 @@ impl<'a> Ctx<'a> {
             Unit::Days => self.calendar.add_days(date, amount),
             Unit::Weeks => self.calendar.add_weeks(date, amount),
             Unit::Months => self.calendar.add_months(date, amount),
+            Unit::Years => self.calendar.add_months(date, amount.saturating_mul(12)),
         }
         .map_err(calendar_error)
     }

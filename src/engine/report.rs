@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::calendar::Calendar;
-use crate::check::ir::{Anchor, DurationSpec, Extension, Route, RouteKind, Step, Target};
+use crate::check::ir::{Anchor, Builtin, DurationSpec, Extension, Route, RouteKind, Step, Target};
 
 use super::clock::{describe_ceiling, working_days_late, Clock, Due};
 use super::decide::missing_tasks;
@@ -470,10 +470,10 @@ impl Engine<'_> {
             until,
         };
         if visit.paused.is_some() {
-            return vec![entry("resumed".into(), Some(lead), None)];
+            return vec![entry(Builtin::Resumed.name().into(), Some(lead), None)];
         }
         if visit.rejected.is_some() {
-            return vec![entry("resubmitted".into(), None, None)];
+            return vec![entry(Builtin::Resubmitted.name().into(), None, None)];
         }
         let mut next = Vec::new();
         for task in report.tasks.iter().filter(|t| !t.done) {

@@ -416,3 +416,34 @@ fn next_marks_dates_passed_and_leaves_out_events_not_yet_possible() {
     assert_eq!(report.next[0].until, Some(date("2026-02-09")));
     assert!(report.next[0].overdue);
 }
+
+#[test]
+fn years_keep_the_day_and_business_days_are_working_days() {
+    let p = procedure();
+    let cal = calendar();
+    let ctx = Ctx {
+        procedure: &p,
+        calendar: cal,
+    };
+    // 29 February 2028 + 1 year: 2029 has no 29 February, so the 28th;
+    // 15 January 2026 + 2 years is 15 January 2028.
+    assert_eq!(
+        ctx.add(date("2028-02-29"), 1, Unit::Years).ok(),
+        Some(date("2029-02-28"))
+    );
+    assert_eq!(
+        ctx.add(date("2026-01-15"), 2, Unit::Years).ok(),
+        Some(date("2028-01-15"))
+    );
+    let compiled = compile_str(
+        "u.proc",
+        &PROC.replace(
+            "deadline response 10 working days from acknowledge",
+            "deadline response 10 business days from acknowledge",
+        ),
+    );
+    let with_business = compiled
+        .procedure
+        .unwrap_or_else(|| panic!("{:?}", compiled.problems));
+    assert_eq!(with_business.steps[0].deadlines, p.steps[0].deadlines);
+}

@@ -6,11 +6,14 @@
 
 use std::fmt::Write;
 
-use crate::check::ir::{Anchor, Expr, Extension, Procedure, Refusal, RouteKind, Step, Target};
+use crate::check::ir::{
+    Anchor, BodyKind, Builtin, CompareOp, DurationSpec, EventId, Expr, Extension, FactId,
+    OutcomeId, Procedure, Refusal, RoleId, RouteKind, Step, Target, Type, Value,
+};
 
 use crate::check::words;
 
-fn cite(labels: &[String]) -> String {
+pub(super) fn cite(labels: &[String]) -> String {
     if labels.is_empty() {
         String::new()
     } else {
@@ -18,19 +21,35 @@ fn cite(labels: &[String]) -> String {
     }
 }
 
-fn role_title(procedure: &Procedure, role: crate::check::ir::RoleId) -> String {
+pub(super) fn role_title(procedure: &Procedure, role: RoleId) -> String {
     procedure
         .roles
         .get(role.index())
-        .map(|r| r.title.clone().unwrap_or_else(|| r.name.replace('_', " ")))
+        .map(|r| r.title.clone().unwrap_or_else(|| humanize(&r.name)))
         .unwrap_or_default()
+}
+
+/// Whose bank holidays a calendar leaves out: "in England and Wales", or
+/// "of the `offices` calendar" for one the procedure declares.
+pub(super) fn calendar_words(procedure: &Procedure) -> String {
+    match procedure.calendar_name() {
+        "england-and-wales" => "in England and Wales".to_string(),
+        "scotland" => "in Scotland".to_string(),
+        "northern-ireland" => "in Northern Ireland".to_string(),
+        other => format!("of the `{other}` calendar"),
+    }
+}
+
+/// A name as words: `response_sent` becomes "response sent".
+pub(super) fn humanize(name: &str) -> String {
+    name.replace('_', " ")
 }
 
 /// A title made to continue a sentence: "The complaint was…" becomes
 /// "the complaint was…", but a proper noun ("Cafcass did not…") keeps its
 /// capital.
-fn lower_first(text: &str) -> String {
-    const COMMON: [&str; 10] = [
+pub(super) fn lower_first(text: &str) -> String {
+    const COMMON: [&str; 12] = [
         "The",
         "A",
         "An",
@@ -41,6 +60,8 @@ fn lower_first(text: &str) -> String {
         "Whether",
         "Who",
         "Independent",
+        "Another",
+        "Line",
     ];
     let first_word = text.split_whitespace().next().unwrap_or_default();
     if !COMMON.contains(&first_word) {
@@ -53,34 +74,247 @@ fn lower_first(text: &str) -> String {
     }
 }
 
-/// "the line manager", without doubling an article the title already has.
-fn the_role(procedure: &Procedure, role: crate::check::ir::RoleId) -> String {
+/// The first letter in capitals, to open a sentence.
+pub(super) fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Whether a name takes no article: a possessive ("BABICM's appeal
+/// process") or an acronym or proper name standing first ("BABICM",
+/// "Cafcass Cymru").
+fn takes_no_article(title: &str) -> bool {
+    let first = title.split_whitespace().next().unwrap_or_default();
+    let first = first.trim_end_matches([',', ':']);
+    first.ends_with("'s")
+        || first.ends_with("s'")
+        || (first.len() > 1 && first.chars().all(|c| c.is_ascii_uppercase()))
+        || first.starts_with("Cafcass")
+}
+
+/// "the line manager, usually the Service Manager", without doubling an
+/// article the title already has, and without one before "BABICM's".
+pub(super) fn the_role(procedure: &Procedure, role: RoleId) -> String {
     let title = lower_first(&role_title(procedure, role));
-    if title.starts_with("the ") {
+    if title.starts_with("the ") || takes_no_article(&title) {
         title
     } else {
         format!("the {title}")
     }
 }
 
-/// A guard in words where the words are known (a yes/no fact and its
-/// title), else as written.
-fn condition(procedure: &Procedure, expr: &Expr) -> String {
-    let titled =
-        |f: crate::check::ir::FactId| procedure.facts.get(f.index()).and_then(|f| f.title.clone());
-    match expr {
-        Expr::Fact(f) => titled(*f).map(|t| format!("when {}", lower_first(&t))),
-        Expr::Not(e) => match e.as_ref() {
-            Expr::Fact(f) => titled(*f).map(|t| format!("unless {}", lower_first(&t))),
-            _ => None,
-        },
-        _ => None,
+/// An organisation's name as it stands in a sentence: "the Local
+/// Government and Social Care Ombudsman", "the police", "Cafcass Cymru",
+/// "independent legal advice".
+pub(super) fn body_name(title: &str) -> String {
+    const INSTITUTIONS: [&str; 11] = [
+        "Ombudsman",
+        "Commission",
+        "Service",
+        "Society",
+        "Authority",
+        "Inspectorate",
+        "Council",
+        "Office",
+        "Agency",
+        "Tribunal",
+        "Board",
+    ];
+    let title = lower_first(title);
+    let named = title.split(':').next().unwrap_or(&title);
+    if title.starts_with("the ")
+        || takes_no_article(&title)
+        || !INSTITUTIONS.iter().any(|w| named.contains(w))
+    {
+        title
+    } else {
+        format!("the {title}")
     }
-    .unwrap_or_else(|| format!("when `{}`", words::guard(procedure, expr, None)))
 }
 
-fn step_title(step: &Step) -> String {
-    step.title.clone().unwrap_or_else(|| step.name.clone())
+/// An event as people say it. Events carry no description in the
+/// procedure, so their name is given in words, in quotation marks.
+pub(super) fn event_words(procedure: &Procedure, event: EventId) -> String {
+    procedure
+        .events
+        .get(event.index())
+        .map(|e| format!("“{}”", humanize(&e.name)))
+        .unwrap_or_default()
+}
+
+/// A duration as people say it: "20 working days", or the description of
+/// the `duration` fact that gives it.
+pub(super) fn duration_words(procedure: &Procedure, spec: DurationSpec) -> String {
+    match spec {
+        DurationSpec::Fact(f) => procedure
+            .facts
+            .get(f.index())
+            .map(|fact| match &fact.title {
+                Some(t) => lower_first(t),
+                None => humanize(&fact.name),
+            })
+            .unwrap_or_default(),
+        fixed => words::duration(procedure, fixed),
+    }
+}
+
+/// A value of a choice as people say it: the organisation or step it
+/// names where it names one ("Courts Service", "Step 2: Investigation"),
+/// a UK nation with its capitals, else the name in words.
+fn value_words(procedure: &Procedure, value: &str) -> String {
+    if let Some(body) = procedure.bodies.iter().find(|b| b.name == value) {
+        let title = body.title.split(':').next().unwrap_or(&body.title);
+        return title.trim().to_string();
+    }
+    if let Some(step) = procedure.steps.iter().find(|s| s.name == value) {
+        return format!("“{}”", step_title(step));
+    }
+    match value {
+        "england" => "England".into(),
+        "wales" => "Wales".into(),
+        "scotland" => "Scotland".into(),
+        "northern_ireland" => "Northern Ireland".into(),
+        other => humanize(other),
+    }
+}
+
+/// "another provider …" without its article, for "there is no provider …".
+fn without_article(text: &str) -> &str {
+    ["another ", "an ", "a ", "the "]
+        .iter()
+        .find_map(|a| text.strip_prefix(a))
+        .unwrap_or(text)
+}
+
+/// A condition in words, from the descriptions of its facts: a yes/no
+/// fact is its own sentence ("the complaint was submitted in an abusive
+/// manner"); a choice is named in quotation marks with its value ("“Who
+/// is making the complaint” is child or young person").
+pub(super) fn condition_words(
+    procedure: &Procedure,
+    expr: &Expr,
+    event: Option<EventId>,
+) -> String {
+    let params = event
+        .and_then(|e| procedure.events.get(e.index()))
+        .map_or(&[][..], |e| e.params.as_slice());
+    let fact_text = |f: FactId| {
+        procedure
+            .facts
+            .get(f.index())
+            .map_or(String::new(), |fact| {
+                fact.title
+                    .as_deref()
+                    .map_or_else(|| humanize(&fact.name), lower_first)
+            })
+    };
+    // The description of what a choice is about, and how to name it.
+    let subject = |e: &Expr| -> Option<(String, String)> {
+        match e {
+            Expr::Fact(f) => procedure.facts.get(f.index()).map(|fact| {
+                let title = fact.title.clone().unwrap_or_else(|| humanize(&fact.name));
+                (format!("“{title}”"), lower_first(&title))
+            }),
+            Expr::Param(p) => params.get(*p as usize).map(|p| {
+                let name = humanize(&p.name);
+                (format!("“{name}”"), name)
+            }),
+            _ => None,
+        }
+    };
+    let values_of = |e: &Expr| -> Vec<String> {
+        let ty = match e {
+            Expr::Fact(f) => procedure.facts.get(f.index()).map(|f| &f.ty),
+            Expr::Param(p) => params.get(*p as usize).map(|p| &p.ty),
+            _ => None,
+        };
+        match ty {
+            Some(Type::Enum(values)) => values.clone(),
+            _ => Vec::new(),
+        }
+    };
+    let fallback = || format!("`{}`", words::guard(procedure, expr, event));
+    match expr {
+        Expr::Fact(f) => fact_text(*f),
+        Expr::Param(p) => subject(&Expr::Param(*p)).map_or_else(fallback, |(quoted, _)| quoted),
+        Expr::Const(Value::Bool(b)) => if *b { "always" } else { "never" }.to_string(),
+        Expr::Not(e) => match e.as_ref() {
+            Expr::Fact(_) | Expr::Param(_) => {
+                format!("it is not so that {}", condition_words(procedure, e, event))
+            }
+            _ => fallback(),
+        },
+        Expr::And(a, b) => format!(
+            "{} and {}",
+            condition_words(procedure, a, event),
+            condition_words(procedure, b, event)
+        ),
+        Expr::Or(a, b) => format!(
+            "{}, or {}",
+            condition_words(procedure, a, event),
+            condition_words(procedure, b, event)
+        ),
+        Expr::Compare(op @ (CompareOp::Eq | CompareOp::Ne), a, b) => {
+            let (Some((quoted, plain)), Expr::Const(Value::Enum(i))) = (subject(a), b.as_ref())
+            else {
+                return fallback();
+            };
+            let Some(value) = values_of(a).get(*i as usize).cloned() else {
+                return fallback();
+            };
+            // "none" is the absence of what the choice is about.
+            match (value.as_str(), op) {
+                ("none", CompareOp::Ne) => format!("there is {plain}"),
+                ("none", _) => format!("there is no {}", without_article(&plain)),
+                (_, CompareOp::Eq) => format!("{quoted} is {}", value_words(procedure, &value)),
+                _ => format!("{quoted} is not {}", value_words(procedure, &value)),
+            }
+        }
+        Expr::In(e, set) => {
+            let values = values_of(e);
+            let Some((quoted, _)) = subject(e) else {
+                return fallback();
+            };
+            let chosen: Vec<String> = set
+                .iter()
+                .filter_map(|i| values.get(*i as usize))
+                .map(|v| value_words(procedure, v))
+                .collect();
+            format!("{quoted} is {}", or_list(&chosen))
+        }
+        _ => fallback(),
+    }
+}
+
+/// "a", "a or b", "a, b or c".
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// A guard in words, after the construct it qualifies: "when …", or
+/// "unless …" for a yes/no fact that must not hold.
+fn condition(procedure: &Procedure, expr: &Expr) -> String {
+    match expr {
+        Expr::Not(e) if matches!(e.as_ref(), Expr::Fact(_)) => {
+            format!("unless {}", condition_words(procedure, e, None))
+        }
+        _ => format!("when {}", condition_words(procedure, expr, None)),
+    }
+}
+
+pub(super) fn step_title(step: &Step) -> String {
+    step.title.clone().unwrap_or_else(|| humanize(&step.name))
+}
+
+pub(super) fn task_title(task: &crate::check::ir::Task) -> String {
+    task.title.clone().unwrap_or_else(|| humanize(&task.name))
 }
 
 /// One refusal or rejection as a sentence; `otherwise` is said when it names
@@ -103,6 +337,14 @@ fn exit_line(out: &mut String, procedure: &Procedure, opening: &str, r: &Refusal
     );
 }
 
+pub(super) fn outcome_text(procedure: &Procedure, outcome: OutcomeId) -> String {
+    procedure
+        .outcomes
+        .get(outcome.index())
+        .map(|o| o.text.clone().unwrap_or_else(|| humanize(&o.name)))
+        .unwrap_or_default()
+}
+
 fn target_title(procedure: &Procedure, target: Target) -> String {
     match target {
         Target::Step(s) => procedure
@@ -110,72 +352,65 @@ fn target_title(procedure: &Procedure, target: Target) -> String {
             .get(s.index())
             .map(|s| format!("**{}**", step_title(s)))
             .unwrap_or_default(),
-        Target::Outcome(o) => procedure
-            .outcomes
-            .get(o.index())
-            .map(|o| {
-                format!(
-                    "the outcome **{}**",
-                    o.text.clone().unwrap_or_else(|| o.name.clone())
-                )
-            })
-            .unwrap_or_default(),
+        Target::Outcome(o) => format!("the outcome **{}**", outcome_text(procedure, o)),
     }
 }
 
+/// Whether `step` is where every case starts.
+pub(super) fn is_start(procedure: &Procedure, step: &Step) -> bool {
+    procedure
+        .steps
+        .get(procedure.start.index())
+        .is_some_and(|s| s.name == step.name)
+}
+
 /// "of receiving the complaint", "of the case reaching this step",
-/// "of response_sent".
+/// "of “step3 requested”".
 fn from_phrase(procedure: &Procedure, step: &Step, anchor: Anchor) -> String {
     match anchor {
-        Anchor::Entry
-            if procedure
-                .steps
-                .get(procedure.start.index())
-                .is_some_and(|s| s.name == step.name) =>
-        {
+        Anchor::Entry if is_start(procedure, step) => "of receiving the complaint".to_string(),
+        Anchor::Entry => "of the case reaching this step".to_string(),
+        Anchor::Event(e) if Builtin::of(e) == Some(Builtin::Received) => {
             "of receiving the complaint".to_string()
         }
-        Anchor::Entry => "of the case reaching this step".to_string(),
-        Anchor::Event(e) => match procedure.events.get(e.index()).map(|e| e.name.as_str()) {
-            Some("received") => "of receiving the complaint".to_string(),
-            Some(name) => format!("of `{name}`"),
-            None => String::new(),
-        },
+        Anchor::Event(e) if procedure.events.get(e.index()).is_some() => {
+            format!("of {}", event_words(procedure, e))
+        }
+        Anchor::Event(_) => String::new(),
+    }
+}
+
+/// ", extendable by agreement" or ", extendable to 65 working days": only
+/// what the procedure says, never "agreed" where it sets a ceiling alone.
+fn extension_words(procedure: &Procedure, extension: &Extension) -> String {
+    match extension {
+        Extension::None => String::new(),
+        Extension::ByAgreement => ", extendable by agreement".to_string(),
+        Extension::UpTo(limit) => format!(", extendable to {}", duration_words(procedure, *limit)),
     }
 }
 
 fn deadline_sentence(procedure: &Procedure, step: &Step, d: &crate::check::ir::Deadline) -> String {
-    let extension = match &d.extension {
-        Extension::None => String::new(),
-        Extension::ByAgreement => ", unless an extension is agreed".to_string(),
-        Extension::UpTo(limit) => format!(
-            ", unless an extension is agreed, up to {} in all",
-            words::duration(procedure, *limit)
-        ),
-    };
     let met = if d.met_by.is_empty() {
-        "completing the step".to_string()
+        "met when the case leaves this step".to_string()
     } else {
-        d.met_by
+        let events: Vec<String> = d
+            .met_by
             .iter()
-            .filter_map(|e| {
-                procedure
-                    .events
-                    .get(e.index())
-                    .map(|e| format!("`{}`", e.name))
-            })
-            .collect::<Vec<_>>()
-            .join(" or ")
+            .map(|e| event_words(procedure, *e))
+            .collect();
+        format!("met by {}", or_list(&events))
     };
     format!(
-        "**{}** (met by {met}): within {} {}{extension}.",
-        d.name,
-        words::duration(procedure, d.duration),
-        from_phrase(procedure, step, d.anchor)
+        "**{}** ({met}): within {} {}{}.",
+        upper_first(&humanize(&d.name)),
+        duration_words(procedure, d.duration),
+        from_phrase(procedure, step, d.anchor),
+        extension_words(procedure, &d.extension)
     )
 }
 
-/// The whole document.
+/// The whole document, for the staff who run the procedure.
 pub fn markdown(procedure: &Procedure) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", procedure.title);
@@ -200,10 +435,10 @@ pub fn markdown(procedure: &Procedure) -> String {
             "Source: {source}. Numbers in brackets cite its paragraphs."
         );
     }
-    let calendar = procedure.calendar_name();
     let _ = writeln!(
         out,
-        "\nTime limits in working days count Monday to Friday, leaving out the bank holidays of the `{calendar}` calendar; the day a time limit starts from is never counted.\n"
+        "\nTime limits in working days count Monday to Friday, leaving out bank holidays {}; the day a time limit starts from is never counted.\n",
+        calendar_words(procedure)
     );
     for note in &procedure.notes {
         let _ = writeln!(out, "> {}{}\n", note.text, cite(&note.cites));
@@ -217,24 +452,24 @@ pub fn markdown(procedure: &Procedure) -> String {
 
     let _ = writeln!(out, "## How a complaint can end\n");
     for o in procedure.declared_outcomes() {
-        let fin = if o.is_final {
+        let text = o.text.clone().unwrap_or_else(|| humanize(&o.name));
+        // Some outcomes already say so in their own words.
+        let fin = if o.is_final && !text.contains("final point") {
             " This is the final point of the procedure."
         } else {
             ""
         };
-        let text = o.text.clone().unwrap_or_else(|| o.name.clone());
-        let _ = writeln!(out, "- **{}**: {text}.{fin}{}", o.name, cite(&o.cites));
+        let _ = writeln!(out, "- {text}.{fin}{}", cite(&o.cites));
     }
     let _ = writeln!(out);
 
-    let routes: Vec<_> = procedure.routes.iter().collect();
     if !procedure.bodies.is_empty() {
         let _ = writeln!(out, "## Other organisations\n");
         let _ = writeln!(out, "| Organisation | Kind | Where it applies |");
         let _ = writeln!(out, "|---|---|---|");
         for (i, body) in procedure.bodies.iter().enumerate() {
             let mut places: Vec<String> = Vec::new();
-            for r in routes.iter().filter(|r| r.body.index() == i) {
+            for r in procedure.routes.iter().filter(|r| r.body.index() == i) {
                 places.push(route_phrase(procedure, r, "at any point"));
             }
             for step in &procedure.steps {
@@ -242,25 +477,36 @@ pub fn markdown(procedure: &Procedure) -> String {
                     places.push(route_phrase(
                         procedure,
                         r,
-                        &format!("at {}", step_title(step)),
+                        &format!("during “{}”", step_title(step)),
                     ));
                 }
             }
-            let kind = body
-                .kind
-                .map(|k| format!("{k:?}").to_lowercase())
-                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "| {}{} | {kind} | {} |",
+                "| {}{} | {} | {} |",
                 body.title,
                 cite(&body.cites),
+                body.kind.map(kind_words).unwrap_or_default(),
                 places.join("; ")
             );
         }
         let _ = writeln!(out);
     }
     out
+}
+
+/// What sort of organisation a body is, in words.
+pub(super) fn kind_words(kind: BodyKind) -> &'static str {
+    match kind {
+        BodyKind::Ombudsman => "ombudsman",
+        BodyKind::Regulator => "regulator",
+        BodyKind::ProfessionalBody => "professional body",
+        BodyKind::Police => "police",
+        BodyKind::Safeguarding => "safeguarding",
+        BodyKind::Legal => "legal advice",
+        BodyKind::Internal => "internal",
+        BodyKind::Other => "other",
+    }
 }
 
 fn route_phrase(procedure: &Procedure, route: &crate::check::ir::Route, place: &str) -> String {
@@ -276,53 +522,61 @@ fn route_phrase(procedure: &Procedure, route: &crate::check::ir::Route, place: &
     format!("{how} {place}{when}{}", cite(&route.cites))
 }
 
+/// One row a step: tasks, time limits and windows each in their own
+/// column, so that a time the organisation must meet is never read as one
+/// the complainant has.
 fn summary(out: &mut String, procedure: &Procedure) {
     let _ = writeln!(out, "## Summary\n");
-    let _ = writeln!(out, "| Step | Action | Lead | By when |");
-    let _ = writeln!(out, "|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| Step | Lead | Tasks | Time limit | Window to ask for the next step |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    let cell = |items: Vec<String>| {
+        if items.is_empty() {
+            "—".to_string()
+        } else {
+            items.join("; ")
+        }
+    };
     for step in &procedure.steps {
-        let actions: Vec<String> = step
-            .tasks
-            .iter()
-            .map(|t| t.title.clone().unwrap_or_else(|| t.name.replace('_', " ")))
-            .collect();
-        let by_when: Vec<String> = step
+        let tasks: Vec<String> = step.tasks.iter().map(task_title).collect();
+        let limits: Vec<String> = step
             .deadlines
             .iter()
             .map(|d| {
-                let ext = match &d.extension {
-                    Extension::None => String::new(),
-                    Extension::ByAgreement => ", unless an extension is agreed".into(),
-                    Extension::UpTo(l) => format!(
-                        ", unless an extension is agreed up to {}",
-                        words::duration(procedure, *l)
-                    ),
-                };
-                format!("{}{ext}", words::duration(procedure, d.duration))
-            })
-            .chain(step.escalations.iter().map(|e| {
                 format!(
-                    "request within {} of `{}`",
-                    words::duration(procedure, e.within),
-                    words::anchor(procedure, e.anchor)
+                    "{}: {}{}",
+                    humanize(&d.name),
+                    duration_words(procedure, d.duration),
+                    extension_words(procedure, &d.extension)
                 )
-            }))
+            })
+            .collect();
+        let windows: Vec<String> = step
+            .escalations
+            .iter()
+            .map(|e| {
+                let to = procedure
+                    .steps
+                    .get(e.target.index())
+                    .map(step_title)
+                    .unwrap_or_default();
+                format!(
+                    "{to}: within {} {}",
+                    duration_words(procedure, e.within),
+                    from_phrase(procedure, step, e.anchor)
+                )
+            })
             .collect();
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             step_title(step),
-            if actions.is_empty() {
-                "—".to_string()
-            } else {
-                actions.join("; ")
-            },
             role_title(procedure, step.lead),
-            if by_when.is_empty() {
-                "—".to_string()
-            } else {
-                by_when.join("; ")
-            }
+            cell(tasks),
+            cell(limits),
+            cell(windows)
         );
     }
     let _ = writeln!(out);
@@ -356,7 +610,6 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
     if !step.tasks.is_empty() {
         let _ = writeln!(out, "What happens:\n");
         for t in &step.tasks {
-            let title = t.title.clone().unwrap_or_else(|| t.name.replace('_', " "));
             let by =
                 t.by.filter(|r| *r != step.lead)
                     .map(|r| format!(" (by {})", the_role(procedure, r)))
@@ -371,12 +624,17 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
                 .map(|(d, a)| {
                     format!(
                         ", within {} {}",
-                        words::duration(procedure, d),
+                        duration_words(procedure, d),
                         from_phrase(procedure, step, a)
                     )
                 })
                 .unwrap_or_default();
-            let _ = writeln!(out, "- {title}{by}{when}{within}.{}", cite(&t.cites));
+            let _ = writeln!(
+                out,
+                "- {}{by}{when}{within}.{}",
+                task_title(t),
+                cite(&t.cites)
+            );
         }
         let _ = writeln!(out);
     }
@@ -399,7 +657,7 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
             let _ = writeln!(
                 out,
                 "- The time limits may be paused for {}{consent}; the time paused does not count.{}",
-                p.name.replace('_', " "),
+                humanize(&p.name),
                 cite(&p.cites)
             );
         }
@@ -407,55 +665,44 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
     }
 
     let _ = writeln!(out, "What can happen next:\n");
+    let here = procedure.step_named(&step.name);
     for t in &step.transitions {
-        let event = procedure
-            .events
-            .get(t.event.index())
-            .map_or("?", |e| e.name.as_str());
         let by =
             t.by.map(|r| format!(" by {}", the_role(procedure, r)))
                 .unwrap_or_default();
         let when = t
             .guard
             .as_ref()
-            .map(|g| format!(" (when `{}`)", words::guard(procedure, g, Some(t.event))))
+            .map(|g| format!(", when {}", condition_words(procedure, g, Some(t.event))))
             .unwrap_or_default();
-        let dest = if t.target
-            == Target::Step(procedure.step_named(&step.name).unwrap_or(procedure.start))
-        {
+        let dest = if here.is_some_and(|h| t.target == Target::Step(h)) {
             let reopened: Vec<String> = t
                 .reopens
                 .iter()
-                .filter_map(|i| step.tasks.get(*i as usize).map(|t| format!("`{}`", t.name)))
+                .filter_map(|i| step.tasks.get(*i as usize).map(task_title))
                 .collect();
             if reopened.is_empty() {
                 "the case stays in this step".to_string()
             } else {
                 format!(
-                    "the case stays in this step and {} must be done again",
-                    reopened.join(", ")
+                    "the case stays in this step, to be done again: {}",
+                    reopened.join("; ")
                 )
             }
         } else {
             format!("the case moves to {}", target_title(procedure, t.target))
         };
-        let _ = writeln!(out, "- On `{event}`{by}{when}, {dest}.{}", cite(&t.cites));
+        let _ = writeln!(
+            out,
+            "- On {}{by}{when}, {dest}.{}",
+            event_words(procedure, t.event),
+            cite(&t.cites)
+        );
     }
     for e in &step.escalations {
-        let event = procedure
-            .events
-            .get(e.event.index())
-            .map_or("?", |e| e.name.as_str());
         let who =
-            e.by.map(|r| {
-                let who = the_role(procedure, r);
-                let mut chars = who.chars();
-                chars
-                    .next()
-                    .map(|c| c.to_uppercase().chain(chars).collect())
-                    .unwrap_or_default()
-            })
-            .unwrap_or_else(|| "A party".to_string());
+            e.by.map(|r| upper_first(&the_role(procedure, r)))
+                .unwrap_or_else(|| "A party".to_string());
         let to = procedure
             .steps
             .get(e.target.index())
@@ -463,12 +710,10 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "- {who} may ask for **{to}** (`{event}`) within {} {}.{}",
-            words::duration(procedure, e.within),
-            match e.anchor {
-                Anchor::Entry => "of the case reaching this step".to_string(),
-                a => format!("of `{}`", words::anchor(procedure, a)),
-            },
+            "- {who} may ask for **{to}** ({}) within {} {}.{}",
+            event_words(procedure, e.event),
+            duration_words(procedure, e.within),
+            from_phrase(procedure, step, e.anchor),
             cite(&e.cites)
         );
     }
@@ -488,10 +733,10 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
             let body = procedure
                 .bodies
                 .get(r.body.index())
-                .map(|b| lower_first(&b.title))
+                .map(|b| body_name(&b.title))
                 .unwrap_or_default();
             let how = match r.kind {
-                RouteKind::Open => "You may take the complaint to",
+                RouteKind::Open => "The complainant may take the complaint to",
                 RouteKind::Referral => "It is referred at once to",
             };
             let when = r

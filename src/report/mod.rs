@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod doc;
 pub mod graph;
+pub mod leaflet;
 pub mod status;
 pub mod test_run;
 

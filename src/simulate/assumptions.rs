@@ -9,7 +9,7 @@ use miette::Diagnostic;
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::check::ir::{EventId, Procedure, StepId, Target, Type};
+use crate::check::ir::{Builtin, EventId, Procedure, StepId, Target, Type};
 use crate::suggest::help_for;
 use crate::yaml::Located;
 use crate::yaml::{key, locate, Mapping, PathPart, Value as Yaml};
@@ -444,9 +444,7 @@ pub fn load(
         // Any step may also be left by the complainant withdrawing; it is
         // a way out only when the assumptions give it a probability.
         let mut ways = exits(procedure, step);
-        if let Some(withdrawn) = procedure.event_named("withdrawn") {
-            ways.push(Some(withdrawn));
-        }
+        ways.push(Some(Builtin::Withdrawn.id()));
         let names: Vec<String> = ways
             .iter()
             .map(|w| {
@@ -635,7 +633,7 @@ fn never_ending(procedure: &Procedure, assumptions: &Assumptions) -> Option<Stri
     let n = procedure.steps.len();
     // Where each step can go with positive probability.
     let mut next: Vec<Vec<Target>> = vec![Vec::new(); n];
-    let withdrawn = procedure.event_named("withdrawn");
+    let withdrawn = Some(Builtin::Withdrawn.id());
     let mut can_withdraw = vec![false; n];
     for (i, step) in procedure.steps.iter().enumerate() {
         let id = StepId(i as u32);

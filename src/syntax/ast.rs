@@ -61,6 +61,9 @@ pub enum Unit {
     Days,
     Weeks,
     Months,
+    /// Calendar years: the day of the month kept, clamped to the month's
+    /// end (29 February + 1 year is 28 February).
+    Years,
 }
 
 /// `20 working days`, or the name of a `duration` fact.

@@ -57,6 +57,53 @@ pub enum SyntaxError {
         span: SourceSpan,
     },
 
+    /// A string whose closing quote is missing: the text after it was read
+    /// as part of the string, so the error pest finds is somewhere else.
+    #[error("the string on line {line} is not closed")]
+    #[diagnostic(
+        code(E0104),
+        help("end the text with `\"` on the same line; a quote inside text is written `\\\"`")
+    )]
+    UnclosedString {
+        line: usize,
+        #[label("this string has no closing `\"`")]
+        span: SourceSpan,
+    },
+
+    /// A `{` that is never closed, found where the next construct starts.
+    #[error("the `{{` of {opened} on line {line} is never closed")]
+    #[diagnostic(code(E0105), help("{help}"))]
+    UnclosedBrace {
+        /// What the brace opened, such as "step `first`".
+        opened: String,
+        line: usize,
+        help: String,
+        #[label("this `{{` has no `}}`")]
+        span: SourceSpan,
+    },
+
+    /// A number written in words where a duration needs digits.
+    #[error("durations are written with digits, not `{word}`")]
+    #[diagnostic(code(E0106), help("{help}"))]
+    NumberInWords {
+        word: String,
+        help: String,
+        #[label("write this number in digits")]
+        span: SourceSpan,
+    },
+
+    /// Arithmetic on dates or durations, which the language does not have.
+    #[error("`{operator}` is not part of the language: dates and durations cannot be added or subtracted")]
+    #[diagnostic(
+        code(E0107),
+        help("a time limit counts forward from one event or from `entry`: `deadline reply 20 working days from received`; a limit on the whole case is `limit 12 months from received`; conditions compare dates and durations with `<`, `<=`, `>`, `>=`")
+    )]
+    Arithmetic {
+        operator: String,
+        #[label("no arithmetic here")]
+        span: SourceSpan,
+    },
+
     /// A date in the right shape that does not exist.
     #[error("`{text}` is not a real date")]
     #[diagnostic(code(E0102), help("write dates as YYYY-MM-DD, for example 2008-12-01"))]
@@ -87,7 +134,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         date => "a date such as `2026-12-18`",
         integer => "a number",
         time_unit | unit_working_days | unit_days | unit_weeks | unit_months => {
-            "a unit (`working days`, `days`, `weeks` or `months`)"
+            "a unit (`working days`, `days`, `weeks`, `months` or `years`)"
         }
         duration | duration_literal => "a duration such as `20 working days`",
         arrow => "`->`",

@@ -238,6 +238,7 @@ impl Lowerer {
             Some(Rule::unit_working_days) => Unit::WorkingDays,
             Some(Rule::unit_weeks) => Unit::Weeks,
             Some(Rule::unit_months) => Unit::Months,
+            Some(Rule::unit_years) => Unit::Years,
             _ => Unit::Days,
         }
     }

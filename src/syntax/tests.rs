@@ -154,7 +154,7 @@ fn syntax_errors_speak_the_language() {
     };
     assert_eq!(
         expected,
-        "a unit (`working days`, `days`, `weeks` or `months`)"
+        "a unit (`working days`, `days`, `weeks`, `months` or `years`)"
     );
     assert!(help.contains("`20 working days`"), "{help}");
     assert_eq!(found, "`workdays`");
@@ -210,9 +210,90 @@ fn a_misspelt_keyword_gets_a_suggestion_and_an_unclosed_brace_says_so() {
         panic!("expected a syntax error");
     };
     assert!(help.starts_with("did you mean `deadline`?"), "{help}");
-    let SyntaxError::Unexpected { help, .. } = first_error("procedure p \"P\" {\n  role r\n")
-    else {
-        panic!("expected a syntax error");
+    let e = first_error("procedure p \"P\" {\n  role r\n");
+    let SyntaxError::UnclosedBrace { opened, line, .. } = e else {
+        panic!("expected an unclosed brace: {e:?}");
     };
-    assert!(help.contains("not closed"), "{help}");
+    assert_eq!((opened.as_str(), line), ("procedure `p`", 1));
+}
+
+#[test]
+fn of_and_from_mean_the_same_in_deadlines_tasks_windows_and_limits() {
+    // People write "within 10 working days of acknowledge" in a deadline as
+    // often as "from", and "from" in a window; both are accepted everywhere.
+    let with_of = parse_ok(&wrap(
+        "limit 12 months of received\nstep s { deadline d 10 working days of acknowledge\n task t within 5 days of entry\n escalate to s on asked within 3 weeks of sent }",
+    ));
+    let with_from = parse_ok(&wrap(
+        "limit 12 months from received\nstep s { deadline d 10 working days from acknowledge\n task t within 5 days from entry\n escalate to s on asked within 3 weeks from sent }",
+    ));
+    let word = |a: Option<&Anchor>| match a {
+        Some(Anchor::Entry(_)) => "entry".to_string(),
+        Some(Anchor::Event(n)) => n.text.clone(),
+        None => "none".to_string(),
+    };
+    let anchors = |p: &ProcedureDecl| {
+        let s = &p.steps[0];
+        [
+            word(s.deadlines[0].anchor.as_ref()),
+            word(s.tasks[0].within.as_ref().and_then(|w| w.1.as_ref())),
+            word(Some(&s.escalations[0].anchor)),
+            word(Some(&p.limits[0].anchor)),
+        ]
+    };
+    assert_eq!(
+        anchors(&with_of),
+        ["acknowledge", "entry", "sent", "received"]
+    );
+    assert_eq!(anchors(&with_of), anchors(&with_from));
+}
+
+#[test]
+fn paragraph_labels_may_be_separated_by_commas() {
+    let p = parse_ok(&wrap("paragraphs \"1\", \"2\" \"3\""));
+    let labels: Vec<&str> = p.paragraphs[0]
+        .labels
+        .iter()
+        .map(|l| l.value.as_str())
+        .collect();
+    assert_eq!(labels, ["1", "2", "3"]);
+}
+
+#[test]
+fn an_unclosed_string_is_blamed_on_its_own_line() {
+    // The string swallows the text up to the next quote; pest fails two
+    // lines further on, at text the writer never got wrong.
+    let e = first_error(&wrap(
+        "role a \"A\"\nstep s {\n lead a\n task t \"Acknowledge in writing\n on done -> closed\n}\noutcome closed \"Closed\"",
+    ));
+    assert!(
+        matches!(e, SyntaxError::UnclosedString { line: 5, .. }),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_number_word_in_a_duration_is_answered_with_its_digits() {
+    let e = first_error(&wrap("step s { deadline d twenty-five working days }"));
+    let SyntaxError::NumberInWords { word, help, .. } = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(word, "twenty-five");
+    assert_eq!(help, "write `25 working days`");
+}
+
+#[test]
+fn the_plain_word_checks_survive_text_that_is_not_ascii() {
+    // They slice the text around the failure; a multi-byte character next
+    // to it must not split.
+    for body in [
+        "step s { deadline d éé working days }",
+        "step s { deadline d ½twenty working days }",
+        "step s { deadline d 3 days from é - 2 }",
+        "step s { task t \"é\"é\n on x -> y }",
+        "step é {",
+    ] {
+        let (_, errors) = parse(&wrap(body));
+        assert!(!errors.is_empty(), "{body}");
+    }
 }

@@ -12,12 +12,14 @@ mod days_cli;
 mod diagnostic_codes;
 mod diagnostics_cli;
 mod diff_cli;
+mod editors;
 mod examples;
 mod expect_cli;
 mod files_cli;
 mod fmt_cli;
 mod generated_docs;
 mod import_cli;
+mod lsp;
 mod mutations;
 // Writes to /dev/full, which Linux has.
 #[cfg(target_os = "linux")]

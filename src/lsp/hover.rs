@@ -1,0 +1,521 @@
+//! What hovering shows: for a name, its declaration, description and
+//! citation; for a deadline, a window, a task's time limit or the overall
+//! limit, its meaning in plain words. Markdown, as editors render it.
+
+use crate::check::describe_duration;
+use crate::check::ir::Builtin;
+use crate::syntax::ast::{
+    Anchor, Cite, Duration, EscalateDecl, Extension, LimitDecl, ProcedureDecl, Span, StepDecl,
+    TaskDecl, Text, TypeExpr,
+};
+
+use super::index::{Index, Item, Occurrence, Space};
+
+/// The hover text at `offset`, and the span it is about.
+pub(crate) fn hover(index: &Index, text: &str, offset: usize) -> Option<(String, Span)> {
+    if let Some(occurrence) = index.at(offset).into_iter().next() {
+        return Some((name(index, text, occurrence), occurrence.span));
+    }
+    timed(&index.procedure, offset)
+}
+
+/// A name: what its declaration says, or what a built-in name means.
+fn name(index: &Index, text: &str, occurrence: &Occurrence) -> String {
+    let declarations: Vec<Item> = index
+        .declarations(occurrence)
+        .filter_map(|o| o.decl)
+        .collect();
+    let p = &index.procedure;
+    let Some(&first) = declarations.first() else {
+        return undeclared(occurrence);
+    };
+    if occurrence.space == Space::Event {
+        return event(p, &occurrence.name, &declarations);
+    }
+    let mut out = describe(p, text, first, &occurrence.name);
+    let uses = index
+        .references(occurrence)
+        .filter(|o| o.decl.is_none())
+        .count();
+    if !matches!(
+        first,
+        Item::Procedure | Item::Deadline(..) | Item::Pause(..)
+    ) {
+        out.push_str(&format!("\n\nUsed {}.", times(uses)));
+    }
+    out
+}
+
+fn times(n: usize) -> String {
+    match n {
+        0 => "nowhere".to_string(),
+        1 => "once".to_string(),
+        n => format!("{n} times"),
+    }
+}
+
+fn undeclared(occurrence: &Occurrence) -> String {
+    let n = &occurrence.name;
+    match occurrence.space {
+        Space::Event => match Builtin::ALL.iter().find(|b| b.name() == n) {
+            Some(b) => format!("**built-in event** `{n}`\n\n{}", builtin(*b)),
+            None => format!("`{n}`: no step receives this event"),
+        },
+        Space::Calendar if crate::calendar::BUILTIN_NAMES.contains(&n.as_str()) => format!(
+            "**built-in calendar** `{n}`\n\nMonday to Friday, less the bank holidays of {}.",
+            match n.as_str() {
+                "scotland" => "Scotland",
+                "northern-ireland" => "Northern Ireland",
+                _ => "England and Wales",
+            }
+        ),
+        _ => format!("`{n}` is not declared"),
+    }
+}
+
+fn builtin(b: Builtin) -> &'static str {
+    match b {
+        Builtin::Received => "The complaint arrives: the first event of every case.",
+        Builtin::Extended => "A deadline is given more time.",
+        Builtin::Paused => "The step's clocks stop under one of its `pause` rules.",
+        Builtin::Resumed => "The clocks run again.",
+        Builtin::Withdrawn => "The complainant withdraws: the case ends as `withdrawn`.",
+        Builtin::Resubmitted => "A complaint turned away by a `reject` comes back.",
+    }
+}
+
+/// An event: every step that receives it, and what it does there.
+fn event(p: &ProcedureDecl, n: &str, declarations: &[Item]) -> String {
+    let mut out = format!("**event** `{n}`\n");
+    for item in declarations {
+        let line = match *item {
+            Item::Task(si, ti) => p.steps.get(si).and_then(|s| {
+                let task = s.tasks.get(ti)?;
+                Some(format!(
+                    "does task `{n}`{} in step `{}`",
+                    title(&task.title),
+                    s.name.text
+                ))
+            }),
+            Item::Transition(si, ti) => p.steps.get(si).and_then(|s| {
+                let t = s.transitions.get(ti)?;
+                Some(format!(
+                    "in step `{}`, moves the case to `{}`{}",
+                    s.name.text,
+                    t.target.text,
+                    cite_words(&t.cite)
+                ))
+            }),
+            Item::Escalation(si, ei) => p.steps.get(si).and_then(|s| {
+                let e = s.escalations.get(ei)?;
+                Some(format!(
+                    "in step `{}`, asks for step `{}`: {}",
+                    s.name.text,
+                    e.target.text,
+                    window(s, e)
+                ))
+            }),
+            _ => None,
+        };
+        if let Some(line) = line {
+            out.push_str(&format!("\n- {line}"));
+        }
+    }
+    out
+}
+
+fn title(text: &Option<Text>) -> String {
+    text.as_ref()
+        .filter(|t| !t.value.is_empty())
+        .map_or(String::new(), |t| format!(" ({})", t.value))
+}
+
+fn cite_words(cite: &Option<Cite>) -> String {
+    match cite {
+        Some(c) if !c.labels.is_empty() => format!(
+            " (cites {})",
+            c.labels
+                .iter()
+                .map(|l| format!("\"{}\"", l.value))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => String::new(),
+    }
+}
+
+/// `Cites "2.1", "Appendix".` on a line of its own, or nothing.
+fn cite_line(cite: &Option<Cite>) -> String {
+    match cite_words(cite).trim() {
+        "" => String::new(),
+        words => format!(
+            "\n\n{}.",
+            words
+                .trim_start_matches('(')
+                .trim_end_matches(')')
+                .replacen("cites", "Cites", 1)
+        ),
+    }
+}
+
+fn description(text: Option<&Text>) -> String {
+    match text {
+        Some(t) if !t.value.is_empty() => format!("\n\n{}", t.value),
+        _ => String::new(),
+    }
+}
+
+fn type_words(text: &str, ty: &TypeExpr) -> String {
+    match ty {
+        TypeExpr::Bool(_) => "a condition (true or false)".to_string(),
+        TypeExpr::Date(_) => "a date".to_string(),
+        TypeExpr::Duration(_) => "a duration".to_string(),
+        TypeExpr::Text(_) => "text".to_string(),
+        TypeExpr::Enum { span, .. } => format!(
+            "one of {}",
+            text.get(span.start..span.end).unwrap_or_default()
+        ),
+    }
+}
+
+/// A declaration in words.
+fn describe(p: &ProcedureDecl, text: &str, item: Item, n: &str) -> String {
+    let described = match item {
+        Item::Procedure => Some(format!(
+            "**procedure** `{n}`{}{}{}",
+            description(Some(&p.title)),
+            p.versions
+                .first()
+                .map_or(String::new(), |v| format!("\n\nVersion {}.", v.value.value)),
+            p.effective
+                .first()
+                .and_then(|e| e.value.value)
+                .map_or(String::new(), |d| format!(" Effective {d}."))
+        )),
+        Item::Calendar(i) => p.calendars.get(i).map(|c| {
+            let weekend = c
+                .weekends
+                .first()
+                .map_or("Saturday and Sunday".to_string(), |w| {
+                    w.days
+                        .iter()
+                        .map(|d| d.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                });
+            format!(
+                "**calendar** `{n}`\n\nThe bank holidays of `{}`, {} closure day(s) of its own; weekend: {weekend}.",
+                c.base.text,
+                c.closed.len()
+            )
+        }),
+        Item::Role(i) => p.roles.get(i).map(|r| {
+            format!(
+                "**role** `{n}`{}{}",
+                description(r.title.as_ref()),
+                cite_line(&r.cite)
+            )
+        }),
+        Item::Fact(i) => p.facts.get(i).map(|f| {
+            format!(
+                "**fact** `{n}`: {}{}{}",
+                type_words(text, &f.ty),
+                description(f.title.as_ref()),
+                cite_line(&f.cite)
+            )
+        }),
+        Item::Value(span) => Some(format!(
+            "**value** `{n}` of the choice {}",
+            text.get(span.start..span.end).unwrap_or_default()
+        )),
+        Item::Body(i) => p.bodies.get(i).map(|b| {
+            format!(
+                "**body** `{n}`{}{}{}",
+                b.kind.as_ref().map_or(String::new(), |k| format!(" ({})", k.text)),
+                description(Some(&b.title)),
+                cite_line(&b.cite)
+            )
+        }),
+        Item::Step(i) => p.steps.get(i).map(step),
+        Item::Outcome(i) => p.outcomes.get(i).map(|o| {
+            format!(
+                "**outcome** `{n}`{}{}{}",
+                if o.is_final { " (final)" } else { "" },
+                description(o.text.as_ref()),
+                cite_line(&o.cite)
+            )
+        }),
+        Item::Task(si, ti) => p.steps.get(si).and_then(|s| {
+            let t = s.tasks.get(ti)?;
+            Some(format!(
+                "**task** `{n}` in step `{}`{}{}{}{}{}",
+                s.name.text,
+                description(t.title.as_ref()),
+                t.by.as_ref()
+                    .map_or(String::new(), |b| format!("\n\nDone by `{}`.", b.text)),
+                t.guard.as_ref().map_or(String::new(), |g| {
+                    let span = g.span();
+                    format!(
+                        "\n\nOnly when `{}`.",
+                        text.get(span.start..span.end).unwrap_or_default()
+                    )
+                }),
+                task_within(s, t).map_or(String::new(), |w| format!("\n\n{w}")),
+                cite_line(&t.cite)
+            ))
+        }),
+        Item::Deadline(si, di) => p.steps.get(si).and_then(|s| {
+            let d = s.deadlines.get(di)?;
+            Some(format!(
+                "**deadline** `{n}` in step `{}`\n\n{}{}",
+                s.name.text,
+                deadline(s, di)?,
+                cite_line(&d.cite)
+            ))
+        }),
+        Item::Pause(si, pi) => p.steps.get(si).and_then(|s| {
+            let pause = s.pauses.get(pi)?;
+            Some(format!(
+                "**pause** for `{n}` in step `{}`\n\nThe step's clocks may stop (a `paused` event) and run again (`resumed`){}.{}",
+                s.name.text,
+                pause
+                    .consent_of
+                    .as_ref()
+                    .map_or(String::new(), |r| format!(", only with the agreement of `{}`", r.text)),
+                cite_line(&pause.cite)
+            ))
+        }),
+        Item::Field(si, ti, fi) => p.steps.get(si).and_then(|s| {
+            let t = s.transitions.get(ti)?;
+            let f = t.params.get(fi)?;
+            Some(format!(
+                "**data** `{n}` of event `{}`: {}",
+                t.event.text,
+                type_words(text, &f.ty)
+            ))
+        }),
+        Item::Transition(..) | Item::Escalation(..) => None,
+    };
+    described.unwrap_or_else(|| format!("`{n}`"))
+}
+
+fn step(s: &StepDecl) -> String {
+    let mut out = format!(
+        "**step** `{}`{}",
+        s.name.text,
+        description(s.title.as_ref())
+    );
+    if let Some(lead) = s.leads.first() {
+        out.push_str(&format!("\n\nLed by `{}`.", lead.value.text));
+    }
+    for (di, d) in s.deadlines.iter().enumerate() {
+        if let Some(words) = deadline(s, di) {
+            out.push_str(&format!("\n\n- `{}`: {words}", d.name.text));
+        }
+    }
+    out.push_str(&cite_line(&s.cite));
+    out
+}
+
+/// `20 working days`, or what a duration fact stands for.
+pub(crate) fn duration_words(duration: &Duration) -> String {
+    match duration {
+        Duration::Literal { amount, unit, .. } => {
+            describe_duration(u32::try_from(*amount).unwrap_or(0), *unit)
+        }
+        Duration::Fact(f) => format!("the time given by the case's `{}`", f.text),
+    }
+}
+
+fn anchor_words(step: &StepDecl, anchor: Option<&Anchor>) -> String {
+    match anchor {
+        None | Some(Anchor::Entry(_)) => format!("entry into step `{}`", step.name.text),
+        Some(Anchor::Event(e)) => format!("the latest `{}`", e.text),
+    }
+}
+
+/// A deadline in plain words: "20 working days from entry into step
+/// `step1`, extendable by agreement; met by `response_sent`."
+pub(crate) fn deadline(step: &StepDecl, index: usize) -> Option<String> {
+    let d = step.deadlines.get(index)?;
+    let extension = match &d.extension {
+        None => String::new(),
+        Some(Extension::ByAgreement(_)) => ", extendable by agreement, without a limit".to_string(),
+        Some(Extension::UpTo(ceiling)) => {
+            format!(", extendable up to {} in all", duration_words(ceiling))
+        }
+    };
+    let met = if d.met_by.is_empty() {
+        "met when the case leaves the step".to_string()
+    } else {
+        format!(
+            "met by {}",
+            d.met_by
+                .iter()
+                .map(|e| format!("`{}`", e.text))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )
+    };
+    Some(format!(
+        "{} from {}{extension}; {met}.",
+        duration_words(&d.duration),
+        anchor_words(step, d.anchor.as_ref())
+    ))
+}
+
+/// An escalation window in plain words.
+fn window(step: &StepDecl, e: &EscalateDecl) -> String {
+    let otherwise = step.otherwise.first().map_or(String::new(), |o| {
+        format!(
+            " If the window closes unused, the case goes to `{}`.",
+            o.value.text
+        )
+    });
+    format!(
+        "{} may ask for step `{}` (event `{}`) within {} of {}.{otherwise}",
+        e.by.as_ref()
+            .map_or("Anyone".to_string(), |r| format!("`{}`", r.text)),
+        e.target.text,
+        e.event.text,
+        duration_words(&e.within),
+        match &e.anchor {
+            Anchor::Entry(_) => format!("entry into step `{}`", step.name.text),
+            Anchor::Event(ev) => format!("the latest `{}`", ev.text),
+        }
+    )
+}
+
+fn task_within(step: &StepDecl, t: &TaskDecl) -> Option<String> {
+    let (duration, anchor) = t.within.as_ref()?;
+    Some(format!(
+        "Due {} from {}.",
+        duration_words(duration),
+        anchor_words(step, anchor.as_ref())
+    ))
+}
+
+fn limit(l: &LimitDecl) -> String {
+    format!(
+        "No case should take longer than {} from {}; `redress check` warns when a path can.",
+        duration_words(&l.duration),
+        match &l.anchor {
+            Anchor::Entry(_) => "entry".to_string(),
+            Anchor::Event(e) => format!("the latest `{}`", e.text),
+        }
+    )
+}
+
+fn inside(span: Span, offset: usize) -> bool {
+    span.start <= offset && offset <= span.end
+}
+
+/// A time limit under the cursor (anywhere on it but its names).
+fn timed(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
+    for l in &p.limits {
+        if inside(l.span, offset) {
+            return Some((format!("**limit**\n\n{}", limit(l)), l.span));
+        }
+    }
+    let step = p.steps.iter().find(|s| inside(s.span, offset))?;
+    for (di, d) in step.deadlines.iter().enumerate() {
+        if inside(d.span, offset) {
+            let words = deadline(step, di)?;
+            return Some((format!("**deadline** `{}`\n\n{words}", d.name.text), d.span));
+        }
+    }
+    for e in &step.escalations {
+        if inside(e.span, offset) {
+            return Some((
+                format!("**escalation window**\n\n{}", window(step, e)),
+                e.span,
+            ));
+        }
+    }
+    for t in &step.tasks {
+        if inside(t.span, offset) {
+            if let Some(words) = task_within(step, t) {
+                return Some((format!("**task** `{}`\n\n{words}", t.name.text), t.span));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r#"procedure p "P" {
+  role officer "Complaints officer" cite "2"
+  role tenant "The tenant"
+  start first
+  step first "First" {
+    lead officer
+    deadline reply 10 working days from acknowledged, extendable to 20 working days met by replied cite "2.1"
+    on acknowledged -> first_wait
+  }
+  step first_wait "Waiting" {
+    lead officer
+    on replied -> considered
+  }
+  step considered "Considered" {
+    lead tenant
+    escalate to first on appeal by tenant within 3 weeks of entry
+    otherwise -> closed
+  }
+  outcome closed "Closed"
+}"#;
+
+    fn at(needle: &str, plus: usize) -> Option<String> {
+        let index = Index::parse(TEXT)?;
+        let offset = TEXT.find(needle)? + plus;
+        hover(&index, TEXT, offset).map(|(text, _)| text)
+    }
+
+    #[test]
+    fn a_deadline_reads_in_plain_words() {
+        let words = at("10 working days", 3).unwrap_or_default();
+        assert!(
+            words.contains("10 working days from the latest `acknowledged`, extendable up to 20 working days in all; met by `replied`."),
+            "{words}"
+        );
+    }
+
+    #[test]
+    fn a_role_shows_its_title_citation_and_uses() {
+        let words = at("lead officer", 6).unwrap_or_default();
+        assert_eq!(
+            words,
+            "**role** `officer`\n\nComplaints officer\n\nCites \"2\".\n\nUsed 2 times."
+        );
+    }
+
+    #[test]
+    fn an_event_lists_every_step_that_receives_it_and_a_built_in_says_what_it_is() {
+        let words = at("on replied", 4).unwrap_or_default();
+        assert_eq!(
+            words,
+            "**event** `replied`\n\n- in step `first_wait`, moves the case to `considered`"
+        );
+        let words = at("from acknowledged", 7).unwrap_or_default();
+        assert!(words.starts_with("**event** `acknowledged`"), "{words}");
+        let index = Index::parse(&TEXT.replace("of entry", "of received"));
+        let text = TEXT.replace("of entry", "of received");
+        let offset = text.find("of received").unwrap_or_default() + 4;
+        let words = index.and_then(|i| hover(&i, &text, offset)).map(|(w, _)| w);
+        assert_eq!(
+            words.as_deref(),
+            Some("**built-in event** `received`\n\nThe complaint arrives: the first event of every case.")
+        );
+    }
+
+    #[test]
+    fn a_window_says_who_may_escalate_and_where_it_goes_otherwise() {
+        let words = at("within 3 weeks", 8).unwrap_or_default();
+        assert!(
+            words.contains("`tenant` may ask for step `first` (event `appeal`) within 3 weeks of entry into step `considered`. If the window closes unused, the case goes to `closed`."),
+            "{words}"
+        );
+    }
+}
