@@ -14,12 +14,14 @@
 pub mod analysis;
 pub mod calendar;
 pub mod case;
+pub mod caseload;
 pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod diagnostic;
 pub mod engine;
 pub mod format;
+pub mod import;
 pub mod lsp;
 pub mod report;
 pub mod simulate;

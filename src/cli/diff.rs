@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde::Serialize;
 
+use crate::case::bulk::CASE_EXTENSIONS;
 use crate::case::{load, read_header};
 use crate::check::Procedure;
-use crate::diagnostic::SourceMap;
 use crate::engine::replay;
 use crate::report::diff::{case_summary, diff, human, Change};
 
-use super::load::{compile_procedure, read_source};
+use super::cases::CaseFile;
+use super::load::compile_procedure;
 use super::output::{errln, out, outln};
 use super::render::show;
 use super::{HumanOrJson, Outcome};
@@ -23,9 +24,10 @@ pub(crate) struct DiffArgs {
     old: PathBuf,
     /// The procedure after it.
     new: PathBuf,
-    /// Replay each case file in this folder under both versions, and list
-    /// the cases whose status, step, due dates, breaches or outcome change.
-    #[arg(long, value_name = "DIR")]
+    /// Replay each case in this folder (or multi-case file) under both
+    /// versions, and list the cases whose status, step, due dates,
+    /// breaches or outcome change.
+    #[arg(long, value_name = "DIR|FILE")]
     cases: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = HumanOrJson::Human)]
     format: HumanOrJson,
@@ -75,55 +77,75 @@ fn outcome_under(procedure: &Procedure, name: &str, text: &str) -> BTreeMap<Stri
 }
 
 fn compare_cases(dir: &Path, old: &Procedure, new: &Procedure) -> Vec<CaseChange> {
-    let files = super::walk::files_under(dir, &["yaml", "yml"], super::test::is_assumptions);
+    let files = if dir.is_dir() {
+        super::walk::files_under(dir, &CASE_EXTENSIONS, super::test::is_not_a_case)
+    } else {
+        vec![dir.to_path_buf()]
+    };
     let mut changed = Vec::new();
     for path in files {
-        let name = path.to_string_lossy().into_owned();
-        let mut map = SourceMap::new();
-        let text = match read_source(&path, &mut map) {
-            Ok(file) => map.text(file).to_string(),
-            Err(diagnostic) => {
+        let file = match CaseFile::read(&path) {
+            Ok(file) => file,
+            Err(unreadable) => {
+                let (map, diagnostic) = *unreadable;
                 show(&[diagnostic], &map);
                 continue;
             }
         };
-        let Ok(header) = read_header(&name, &text) else {
-            continue;
-        };
-        if header.procedure != old.id && header.procedure != new.id {
-            continue;
-        }
-        let mut before = outcome_under(old, &name, &text);
-        let mut after = outcome_under(new, &name, &text);
-        // A case one version cannot replay differs in that alone; its other
-        // lines would only repeat it.
-        if before.contains_key("replay") != after.contains_key("replay") {
-            for side in [&mut before, &mut after] {
-                side.retain(|k, _| k == "replay");
-                side.entry("replay".to_string())
-                    .or_insert_with(|| "replays".to_string());
+        let docs = file.documents();
+        for doc in &docs {
+            let name = if docs.len() > 1 {
+                format!("{}:{}", file.name, doc.line)
+            } else {
+                file.name.clone()
+            };
+            if let Some(change) = compare_case(&file.name, name, doc.text, old, new) {
+                changed.push(change);
             }
-        }
-        let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
-        keys.sort();
-        keys.dedup();
-        let differences: Vec<Difference> = keys
-            .into_iter()
-            .filter(|k| before.get(*k) != after.get(*k))
-            .map(|k| Difference {
-                what: k.clone(),
-                old: before.get(k).cloned().unwrap_or_else(|| "—".into()),
-                new: after.get(k).cloned().unwrap_or_else(|| "—".into()),
-            })
-            .collect();
-        if !differences.is_empty() {
-            changed.push(CaseChange {
-                path: name,
-                differences,
-            });
         }
     }
     changed
+}
+
+/// How one case behaves differently under the two versions, if it does.
+fn compare_case(
+    file: &str,
+    name: String,
+    text: &str,
+    old: &Procedure,
+    new: &Procedure,
+) -> Option<CaseChange> {
+    let header = read_header(file, text).ok()?;
+    if header.procedure != old.id && header.procedure != new.id {
+        return None;
+    }
+    let mut before = outcome_under(old, file, text);
+    let mut after = outcome_under(new, file, text);
+    // A case one version cannot replay differs in that alone; its other
+    // lines would only repeat it.
+    if before.contains_key("replay") != after.contains_key("replay") {
+        for side in [&mut before, &mut after] {
+            side.retain(|k, _| k == "replay");
+            side.entry("replay".to_string())
+                .or_insert_with(|| "replays".to_string());
+        }
+    }
+    let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let differences: Vec<Difference> = keys
+        .into_iter()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .map(|k| Difference {
+            what: k.clone(),
+            old: before.get(k).cloned().unwrap_or_else(|| "—".into()),
+            new: after.get(k).cloned().unwrap_or_else(|| "—".into()),
+        })
+        .collect();
+    (!differences.is_empty()).then_some(CaseChange {
+        path: name,
+        differences,
+    })
 }
 
 pub(crate) fn run(args: DiffArgs) -> Outcome {
@@ -136,8 +158,8 @@ pub(crate) fn run(args: DiffArgs) -> Outcome {
         Err(outcome) => return outcome,
     };
     if let Some(dir) = &args.cases {
-        if !dir.is_dir() {
-            errln!("error: no such folder: `{}`", dir.display());
+        if !dir.exists() {
+            errln!("error: no such file or folder: `{}`", dir.display());
             return Outcome::Usage;
         }
     }

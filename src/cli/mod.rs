@@ -5,18 +5,21 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 mod calendar_args;
+mod cases;
 mod check;
 mod days;
 mod diff;
 mod doc;
 mod fmt;
 mod graph;
+mod import;
 mod load;
 mod output;
 mod paths;
 mod render;
 mod run;
 mod simulate;
+mod status;
 mod test;
 mod walk;
 mod write;
@@ -78,6 +81,8 @@ enum Command {
     Run(run::RunArgs),
     /// Replay every case file with an `expect:` block and compare (default: examples/).
     Test(test::TestArgs),
+    /// A team's cases as of a date: overdue, due soon, windows closing, referrals, stopped, closed (default: cases/).
+    Status(status::StatusArgs),
     /// Simulate many cases under stated assumptions: outcomes, durations, breach rates.
     Simulate(simulate::SimulateArgs),
     /// Every path from start to an outcome, with its least and most time.
@@ -90,6 +95,9 @@ enum Command {
     Doc(doc::DocArgs),
     /// A diagram of a procedure (Mermaid or Graphviz DOT).
     Graph(graph::GraphArgs),
+    /// Cases from a case-management export (CSV) through a mapping.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Working-day arithmetic over a bank-holiday calendar.
     #[command(subcommand)]
     Days(days::DaysCommand),
@@ -125,7 +133,9 @@ pub fn main() -> ExitCode {
                 Command::Fmt(args) => fmt::run(args),
                 Command::Paths(args) => paths::run(args),
                 Command::Simulate(args) => simulate::run(args),
+                Command::Status(args) => status::run(args),
                 Command::Days(command) => days::run(command),
+                Command::Import(command) => import::run(command),
                 Command::Lsp => lsp(),
             };
             output::finish(outcome)

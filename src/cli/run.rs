@@ -1,17 +1,18 @@
-//! `redress run`: replay one case and say where it stands.
+//! `redress run`: replay cases against a procedure and say where each
+//! stands.
 
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
-use crate::calendar::parse_date;
-use crate::case::{load, locate_replay_error};
-use crate::diagnostic::{Diagnostic, SourceMap};
+use crate::calendar::{parse_date, CalendarHandle};
+use crate::diagnostic::SourceMap;
 use crate::engine::replay;
 
 use super::calendar_args::{calendar_file_handle, HolidaysArg};
-use super::load::{compile_procedure, read_source};
+use super::cases::{gather, CaseFile, Procedures};
+use super::load::compile_procedure;
 use super::output::{errln, out, outln};
 use super::render::{show, CommandLine};
 use super::Outcome;
@@ -20,8 +21,10 @@ use super::Outcome;
 pub(crate) struct RunArgs {
     /// The procedure (.proc file).
     procedure: PathBuf,
-    /// The case (YAML file).
-    case: PathBuf,
+    /// The cases: case files (one case, several YAML documents, or JSON
+    /// Lines) or folders of them, reported one after another.
+    #[arg(required = true, num_args = 1..)]
+    cases: Vec<PathBuf>,
     /// The date to report the case's state as of (default: today, or the
     /// last event's date when that is later).
     #[arg(long, value_name = "DATE")]
@@ -62,63 +65,105 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
-    let case = match read_source(&args.case, &mut map) {
-        Ok(file) => file,
-        Err(diagnostic) => {
-            show(&[diagnostic], &map);
-            return Outcome::Usage;
-        }
+    let files = match gather(&args.cases) {
+        Ok(files) => files,
+        Err(outcome) => return outcome,
     };
-    let (case_name, text) = (map.name(case).to_string(), map.text(case).to_string());
-    let loaded = match load(&case_name, &text, &procedure) {
-        Ok(loaded) => loaded,
-        Err(errors) => {
-            let diagnostics: Vec<Diagnostic> = errors
-                .iter()
-                .map(|e| Diagnostic::from_error(e, case))
-                .collect();
-            show(&diagnostics, &map);
-            errln!("{case_name}: {} in the case file", plural(errors.len()));
-            return Outcome::Invalid;
-        }
-    };
-    let (at, note) = as_of(at, loaded.case.events.last().map(|e| e.on));
-    let calendar = match &args.calendar_file {
-        None => loaded.calendar,
+    let forced = match &args.calendar_file {
+        None => None,
         Some(path) => match calendar_file_handle(path, &mut map) {
-            Ok(c) => c,
+            Ok(c) => Some(c),
             Err(diagnostic) => {
                 show(&[diagnostic], &map);
                 return Outcome::Usage;
             }
         },
-    }
-    .with_holidays(holidays.as_ref());
-    match replay(&procedure, calendar.get(), &loaded.case, at) {
-        Ok(report) => {
-            match args.format {
-                Format::Human => {
-                    if let Some(note) = note {
-                        outln!("{note}");
-                    }
-                    out!("{}", crate::report::human(&report));
-                }
-                Format::Json => match serde_json::to_string_pretty(&report) {
-                    Ok(text) => outln!("{text}"),
-                    Err(e) => errln!("error: cannot write JSON: {e}"),
-                },
-                Format::Yaml => match crate::yaml::to_string(&report) {
-                    Ok(text) => out!("{text}"),
-                    Err(e) => errln!("error: cannot write YAML: {e}"),
-                },
+    };
+    let mut reports = Vec::new();
+    let mut outcome = Outcome::Success;
+    for path in &files {
+        let file = match CaseFile::read(path) {
+            Ok(file) => file,
+            Err(unreadable) => {
+                let (map, diagnostic) = *unreadable;
+                show(&[diagnostic], &map);
+                outcome = worse(outcome, Outcome::Usage);
+                continue;
             }
-            Outcome::Success
+        };
+        for doc in file.documents() {
+            let loaded = match file.load(&doc, Procedures::One(&procedure)) {
+                Ok((loaded, _)) => loaded,
+                Err(diagnostics) => {
+                    show(&diagnostics, &file.map);
+                    errln!(
+                        "{}: {} in the case file",
+                        file.name,
+                        plural(diagnostics.len())
+                    );
+                    outcome = worse(outcome, Outcome::Invalid);
+                    continue;
+                }
+            };
+            let (at, note) = as_of(at, loaded.case.events.last().map(|e| e.on));
+            let calendar = match &forced {
+                None => loaded.calendar,
+                Some(forced) => CalendarHandle::Custom(Box::new(forced.get().clone())),
+            }
+            .with_holidays(holidays.as_ref());
+            match replay(&procedure, calendar.get(), &loaded.case, at) {
+                Ok(report) => {
+                    if let Format::Human = args.format {
+                        if !reports.is_empty() {
+                            outln!();
+                        }
+                        if let Some(note) = note {
+                            outln!("{note}");
+                        }
+                        out!("{}", crate::report::human(&report));
+                    }
+                    reports.push(report);
+                }
+                Err(error) => {
+                    show(&[file.replay_diagnostic(&doc, &error)], &file.map);
+                    outcome = worse(outcome, Outcome::Invalid);
+                }
+            }
         }
-        Err(error) => {
-            let located = locate_replay_error(&case_name, &text, &error);
-            show(&[Diagnostic::from_error(&located, case)], &map);
-            Outcome::Invalid
+    }
+    // One case file holding one case prints one document, as it always
+    // has; several print a list, in the order given.
+    let single = files.len() == 1 && args.cases.len() == 1 && !args.cases[0].is_dir();
+    let printed = match args.format {
+        Format::Human => Ok(()),
+        Format::Json => if single && reports.len() == 1 {
+            serde_json::to_string_pretty(&reports[0])
+        } else {
+            serde_json::to_string_pretty(&reports)
         }
+        .map(|text| outln!("{text}"))
+        .map_err(|e| format!("JSON: {e}")),
+        Format::Yaml => if single && reports.len() == 1 {
+            crate::yaml::to_string(&reports[0])
+        } else {
+            crate::yaml::to_string(&reports)
+        }
+        .map(|text| out!("{text}"))
+        .map_err(|e| format!("YAML: {e}")),
+    };
+    if let Err(e) = printed {
+        errln!("error: cannot write {e}");
+        return Outcome::Usage;
+    }
+    outcome
+}
+
+/// The exit of several cases: the worst of theirs.
+fn worse(a: Outcome, b: Outcome) -> Outcome {
+    match (a, b) {
+        (Outcome::Usage, _) | (_, Outcome::Usage) => Outcome::Usage,
+        (Outcome::Invalid, _) | (_, Outcome::Invalid) => Outcome::Invalid,
+        _ => Outcome::Success,
     }
 }
 

@@ -7,21 +7,27 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use crate::calendar::HolidayFile;
-use crate::case::{judge, load, locate_replay_error, read_header, Judgement, Mismatch};
+use crate::case::bulk::{case_id, Document};
+use crate::case::{judge, load_parsed, parse, Judgement, Mismatch};
 use crate::check::Procedure;
 use crate::compile::compile;
-use crate::diagnostic::{Diagnostic, FileId, SourceMap};
+use crate::diagnostic::{Diagnostic, SourceMap};
 use crate::engine::replay;
+use crate::report::diagnostic::human;
+use crate::report::test_run::{junit, TestCase, TestResult, TestRun};
 
 use super::calendar_args::HolidaysArg;
+use super::cases::{gather, CaseFile};
 use super::load::read_source;
-use super::output::{errln, outln};
-use super::render::render;
+use super::output::{errln, out, outln};
+use super::render::{render, wants_colour};
 use super::Outcome;
 
 #[derive(Args)]
 pub(crate) struct TestArgs {
-    /// Case files, or folders searched recursively for .yaml and .yml files.
+    /// Case files (one case, several YAML documents, or JSON Lines), or
+    /// folders searched recursively for .yaml, .yml, .jsonl and .ndjson
+    /// files.
     #[arg(default_value = "examples")]
     paths: Vec<PathBuf>,
     /// Where to find the procedures the cases name (also searched: .proc
@@ -34,6 +40,17 @@ pub(crate) struct TestArgs {
     /// is a failure: a test run that tests nothing should not pass CI).
     #[arg(long)]
     allow_empty: bool,
+    /// `json` and `junit` (JUnit XML) show each case as a test to CI
+    /// systems.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Junit,
 }
 
 /// Simulation assumptions (`*.assumptions.yaml`) live beside case files
@@ -44,9 +61,19 @@ pub(crate) fn is_assumptions(path: &Path) -> bool {
         .is_some_and(|n| n.ends_with(".assumptions.yaml") || n.ends_with(".assumptions.yml"))
 }
 
+/// Import mappings (`*.mapping.yaml`, `redress import csv --mapping`) live
+/// beside exports and cases but are not cases either.
+pub(crate) fn is_not_a_case(path: &Path) -> bool {
+    is_assumptions(path)
+        || path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.ends_with(".mapping.yaml") || n.ends_with(".mapping.yml"))
+}
+
 /// A procedure found by id: compiled, or with the diagnostics that keep it
 /// from compiling (shown once, under the first case that needs it).
-enum Found {
+pub(super) enum Found {
     Compiled(Box<Procedure>),
     Broken {
         path: String,
@@ -59,7 +86,7 @@ enum Found {
 /// kept under the id it declares (or, if it does not parse that far, its
 /// file name), so that a case naming it fails with the procedure's own
 /// diagnostics rather than "no procedure was found".
-fn procedures(dirs: &[PathBuf]) -> HashMap<String, Found> {
+pub(super) fn procedures(dirs: &[PathBuf]) -> HashMap<String, Found> {
     let mut files = Vec::new();
     for dir in dirs {
         if dir.is_dir() {
@@ -117,62 +144,78 @@ pub(crate) fn run(args: TestArgs) -> Outcome {
         Ok(h) => h,
         Err(outcome) => return outcome,
     };
-    let mut cases = Vec::new();
-    for path in &args.paths {
-        if path.is_dir() {
-            cases.extend(super::walk::files_under(
-                path,
-                &["yaml", "yml"],
-                is_assumptions,
-            ));
-        } else if path.exists() {
-            cases.push(path.clone());
-        } else {
-            errln!("error: no such file or folder: `{}`", path.display());
-            return Outcome::Usage;
-        }
-    }
+    let files = match gather(&args.paths) {
+        Ok(files) => files,
+        Err(outcome) => return outcome,
+    };
     let mut search = vec![args.procedures.clone()];
     search.extend(args.paths.iter().filter(|p| p.is_dir()).cloned());
     let mut procedures = procedures(&search);
+    // Diagnostics in JSON and JUnit are read by programs: no terminal
+    // colours in them.
+    let colour = matches!(args.format, Format::Human) && wants_colour();
 
-    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
-    for path in &cases {
+    let mut results = TestRun::default();
+    for path in &files {
         let name = path.to_string_lossy().into_owned();
-        let mut map = SourceMap::new();
-        let verdict = match read_source(path, &mut map) {
-            Ok(file) => verdict(&map, file, &mut procedures, holidays.as_ref()),
-            // One unreadable file is one failed item; the rest still run.
-            Err(diagnostic) => Verdict::Fail(vec![render(&[diagnostic], &map)]),
+        let file = match CaseFile::read(path) {
+            Ok(file) => file,
+            Err(unreadable) => {
+                let (map, diagnostic) = *unreadable;
+                // One unreadable file is one failed item; the rest still run.
+                let messages = vec![human(&[diagnostic], &map, colour)];
+                report(
+                    &mut results,
+                    &args,
+                    name.clone(),
+                    name,
+                    1,
+                    None,
+                    Verdict::Fail(messages),
+                );
+                continue;
+            }
         };
-        match verdict {
-            Verdict::Skip => skipped += 1,
-            Verdict::Pass => {
-                passed += 1;
-                outln!("ok    {name}");
-            }
-            Verdict::Fail(lines) => {
-                failed += 1;
-                outln!("FAIL  {name}");
-                for line in lines {
-                    for part in line.lines() {
-                        if part.trim().is_empty() {
-                            outln!();
-                        } else {
-                            outln!("        {part}");
-                        }
-                    }
-                }
-            }
+        let docs = file.documents();
+        let several = docs.len() > 1;
+        for doc in &docs {
+            let verdict = verdict(&file, doc, &mut procedures, holidays.as_ref(), colour);
+            let shown = if several {
+                format!("{name}:{}", doc.line)
+            } else {
+                name.clone()
+            };
+            report(
+                &mut results,
+                &args,
+                shown,
+                name.clone(),
+                doc.line,
+                case_id(doc.text),
+                verdict,
+            );
         }
     }
-    if skipped > 0 {
-        outln!(
-            "skipped {skipped} {} with no `expect:` block",
-            if skipped == 1 { "file" } else { "files" }
-        );
+    let (passed, failed, skipped) = (results.passed, results.failed, results.skipped);
+    match args.format {
+        Format::Human => {
+            if skipped > 0 {
+                outln!(
+                    "skipped {skipped} {} with no `expect:` block",
+                    if skipped == 1 { "file" } else { "files" }
+                );
+            }
+            outln!("{passed} passed, {failed} failed");
+        }
+        Format::Json => match serde_json::to_string_pretty(&results) {
+            Ok(text) => outln!("{text}"),
+            Err(e) => {
+                errln!("error: cannot write JSON: {e}");
+                return Outcome::Usage;
+            }
+        },
+        Format::Junit => out!("{}", junit(&results)),
     }
-    outln!("{passed} passed, {failed} failed");
     if failed > 0 {
         Outcome::Invalid
     } else if passed == 0 && !args.allow_empty {
@@ -186,19 +229,63 @@ pub(crate) fn run(args: TestArgs) -> Outcome {
     }
 }
 
+/// Records a case's verdict, and prints it at once for people.
+fn report(
+    results: &mut TestRun,
+    args: &TestArgs,
+    name: String,
+    file: String,
+    line: usize,
+    case: Option<String>,
+    verdict: Verdict,
+) {
+    let (result, messages) = match verdict {
+        Verdict::Pass => (TestResult::Pass, Vec::new()),
+        Verdict::Skip => (TestResult::Skip, Vec::new()),
+        Verdict::Fail(lines) => (TestResult::Fail, lines),
+    };
+    if let Format::Human = args.format {
+        match result {
+            TestResult::Skip => {}
+            TestResult::Pass => outln!("ok    {name}"),
+            TestResult::Fail => {
+                outln!("FAIL  {name}");
+                for line in &messages {
+                    for part in line.lines() {
+                        if part.trim().is_empty() {
+                            outln!();
+                        } else {
+                            outln!("        {part}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    results.push(TestCase {
+        name,
+        file,
+        line,
+        case,
+        result,
+        messages,
+    });
+}
+
 fn verdict(
-    map: &SourceMap,
-    file: FileId,
+    file: &CaseFile,
+    doc: &Document<'_>,
     procedures: &mut HashMap<String, Found>,
     holidays: Option<&HolidayFile>,
+    colour: bool,
 ) -> Verdict {
-    let (name, text) = (map.name(file), map.text(file));
-    let shown =
-        |error: &dyn miette::Diagnostic| render(&[Diagnostic::from_error(error, file)], map);
-    let header = match read_header(name, text) {
-        Ok(h) => h,
-        Err(e) => return Verdict::Fail(vec![shown(&e)]),
+    let name = file.name.as_str();
+    let shown = |diagnostics: &[Diagnostic]| human(diagnostics, &file.map, colour);
+    let parsed = match parse(name, doc.text) {
+        Ok(p) => p,
+        Err(e) => return Verdict::Fail(vec![shown(&[file.diagnostic(doc, &e)])]),
     };
+    let header = parsed.header.clone();
     let procedure = match procedures.get_mut(&header.procedure) {
         Some(Found::Compiled(procedure)) => &**procedure,
         Some(Found::Broken {
@@ -228,14 +315,12 @@ fn verdict(
             )]);
         }
     };
-    let loaded = match load(name, text, procedure) {
+    let loaded = match load_parsed(name, doc.text, parsed, procedure) {
         Ok(l) => l,
         Err(errors) => {
-            let diagnostics: Vec<Diagnostic> = errors
-                .iter()
-                .map(|e| Diagnostic::from_error(e, file))
-                .collect();
-            return Verdict::Fail(vec![render(&diagnostics, map)]);
+            let diagnostics: Vec<Diagnostic> =
+                errors.iter().map(|e| file.diagnostic(doc, e)).collect();
+            return Verdict::Fail(vec![shown(&diagnostics)]);
         }
     };
     let Some(expect) = &loaded.expect else {
@@ -257,14 +342,14 @@ fn verdict(
         }
         (Judgement::Fail(mismatches), Err(e)) => {
             let mut lines: Vec<String> = mismatches.iter().map(describe).collect();
-            lines.push(shown(&locate_replay_error(name, text, &e)));
+            lines.push(shown(&[file.replay_diagnostic(doc, &e)]));
             Verdict::Fail(lines)
         }
         (Judgement::Fail(mismatches), Ok(_)) => {
             Verdict::Fail(mismatches.iter().map(describe).collect())
         }
         (Judgement::Stopped, Err(e)) => {
-            Verdict::Fail(vec![shown(&locate_replay_error(name, text, &e))])
+            Verdict::Fail(vec![shown(&[file.replay_diagnostic(doc, &e)])])
         }
         (Judgement::Stopped, Ok(_)) => Verdict::Fail(vec!["the replay stopped".into()]),
     }

@@ -8,6 +8,8 @@ pub mod diff;
 pub mod doc;
 pub mod graph;
 pub mod leaflet;
+pub mod status;
+pub mod test_run;
 
 use std::fmt::Write;
 

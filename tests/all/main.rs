@@ -3,6 +3,7 @@
 // A failed expectation in a test is meant to stop the test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod bulk_cases;
 mod calendar;
 mod case_fixtures;
 mod check_cli;
@@ -18,6 +19,7 @@ mod files_cli;
 mod fmt_cli;
 mod fuzz_slice;
 mod generated_docs;
+mod import_cli;
 mod lsp;
 mod mutations;
 // Writes to /dev/full, which Linux has.
@@ -29,5 +31,6 @@ mod readme;
 mod run_cli;
 mod simulate_cli;
 mod simulate_trust;
+mod status_cli;
 mod support;
 mod yaml_input;

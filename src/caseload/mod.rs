@@ -1,0 +1,422 @@
+//! A team's cases as of a date: each replayed case's [`Report`] sorted into
+//! the sections a case handler works through in the morning (overdue, due
+//! soon, escalation windows closing, referrals outstanding, cases that
+//! stopped replaying, cases closed lately), and grouped by lead, person or
+//! step. `redress status` prints a [`Caseload`]; the renderers are in
+//! `report::status`.
+//!
+//! Nothing here computes a due date: every date and lateness figure is the
+//! engine's ([`Report`], [`working_days_late`]); the calendar is asked only
+//! how many working days lie between the as-of date and a date the report
+//! gave.
+
+mod error;
+
+pub use error::CaseloadError;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::calendar::Calendar;
+use crate::engine::{working_days_late, Report, Status};
+
+/// Where a case came from: its file, and the line its document starts on
+/// (1 for a file holding one case).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+}
+
+/// The sections a [`Caseload`] has, in the order they are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    /// A deadline or task whose due date has passed.
+    Overdue,
+    /// A deadline or task due within the chosen number of working days.
+    Due,
+    /// An escalation window that closes within that many working days.
+    WindowsClosing,
+    /// A referral the procedure makes at once, or a task with no due date
+    /// that no move waits for (a notice), not yet done.
+    Outstanding,
+    /// Closed within that many working days before the as-of date.
+    Closed,
+}
+
+impl Section {
+    pub const ALL: [Section; 5] = [
+        Section::Overdue,
+        Section::Due,
+        Section::WindowsClosing,
+        Section::Outstanding,
+        Section::Closed,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Overdue => "Overdue",
+            Section::Due => "Due soon",
+            Section::WindowsClosing => "Escalation windows closing",
+            Section::Outstanding => "Referrals and notices outstanding",
+            Section::Closed => "Closed in the period",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Overdue => "overdue",
+            Section::Due => "due",
+            Section::WindowsClosing => "windows_closing",
+            Section::Outstanding => "outstanding",
+            Section::Closed => "closed",
+        }
+    }
+}
+
+/// What an item is in its case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    Deadline,
+    Task,
+    Window,
+    Referral,
+    Outcome,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Deadline => "deadline",
+            ItemKind::Task => "task",
+            ItemKind::Window => "window",
+            ItemKind::Referral => "referral",
+            ItemKind::Outcome => "outcome",
+        }
+    }
+}
+
+/// One line of the caseload: a case, what is due in it, when and why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Item {
+    pub section: Section,
+    pub case: String,
+    pub file: String,
+    pub line: usize,
+    pub procedure: String,
+    pub version: Option<String>,
+    /// The step the case is in (the last one, for a closed case).
+    pub step: Option<String>,
+    /// The role that must act.
+    pub lead: String,
+    /// The person the case names for that role, when it names one.
+    pub person: Option<String>,
+    pub kind: ItemKind,
+    /// The deadline, task, request, body referred to, or outcome.
+    pub item: String,
+    /// The due date (the closing date of a window, the date a case closed);
+    /// `None` for an outstanding item with no date.
+    pub due: Option<NaiveDate>,
+    /// Working days late, for an overdue item; working days left, for one
+    /// due soon or a window closing; otherwise `None`.
+    pub working_days: Option<i64>,
+    pub explanation: String,
+}
+
+/// A case that could not be read or replayed: never dropped silently.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Stopped {
+    pub file: String,
+    /// The line of the problem in the file.
+    pub line: usize,
+    /// The case id, when the case got far enough to say it.
+    pub case: Option<String>,
+    pub code: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// How items are grouped within each section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    Lead,
+    Person,
+    Step,
+}
+
+impl GroupBy {
+    /// The group an item belongs to (`(none)` when a case names no person,
+    /// or a case has no step).
+    pub fn key(self, item: &Item) -> String {
+        match self {
+            GroupBy::Lead => item.lead.clone(),
+            GroupBy::Person => item.person.clone().unwrap_or_else(|| "(none)".into()),
+            GroupBy::Step => item.step.clone().unwrap_or_else(|| "(none)".into()),
+        }
+    }
+}
+
+/// The choices of a caseload: the as-of date, how far ahead is "soon"
+/// (and how far back is "lately"), and the grouping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Options {
+    pub as_of: NaiveDate,
+    pub within: i64,
+    pub by: Option<GroupBy>,
+}
+
+/// How many cases there were, by what became of them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub cases: usize,
+    pub open: usize,
+    pub closed: usize,
+    pub not_received: usize,
+    pub stopped: usize,
+}
+
+/// Every case's items, sorted into sections. The JSON form is documented
+/// in docs/cli.md.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Caseload {
+    pub as_of: NaiveDate,
+    pub within: i64,
+    pub by: Option<GroupBy>,
+    pub counts: Counts,
+    pub overdue: Vec<Item>,
+    pub due: Vec<Item>,
+    pub windows_closing: Vec<Item>,
+    pub outstanding: Vec<Item>,
+    pub stopped: Vec<Stopped>,
+    pub closed: Vec<Item>,
+}
+
+/// One case's part of the caseload: its items, or why it stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CaseResult {
+    Replayed { status: Status, items: Vec<Item> },
+    Stopped(Stopped),
+}
+
+/// The items of one replayed case as of `options.as_of`. `calendar` is the
+/// one the case was replayed over; `people` names the person for a role.
+pub fn items(
+    report: &Report,
+    calendar: &Calendar,
+    origin: &Origin,
+    people: &dyn Fn(&str) -> Option<String>,
+    options: &Options,
+) -> CaseResult {
+    let at = options.as_of;
+    let mut items = Vec::new();
+    let make = |section, step: Option<&str>, lead: &str, kind, item: &str| Item {
+        section,
+        case: report.case.clone(),
+        file: origin.file.clone(),
+        line: origin.line,
+        procedure: report.procedure.id.clone(),
+        version: report.procedure.version.clone(),
+        step: step.map(str::to_string),
+        lead: lead.to_string(),
+        person: people(lead),
+        kind,
+        item: item.to_string(),
+        due: None,
+        working_days: None,
+        explanation: String::new(),
+    };
+    // Working days from the as-of date to `date`, when the calendar covers
+    // both (it covers every date a report holds).
+    let ahead = |date: NaiveDate| calendar.working_days_between(at, date).ok();
+    for active in &report.active {
+        let step = Some(active.step.as_str());
+        for d in &active.deadlines {
+            let (Some(due), None) = (d.due, d.met_on) else {
+                continue;
+            };
+            let section = if d.overdue {
+                Section::Overdue
+            } else if ahead(due).is_some_and(|n| n <= options.within) {
+                Section::Due
+            } else {
+                continue;
+            };
+            let mut item = make(section, step, &active.lead, ItemKind::Deadline, &d.name);
+            item.due = Some(due);
+            item.working_days = d.remaining_working_days.map(i64::abs);
+            item.explanation = d.explanation.clone();
+            items.push(item);
+        }
+        for t in active.tasks.iter().filter(|t| !t.done) {
+            let title = t.title.as_deref().unwrap_or(&t.name);
+            let cites = cites(&t.cite);
+            let Some(due) = t.due else {
+                // A required task holds up the step's next move, which
+                // the step's deadline already tracks; one that nothing
+                // waits for (a notice to a party) is easily forgotten.
+                if t.required {
+                    continue;
+                }
+                let mut item = make(Section::Outstanding, step, &t.by, ItemKind::Task, &t.name);
+                item.explanation = format!("{title}: not yet done, no date set{cites}");
+                items.push(item);
+                continue;
+            };
+            let (section, days) = if at > due {
+                (Section::Overdue, Some(working_days_late(calendar, due, at)))
+            } else {
+                match ahead(due) {
+                    Some(n) if n <= options.within => (Section::Due, Some(n)),
+                    _ => continue,
+                }
+            };
+            let mut item = make(section, step, &t.by, ItemKind::Task, &t.name);
+            item.due = Some(due);
+            item.working_days = days;
+            item.explanation = format!("{title}: to be done by {due}{cites}");
+            items.push(item);
+        }
+        for w in &active.windows {
+            let Some(left) = ahead(w.closes).filter(|n| *n <= options.within) else {
+                continue;
+            };
+            let lead = w.by.as_deref().unwrap_or(&active.lead);
+            let mut item = make(
+                Section::WindowsClosing,
+                step,
+                lead,
+                ItemKind::Window,
+                &w.event,
+            );
+            item.due = Some(w.closes);
+            item.working_days = Some(left);
+            item.explanation = format!(
+                "`{}` moves the case to {} if asked for by {}{}",
+                w.event,
+                w.to,
+                w.closes,
+                cites(&w.cite)
+            );
+            items.push(item);
+        }
+        for r in report
+            .routes
+            .iter()
+            .filter(|r| r.kind == "referral" && r.open)
+        {
+            let mut item = make(
+                Section::Outstanding,
+                step,
+                &active.lead,
+                ItemKind::Referral,
+                &r.body,
+            );
+            item.explanation = format!("refer to {}{}", r.title, cites(&r.cite));
+            items.push(item);
+        }
+    }
+    if let Some(outcome) = &report.outcome {
+        let back = calendar.working_days_between(outcome.on, at).ok();
+        if outcome.on <= at && back.is_some_and(|n| n <= options.within) {
+            let step = report.timeline.iter().rev().find_map(|e| e.from.as_deref());
+            let mut item = make(Section::Closed, step, "", ItemKind::Outcome, &outcome.name);
+            item.lead = String::new();
+            item.person = None;
+            item.due = Some(outcome.on);
+            item.explanation = outcome.text.clone().unwrap_or_else(|| {
+                format!("closed on {} with outcome `{}`", outcome.on, outcome.name)
+            });
+            items.push(item);
+        }
+    }
+    CaseResult::Replayed {
+        status: report.status,
+        items,
+    }
+}
+
+fn cites(labels: &[String]) -> String {
+    if labels.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", labels.join(", "))
+    }
+}
+
+impl Caseload {
+    /// The caseload of `results`, in any order: each section is sorted by
+    /// group, then date, case and item, so the output does not depend on
+    /// the order cases were replayed in; stopped cases keep the order of
+    /// their files.
+    pub fn new(options: Options, results: impl IntoIterator<Item = CaseResult>) -> Caseload {
+        let mut caseload = Caseload {
+            as_of: options.as_of,
+            within: options.within,
+            by: options.by,
+            counts: Counts::default(),
+            overdue: Vec::new(),
+            due: Vec::new(),
+            windows_closing: Vec::new(),
+            outstanding: Vec::new(),
+            stopped: Vec::new(),
+            closed: Vec::new(),
+        };
+        for result in results {
+            caseload.counts.cases += 1;
+            match result {
+                CaseResult::Stopped(stopped) => {
+                    caseload.counts.stopped += 1;
+                    caseload.stopped.push(stopped);
+                }
+                CaseResult::Replayed { status, items } => {
+                    match status {
+                        Status::Open => caseload.counts.open += 1,
+                        Status::Closed => caseload.counts.closed += 1,
+                        Status::NotReceived => caseload.counts.not_received += 1,
+                    }
+                    for item in items {
+                        caseload.section_mut(item.section).push(item);
+                    }
+                }
+            }
+        }
+        for section in Section::ALL {
+            let by = options.by;
+            caseload.section_mut(section).sort_by(|a, b| {
+                let group = |i: &Item| by.map(|g| g.key(i));
+                (group(a), a.due, &a.case, &a.file, a.line, &a.item).cmp(&(
+                    group(b),
+                    b.due,
+                    &b.case,
+                    &b.file,
+                    b.line,
+                    &b.item,
+                ))
+            });
+        }
+        caseload
+    }
+
+    pub fn section(&self, section: Section) -> &[Item] {
+        match section {
+            Section::Overdue => &self.overdue,
+            Section::Due => &self.due,
+            Section::WindowsClosing => &self.windows_closing,
+            Section::Outstanding => &self.outstanding,
+            Section::Closed => &self.closed,
+        }
+    }
+
+    fn section_mut(&mut self, section: Section) -> &mut Vec<Item> {
+        match section {
+            Section::Overdue => &mut self.overdue,
+            Section::Due => &mut self.due,
+            Section::WindowsClosing => &mut self.windows_closing,
+            Section::Outstanding => &mut self.outstanding,
+            Section::Closed => &mut self.closed,
+        }
+    }
+}

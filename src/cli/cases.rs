@@ -1,0 +1,216 @@
+//! Cases for the commands that take many (`run`, `test`, `status`, `diff
+//! --cases`): paths gathered into files, each file cut into its cases
+//! (`case::bulk`), each case read against its procedure, and every problem
+//! placed on its line in the whole file.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::case::bulk::{documents, Document, Layout, CASE_EXTENSIONS};
+use crate::case::locate::{key, locate};
+use crate::case::{load_parsed, locate_replay_error, parse, parse_json, Loaded};
+use crate::caseload::CaseloadError;
+use crate::check::Procedure;
+use crate::diagnostic::{Diagnostic, FileId, SourceMap};
+use crate::engine::ReplayError;
+use crate::source::{InputError, SourceFile};
+
+use super::load::{read_file, read_source, ReadError};
+use super::output::errln;
+use super::test::{is_not_a_case, Found};
+use super::walk::Walker;
+use super::Outcome;
+
+/// The largest JSON Lines file read: a million cases, a line each, fit.
+pub(super) const MAX_CASES_FILE_BYTES: usize = 1 << 30;
+
+/// The case files among `paths`: files as given, folders searched for
+/// `.yaml`, `.yml`, `.jsonl` and `.ndjson` files in name order (simulation
+/// assumptions left out), each real file once. A path that does not exist
+/// is a usage error, said here.
+pub(super) fn gather(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Outcome> {
+    let mut walker = Walker::new(&CASE_EXTENSIONS, is_not_a_case);
+    for path in paths {
+        let found = if path.is_dir() {
+            walker.folder(path).map(|_| ())
+        } else if path.exists() {
+            walker.file(path)
+        } else {
+            Err(format!("no such file or folder: `{}`", path.display()))
+        };
+        if let Err(message) = found {
+            errln!("error: {message}");
+            return Err(Outcome::Usage);
+        }
+    }
+    Ok(walker.into_files())
+}
+
+/// A case file read into its own source map, and its cases.
+pub(super) struct CaseFile {
+    pub(super) map: SourceMap,
+    pub(super) file: FileId,
+    pub(super) name: String,
+    layout: Layout,
+}
+
+impl CaseFile {
+    /// Reads `path`; a file that cannot be read or decoded is the
+    /// diagnostic that says why. A JSON Lines file may be larger than any
+    /// YAML file ([`MAX_CASES_FILE_BYTES`]); each case in it is still held
+    /// to the YAML reader's bound.
+    pub(super) fn read(path: &Path) -> Result<CaseFile, Box<(SourceMap, Diagnostic)>> {
+        let mut map = SourceMap::new();
+        let name = path.to_string_lossy().into_owned();
+        let layout = Layout::of(path);
+        if layout == Layout::Yaml {
+            // A YAML file is bounded like every YAML file redress reads.
+            return match read_source(path, &mut map) {
+                Ok(file) => Ok(CaseFile {
+                    name,
+                    map,
+                    file,
+                    layout,
+                }),
+                Err(diagnostic) => Err(Box::new((map, diagnostic))),
+            };
+        }
+        let failed = |mut map: SourceMap, shown: SourceFile, error: InputError| {
+            let file = map.add(shown);
+            let diagnostic = Diagnostic::from_error(&error, file);
+            Err(Box::new((map, diagnostic)))
+        };
+        let bytes = match read_file(path, MAX_CASES_FILE_BYTES) {
+            Ok(bytes) => bytes,
+            Err(ReadError::Io(reason)) => {
+                let error = InputError::Unreadable {
+                    reason,
+                    span: (0, 0).into(),
+                };
+                return failed(map, SourceFile::new(name, ""), error);
+            }
+            Err(ReadError::TooLarge(size)) => {
+                let error = InputError::TooLarge {
+                    size: usize::try_from(size).unwrap_or(usize::MAX),
+                    limit: MAX_CASES_FILE_BYTES,
+                    span: (0, 0).into(),
+                };
+                return failed(map, SourceFile::new(name, ""), error);
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let shown = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let error = InputError::InvalidUtf8 {
+                    offset,
+                    span: (offset, char::REPLACEMENT_CHARACTER.len_utf8()).into(),
+                };
+                return failed(map, SourceFile::new(name, shown), error);
+            }
+        };
+        let file = map.add(SourceFile::new(name.clone(), text));
+        Ok(CaseFile {
+            name,
+            map,
+            file,
+            layout,
+        })
+    }
+
+    pub(super) fn text(&self) -> &str {
+        self.map.text(self.file)
+    }
+
+    pub(super) fn documents(&self) -> Vec<Document<'_>> {
+        documents(self.text(), self.layout)
+    }
+
+    /// A problem of `doc` placed in the whole file.
+    pub(super) fn diagnostic(
+        &self,
+        doc: &Document<'_>,
+        error: &dyn miette::Diagnostic,
+    ) -> Diagnostic {
+        shift(Diagnostic::from_error(error, self.file), doc.offset)
+    }
+
+    /// A replay error placed on its event in the whole file.
+    pub(super) fn replay_diagnostic(&self, doc: &Document<'_>, error: &ReplayError) -> Diagnostic {
+        self.diagnostic(doc, &locate_replay_error(&self.name, doc.text, error))
+    }
+
+    /// Reads one case against `procedures`: the one given, or the one its
+    /// `procedure:` names.
+    pub(super) fn load<'p>(
+        &self,
+        doc: &Document<'_>,
+        procedures: Procedures<'p>,
+    ) -> Result<(Loaded, &'p Procedure), Vec<Diagnostic>> {
+        // Parsed once: the header finds the procedure, and the rest is
+        // read against it without parsing again.
+        let parsed = match self.layout {
+            Layout::Yaml => parse(&self.name, doc.text),
+            Layout::JsonLines => parse_json(&self.name, doc.text),
+        }
+        .map_err(|e| vec![self.diagnostic(doc, &e)])?;
+        let procedure = match procedures {
+            Procedures::One(procedure) => procedure,
+            Procedures::ById(found) => {
+                let header = &parsed.header;
+                // Placed only when there is a problem: finding a key's
+                // place parses the text again.
+                let span = || {
+                    let at = locate(doc.text, &[key("procedure")]).unwrap_or(0);
+                    (at, header.procedure.len()).into()
+                };
+                match found.get(&header.procedure) {
+                    Some(Found::Compiled(procedure)) => &**procedure,
+                    Some(Found::Broken { path, .. }) => {
+                        let error = CaseloadError::BrokenProcedure {
+                            name: header.procedure.clone(),
+                            path: path.clone(),
+                            span: span(),
+                        };
+                        return Err(vec![self.diagnostic(doc, &error)]);
+                    }
+                    None => {
+                        let mut known: Vec<&str> = found.keys().map(String::as_str).collect();
+                        known.sort();
+                        let error = CaseloadError::UnknownProcedure {
+                            name: header.procedure.clone(),
+                            known: if known.is_empty() {
+                                "none".to_string()
+                            } else {
+                                known.join(", ")
+                            },
+                            span: span(),
+                        };
+                        return Err(vec![self.diagnostic(doc, &error)]);
+                    }
+                }
+            }
+        };
+        match load_parsed(&self.name, doc.text, parsed, procedure) {
+            Ok(loaded) => Ok((loaded, procedure)),
+            Err(errors) => Err(errors.iter().map(|e| self.diagnostic(doc, e)).collect()),
+        }
+    }
+}
+
+/// Where a case's procedure comes from: the one the command was given, or
+/// the procedures found, by id.
+#[derive(Clone, Copy)]
+pub(super) enum Procedures<'p> {
+    One(&'p Procedure),
+    ById(&'p HashMap<String, Found>),
+}
+
+/// A diagnostic of a document moved to its place in the whole file.
+fn shift(mut diagnostic: Diagnostic, offset: usize) -> Diagnostic {
+    for label in &mut diagnostic.labels {
+        label.span = label.span.start + offset..label.span.end + offset;
+    }
+    diagnostic
+}

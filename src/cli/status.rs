@@ -1,0 +1,243 @@
+//! `redress status`: a team's cases as of a date, in the sections a case
+//! handler works through (docs/cli.md).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use rayon::prelude::*;
+
+use crate::calendar::{parse_date, HolidayFile};
+use crate::case::bulk::{case_id, Document};
+use crate::caseload::{items, CaseResult, Caseload, GroupBy, Options, Origin, Stopped};
+use crate::diagnostic::{Diagnostic, SourceMap};
+use crate::engine::replay;
+
+use super::calendar_args::HolidaysArg;
+use super::cases::{gather, CaseFile, Procedures};
+use super::output::{err, errln, out, outln};
+use super::render::{render, show, CommandLine};
+use super::test::{procedures, Found};
+use super::Outcome;
+
+#[derive(Args)]
+pub(crate) struct StatusArgs {
+    /// Case files (one case, several YAML documents, or JSON Lines), or
+    /// folders searched for them.
+    #[arg(default_value = "cases")]
+    paths: Vec<PathBuf>,
+    /// Where to find the procedures the cases name (also searched: .proc
+    /// files under the PATHs).
+    #[arg(long, value_name = "DIR", default_value = "procedures")]
+    procedures: PathBuf,
+    /// The date to report as of (default: today).
+    #[arg(long, value_name = "DATE")]
+    at: Option<String>,
+    /// "Soon" is within this many working days (and "lately", for closed
+    /// cases, as far back).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    within: u32,
+    /// Group each section's items by the role that leads, the person the
+    /// case names, or the step.
+    #[arg(long, value_enum)]
+    by: Option<By>,
+    #[command(flatten)]
+    holidays: HolidaysArg,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum By {
+    Lead,
+    Person,
+    Step,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Csv,
+    Ics,
+}
+
+pub(crate) fn run(args: StatusArgs) -> Outcome {
+    let mut map = SourceMap::new();
+    let line = CommandLine::from_env(&mut map);
+    let as_of = match args.at.as_deref().map(parse_date) {
+        Some(Ok(date)) => date,
+        Some(Err(e)) => {
+            show(&[line.at(&e, args.at.as_deref().unwrap_or_default())], &map);
+            return Outcome::Usage;
+        }
+        None => chrono::Local::now().date_naive(),
+    };
+    let holidays = match args.holidays.load_or_report() {
+        Ok(h) => h,
+        Err(outcome) => return outcome,
+    };
+    let files = match gather(&args.paths) {
+        Ok(files) => files,
+        Err(outcome) => return outcome,
+    };
+    let mut search = vec![args.procedures.clone()];
+    search.extend(args.paths.iter().filter(|p| p.is_dir()).cloned());
+    let found = procedures(&search);
+    let options = Options {
+        as_of,
+        within: i64::from(args.within),
+        by: args.by.map(|b| match b {
+            By::Lead => GroupBy::Lead,
+            By::Person => GroupBy::Person,
+            By::Step => GroupBy::Step,
+        }),
+    };
+    // Files, and the cases within a file, are replayed on every core;
+    // `collect` keeps their order, so the output does not depend on it.
+    let per_file: Vec<(Vec<CaseResult>, String)> = files
+        .par_iter()
+        .map(|path| caseload_of_file(path, &found, holidays.as_ref(), &options))
+        .collect();
+    let mut shown = String::new();
+    let results = per_file.into_iter().flat_map(|(results, diagnostics)| {
+        shown.push_str(&diagnostics);
+        results
+    });
+    let caseload = Caseload::new(options, results);
+    err!("{shown}");
+    let stopped = caseload.counts.stopped;
+    match args.format {
+        Format::Human => out!(
+            "{}",
+            crate::report::status::human(&caseload, stdout_colour())
+        ),
+        Format::Json => match serde_json::to_string_pretty(&caseload) {
+            Ok(text) => outln!("{text}"),
+            Err(e) => {
+                errln!("error: cannot write JSON: {e}");
+                return Outcome::Usage;
+            }
+        },
+        Format::Csv => match crate::report::status::csv(&caseload) {
+            Ok(text) => out!("{text}"),
+            Err(e) => {
+                errln!("error: cannot write CSV: {e}");
+                return Outcome::Usage;
+            }
+        },
+        Format::Ics => out!("{}", crate::report::status::ics(&caseload)),
+    }
+    if stopped > 0 {
+        errln!(
+            "{stopped} {} could not be replayed (listed under \"stopped\")",
+            if stopped == 1 { "case" } else { "cases" }
+        );
+        Outcome::Invalid
+    } else {
+        Outcome::Success
+    }
+}
+
+/// Colour on a terminal only, and never with `NO_COLOR`: the same rule as
+/// diagnostics, for standard output.
+fn stdout_colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Every case of one file, and the diagnostics of those that stopped,
+/// rendered for standard error.
+fn caseload_of_file(
+    path: &std::path::Path,
+    found: &std::collections::HashMap<String, Found>,
+    holidays: Option<&HolidayFile>,
+    options: &Options,
+) -> (Vec<CaseResult>, String) {
+    let name = path.to_string_lossy().into_owned();
+    let file = match CaseFile::read(path) {
+        Ok(file) => file,
+        Err(unreadable) => {
+            let (map, diagnostic) = *unreadable;
+            let stopped = stopped_of(&name, None, std::slice::from_ref(&diagnostic), &map);
+            return (
+                vec![CaseResult::Stopped(stopped)],
+                render(&[diagnostic], &map),
+            );
+        }
+    };
+    let results: Vec<(CaseResult, Option<Vec<Diagnostic>>)> = file
+        .documents()
+        .par_iter()
+        .map(|doc| case_result(&file, doc, found, holidays, options))
+        .collect();
+    let mut shown = String::new();
+    let results = results
+        .into_iter()
+        .map(|(result, diagnostics)| {
+            if let Some(diagnostics) = diagnostics {
+                shown.push_str(&render(&diagnostics, &file.map));
+            }
+            result
+        })
+        .collect();
+    (results, shown)
+}
+
+fn case_result(
+    file: &CaseFile,
+    doc: &Document<'_>,
+    found: &std::collections::HashMap<String, Found>,
+    holidays: Option<&HolidayFile>,
+    options: &Options,
+) -> (CaseResult, Option<Vec<Diagnostic>>) {
+    let stop = |diagnostics: Vec<Diagnostic>| {
+        let stopped = stopped_of(&file.name, case_id(doc.text), &diagnostics, &file.map);
+        (CaseResult::Stopped(stopped), Some(diagnostics))
+    };
+    let (loaded, procedure) = match file.load(doc, Procedures::ById(found)) {
+        Ok(read) => read,
+        Err(diagnostics) => return stop(diagnostics),
+    };
+    let calendar = loaded.calendar.with_holidays(holidays);
+    match replay(procedure, calendar.get(), &loaded.case, options.as_of) {
+        Ok(report) => {
+            let origin = Origin {
+                file: file.name.clone(),
+                line: doc.line,
+            };
+            let people = |role: &str| {
+                loaded
+                    .people
+                    .iter()
+                    .find(|(r, _)| r == role)
+                    .map(|(_, person)| person.clone())
+            };
+            (
+                items(&report, calendar.get(), &origin, &people, options),
+                None,
+            )
+        }
+        Err(error) => stop(vec![file.replay_diagnostic(doc, &error)]),
+    }
+}
+
+/// The first problem of a case that stopped, with its line; the rest are
+/// on standard error.
+fn stopped_of(
+    file: &str,
+    case: Option<String>,
+    diagnostics: &[Diagnostic],
+    map: &SourceMap,
+) -> Stopped {
+    let first = diagnostics.first();
+    Stopped {
+        file: file.to_string(),
+        line: first
+            .and_then(|d| d.place(map))
+            .map_or(1, |place| place.line),
+        case,
+        code: first.map(|d| d.code.clone()).unwrap_or_default(),
+        message: first.map(|d| d.message.clone()).unwrap_or_default(),
+        help: first.and_then(|d| d.help.clone()),
+    }
+}
