@@ -562,37 +562,24 @@ pub(crate) fn enter_on(
             Target::Step(s) => s,
         };
         let step = ctx.step(step_id);
-        let mut redirected = None;
-        for (i, refusal) in step.refusals.iter().enumerate() {
-            if ctx.holds(&refusal.guard, facts, &[], || {
-                format!("a refusal of step `{}`", step.name)
-            })? {
-                exits.push(Exit {
-                    step: step_id,
-                    refused: true,
-                    rule: i,
-                });
-                redirected = Some(refusal.target);
-                break;
+        if let Some(i) = first_that_holds(ctx, facts, &step.refusals, "a refusal of step", step)? {
+            exits.push(Exit {
+                step: step_id,
+                refused: true,
+                rule: i,
+            });
+            if let Some(t) = step.refusals[i].target {
+                next = t;
+                continue;
             }
         }
-        if let Some(Some(t)) = redirected {
-            next = t;
-            continue;
-        }
-        let mut rejected = None;
-        for (i, reject) in step.rejects.iter().enumerate() {
-            if ctx.holds(&reject.guard, facts, &[], || {
-                format!("a rejection in step `{}`", step.name)
-            })? {
-                exits.push(Exit {
-                    step: step_id,
-                    refused: false,
-                    rule: i,
-                });
-                rejected = Some(i);
-                break;
-            }
+        let rejected = first_that_holds(ctx, facts, &step.rejects, "a rejection in step", step)?;
+        if let Some(i) = rejected {
+            exits.push(Exit {
+                step: step_id,
+                refused: false,
+                rule: i,
+            });
         }
         if let Some(t) = rejected.and_then(|i| step.rejects[i].target) {
             next = t;
@@ -649,6 +636,24 @@ pub(crate) fn enter_on(
         allowed: "the step's refusals lead round in a circle".into(),
         reason: "refusal_loop",
     })
+}
+
+/// The first of a step's refusals (or rejections) whose guard holds.
+fn first_that_holds(
+    ctx: &Ctx<'_>,
+    facts: Facts<'_>,
+    rules: &[crate::check::ir::Refusal],
+    what: &str,
+    step: &Step,
+) -> Result<Option<usize>, ReplayErrorKind> {
+    for (i, rule) in rules.iter().enumerate() {
+        if ctx.holds(&rule.guard, facts, &[], || {
+            format!("{what} `{}`", step.name)
+        })? {
+            return Ok(Some(i));
+        }
+    }
+    Ok(None)
 }
 
 /// The events a step's time limits count from that the step does not
