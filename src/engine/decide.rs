@@ -137,24 +137,17 @@ pub(crate) fn automatic<'a>(
     state: &State,
     before: NaiveDate,
 ) -> Result<Option<Effect<'a>>, ReplayErrorKind> {
+    let Some(last_close) = automatic_due(ctx, state, before)? else {
+        return Ok(None);
+    };
     let Phase::InStep(visit) = &state.phase else {
         return Ok(None);
     };
-    if visit.paused.is_some() || visit.rejected.is_some() {
-        return Ok(None);
-    }
-    let step = ctx.step(visit.step);
-    let Some(otherwise) = &step.otherwise else {
+    let Some(otherwise) = &ctx.step(visit.step).otherwise else {
         return Ok(None);
     };
     let facts = Facts::known(&state.facts);
-    let Some(last_close) = windows::last_close(ctx, facts, visit, step)? else {
-        return Ok(None);
-    };
     let moves_on = last_close + Days::days(1);
-    if moves_on >= before {
-        return Ok(None);
-    }
     let breaches = leave(ctx, facts, visit, moves_on, &[])?;
     let entry = enter_on(
         ctx,
@@ -168,11 +161,36 @@ pub(crate) fn automatic<'a>(
         on: moves_on,
         change: Change::Move {
             entry,
-            automatic: Some(format!("no request by {last_close}")),
+            windows_closed: Some(last_close),
         },
         breaches,
         cites: &otherwise.cites,
     }))
+}
+
+/// Whether the procedure moves the case by itself before `before`: the day
+/// the step's last window closed, when `otherwise` takes the case on the
+/// day after. Nothing is built, so an event's processing can ask cheaply.
+pub(crate) fn automatic_due(
+    ctx: &Ctx<'_>,
+    state: &State,
+    before: NaiveDate,
+) -> Result<Option<NaiveDate>, ReplayErrorKind> {
+    let Phase::InStep(visit) = &state.phase else {
+        return Ok(None);
+    };
+    if visit.paused.is_some() || visit.rejected.is_some() {
+        return Ok(None);
+    }
+    let step = ctx.step(visit.step);
+    if step.otherwise.is_none() {
+        return Ok(None);
+    }
+    let facts = Facts::known(&state.facts);
+    let Some(last_close) = windows::last_close(ctx, facts, visit, step)? else {
+        return Ok(None);
+    };
+    Ok((last_close + Days::days(1) < before).then_some(last_close))
 }
 
 /// A request after every window for it closed: refused with the date the
@@ -299,7 +317,7 @@ fn handle<'a>(
                 on: event.on,
                 change: Change::Move {
                     entry,
-                    automatic: None,
+                    windows_closed: None,
                 },
                 breaches,
                 cites: &window.cites,
@@ -377,7 +395,7 @@ fn handle<'a>(
             on: event.on,
             change: Change::Move {
                 entry,
-                automatic: None,
+                windows_closed: None,
             },
             breaches,
             cites: &t.cites,

@@ -40,11 +40,13 @@ pub(crate) enum Change {
         /// while in step2): shown as a move in the timeline.
         looped: bool,
     },
-    /// The case leaves its step for another step or an outcome. `note` is
-    /// set for a move the procedure makes by itself.
+    /// The case leaves its step for another step or an outcome.
+    /// `windows_closed` is set for the move the procedure makes by itself:
+    /// the day the step's last window closed (the timeline's note is made
+    /// from it only when a timeline is kept).
     Move {
         entry: Entry,
-        automatic: Option<String>,
+        windows_closed: Option<NaiveDate>,
     },
     Withdraw(OutcomeId),
     Pause {
@@ -188,16 +190,19 @@ pub(crate) fn apply(
                 record(log, None, None);
             }
         }
-        Change::Move { entry, automatic } => {
-            match (event, automatic) {
-                (_, Some(note)) => log.push(|| TimelineEntry {
+        Change::Move {
+            entry,
+            windows_closed,
+        } => {
+            match (event, windows_closed) {
+                (_, Some(closed)) => log.push(|| TimelineEntry {
                     on,
                     event: "window closed".to_string(),
                     from: from.map(|s| ctx.step(s).name.clone()),
                     to: Some(ctx.procedure.target_name(entry.target).to_string()),
                     automatic: true,
                     cite: effect.cites.to_vec(),
-                    note: Some(note),
+                    note: Some(format!("no request by {closed}")),
                 }),
                 (Some(_), None) => {
                     record(log, Some(ctx.procedure.target_name(entry.target)), from);

@@ -334,7 +334,7 @@ impl<'a> Engine<'a> {
     fn process(&mut self, event: &CaseEvent) -> Result<(), Failure> {
         let ctx = self.ctx;
         decide::late_request(&ctx, &self.state, event)?;
-        let due_first = decide::automatic(&ctx, &self.state, event.on)
+        let due_first = decide::automatic_due(&ctx, &self.state, event.on)
             .map_err(|k| (k, None))?
             .is_some();
         if !due_first {
