@@ -24,6 +24,7 @@ pub mod format;
 pub mod import;
 pub mod lsp;
 pub mod report;
+pub mod settings;
 pub mod simulate;
 pub mod source;
 pub mod suggest;

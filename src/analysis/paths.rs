@@ -169,6 +169,14 @@ impl Leg {
     fn length(&mut self, procedure: &Procedure, spec: DurationSpec, what: &str) -> u64 {
         match spec {
             DurationSpec::Fixed { amount, unit } => approximate_length(amount, unit),
+            DurationSpec::Fact(f) if procedure.setting(f).is_some() => {
+                match procedure.setting(f).map(|s| &s.value) {
+                    Some(crate::check::ir::Value::Duration(amount, unit)) => {
+                        approximate_length(*amount, *unit)
+                    }
+                    _ => 0,
+                }
+            }
             DurationSpec::Fact(f) => {
                 let name = procedure
                     .facts

@@ -207,6 +207,17 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// A setting's default is not a value of its type.
+    #[error("the default of setting `{name}` is not a {ty}")]
+    #[diagnostic(code(E0340), help("{help}"))]
+    SettingDefault {
+        name: String,
+        ty: String,
+        help: String,
+        #[label("not a {ty}")]
+        span: SourceSpan,
+    },
+
     /// A procedure with no `start`.
     #[error("procedure `{name}` has no `start`")]
     #[diagnostic(code(E0401), help("name the first step: `start step1`"))]

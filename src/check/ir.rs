@@ -129,6 +129,43 @@ pub struct Procedure {
     pub notes: Vec<Note>,
     /// Every citation label used anywhere, in order of first use.
     pub cited: Vec<String>,
+    /// Values each organisation may choose; each is also a fact (in
+    /// `facts`, after the declared ones) whose value every case has.
+    pub settings: Vec<Setting>,
+}
+
+/// `setting escalation_window: duration = 20 working days`: a fact whose
+/// value is the organisation's, not the case's. The engine gives every
+/// case `value` ([`Procedure::fill_settings`]), so guards, durations and
+/// anchors read it as they read any fact.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setting {
+    pub fact: FactId,
+    /// The procedure's own value.
+    pub default: Value,
+    /// The value in force: the default, or the organisation's.
+    pub value: Value,
+    /// The settings file the value came from, when not the default.
+    pub from: Option<String>,
+}
+
+impl Procedure {
+    /// The setting a fact is, if it is one.
+    pub fn setting(&self, fact: FactId) -> Option<&Setting> {
+        self.settings.iter().find(|s| s.fact == fact)
+    }
+
+    /// Gives every setting its value among a case's facts, whatever the
+    /// case said (a case cannot give a setting; the reader refuses it).
+    pub fn fill_settings(&self, facts: &mut Vec<Option<Value>>) {
+        for setting in &self.settings {
+            let i = setting.fact.index();
+            if facts.len() <= i {
+                facts.resize(i + 1, None);
+            }
+            facts[i] = Some(setting.value.clone());
+        }
+    }
 }
 
 /// Which calendar due dates are counted in.

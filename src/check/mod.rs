@@ -202,7 +202,8 @@ impl<'a> Checker<'a> {
 
         let limit = self.single_limit();
         let roles = self.role_irs();
-        let facts = self.fact_irs();
+        let mut facts = self.fact_irs();
+        let settings = self.setting_irs(&mut facts);
         let bodies = self.body_irs();
         let routes: Vec<Route> = decl.routes.iter().filter_map(|r| self.route(r)).collect();
         let outcomes = self.outcome_irs();
@@ -248,6 +249,7 @@ impl<'a> Checker<'a> {
             start: start?,
             notes,
             cited: self.cited.clone(),
+            settings,
         })
     }
 
@@ -267,6 +269,17 @@ impl<'a> Checker<'a> {
                     self.fact_types.push(ty);
                 }
                 Err(first) => self.duplicate("fact", &fact.name, first),
+            }
+        }
+        // Settings share the facts' namespace and follow them in it, so a
+        // setting's FactId is its place after the declared facts.
+        for setting in &decl.settings {
+            match self.facts.add(&setting.name) {
+                Ok(_) => {
+                    let ty = self.type_of(&setting.ty, "value");
+                    self.fact_types.push(ty);
+                }
+                Err(first) => self.duplicate("fact or setting", &setting.name, first),
             }
         }
         for body in &decl.bodies {
@@ -705,6 +718,71 @@ impl<'a> Checker<'a> {
             }
         }
         facts
+    }
+
+    /// Each setting as a fact (appended to `facts`) and its default,
+    /// which must be a literal of its type.
+    fn setting_irs(&mut self, facts: &mut Vec<Fact>) -> Vec<Setting> {
+        let decl = self.decl;
+        let mut settings = Vec::new();
+        for s in &decl.settings {
+            let cites = self.cites(&s.cite);
+            let Some(i) = self
+                .facts
+                .get(&s.name.text)
+                .filter(|i| self.facts.spans[*i as usize] == s.name.span)
+            else {
+                continue;
+            };
+            let ty = self.fact_types[i as usize].clone();
+            facts.push(Fact {
+                name: s.name.text.clone(),
+                title: s.title.as_ref().map(|t| t.value.clone()),
+                ty: ty.clone(),
+                cites,
+            });
+            if let Some(default) = self.setting_default(&s.name.text, &ty, &s.default) {
+                settings.push(Setting {
+                    fact: FactId(i),
+                    value: default.clone(),
+                    default,
+                    from: None,
+                });
+            }
+        }
+        settings
+    }
+
+    fn setting_default(&mut self, name: &str, ty: &Type, default: &ast::Expr) -> Option<Value> {
+        let value = match (ty, default) {
+            (Type::Bool, ast::Expr::Bool { value, .. }) => Some(Value::Bool(*value)),
+            (Type::Date, ast::Expr::Date(d)) => return d.value.map(Value::Date),
+            (Type::Duration, ast::Expr::Duration { amount, unit, span }) => {
+                if *amount <= 0 {
+                    self.error(CheckError::NonPositiveDuration {
+                        amount: *amount,
+                        span: (*span).into(),
+                    });
+                    return None;
+                }
+                u32::try_from(*amount).ok().map(|a| Value::Duration(a, *unit))
+            }
+            (Type::Text, ast::Expr::Text(t)) => Some(Value::Text(t.value.clone())),
+            (Type::Enum(values), ast::Expr::Name(n)) => values
+                .iter()
+                .position(|v| *v == n.text)
+                .map(|p| Value::Enum(p as u32)),
+            _ => None,
+        };
+        if value.is_none() {
+            self.error(CheckError::SettingDefault {
+                name: name.to_string(),
+                ty: ty.describe(),
+                help: setting_example(ty),
+                span: default.span().into(),
+            });
+        }
+        value
     }
 
     fn body_irs(&mut self) -> Vec<Body> {
@@ -1274,6 +1352,17 @@ const WEEKDAYS: [&str; 7] = [
 ];
 
 /// `20 working days`, `1 week`.
+/// What a setting's value looks like, for the help of a wrong one.
+pub fn setting_example(ty: &Type) -> String {
+    match ty {
+        Type::Bool => "write `true` or `false`".into(),
+        Type::Date => "write a date: `2026-04-01`".into(),
+        Type::Duration => "write a duration: `20 working days`, `3 weeks`, `1 month`".into(),
+        Type::Text => "write text in double quotes: `\"Complaints team\"`".into(),
+        Type::Enum(values) => format!("write one of its values: {}", values.join(", ")),
+    }
+}
+
 pub fn describe_duration(amount: u32, unit: Unit) -> String {
     let (one, many) = match unit {
         Unit::WorkingDays => ("working day", "working days"),

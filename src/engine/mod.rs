@@ -298,9 +298,10 @@ impl<'a> Engine<'a> {
     fn new(
         procedure: &'a Procedure,
         calendar: &'a Calendar,
-        facts: Vec<Option<Value>>,
+        mut facts: Vec<Option<Value>>,
         recording: bool,
     ) -> Engine<'a> {
+        procedure.fill_settings(&mut facts);
         Engine {
             ctx: Ctx {
                 procedure,

@@ -307,7 +307,8 @@ fn spec_days(facts: &[Option<Value>], spec: DurationSpec) -> u32 {
 
 impl Simulation<'_> {
     fn draw_facts(&self, rng: &mut Rng) -> Vec<Option<Value>> {
-        self.procedure
+        let mut facts: Vec<Option<Value>> = self
+            .procedure
             .facts
             .iter()
             .enumerate()
@@ -327,7 +328,10 @@ impl Simulation<'_> {
                 )),
                 (None, _) => None,
             })
-            .collect()
+            .collect();
+        // A setting is the organisation's, never drawn.
+        self.procedure.fill_settings(&mut facts);
+        facts
     }
 
     /// The step's longest deadline in working days, or 20 without one.
@@ -1032,3 +1036,4 @@ pub fn human(s: &Summary) -> String {
     }
     out
 }
+

@@ -210,6 +210,7 @@ pub struct ProcedureDecl {
     pub steps: Vec<StepDecl>,
     pub outcomes: Vec<OutcomeDecl>,
     pub notes: Vec<NoteDecl>,
+    pub settings: Vec<SettingDecl>,
 }
 
 /// A header item holding one value: `version "2.0"`, `start step1`.
@@ -270,6 +271,20 @@ pub struct RoleDecl {
 pub struct FactDecl {
     pub name: Name,
     pub ty: TypeExpr,
+    pub title: Option<Text>,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+/// `setting escalation_window: duration = 20 working days "…"`: a value
+/// an organisation may choose, with its default. The default is kept as
+/// a guard literal (`Expr::Bool`, `Date`, `Duration`, `Text`, or `Name`
+/// for a choice), so that the checker types it as it types guards.
+#[derive(Clone, Debug)]
+pub struct SettingDecl {
+    pub name: Name,
+    pub ty: TypeExpr,
+    pub default: Expr,
     pub title: Option<Text>,
     pub cite: Option<Cite>,
     pub span: Span,

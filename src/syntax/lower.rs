@@ -136,6 +136,8 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_refuse
             | kw_limit
             | kw_in
+            | kw_setting
+            | setting_equals
     )
 }
 
@@ -398,6 +400,7 @@ impl Lowerer {
             steps: Vec::new(),
             outcomes: Vec::new(),
             notes: Vec::new(),
+            settings: Vec::new(),
         };
         for item in parts(pair) {
             let item_span = span_of(&item);
@@ -447,6 +450,7 @@ impl Lowerer {
                 }
                 Rule::role_decl => proc.roles.push(self.role(item)),
                 Rule::fact_decl => proc.facts.push(self.fact(item)),
+                Rule::setting_decl => proc.settings.push(self.setting(item)),
                 Rule::body_decl => proc.bodies.push(self.body(item)),
                 Rule::route_decl | Rule::refer_decl => proc.routes.push(self.route(item)),
                 Rule::step_decl => proc.steps.push(self.step(item)),
@@ -535,6 +539,28 @@ impl Lowerer {
                 .find(|p| p.as_rule() == Rule::fact_type)
                 .map(|p| self.fact_type(p.clone()))
                 .unwrap_or(TypeExpr::Text(span)),
+            title: first_text(&ps),
+            cite: self.take_cite(&ps),
+            span,
+        }
+    }
+
+    fn setting(&self, pair: Pair<'_, Rule>) -> SettingDecl {
+        let span = span_of(&pair);
+        let ps: Vec<_> = parts(pair).collect();
+        let default = ps
+            .iter()
+            .find(|p| p.as_rule() == Rule::setting_value)
+            .and_then(|p| p.clone().into_inner().next())
+            .map_or(Expr::Text(Text::default()), |p| self.primary(p));
+        SettingDecl {
+            name: first_name(&ps),
+            ty: ps
+                .iter()
+                .find(|p| p.as_rule() == Rule::fact_type)
+                .map(|p| self.fact_type(p.clone()))
+                .unwrap_or(TypeExpr::Text(span)),
+            default,
             title: first_text(&ps),
             cite: self.take_cite(&ps),
             span,
