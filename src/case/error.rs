@@ -55,6 +55,14 @@ pub enum CaseErrorKind {
     #[diagnostic(code(E0606), help("{help}"))]
     UnknownFact { name: String, help: String },
 
+    /// A case gives a value for a setting, which is the organisation's.
+    #[error("`{name}` is a setting of the procedure, not a fact of the case")]
+    #[diagnostic(
+        code(E0630),
+        help("an organisation chooses settings in a settings file: name it with `settings: FILE` in the case, or `--settings FILE` (docs/cases.md)")
+    )]
+    SettingInCase { name: String },
+
     /// A value of the wrong type, or not one of a choice's values.
     #[error("`{found}` is not a valid {what}")]
     #[diagnostic(code(E0607), help("{expected}"))]

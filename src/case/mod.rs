@@ -48,6 +48,23 @@ pub struct Loaded {
     pub people: Vec<(String, String)>,
 }
 
+/// The date of a parsed case's first event, if it is written as a date:
+/// the `received` date versions are chosen by.
+pub fn received_of(parsed: &Parsed) -> Option<NaiveDate> {
+    let first = parsed.raw.events.first()?;
+    match first.get(&Yaml::String("on".into()))? {
+        Yaml::String(text) => parse_date(text).ok(),
+        _ => None,
+    }
+}
+
+/// The settings file a parsed case names (`settings: FILE`), relative to
+/// the case file; the caller reads it and applies it to the procedure
+/// before [`load_parsed`].
+pub fn settings_of(parsed: &Parsed) -> Option<&str> {
+    parsed.raw.settings.as_deref()
+}
+
 /// A case file parsed once, before its procedure is known: what
 /// `procedure:` and `version:` say, to find the procedure, and the rest,
 /// to read against it with [`load_parsed`].
@@ -78,6 +95,9 @@ struct RawCase {
     /// effect on purpose (otherwise `redress test` fails it).
     #[serde(default)]
     before_effective: Option<String>,
+    /// The organisation's settings file, relative to the case file.
+    #[serde(default)]
+    settings: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -125,7 +145,7 @@ struct RawHeader {
 }
 
 const TOP_KEYS_HELP: &str =
-    "a case file has `procedure`, `case`, `events`, and optionally `version`, `calendar`, `facts`, `people` and `expect` (docs/cases.md)";
+    "a case file has `procedure`, `case`, `events`, and optionally `version`, `calendar`, `settings`, `facts`, `people` and `expect` (docs/cases.md)";
 
 /// Keys every event may have; `extended` and `paused` have more.
 const EVENT_KEYS: [&str; 5] = ["on", "event", "by", "facts", "note"];
@@ -485,6 +505,10 @@ impl Reader<'_> {
             );
             return None;
         };
+        if procedure.setting(FactId(i as u32)).is_some() {
+            self.error(&path, CaseErrorKind::SettingInCase { name });
+            return None;
+        }
         let value = self.value(
             &path,
             &|| format!("value for fact `{name}`"),

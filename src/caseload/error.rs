@@ -31,4 +31,32 @@ pub enum CaseloadError {
         #[label("named here")]
         span: SourceSpan,
     },
+    /// Several versions of the procedure are found and the case was
+    /// received before every one took effect.
+    #[error("case received on {received}, before every version of `{name}` took effect; the earliest, {earliest_version}, took effect on {earliest}")]
+    #[diagnostic(
+        code(E1110),
+        help("check the case's `received` date, or pin a version with `version:` and `before_effective: deliberate`")
+    )]
+    BeforeEveryVersion {
+        name: String,
+        received: String,
+        earliest: String,
+        earliest_version: String,
+        #[label("received here")]
+        span: SourceSpan,
+    },
+    /// The case pins a version no procedure file declares.
+    #[error("no version {version} of procedure `{name}` was found (found: {known})")]
+    #[diagnostic(
+        code(E1111),
+        help("pin one of the versions found, or leave `version:` out to use the one in force when the case was received")
+    )]
+    UnknownVersion {
+        name: String,
+        version: String,
+        known: String,
+        #[label("pinned here")]
+        span: SourceSpan,
+    },
 }

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use crate::case::bulk::{documents, Document, Layout, CASE_EXTENSIONS};
 use crate::case::locate::{key, locate};
-use crate::case::{load_parsed, locate_replay_error, parse, parse_json, Loaded};
+use std::borrow::Cow;
+
+use crate::case::{load_parsed, locate_replay_error, parse, parse_json, settings_of, Loaded, Parsed};
 use crate::caseload::CaseloadError;
 use crate::check::Procedure;
 use crate::diagnostic::{Diagnostic, FileId, SourceMap};
@@ -155,6 +157,55 @@ impl CaseFile {
             Layout::JsonLines => parse_json(&self.name, doc.text),
         }
         .map_err(|e| vec![self.diagnostic(doc, &e)])?;
+        let procedure = self.pick(doc, &parsed, procedures)?;
+        match load_parsed(&self.name, doc.text, parsed, procedure) {
+            Ok(loaded) => Ok((loaded, procedure)),
+            Err(errors) => Err(errors.iter().map(|e| self.diagnostic(doc, e)).collect()),
+        }
+    }
+
+    /// [`CaseFile::load`] with the organisation's settings applied: those
+    /// of `--settings` when given (`forced`), else the file the case
+    /// names with `settings:`. A problem in a settings file comes with
+    /// the source map that holds it.
+    pub(super) fn load_settled<'p>(
+        &self,
+        doc: &Document<'_>,
+        procedures: Procedures<'p>,
+        forced: bool,
+    ) -> Result<(Loaded, Cow<'p, Procedure>), (Vec<Diagnostic>, Option<SourceMap>)> {
+        let parsed = match self.layout {
+            Layout::Yaml => parse(&self.name, doc.text),
+            Layout::JsonLines => parse_json(&self.name, doc.text),
+        }
+        .map_err(|e| (vec![self.diagnostic(doc, &e)], None))?;
+        let procedure = self.pick(doc, &parsed, procedures).map_err(|d| (d, None))?;
+        let procedure = match settings_of(&parsed).filter(|_| !forced) {
+            None => Cow::Borrowed(procedure),
+            Some(named) => {
+                let path = super::settings_arg::beside(Path::new(&self.name), named);
+                let mut map = SourceMap::new();
+                let settled = super::settings_arg::apply_file(&path, procedure, &mut map)
+                    .map_err(|(d, _)| (d, Some(map)))?;
+                Cow::Owned(settled)
+            }
+        };
+        match load_parsed(&self.name, doc.text, parsed, &procedure) {
+            Ok(loaded) => Ok((loaded, procedure)),
+            Err(errors) => Err((
+                errors.iter().map(|e| self.diagnostic(doc, e)).collect(),
+                None,
+            )),
+        }
+    }
+
+    /// The procedure a parsed case is read against.
+    fn pick<'p>(
+        &self,
+        doc: &Document<'_>,
+        parsed: &Parsed,
+        procedures: Procedures<'p>,
+    ) -> Result<&'p Procedure, Vec<Diagnostic>> {
         let procedure = match procedures {
             Procedures::One(procedure) => procedure,
             Procedures::ById(found) => {
@@ -167,6 +218,19 @@ impl CaseFile {
                 };
                 match found.get(&header.procedure) {
                     Some(Found::Compiled(procedure)) => &**procedure,
+                    Some(Found::Versions(versions)) => {
+                        let received = crate::case::received_of(&parsed);
+                        let at = |k: &str| locate(doc.text, &[key(k)]).unwrap_or(0);
+                        let span = || {
+                            if header.version.is_some() {
+                                (at("version"), 1).into()
+                            } else {
+                                (at("events"), 1).into()
+                            }
+                        };
+                        choose_version(versions, header, received, span)
+                            .map_err(|e| vec![self.diagnostic(doc, &e)])?
+                    }
                     Some(Found::Broken { path, .. }) => {
                         let error = CaseloadError::BrokenProcedure {
                             name: header.procedure.clone(),
@@ -192,9 +256,64 @@ impl CaseFile {
                 }
             }
         };
-        match load_parsed(&self.name, doc.text, parsed, procedure) {
-            Ok(loaded) => Ok((loaded, procedure)),
-            Err(errors) => Err(errors.iter().map(|e| self.diagnostic(doc, e)).collect()),
+        Ok(procedure)
+    }
+}
+
+/// The version of a procedure a case uses: the one it pins with
+/// `version:`, else the one with the latest `effective` date on or before
+/// the case's `received` date. Versions without an effective date are in
+/// force from the beginning.
+pub(super) fn choose_version<'p>(
+    versions: &'p [Procedure],
+    header: &crate::case::Header,
+    received: Option<chrono::NaiveDate>,
+    span: impl Fn() -> miette::SourceSpan,
+) -> Result<&'p Procedure, CaseloadError> {
+    let name = header.procedure.clone();
+    if let Some(version) = &header.version {
+        return versions
+            .iter()
+            .find(|p| p.version.as_ref() == Some(version))
+            .ok_or_else(|| CaseloadError::UnknownVersion {
+                name,
+                version: version.clone(),
+                known: versions
+                    .iter()
+                    .map(|p| p.version.clone().unwrap_or_else(|| "(none)".into()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                span: span(),
+            });
+    }
+    let Some(received) = received else {
+        // The case's own reader says what is wrong with its first event.
+        return versions.first().ok_or(CaseloadError::UnknownProcedure {
+            name,
+            known: "none".into(),
+            span: span(),
+        });
+    };
+    let in_force = versions
+        .iter()
+        .filter(|p| p.effective.is_none_or(|e| e <= received))
+        .max_by_key(|p| p.effective);
+    match in_force {
+        Some(p) => Ok(p),
+        None => {
+            let earliest = versions.iter().min_by_key(|p| p.effective);
+            Err(CaseloadError::BeforeEveryVersion {
+                name,
+                received: received.to_string(),
+                earliest: earliest
+                    .and_then(|p| p.effective)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                earliest_version: earliest
+                    .and_then(|p| p.version.clone())
+                    .unwrap_or_else(|| "(no version)".into()),
+                span: span(),
+            })
         }
     }
 }

@@ -13,6 +13,8 @@ use super::Outcome;
 pub(crate) struct DocArgs {
     /// The procedure (.proc file).
     procedure: PathBuf,
+    #[command(flatten)]
+    settings: super::settings_arg::SettingsArg,
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -29,7 +31,9 @@ enum Audience {
 }
 
 pub(crate) fn run(args: DocArgs) -> Outcome {
-    let procedure = match compile_procedure(&args.procedure) {
+    let procedure = match compile_procedure(&args.procedure)
+        .and_then(|p| args.settings.apply_or_report(p))
+    {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };

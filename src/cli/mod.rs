@@ -18,6 +18,7 @@ mod output;
 mod paths;
 mod render;
 mod run;
+mod settings_arg;
 mod simulate;
 mod status;
 mod test;

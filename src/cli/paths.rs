@@ -20,6 +20,8 @@ use crate::diagnostic::SourceMap;
 pub(crate) struct PathsArgs {
     /// The procedure (.proc file).
     procedure: PathBuf,
+    #[command(flatten)]
+    settings: super::settings_arg::SettingsArg,
     /// How many loops (transitions back to an earlier step) a path may take, at most 1000.
     #[arg(long, default_value_t = 1, value_name = "N")]
     max_loops: u32,
@@ -42,7 +44,9 @@ struct TooManyLoops {
 }
 
 pub(crate) fn run(args: PathsArgs) -> Outcome {
-    let procedure = match compile_procedure(&args.procedure) {
+    let procedure = match compile_procedure(&args.procedure)
+        .and_then(|p| args.settings.apply_or_report(p))
+    {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };

@@ -15,6 +15,7 @@ use super::cases::{gather, CaseFile, Procedures};
 use super::load::compile_procedure;
 use super::output::{errln, out, outln};
 use super::render::{show, CommandLine};
+use super::settings_arg::SettingsArg;
 use super::Outcome;
 
 #[derive(Args)]
@@ -35,6 +36,8 @@ pub(crate) struct RunArgs {
     calendar_file: Option<PathBuf>,
     #[command(flatten)]
     holidays: HolidaysArg,
+    #[command(flatten)]
+    settings: SettingsArg,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 }
@@ -61,7 +64,9 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
         Ok(h) => h,
         Err(outcome) => return outcome,
     };
-    let procedure = match compile_procedure(&args.procedure) {
+    let procedure = match compile_procedure(&args.procedure)
+        .and_then(|p| args.settings.apply_or_report(p))
+    {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
@@ -92,10 +97,12 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
             }
         };
         for doc in file.documents() {
-            let loaded = match file.load(&doc, Procedures::One(&procedure)) {
-                Ok((loaded, _)) => loaded,
-                Err(diagnostics) => {
-                    show(&diagnostics, &file.map);
+            let settings_given = args.settings.settings.is_some();
+            let (loaded, procedure) =
+                match file.load_settled(&doc, Procedures::One(&procedure), settings_given) {
+                Ok(loaded) => loaded,
+                Err((diagnostics, map)) => {
+                    show(&diagnostics, map.as_ref().unwrap_or(&file.map));
                     errln!(
                         "{}: {} in the case file",
                         file.name,

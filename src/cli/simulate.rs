@@ -20,6 +20,8 @@ use super::{HumanOrJson, Outcome};
 pub(crate) struct SimulateArgs {
     /// The procedure (.proc file).
     procedure: PathBuf,
+    #[command(flatten)]
+    settings: super::settings_arg::SettingsArg,
     /// How many cases to simulate.
     #[arg(long, value_name = "N")]
     cases: u64,
@@ -98,7 +100,9 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
         Ok(h) => h,
         Err(outcome) => return outcome,
     };
-    let procedure = match compile_procedure(&args.procedure) {
+    let procedure = match compile_procedure(&args.procedure)
+        .and_then(|p| args.settings.apply_or_report(p))
+    {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };

@@ -36,6 +36,8 @@ pub(crate) struct TestArgs {
     procedures: PathBuf,
     #[command(flatten)]
     holidays: HolidaysArg,
+    #[command(flatten)]
+    settings: super::settings_arg::SettingsArg,
     /// Succeed when no case file has an `expect:` block (by default that
     /// is a failure: a test run that tests nothing should not pass CI).
     #[arg(long)]
@@ -68,13 +70,23 @@ pub(crate) fn is_not_a_case(path: &Path) -> bool {
         || path
             .file_name()
             .and_then(|n| n.to_str())
-            .is_some_and(|n| n.ends_with(".mapping.yaml") || n.ends_with(".mapping.yml"))
+            .is_some_and(|n| {
+                n.ends_with(".mapping.yaml")
+                    || n.ends_with(".mapping.yml")
+                    // An organisation's settings (`--settings`, a case's
+                    // `settings:`) live beside the cases that use them.
+                    || n.ends_with(".settings.yaml")
+                    || n.ends_with(".settings.yml")
+            })
 }
 
 /// A procedure found by id: compiled, or with the diagnostics that keep it
 /// from compiling (shown once, under the first case that needs it).
 pub(super) enum Found {
     Compiled(Box<Procedure>),
+    /// Several versions of one id, each with its `effective` date; a case
+    /// uses the one in force when it was received, or the one it pins.
+    Versions(Vec<Procedure>),
     Broken {
         path: String,
         report: String,
@@ -114,7 +126,19 @@ pub(super) fn procedures(dirs: &[PathBuf]) -> HashMap<String, Found> {
                 }
             }
         };
-        by_id.entry(id).or_insert(found);
+        match (by_id.get_mut(&id), found) {
+            (None, found) => {
+                by_id.insert(id, found);
+            }
+            (Some(Found::Compiled(first)), Found::Compiled(next)) => {
+                let first = std::mem::replace(&mut **first, *next.clone());
+                by_id.insert(id, Found::Versions(vec![first, *next]));
+            }
+            (Some(Found::Versions(all)), Found::Compiled(next)) => all.push(*next),
+            // A broken file beside a good one: the first found stands, as
+            // it always has.
+            _ => {}
+        }
     }
     by_id
 }
@@ -179,7 +203,14 @@ pub(crate) fn run(args: TestArgs) -> Outcome {
         let docs = file.documents();
         let several = docs.len() > 1;
         for doc in &docs {
-            let verdict = verdict(&file, doc, &mut procedures, holidays.as_ref(), colour);
+            let verdict = verdict(
+                &file,
+                doc,
+                &mut procedures,
+                holidays.as_ref(),
+                args.settings.settings.as_deref(),
+                colour,
+            );
             let shown = if several {
                 format!("{name}:{}", doc.line)
             } else {
@@ -277,6 +308,7 @@ fn verdict(
     doc: &Document<'_>,
     procedures: &mut HashMap<String, Found>,
     holidays: Option<&HolidayFile>,
+    settings: Option<&Path>,
     colour: bool,
 ) -> Verdict {
     let name = file.name.as_str();
@@ -286,8 +318,15 @@ fn verdict(
         Err(e) => return Verdict::Fail(vec![shown(&[file.diagnostic(doc, &e)])]),
     };
     let header = parsed.header.clone();
+    let received = crate::case::received_of(&parsed);
     let procedure = match procedures.get_mut(&header.procedure) {
         Some(Found::Compiled(procedure)) => &**procedure,
+        Some(Found::Versions(versions)) => {
+            match super::cases::choose_version(versions, &header, received, || (0, 0).into()) {
+                Ok(p) => p,
+                Err(e) => return Verdict::Fail(vec![shown(&[file.diagnostic(doc, &e)])]),
+            }
+        }
         Some(Found::Broken {
             path,
             report,
@@ -313,6 +352,25 @@ fn verdict(
                 header.procedure,
                 known.join(", ")
             )]);
+        }
+    };
+    // `--settings` wins over the file a case names, as the command line
+    // wins over a case's calendar.
+    let named = crate::case::settings_of(&parsed).map(|n| super::settings_arg::beside(Path::new(name), n));
+    let settled;
+    let procedure = match settings.map(Path::to_path_buf).or(named) {
+        None => procedure,
+        Some(path) => {
+            let mut map = SourceMap::new();
+            match super::settings_arg::apply_file(&path, procedure, &mut map) {
+                Ok(p) => {
+                    settled = p;
+                    &settled
+                }
+                Err((diagnostics, _)) => {
+                    return Verdict::Fail(vec![human(&diagnostics, &map, colour)]);
+                }
+            }
         }
     };
     let loaded = match load_parsed(name, doc.text, parsed, procedure) {
