@@ -331,6 +331,23 @@ fn procedure_items(p: &ProcedureDecl) -> Vec<Item<'_>> {
             ),
         ));
     }
+    for st in &p.settings {
+        let title = st
+            .title
+            .as_ref()
+            .map(|t| format!(" {}", quote(&t.value)))
+            .unwrap_or_default();
+        items.push(line(
+            st.span,
+            format!(
+                "setting {}: {} = {}{title}{}",
+                st.name.text,
+                type_expr(&st.ty),
+                expr(&st.default, 0),
+                cite(&st.cite)
+            ),
+        ));
+    }
     for b in &p.bodies {
         let kind = b
             .kind

@@ -51,6 +51,7 @@ const HEADER: &[&str] = &[
     "note",
     "role",
     "fact",
+    "setting",
     "body",
     "route",
     "refer",

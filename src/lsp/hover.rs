@@ -224,6 +224,17 @@ fn describe(p: &ProcedureDecl, text: &str, item: Item, n: &str) -> String {
                 cite_line(&f.cite)
             )
         }),
+        Item::Setting(i) => p.settings.get(i).map(|st| {
+            let default = text
+                .get(st.default.span().start..st.default.span().end)
+                .unwrap_or_default();
+            format!(
+                "**setting** `{n}`: {}, by default {default}; an organisation may choose another in a settings file{}{}",
+                type_words(text, &st.ty),
+                description(st.title.as_ref()),
+                cite_line(&st.cite)
+            )
+        }),
         Item::Value(span) => Some(format!(
             "**value** `{n}` of the choice {}",
             text.get(span.start..span.end).unwrap_or_default()

@@ -38,6 +38,8 @@ pub(crate) enum Item {
     Calendar(usize),
     Role(usize),
     Fact(usize),
+    /// A `setting`, by its position among the settings.
+    Setting(usize),
     /// A value of the choice declared at the span (a fact's or a field's type).
     Value(Span),
     Body(usize),
@@ -177,6 +179,11 @@ impl Walker<'_> {
         for (i, f) in p.facts.iter().enumerate() {
             self.push(Space::Fact, &f.name, Some(Item::Fact(i)));
             self.choice(&f.ty);
+        }
+        // Settings share the facts' namespace, as in the checker.
+        for (i, st) in p.settings.iter().enumerate() {
+            self.push(Space::Fact, &st.name, Some(Item::Setting(i)));
+            self.choice(&st.ty);
         }
         for (i, b) in p.bodies.iter().enumerate() {
             self.push(Space::Body, &b.name, Some(Item::Body(i)));

@@ -115,6 +115,25 @@ impl Flattener<'_> {
             let path = format!("fact {}", f.name);
             self.put(&[&path, "type"], type_text(&f.ty));
         }
+        for setting in &p.settings {
+            if let Some(f) = p.facts.get(setting.fact.index()) {
+                let path = format!("setting {}", f.name);
+                self.put(
+                    &[&path, "default"],
+                    super::doc::value_in_words(p, &f.ty, &setting.default),
+                );
+            }
+        }
+        for c in &p.calendars {
+            for closed in &c.closed {
+                let path = format!("calendar {}", c.name);
+                let key = match closed.until {
+                    Some(until) => format!("closed {}..{until}", closed.date),
+                    None => format!("closed {}", closed.date),
+                };
+                self.put(&[&path, &key], closed.title.clone());
+            }
+        }
         for b in &p.bodies {
             let path = format!("body {}", b.name);
             self.put(&[&path, "title"], b.title.clone());

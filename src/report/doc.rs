@@ -29,6 +29,112 @@ pub(super) fn role_title(procedure: &Procedure, role: RoleId) -> String {
         .unwrap_or_default()
 }
 
+/// A date as people write it: "1 May 2026".
+pub(super) fn date_words(date: chrono::NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+/// The closure periods and closure days of the procedure's own calendar,
+/// each a sentence: "Timescales are suspended from 1 May 2026 to 20 May
+/// 2026: Cyber incident."
+pub(super) fn closure_sentences(procedure: &Procedure) -> Vec<String> {
+    let crate::check::ir::CalendarChoice::Declared(i) = procedure.calendar else {
+        return Vec::new();
+    };
+    let Some(spec) = procedure.calendars.get(i) else {
+        return Vec::new();
+    };
+    spec.closed
+        .iter()
+        .map(|c| {
+            let why = if c.title.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", c.title)
+            };
+            match c.until {
+                Some(until) => format!(
+                    "Timescales are suspended from {} to {}{why}.",
+                    date_words(c.date),
+                    date_words(until)
+                ),
+                None => format!("The offices are closed on {}{why}.", date_words(c.date)),
+            }
+        })
+        .collect()
+}
+
+/// A setting's value in words: "20 working days", "yes", "1 May 2026".
+pub(super) fn value_in_words(
+    _procedure: &Procedure,
+    ty: &crate::check::ir::Type,
+    value: &crate::check::ir::Value,
+) -> String {
+    use crate::check::ir::{Type, Value};
+    match (ty, value) {
+        (_, Value::Duration(amount, unit)) => crate::check::describe_duration(*amount, *unit),
+        (_, Value::Bool(true)) => "yes".into(),
+        (_, Value::Bool(false)) => "no".into(),
+        (_, Value::Date(d)) => date_words(*d),
+        (Type::Enum(values), Value::Enum(i)) => values
+            .get(*i as usize)
+            .map(|v| humanize(v))
+            .unwrap_or_default(),
+        (_, Value::Enum(i)) => i.to_string(),
+        (_, Value::Text(t)) => format!("“{t}”"),
+    }
+}
+
+/// The settings and the values in force, and whose they are.
+fn settings_section(out: &mut String, procedure: &Procedure) {
+    if procedure.settings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Settings
+");
+    let chosen: Vec<&str> = procedure
+        .settings
+        .iter()
+        .filter_map(|s| s.from.as_deref())
+        .collect();
+    match chosen.first() {
+        Some(file) => {
+            let _ = writeln!(
+                out,
+                "Each organisation may choose these values. This document uses the organisation's values from `{file}` where it gives one.\n"
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "Each organisation may choose these values in a settings file; this document shows the procedure's defaults.\n"
+            );
+        }
+    }
+    let _ = writeln!(out, "| Setting | Value | Default | Meaning |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    for setting in &procedure.settings {
+        let Some(fact) = procedure.facts.get(setting.fact.index()) else {
+            continue;
+        };
+        let value = value_in_words(procedure, &fact.ty, &setting.value);
+        let value = if setting.from.is_some() && setting.value != setting.default {
+            format!("{value} (the organisation's)")
+        } else {
+            value
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {value} | {} | {}{} |",
+            fact.name,
+            value_in_words(procedure, &fact.ty, &setting.default),
+            fact.title.clone().unwrap_or_default(),
+            cite(&fact.cites)
+        );
+    }
+    let _ = writeln!(out);
+}
+
 /// Whose bank holidays a calendar leaves out: "in England and Wales", or
 /// "of the `offices` calendar" for one the procedure declares.
 pub(super) fn calendar_words(procedure: &Procedure) -> String {
@@ -149,6 +255,19 @@ pub(super) fn event_words(procedure: &Procedure, event: EventId) -> String {
 /// the `duration` fact that gives it.
 pub(super) fn duration_words(procedure: &Procedure, spec: DurationSpec) -> String {
     match spec {
+        // A setting has one value for every case: say it, and name the
+        // setting, so an organisation sees where its choice applies.
+        DurationSpec::Fact(f) if procedure.setting(f).is_some() => procedure
+            .setting(f)
+            .zip(procedure.facts.get(f.index()))
+            .map(|(setting, fact)| {
+                format!(
+                    "{} (the setting `{}`)",
+                    value_in_words(procedure, &fact.ty, &setting.value),
+                    fact.name
+                )
+            })
+            .unwrap_or_default(),
         DurationSpec::Fact(f) => procedure
             .facts
             .get(f.index())
@@ -440,11 +559,15 @@ pub fn markdown(procedure: &Procedure) -> String {
         "\nTime limits in working days count Monday to Friday, leaving out bank holidays {}; the day a time limit starts from is never counted.\n",
         calendar_words(procedure)
     );
+    for sentence in closure_sentences(procedure) {
+        let _ = writeln!(out, "{sentence}\n");
+    }
     for note in &procedure.notes {
         let _ = writeln!(out, "> {}{}\n", note.text, cite(&note.cites));
     }
 
     summary(&mut out, procedure);
+    settings_section(&mut out, procedure);
 
     for step in &procedure.steps {
         step_section(&mut out, procedure, step);

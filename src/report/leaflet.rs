@@ -110,6 +110,9 @@ pub fn leaflet(procedure: &Procedure) -> String {
         "When a time limit is in working days, we count Monday to Friday only. Bank holidays {} do not count. The day the time starts from does not count: we start counting on the next day.\n",
         calendar_words(procedure)
     );
+    for sentence in super::doc::closure_sentences(procedure) {
+        let _ = writeln!(out, "{sentence}\n");
+    }
 
     let referrals: Vec<&Route> = procedure
         .routes
