@@ -172,7 +172,7 @@ impl CaseFile {
         &self,
         doc: &Document<'_>,
         procedures: Procedures<'p>,
-        forced: bool,
+        forced: Option<&Path>,
     ) -> Result<(Loaded, Cow<'p, Procedure>), (Vec<Diagnostic>, Option<SourceMap>)> {
         let parsed = match self.layout {
             Layout::Yaml => parse(&self.name, doc.text),
@@ -180,10 +180,10 @@ impl CaseFile {
         }
         .map_err(|e| (vec![self.diagnostic(doc, &e)], None))?;
         let procedure = self.pick(doc, &parsed, procedures).map_err(|d| (d, None))?;
-        let procedure = match settings_of(&parsed).filter(|_| !forced) {
+        let named = settings_of(&parsed).map(|n| super::settings_arg::beside(Path::new(&self.name), n));
+        let procedure = match forced.map(Path::to_path_buf).or(named) {
             None => Cow::Borrowed(procedure),
-            Some(named) => {
-                let path = super::settings_arg::beside(Path::new(&self.name), named);
+            Some(path) => {
                 let mut map = SourceMap::new();
                 let settled = super::settings_arg::apply_file(&path, procedure, &mut map)
                     .map_err(|(d, _)| (d, Some(map)))?;

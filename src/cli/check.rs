@@ -87,6 +87,8 @@ struct Checked {
     map: SourceMap,
     diagnostics: Vec<Diagnostic>,
     procedures: Vec<Procedure>,
+    /// The file each of `procedures` came from.
+    homes: Vec<crate::diagnostic::FileId>,
 }
 
 pub(crate) fn run(args: CheckArgs) -> Outcome {
@@ -104,6 +106,7 @@ pub(crate) fn run(args: CheckArgs) -> Outcome {
         map,
         diagnostics,
         procedures,
+        ..
     } = &checked;
     match (args.format, args.coverage) {
         (Format::Human, false) => print_human(&checked, errors, warnings),
@@ -132,6 +135,7 @@ fn check_files(files: &[PathBuf]) -> Checked {
         map: SourceMap::new(),
         diagnostics: Vec::new(),
         procedures: Vec::new(),
+        homes: Vec::new(),
     };
     for path in files {
         let shown = path.to_string_lossy().into_owned();
@@ -140,6 +144,9 @@ fn check_files(files: &[PathBuf]) -> Checked {
                 let compiled = compile(&shown, &bytes);
                 let file = checked.map.add(compiled.source.clone());
                 checked.diagnostics.extend(compiled.diagnostics(file));
+                if compiled.procedure.is_some() {
+                    checked.homes.push(file);
+                }
                 checked.procedures.extend(compiled.procedure);
                 continue;
             }
@@ -158,7 +165,62 @@ fn check_files(files: &[PathBuf]) -> Checked {
             .diagnostics
             .push(Diagnostic::from_error(&problem, file));
     }
+    let clashes = same_effective_date(&checked);
+    checked.diagnostics.extend(clashes);
     checked
+}
+
+/// Versions of one procedure that take effect on the same day (E0450):
+/// a case received that day could not say which is in force. Placed at
+/// the later file's `effective`, with the earlier one labelled too.
+fn same_effective_date(checked: &Checked) -> Vec<Diagnostic> {
+    let effective_span = |file: crate::diagnostic::FileId| {
+        crate::syntax::parse(checked.map.text(file))
+            .0
+            .and_then(|f| f.procedure)
+            .and_then(|p| p.effective.first().map(|e| e.span.start..e.span.end))
+            .unwrap_or(0..0)
+    };
+    let mut out = Vec::new();
+    for (j, later) in checked.procedures.iter().enumerate() {
+        let Some(date) = later.effective else {
+            continue;
+        };
+        let earlier = checked.procedures[..j]
+            .iter()
+            .position(|p| p.id == later.id && p.effective == Some(date));
+        let Some(i) = earlier else {
+            continue;
+        };
+        let (first, second) = (checked.homes[i], checked.homes[j]);
+        let version = |p: &Procedure| p.version.clone().unwrap_or_else(|| "(no version)".into());
+        out.push(Diagnostic {
+            code: "E0450".into(),
+            severity: crate::diagnostic::Severity::Error,
+            message: format!(
+                "versions {} and {} of procedure `{}` both take effect on {date}",
+                version(&checked.procedures[i]),
+                version(later),
+                later.id
+            ),
+            labels: vec![
+                crate::diagnostic::Label {
+                    file: second,
+                    span: effective_span(second),
+                    text: Some("this version".into()),
+                },
+                crate::diagnostic::Label {
+                    file: first,
+                    span: effective_span(first),
+                    text: Some(format!("{} takes effect the same day", checked.map.name(first))),
+                },
+            ],
+            help: Some(
+                "give each version its own `effective` date: a case uses the version in force on the day it was received".into(),
+            ),
+        });
+    }
+    out
 }
 
 fn print_human(checked: &Checked, errors: usize, warnings: usize) {

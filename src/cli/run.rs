@@ -20,7 +20,9 @@ use super::Outcome;
 
 #[derive(Args)]
 pub(crate) struct RunArgs {
-    /// The procedure (.proc file).
+    /// The procedure (.proc file), or a folder of them: each case then
+    /// uses the procedure it names, in the version in force on the day it
+    /// was received (or the `version:` it pins).
     procedure: PathBuf,
     /// The cases: case files (one case, several YAML documents, or JSON
     /// Lines) or folders of them, reported one after another.
@@ -64,11 +66,22 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
         Ok(h) => h,
         Err(outcome) => return outcome,
     };
-    let procedure = match compile_procedure(&args.procedure)
-        .and_then(|p| args.settings.apply_or_report(p))
-    {
-        Ok(p) => p,
-        Err(outcome) => return outcome,
+    // A folder holds several versions of a procedure (or several
+    // procedures): each case uses the one its header and received date
+    // choose, as under `redress test`.
+    let folder = args.procedure.is_dir();
+    let found = if folder {
+        super::test::procedures(std::slice::from_ref(&args.procedure))
+    } else {
+        Default::default()
+    };
+    let compiled = if folder {
+        None
+    } else {
+        match compile_procedure(&args.procedure) {
+            Ok(p) => Some(p),
+            Err(outcome) => return outcome,
+        }
     };
     let files = match gather(&args.cases) {
         Ok(files) => files,
@@ -97,9 +110,12 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
             }
         };
         for doc in file.documents() {
-            let settings_given = args.settings.settings.is_some();
+            let procedures = match &compiled {
+                Some(procedure) => Procedures::One(procedure),
+                None => Procedures::ById(&found),
+            };
             let (loaded, procedure) =
-                match file.load_settled(&doc, Procedures::One(&procedure), settings_given) {
+                match file.load_settled(&doc, procedures, args.settings.settings.as_deref()) {
                 Ok(loaded) => loaded,
                 Err((diagnostics, map)) => {
                     show(&diagnostics, map.as_ref().unwrap_or(&file.map));

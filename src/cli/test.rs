@@ -98,7 +98,7 @@ pub(super) enum Found {
 /// kept under the id it declares (or, if it does not parse that far, its
 /// file name), so that a case naming it fails with the procedure's own
 /// diagnostics rather than "no procedure was found".
-pub(super) fn procedures(dirs: &[PathBuf]) -> HashMap<String, Found> {
+pub(crate) fn procedures(dirs: &[PathBuf]) -> HashMap<String, Found> {
     let mut files = Vec::new();
     for dir in dirs {
         if dir.is_dir() {
