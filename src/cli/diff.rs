@@ -20,10 +20,14 @@ use super::{HumanOrJson, Outcome};
 
 #[derive(Args)]
 pub(crate) struct DiffArgs {
-    /// The procedure before the revision.
+    /// The procedure before the revision: a .proc file, or `ID@VERSION`
+    /// (`cafcass@2.0`) found among the procedures under --procedures.
     old: PathBuf,
-    /// The procedure after it.
+    /// The procedure after it, as a file or `ID@VERSION`.
     new: PathBuf,
+    /// Where `ID@VERSION` is looked for: every .proc file under DIR.
+    #[arg(long, value_name = "DIR", default_value = "procedures")]
+    procedures: PathBuf,
     /// Replay each case in this folder (or multi-case file) under both
     /// versions, and list the cases whose status, step, due dates,
     /// breaches or outcome change.
@@ -148,12 +152,52 @@ fn compare_case(
     })
 }
 
+/// A procedure named on the command line: a file, or `ID@VERSION`
+/// among the procedures under `dir` when no such file exists.
+fn procedure_named(arg: &Path, dir: &Path) -> Result<Procedure, Outcome> {
+    let text = arg.to_string_lossy();
+    let Some((id, version)) = text.split_once('@').filter(|_| !arg.exists()) else {
+        return compile_procedure(arg);
+    };
+    let found = super::test::procedures(&[dir.to_path_buf()]);
+    let versions: Vec<&Procedure> = match found.get(id) {
+        Some(super::test::Found::Compiled(p)) => vec![&**p],
+        Some(super::test::Found::Versions(all)) => all.iter().collect(),
+        Some(super::test::Found::Broken { path, .. }) => {
+            errln!("error: procedure `{id}` ({path}) has errors; run `redress check {path}`");
+            return Err(Outcome::Invalid);
+        }
+        None => {
+            errln!(
+                "error: no procedure `{id}` was found under `{}`; pass --procedures DIR",
+                dir.display()
+            );
+            return Err(Outcome::Usage);
+        }
+    };
+    match versions.iter().find(|p| p.version.as_deref() == Some(version)) {
+        Some(p) => Ok((*p).clone()),
+        None => {
+            let known: Vec<String> = versions
+                .iter()
+                .map(|p| p.version.clone().unwrap_or_else(|| "(none)".into()))
+                .collect();
+            errln!(
+                "error: no version {version} of procedure `{id}` under `{}` (found: {})",
+                dir.display(),
+                known.join(", ")
+            );
+            Err(Outcome::Usage)
+        }
+    }
+}
+
 pub(crate) fn run(args: DiffArgs) -> Outcome {
-    let old = match compile_procedure(&args.old) {
+    let old = match procedure_named(&args.old, &args.procedures) {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
-    let new = match compile_procedure(&args.new) {
+    let new = match procedure_named(&args.new, &args.procedures) {
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
