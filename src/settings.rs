@@ -72,7 +72,11 @@ struct Raw {
 
 /// `procedure` with the values `text` chooses in force, `from` naming the
 /// file in documents; every problem in the file is reported.
-pub fn apply(from: &str, text: &str, procedure: &Procedure) -> Result<Procedure, Vec<SettingsError>> {
+pub fn apply(
+    from: &str,
+    text: &str,
+    procedure: &Procedure,
+) -> Result<Procedure, Vec<SettingsError>> {
     let raw: Raw = crate::yaml::parse(text).map_err(|problem| {
         vec![crate::yaml::at(
             text,
@@ -197,20 +201,31 @@ mod tests {
     #[test]
     fn an_organisations_value_replaces_the_default_and_names_its_file() {
         let p = apply("org.yaml", "settings:\n  window: 1 month\n", &procedure()).unwrap();
-        assert_eq!(p.settings[0].value, Value::Duration(1, crate::check::ir::Unit::Months));
-        assert_eq!(p.settings[0].default, Value::Duration(20, crate::check::ir::Unit::WorkingDays));
+        assert_eq!(
+            p.settings[0].value,
+            Value::Duration(1, crate::check::ir::Unit::Months)
+        );
+        assert_eq!(
+            p.settings[0].default,
+            Value::Duration(20, crate::check::ir::Unit::WorkingDays)
+        );
         assert_eq!(p.settings[0].from.as_deref(), Some("org.yaml"));
     }
 
     #[test]
     fn a_misspelt_setting_is_refused_with_the_closest_name() {
         let errors = apply("org.yaml", "settings:\n  windw: 1 month\n", &procedure()).unwrap_err();
-        assert!(matches!(&errors[0].error, SettingsErrorKind::Unknown { help, .. } if help.contains("`window`")));
+        assert!(
+            matches!(&errors[0].error, SettingsErrorKind::Unknown { help, .. } if help.contains("`window`"))
+        );
     }
 
     #[test]
     fn a_duration_without_a_unit_is_refused() {
         let errors = apply("org.yaml", "settings:\n  window: 20\n", &procedure()).unwrap_err();
-        assert!(matches!(&errors[0].error, SettingsErrorKind::Mistyped { .. }));
+        assert!(matches!(
+            &errors[0].error,
+            SettingsErrorKind::Mistyped { .. }
+        ));
     }
 }

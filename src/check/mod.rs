@@ -765,7 +765,9 @@ impl<'a> Checker<'a> {
                     });
                     return None;
                 }
-                u32::try_from(*amount).ok().map(|a| Value::Duration(a, *unit))
+                u32::try_from(*amount)
+                    .ok()
+                    .map(|a| Value::Duration(a, *unit))
             }
             (Type::Text, ast::Expr::Text(t)) => Some(Value::Text(t.value.clone())),
             (Type::Enum(values), ast::Expr::Name(n)) => values

@@ -10,7 +10,9 @@ use crate::case::bulk::{documents, Document, Layout, CASE_EXTENSIONS};
 use crate::case::locate::{key, locate};
 use std::borrow::Cow;
 
-use crate::case::{load_parsed, locate_replay_error, parse, parse_json, settings_of, Loaded, Parsed};
+use crate::case::{
+    load_parsed, locate_replay_error, parse, parse_json, settings_of, Loaded, Parsed,
+};
 use crate::caseload::CaseloadError;
 use crate::check::Procedure;
 use crate::diagnostic::{Diagnostic, FileId, SourceMap};
@@ -180,7 +182,8 @@ impl CaseFile {
         }
         .map_err(|e| (vec![self.diagnostic(doc, &e)], None))?;
         let procedure = self.pick(doc, &parsed, procedures).map_err(|d| (d, None))?;
-        let named = settings_of(&parsed).map(|n| super::settings_arg::beside(Path::new(&self.name), n));
+        let named =
+            settings_of(&parsed).map(|n| super::settings_arg::beside(Path::new(&self.name), n));
         let procedure = match forced.map(Path::to_path_buf).or(named) {
             None => Cow::Borrowed(procedure),
             Some(path) => {

@@ -175,7 +175,10 @@ fn procedure_named(arg: &Path, dir: &Path) -> Result<Procedure, Outcome> {
             return Err(Outcome::Usage);
         }
     };
-    match versions.iter().find(|p| p.version.as_deref() == Some(version)) {
+    match versions
+        .iter()
+        .find(|p| p.version.as_deref() == Some(version))
+    {
         Some(p) => Ok((*p).clone()),
         None => {
             let known: Vec<String> = versions

@@ -31,12 +31,11 @@ enum Audience {
 }
 
 pub(crate) fn run(args: DocArgs) -> Outcome {
-    let procedure = match compile_procedure(&args.procedure)
-        .and_then(|p| args.settings.apply_or_report(p))
-    {
-        Ok(p) => p,
-        Err(outcome) => return outcome,
-    };
+    let procedure =
+        match compile_procedure(&args.procedure).and_then(|p| args.settings.apply_or_report(p)) {
+            Ok(p) => p,
+            Err(outcome) => return outcome,
+        };
     let text = match args.audience {
         Audience::Staff => crate::report::doc::markdown(&procedure),
         Audience::Complainant => crate::report::leaflet::leaflet(&procedure),

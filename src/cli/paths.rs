@@ -44,12 +44,11 @@ struct TooManyLoops {
 }
 
 pub(crate) fn run(args: PathsArgs) -> Outcome {
-    let procedure = match compile_procedure(&args.procedure)
-        .and_then(|p| args.settings.apply_or_report(p))
-    {
-        Ok(p) => p,
-        Err(outcome) => return outcome,
-    };
+    let procedure =
+        match compile_procedure(&args.procedure).and_then(|p| args.settings.apply_or_report(p)) {
+            Ok(p) => p,
+            Err(outcome) => return outcome,
+        };
     let options = Options {
         max_loops: args.max_loops,
         limit: args.limit,

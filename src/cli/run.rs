@@ -116,18 +116,18 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
             };
             let (loaded, procedure) =
                 match file.load_settled(&doc, procedures, args.settings.settings.as_deref()) {
-                Ok(loaded) => loaded,
-                Err((diagnostics, map)) => {
-                    show(&diagnostics, map.as_ref().unwrap_or(&file.map));
-                    errln!(
-                        "{}: {} in the case file",
-                        file.name,
-                        plural(diagnostics.len())
-                    );
-                    outcome = worse(outcome, Outcome::Invalid);
-                    continue;
-                }
-            };
+                    Ok(loaded) => loaded,
+                    Err((diagnostics, map)) => {
+                        show(&diagnostics, map.as_ref().unwrap_or(&file.map));
+                        errln!(
+                            "{}: {} in the case file",
+                            file.name,
+                            plural(diagnostics.len())
+                        );
+                        outcome = worse(outcome, Outcome::Invalid);
+                        continue;
+                    }
+                };
             let (at, note) = as_of(at, loaded.case.events.last().map(|e| e.on));
             let calendar = match &forced {
                 None => loaded.calendar,

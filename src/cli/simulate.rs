@@ -100,12 +100,11 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
         Ok(h) => h,
         Err(outcome) => return outcome,
     };
-    let procedure = match compile_procedure(&args.procedure)
-        .and_then(|p| args.settings.apply_or_report(p))
-    {
-        Ok(p) => p,
-        Err(outcome) => return outcome,
-    };
+    let procedure =
+        match compile_procedure(&args.procedure).and_then(|p| args.settings.apply_or_report(p)) {
+            Ok(p) => p,
+            Err(outcome) => return outcome,
+        };
     let assumptions = match &args.assumptions {
         None => Assumptions::default(),
         Some(path) => {

@@ -67,17 +67,14 @@ pub(crate) fn is_assumptions(path: &Path) -> bool {
 /// beside exports and cases but are not cases either.
 pub(crate) fn is_not_a_case(path: &Path) -> bool {
     is_assumptions(path)
-        || path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| {
-                n.ends_with(".mapping.yaml")
+        || path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+            n.ends_with(".mapping.yaml")
                     || n.ends_with(".mapping.yml")
                     // An organisation's settings (`--settings`, a case's
                     // `settings:`) live beside the cases that use them.
                     || n.ends_with(".settings.yaml")
                     || n.ends_with(".settings.yml")
-            })
+        })
 }
 
 /// A procedure found by id: compiled, or with the diagnostics that keep it
@@ -356,7 +353,8 @@ fn verdict(
     };
     // `--settings` wins over the file a case names, as the command line
     // wins over a case's calendar.
-    let named = crate::case::settings_of(&parsed).map(|n| super::settings_arg::beside(Path::new(name), n));
+    let named =
+        crate::case::settings_of(&parsed).map(|n| super::settings_arg::beside(Path::new(name), n));
     let settled;
     let procedure = match settings.map(Path::to_path_buf).or(named) {
         None => procedure,

@@ -90,8 +90,11 @@ fn settings_section(out: &mut String, procedure: &Procedure) {
     if procedure.settings.is_empty() {
         return;
     }
-    let _ = writeln!(out, "## Settings
-");
+    let _ = writeln!(
+        out,
+        "## Settings
+"
+    );
     let chosen: Vec<&str> = procedure
         .settings
         .iter()

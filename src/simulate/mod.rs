@@ -1036,4 +1036,3 @@ pub fn human(s: &Summary) -> String {
     }
     out
 }
-

@@ -29,6 +29,7 @@ mod paths_cli;
 mod procedures;
 mod readme;
 mod run_cli;
+mod settings_versions;
 mod simulate_cli;
 mod simulate_trust;
 mod status_cli;
