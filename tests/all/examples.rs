@@ -60,6 +60,13 @@ fn the_every_construct_example_has_every_construct() {
         assert!(types.contains(&t), "fact type {t}");
     }
     assert!(p.bodies.iter().any(|b| b.kind.is_some()));
+    assert!(!p.settings.is_empty(), "a setting");
+    assert!(
+        p.calendars
+            .iter()
+            .any(|c| c.closed.iter().any(|d| d.until.is_some())),
+        "a closure period"
+    );
     assert!(p.outcomes.iter().any(|o| o.is_final) && p.outcomes.iter().any(|o| !o.is_final));
 
     let steps = &p.steps;
