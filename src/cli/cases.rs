@@ -175,7 +175,7 @@ impl CaseFile {
         doc: &Document<'_>,
         procedures: Procedures<'p>,
         forced: Option<&Path>,
-    ) -> Result<(Loaded, Cow<'p, Procedure>), (Vec<Diagnostic>, Option<SourceMap>)> {
+    ) -> Result<(Loaded, Cow<'p, Procedure>), Unsettled> {
         let parsed = match self.layout {
             Layout::Yaml => parse(&self.name, doc.text),
             Layout::JsonLines => parse_json(&self.name, doc.text),
@@ -222,7 +222,7 @@ impl CaseFile {
                 match found.get(&header.procedure) {
                     Some(Found::Compiled(procedure)) => &**procedure,
                     Some(Found::Versions(versions)) => {
-                        let received = crate::case::received_of(&parsed);
+                        let received = crate::case::received_of(parsed);
                         let at = |k: &str| locate(doc.text, &[key(k)]).unwrap_or(0);
                         let span = || {
                             if header.version.is_some() {
@@ -320,6 +320,11 @@ pub(super) fn choose_version<'p>(
         }
     }
 }
+
+/// Why a case could not be read with its settings: the diagnostics, and
+/// the source map holding them when they are in a settings file rather
+/// than the case file.
+pub(super) type Unsettled = (Vec<Diagnostic>, Option<SourceMap>);
 
 /// Where a case's procedure comes from: the one the command was given, or
 /// the procedures found, by id.
