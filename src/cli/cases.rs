@@ -145,28 +145,9 @@ impl CaseFile {
         self.diagnostic(doc, &locate_replay_error(&self.name, doc.text, error))
     }
 
-    /// Reads one case against `procedures`: the one given, or the one its
-    /// `procedure:` names.
-    pub(super) fn load<'p>(
-        &self,
-        doc: &Document<'_>,
-        procedures: Procedures<'p>,
-    ) -> Result<(Loaded, &'p Procedure), Vec<Diagnostic>> {
-        // Parsed once: the header finds the procedure, and the rest is
-        // read against it without parsing again.
-        let parsed = match self.layout {
-            Layout::Yaml => parse(&self.name, doc.text),
-            Layout::JsonLines => parse_json(&self.name, doc.text),
-        }
-        .map_err(|e| vec![self.diagnostic(doc, &e)])?;
-        let procedure = self.pick(doc, &parsed, procedures)?;
-        match load_parsed(&self.name, doc.text, parsed, procedure) {
-            Ok(loaded) => Ok((loaded, procedure)),
-            Err(errors) => Err(errors.iter().map(|e| self.diagnostic(doc, e)).collect()),
-        }
-    }
-
-    /// [`CaseFile::load`] with the organisation's settings applied: those
+    /// Reads one case against `procedures` (the one given, or the one its
+    /// `procedure:` names, in the version its header and received date
+    /// choose), with the organisation's settings applied: those
     /// of `--settings` when given (`forced`), else the file the case
     /// names with `settings:`. A problem in a settings file comes with
     /// the source map that holds it.
@@ -200,6 +181,32 @@ impl CaseFile {
                 None,
             )),
         }
+    }
+
+    /// A problem in the settings file a case names, as one diagnostic at
+    /// the case's `settings:` line, for lists that place every problem in
+    /// the case file.
+    pub(super) fn settings_problem(
+        &self,
+        doc: &Document<'_>,
+        diagnostics: &[Diagnostic],
+    ) -> Vec<Diagnostic> {
+        let at = locate(doc.text, &[key("settings")]).unwrap_or(0) + doc.offset;
+        diagnostics
+            .first()
+            .map(|d| Diagnostic {
+                code: d.code.clone(),
+                severity: d.severity,
+                message: format!("in the case's settings file: {}", d.message),
+                labels: vec![crate::diagnostic::Label {
+                    file: self.file,
+                    span: at..at + "settings".len(),
+                    text: Some("settings named here".into()),
+                }],
+                help: d.help.clone(),
+            })
+            .into_iter()
+            .collect()
     }
 
     /// The procedure a parsed case is read against.

@@ -194,12 +194,15 @@ fn case_result(
         let stopped = stopped_of(&file.name, case_id(doc.text), &diagnostics, &file.map);
         (CaseResult::Stopped(stopped), Some(diagnostics))
     };
-    let (loaded, procedure) = match file.load(doc, Procedures::ById(found)) {
+    // A case's own settings file (`settings:`) holds for it here as in
+    // `run` and `test`.
+    let (loaded, procedure) = match file.load_settled(doc, Procedures::ById(found), None) {
         Ok(read) => read,
-        Err(diagnostics) => return stop(diagnostics),
+        Err((diagnostics, None)) => return stop(diagnostics),
+        Err((diagnostics, Some(_))) => return stop(file.settings_problem(doc, &diagnostics)),
     };
     let calendar = loaded.calendar.with_holidays(holidays);
-    match replay(procedure, calendar.get(), &loaded.case, options.as_of) {
+    match replay(&procedure, calendar.get(), &loaded.case, options.as_of) {
         Ok(report) => {
             let origin = Origin {
                 file: file.name.clone(),

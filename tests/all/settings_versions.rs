@@ -3,9 +3,10 @@
 //! policy owner or a complaints team would.
 //!
 //! Every fixture in tests/fixtures/settings/ says on its first line the
-//! code, line and message it must produce (`# expect: E1302 line 5: …`):
-//! `*.settings.yaml` files are given to `--settings`, the others are case
-//! files replayed, both against examples/settings/settings.proc.
+//! code, line and message it must produce (`# expect: E1302 line 5: …`);
+//! each is given to `doc --settings` against examples/settings/settings.proc
+//! (E0630, a setting given by a case, is a case fixture in
+//! tests/fixtures/cases/).
 
 use crate::support::{file_name, files_in, redress, scratch};
 
