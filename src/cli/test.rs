@@ -319,7 +319,16 @@ fn verdict(
     let procedure = match procedures.get_mut(&header.procedure) {
         Some(Found::Compiled(procedure)) => &**procedure,
         Some(Found::Versions(versions)) => {
-            match super::cases::choose_version(versions, &header, received, || (0, 0).into()) {
+            let span = || {
+                let k = if header.version.is_some() {
+                    "version"
+                } else {
+                    "events"
+                };
+                let at = crate::case::locate::locate(doc.text, &[crate::case::locate::key(k)]);
+                (at.unwrap_or(0), 1).into()
+            };
+            match super::cases::choose_version(versions, &header, received, span) {
                 Ok(p) => p,
                 Err(e) => return Verdict::Fail(vec![shown(&[file.diagnostic(doc, &e)])]),
             }

@@ -403,6 +403,21 @@ pub fn load(
             );
             continue;
         };
+        // A setting is the organisation's, the same in every case: it is
+        // given by `--settings`, never drawn.
+        if procedure
+            .setting(crate::check::ir::FactId(i as u32))
+            .is_some()
+        {
+            r.error(
+                &path,
+                AssumptionErrorKind::Unknown {
+                    message: format!("`{name}` is a setting, the same in every case, not a fact to draw"),
+                    help: "give the organisation's value with `--settings FILE` (docs/language.md#settings)".into(),
+                },
+            );
+            continue;
+        }
         let draw = match &procedure.facts[i].ty {
             Type::Bool => match number(v).filter(|p| (0.0..=1.0).contains(p)) {
                 Some(p) => Some(FactDraw::Bool(p)),

@@ -297,3 +297,29 @@ fn the_plain_word_checks_survive_text_that_is_not_ascii() {
         assert!(!errors.is_empty(), "{body}");
     }
 }
+
+#[test]
+fn a_setting_default_that_looks_like_a_date_is_a_date_and_its_title_is_not_its_value() {
+    // A date and a duration both begin with digits: `2026-04-01` must not
+    // be read as the number 2026 and fail on its unit. A text default is
+    // the value, and the string after it the description.
+    let p = parse_ok(&wrap(
+        "setting from: date = 2026-04-01 \"When the policy applies\"\n\
+         setting window: duration = 20 working days\n\
+         setting team: text = \"Complaints\" \"Who signs\"",
+    ));
+    assert!(matches!(p.settings[0].default, Expr::Date(_)));
+    assert!(matches!(
+        p.settings[1].default,
+        Expr::Duration {
+            amount: 20,
+            unit: Unit::WorkingDays,
+            ..
+        }
+    ));
+    assert!(matches!(&p.settings[2].default, Expr::Text(t) if t.value == "Complaints"));
+    assert_eq!(
+        p.settings[2].title.as_ref().map(|t| t.value.as_str()),
+        Some("Who signs")
+    );
+}

@@ -252,3 +252,24 @@ fn diff_sees_a_changed_setting_default_and_a_changed_closure_period() {
         run.stdout
     );
 }
+
+#[test]
+fn an_assumptions_file_cannot_draw_a_setting() {
+    let dir = scratch("settings-assumptions");
+    let file = dir.join("a.assumptions.yaml");
+    std::fs::write(&file, "facts:\n  offers_meeting: 0.5\n").unwrap();
+    let run = redress(&[
+        "simulate",
+        PROC,
+        "--cases",
+        "10",
+        "--assumptions",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("E0902") && run.stderr.contains("is a setting"),
+        "{}",
+        run.stderr
+    );
+}
