@@ -258,18 +258,13 @@ pub(super) fn event_words(procedure: &Procedure, event: EventId) -> String {
 /// the `duration` fact that gives it.
 pub(super) fn duration_words(procedure: &Procedure, spec: DurationSpec) -> String {
     match spec {
-        // A setting has one value for every case: say it, and name the
-        // setting, so an organisation sees where its choice applies.
+        // A setting has one value for every case: say it, as a fixed time
+        // would be said (the leaflet names nothing from the .proc file;
+        // the staff document's Settings table says which are settings).
         DurationSpec::Fact(f) if procedure.setting(f).is_some() => procedure
             .setting(f)
             .zip(procedure.facts.get(f.index()))
-            .map(|(setting, fact)| {
-                format!(
-                    "{} (the setting `{}`)",
-                    value_in_words(procedure, &fact.ty, &setting.value),
-                    fact.name
-                )
-            })
+            .map(|(setting, fact)| value_in_words(procedure, &fact.ty, &setting.value))
             .unwrap_or_default(),
         DurationSpec::Fact(f) => procedure
             .facts

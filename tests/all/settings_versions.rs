@@ -58,14 +58,33 @@ fn doc_prints_the_organisations_values_and_the_defaults_beside_them() {
         .contains("| `escalation_window` | 1 month (the organisation's) | 20 working days |"));
     assert!(own
         .stdout
-        .contains("within 15 working days (the setting `stage1_response`)"));
+        .contains("within 15 working days of receiving the complaint"));
     let defaults = redress(&["doc", PROC]);
     assert!(defaults
         .stdout
         .contains("this document shows the procedure's defaults"));
     assert!(defaults
         .stdout
-        .contains("within 10 working days (the setting `stage1_response`)"));
+        .contains("within 10 working days of receiving the complaint"));
+    // The leaflet says the organisation's time, and no name from the file.
+    let leaflet = redress(&[
+        "doc",
+        PROC,
+        "--audience",
+        "complainant",
+        "--settings",
+        NORTHSHIRE,
+    ]);
+    assert!(
+        leaflet.stdout.contains("15 working days"),
+        "{}",
+        leaflet.stdout
+    );
+    assert!(
+        !leaflet.stdout.contains("stage1_response"),
+        "{}",
+        leaflet.stdout
+    );
 }
 
 #[test]
