@@ -529,4 +529,19 @@ mod tests {
             "{words}"
         );
     }
+
+    #[test]
+    fn a_setting_used_as_a_duration_says_its_default_and_who_chooses() {
+        let text = "procedure p \"P\" {\n  setting window: duration = 20 working days \"How long to ask\"\n  \
+                    role r\n  start s\n  step s {\n    lead r\n    deadline d window from entry\n    on e -> done\n  }\n  \
+                    outcome done final\n}\n";
+        let index = Index::parse(text);
+        let offset = text.find("d window").unwrap_or_default() + 3;
+        let words = index
+            .and_then(|i| hover(&i, text, offset))
+            .map(|(w, _)| w)
+            .unwrap_or_default();
+        assert!(words.starts_with("**setting** `window`"), "{words}");
+        assert!(words.contains("by default 20 working days"), "{words}");
+    }
 }

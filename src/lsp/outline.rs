@@ -39,6 +39,16 @@ pub(crate) fn outline(p: &ProcedureDecl, lines: &Lines<'_>) -> Vec<DocumentSymbo
             Vec::new(),
         ));
     }
+    for st in &p.settings {
+        children.push(symbol(
+            lines,
+            &st.name,
+            st.title.as_ref(),
+            SymbolKind::CONSTANT,
+            st.span,
+            Vec::new(),
+        ));
+    }
     for b in &p.bodies {
         children.push(symbol(
             lines,
