@@ -365,21 +365,31 @@ fn verdict(
     let named =
         crate::case::settings_of(&parsed).map(|n| super::settings_arg::beside(Path::new(name), n));
     let settled;
-    let procedure = match settings.map(Path::to_path_buf).or(named) {
-        None => procedure,
-        Some(path) => {
-            let mut map = SourceMap::new();
-            match super::settings_arg::apply_file(&path, procedure, &mut map) {
-                Ok(p) => {
-                    settled = p;
-                    &settled
-                }
-                Err((diagnostics, _)) => {
-                    return Verdict::Fail(vec![human(&diagnostics, &map, colour)]);
-                }
+    // A `--settings` file that names another procedure (`procedure:`)
+    // is for that procedure's cases; the others keep their own.
+    let mut candidates: Vec<PathBuf> = settings.map(Path::to_path_buf).into_iter().collect();
+    candidates.extend(named);
+    let mut procedure = procedure;
+    for (i, path) in candidates.iter().enumerate() {
+        let mut map = SourceMap::new();
+        match super::settings_arg::apply_file(path, procedure, &mut map) {
+            Ok(p) => {
+                settled = p;
+                procedure = &settled;
+                break;
+            }
+            Err((diagnostics, _))
+                if i == 0
+                    && settings.is_some()
+                    && diagnostics.iter().any(|d| d.code == "E1304") =>
+            {
+                continue;
+            }
+            Err((diagnostics, _)) => {
+                return Verdict::Fail(vec![human(&diagnostics, &map, colour)]);
             }
         }
-    };
+    }
     let loaded = match load_parsed(name, doc.text, parsed, procedure) {
         Ok(l) => l,
         Err(errors) => {

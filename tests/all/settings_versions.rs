@@ -292,3 +292,25 @@ fn an_assumptions_file_cannot_draw_a_setting() {
         run.stderr
     );
 }
+
+#[test]
+fn test_applies_a_settings_file_only_to_the_procedure_it_names() {
+    // Northshire's file names `settings_demo`: the Cafcass cases run as
+    // before; case 01, written for the defaults, now fails, since the
+    // command line wins over what a case expects.
+    let run = redress(&["test", "examples/", "--settings", NORTHSHIRE]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("ok    examples/cafcass/01-resolved-at-step1.yaml"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("FAIL  examples/settings/01-default-settings.yaml"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("36 passed, 1 failed"), "{}", run.stdout);
+}
