@@ -165,15 +165,28 @@ impl CaseFile {
         let procedure = self.pick(doc, &parsed, procedures).map_err(|d| (d, None))?;
         let named =
             settings_of(&parsed).map(|n| super::settings_arg::beside(Path::new(&self.name), n));
-        let procedure = match forced.map(Path::to_path_buf).or(named) {
-            None => Cow::Borrowed(procedure),
-            Some(path) => {
-                let mut map = SourceMap::new();
-                let settled = super::settings_arg::apply_file(&path, procedure, &mut map)
-                    .map_err(|(d, _)| (d, Some(map)))?;
-                Cow::Owned(settled)
+        let many = matches!(procedures, Procedures::ById(_));
+        let mut settled = Cow::Borrowed(procedure);
+        let mut candidates: Vec<PathBuf> = forced.map(Path::to_path_buf).into_iter().collect();
+        candidates.extend(named);
+        for (i, path) in candidates.iter().enumerate() {
+            let mut map = SourceMap::new();
+            match super::settings_arg::apply_file(path, procedure, &mut map) {
+                Ok(p) => {
+                    settled = Cow::Owned(p);
+                    break;
+                }
+                // Among many procedures, a `--settings` file naming
+                // another is for that one's cases; this case keeps its own.
+                Err((d, _))
+                    if many
+                        && i == 0
+                        && forced.is_some()
+                        && d.iter().any(|d| d.code == "E1304") => {}
+                Err((d, _)) => return Err((d, Some(map))),
             }
-        };
+        }
+        let procedure = settled;
         match load_parsed(&self.name, doc.text, parsed, &procedure) {
             Ok(loaded) => Ok((loaded, procedure)),
             Err(errors) => Err((
