@@ -260,7 +260,19 @@ impl Engine<'_> {
         let mut deadlines = Vec::new();
         for (i, d) in step.deadlines.iter().enumerate() {
             let clock = &visit.deadlines[i];
-            let rule = crate::check::words::duration(ctx.procedure, d.duration);
+            let mut rule = crate::check::words::duration(ctx.procedure, d.duration);
+            // A setting's value is the organisation's: the explanation says
+            // it, so the due date can be checked by hand.
+            if let crate::check::ir::DurationSpec::Fact(f) = d.duration {
+                if let Some(crate::check::ir::Value::Duration(amount, unit)) =
+                    ctx.procedure.setting(f).map(|s| &s.value)
+                {
+                    rule = format!(
+                        "{rule} = {}",
+                        crate::check::describe_duration(*amount, *unit)
+                    );
+                }
+            }
             let anchor = match d.anchor {
                 Anchor::Entry => format!("entry into {} on {}", step.name, visit.entered),
                 Anchor::Event(e) => match clock.anchor {

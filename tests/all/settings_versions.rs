@@ -98,6 +98,12 @@ fn the_command_line_settings_win_over_the_file_a_case_names() {
     std::fs::write(&own, "settings:\n  stage1_response: 10 working days\n").unwrap();
     let case = "examples/settings/02-organisation-response-time.yaml";
     let named = redress(&["run", PROC, case, "--at", "2026-03-10", "--format", "json"]);
+    // The explanation names the setting and the value in force.
+    assert!(
+        named.stdout.contains("stage1_response = 15 working days"),
+        "{}",
+        named.stdout
+    );
     assert!(named.stdout.contains("2026-03-23"), "{}", named.stdout);
     let forced = redress(&[
         "run",
