@@ -133,8 +133,9 @@ fn strength(e: &Expr) -> u8 {
         } => 2,
         Expr::Not { .. } => 3,
         Expr::Binary { .. } => 4,
-        Expr::In { .. } => 5,
-        _ => 6,
+        Expr::Shift { .. } => 5,
+        Expr::In { .. } => 6,
+        _ => 7,
     }
 }
 
@@ -149,7 +150,7 @@ fn expr(e: &Expr, context: u8) -> String {
         Expr::Name(n) => n.text.clone(),
         // `not (a == b)` keeps its brackets: without them it reads, wrongly,
         // as `(not a) == b`.
-        Expr::Not { operand, .. } if strength(operand) >= 4 && strength(operand) <= 5 => {
+        Expr::Not { operand, .. } if strength(operand) >= 4 && strength(operand) <= 6 => {
             format!("not ({})", expr(operand, 0))
         }
         Expr::Not { operand, .. } => format!("not {}", expr(operand, own)),
@@ -159,6 +160,23 @@ fn expr(e: &Expr, context: u8) -> String {
         Expr::In {
             operand, values, ..
         } => format!("{} in {{{}}}", expr(operand, own), names(values)),
+        Expr::Shift { date, back, by, .. } => format!(
+            "{} {} {}",
+            expr(date, own),
+            if *back { "-" } else { "+" },
+            expr(by, own + 1)
+        ),
+        Expr::Moment { moment, .. } => moment.word().to_string(),
+        Expr::DateOf { event, .. } => format!("date of {}", event.text),
+        Expr::Extreme { latest, dates, .. } => format!(
+            "{}({})",
+            if *latest { "latest" } else { "earliest" },
+            dates
+                .iter()
+                .map(|d| expr(d, 0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     };
     if own < context {
         format!("({text})")

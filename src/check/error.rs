@@ -525,4 +525,44 @@ pub enum CheckError {
         #[label("declared here")]
         span: SourceSpan,
     },
+
+    /// `+` or `-` on something other than a date and a duration.
+    #[error("`{op}` moves a date by a duration; found a {left} {op} a {right}")]
+    #[diagnostic(
+        code(E0307),
+        help("put the date first and a duration after it: `incident_date + 12 months`, `received - 12 months`, `date of response_sent + 20 working days`; two dates are compared with `<`, `<=`, `>`, `>=`, never added")
+    )]
+    DateArithmetic {
+        op: String,
+        left: String,
+        right: String,
+        #[label("{left} {op} {right}")]
+        span: SourceSpan,
+    },
+
+    /// `latest(…)` or `earliest(…)` of something that is not a date.
+    #[error("`{function}(…)` takes dates; this is a {found}")]
+    #[diagnostic(
+        code(E0308),
+        help("give it dates: date facts, `received`, `today`, `date of EVENT`, or a date moved by a duration, as in `latest(incident_date, aware_on)`")
+    )]
+    NotADate {
+        function: String,
+        found: String,
+        #[label("not a date")]
+        span: SourceSpan,
+    },
+
+    /// A fact named by a word that guards reserve for a date every case has.
+    #[error("a fact cannot be called `{name}`: in conditions `{name}` means {meaning}")]
+    #[diagnostic(
+        code(E0215),
+        help("rename the fact, for example `{name}_on` or `{name}_date`")
+    )]
+    ReservedFactName {
+        name: String,
+        meaning: String,
+        #[label("reserved word")]
+        span: SourceSpan,
+    },
 }

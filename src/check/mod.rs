@@ -261,6 +261,7 @@ impl<'a> Checker<'a> {
             }
         }
         for fact in &decl.facts {
+            self.reserved_fact_name(&fact.name);
             match self.facts.add(&fact.name) {
                 Ok(_) => {
                     let ty = self.type_of(&fact.ty, "value");

@@ -46,6 +46,7 @@ const OR: u8 = 1;
 const AND: u8 = 2;
 const NOT: u8 = 3;
 const COMPARE: u8 = 4;
+const SHIFT: u8 = 5;
 
 impl Printer<'_> {
     fn type_of(&self, expr: &Expr) -> Option<&Type> {
@@ -129,6 +130,39 @@ impl Printer<'_> {
                     COMPARE,
                 )
             }
+            Expr::Shift { date, back, by } => (
+                format!(
+                    "{} {} {}",
+                    self.expr(date, SHIFT),
+                    if *back { "-" } else { "+" },
+                    self.expr(by, SHIFT + 1)
+                ),
+                SHIFT,
+            ),
+            Expr::Received => ("received".to_string(), u8::MAX),
+            Expr::Today => ("today".to_string(), u8::MAX),
+            Expr::DateOf(e) => (
+                format!(
+                    "date of {}",
+                    self.procedure
+                        .events
+                        .get(e.index())
+                        .map_or("?", |e| e.name.as_str())
+                ),
+                u8::MAX,
+            ),
+            Expr::Extreme(latest, dates) => (
+                format!(
+                    "{}({})",
+                    if *latest { "latest" } else { "earliest" },
+                    dates
+                        .iter()
+                        .map(|d| self.expr(d, 0))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                u8::MAX,
+            ),
         };
         if strength < context {
             format!("({text})")

@@ -63,7 +63,11 @@ impl<'a> Ctx<'a> {
         params: &[Option<Value>],
         needed_by: impl FnOnce() -> String,
     ) -> Result<bool, ReplayErrorKind> {
-        let env = Guarded { facts, params };
+        let env = Guarded {
+            facts,
+            params,
+            calendar: self.calendar,
+        };
         if let Some(b) = guard.holds(&env) {
             return Ok(b);
         }
@@ -103,11 +107,47 @@ impl<'a> Ctx<'a> {
 pub(crate) struct Facts<'s> {
     pub(crate) known: &'s [Option<Value>],
     pub(crate) learnt: &'s [(FactId, Value)],
+    /// The dates guards read besides facts: `received`, `today`, `date of`.
+    pub(crate) moment: Moment<'s>,
+}
+
+/// The days a guard can name: when the case was received, the day the rule
+/// is applied, and when events happened in the current visit of the step.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Moment<'s> {
+    pub(crate) received: Option<NaiveDate>,
+    pub(crate) today: Option<NaiveDate>,
+    /// The event being handled, which happens `today`.
+    pub(crate) current: Option<EventId>,
+    /// Events seen in the current visit, with their latest dates.
+    pub(crate) seen: &'s [(EventId, NaiveDate)],
+}
+
+impl<'s> Moment<'s> {
+    fn event_date(&self, event: EventId) -> Option<NaiveDate> {
+        if self.current == Some(event) {
+            return self.today;
+        }
+        self.seen
+            .iter()
+            .rev()
+            .find(|(e, _)| *e == event)
+            .map(|(_, on)| *on)
+    }
 }
 
 impl<'s> Facts<'s> {
     pub(crate) fn known(known: &'s [Option<Value>]) -> Facts<'s> {
-        Facts { known, learnt: &[] }
+        Facts {
+            known,
+            learnt: &[],
+            moment: Moment::default(),
+        }
+    }
+
+    /// The same facts, with the days guards may read.
+    pub(crate) fn at(self, moment: Moment<'s>) -> Facts<'s> {
+        Facts { moment, ..self }
     }
 
     pub(crate) fn get(&self, fact: FactId) -> Option<&'s Value> {
@@ -123,6 +163,7 @@ impl<'s> Facts<'s> {
 struct Guarded<'s, 'p> {
     facts: Facts<'s>,
     params: &'p [Option<Value>],
+    calendar: &'p Calendar,
 }
 
 impl Env for Guarded<'_, '_> {
@@ -132,4 +173,34 @@ impl Env for Guarded<'_, '_> {
     fn param(&self, index: u32) -> Option<Value> {
         self.params.get(index as usize).cloned().flatten()
     }
+    fn received(&self) -> Option<NaiveDate> {
+        self.facts.moment.received
+    }
+    fn today(&self) -> Option<NaiveDate> {
+        self.facts.moment.today
+    }
+    fn event_date(&self, event: EventId) -> Option<NaiveDate> {
+        self.facts.moment.event_date(event)
+    }
+    fn shift(&self, date: NaiveDate, amount: i64, unit: Unit) -> Option<NaiveDate> {
+        shift_in(self.calendar, date, amount, unit)
+    }
+}
+
+/// `date` moved by `amount` of `unit` in the case's calendar: the one
+/// date arithmetic guards and anchors share with the clock.
+pub(crate) fn shift_in(
+    calendar: &Calendar,
+    date: NaiveDate,
+    amount: i64,
+    unit: Unit,
+) -> Option<NaiveDate> {
+    match unit {
+        Unit::WorkingDays => calendar.add_working_days(date, amount),
+        Unit::Days => calendar.add_days(date, amount),
+        Unit::Weeks => calendar.add_weeks(date, amount),
+        Unit::Months => calendar.add_months(date, amount),
+        Unit::Years => calendar.add_months(date, amount.saturating_mul(12)),
+    }
+    .ok()
 }

@@ -6,7 +6,7 @@ use chrono::{Duration as Days, NaiveDate};
 use crate::check::ir::{Anchor, Builtin, Extension, Step, Target};
 
 use super::clock::{describe_ceiling, duration_of, Clock, Due};
-use super::context::{Ctx, Facts};
+use super::context::{Ctx, Facts, Moment};
 use super::effect::{Change, Effect, Entry, EntryEnd, Exit};
 use super::error::{ExtensionRefusal, PauseRefusal, ReplayErrorKind};
 use super::report::Breach;
@@ -34,11 +34,17 @@ pub(crate) fn decide<'a>(
     state: &State,
     event: &CaseEvent,
 ) -> Result<Effect<'a>, Failure> {
+    let builtin = Builtin::of(event.event);
     let facts = Facts {
         known: &state.facts,
         learnt: &event.facts,
+        moment: Moment {
+            received: received_on(state)
+                .or((builtin == Some(Builtin::Received)).then_some(event.on)),
+            current: Some(event.event),
+            ..moment(state, event.on)
+        },
     };
-    let builtin = Builtin::of(event.event);
     let effect = |change, breaches, cites| Effect {
         on: event.on,
         change,
@@ -146,8 +152,8 @@ pub(crate) fn automatic<'a>(
     let Some(otherwise) = &ctx.step(visit.step).otherwise else {
         return Ok(None);
     };
-    let facts = Facts::known(&state.facts);
     let moves_on = last_close + Days::days(1);
+    let facts = Facts::known(&state.facts).at(moment(state, moves_on));
     let breaches = leave(ctx, facts, visit, moves_on, &[])?;
     let entry = enter_on(
         ctx,
@@ -186,7 +192,7 @@ pub(crate) fn automatic_due(
     if step.otherwise.is_none() {
         return Ok(None);
     }
-    let facts = Facts::known(&state.facts);
+    let facts = Facts::known(&state.facts).at(moment(state, before));
     let Some(last_close) = windows::last_close(ctx, facts, visit, step)? else {
         return Ok(None);
     };
@@ -204,7 +210,7 @@ pub(crate) fn late_request(ctx: &Ctx<'_>, state: &State, event: &CaseEvent) -> R
         return Ok(());
     }
     let step = ctx.step(visit.step);
-    let facts = Facts::known(&state.facts);
+    let facts = Facts::known(&state.facts).at(moment(state, event.on));
     match windows::admit(ctx, facts, visit, step, event.event, event.on).map_err(fail)? {
         Admission::Closed(closed) => Err(fail(ReplayErrorKind::WindowClosed {
             event: ctx.event_name(event.event).to_string(),
@@ -564,6 +570,13 @@ pub(crate) fn enter_on(
     event: Option<&CaseEvent>,
     on: NaiveDate,
 ) -> Result<Entry, ReplayErrorKind> {
+    // The step's own rules see the new visit, where only the event that
+    // brings the case in has happened, on the day of entry.
+    let facts = facts.at(Moment {
+        today: Some(on),
+        seen: &[],
+        ..facts.moment
+    });
     let mut exits = Vec::new();
     let mut next = target;
     // A refusal leads elsewhere; the checker does not forbid a chain of
@@ -654,6 +667,25 @@ pub(crate) fn enter_on(
         allowed: "the step's refusals lead round in a circle".into(),
         reason: "refusal_loop",
     })
+}
+
+/// When the case was received, once it has been.
+pub(crate) fn received_on(state: &State) -> Option<NaiveDate> {
+    state
+        .last_seen
+        .get(Builtin::Received.id().index())
+        .copied()
+        .flatten()
+}
+
+/// The days a guard applied on `today` reads in `state`.
+pub(crate) fn moment(state: &State, today: NaiveDate) -> Moment<'_> {
+    Moment {
+        received: received_on(state),
+        today: Some(today),
+        current: None,
+        seen: state.visit().map_or(&[], |v| v.seen.as_slice()),
+    }
 }
 
 /// The first of a step's refusals (or rejections) whose guard holds.

@@ -343,6 +343,17 @@ impl Walker<'_> {
                 }
             }
             Expr::Bool { .. } | Expr::Date(_) | Expr::Duration { .. } | Expr::Text(_) => {}
+            Expr::Shift { date, by, .. } => {
+                self.guard(date, fields);
+                self.guard(by, fields);
+            }
+            Expr::DateOf { event, .. } => self.push(Space::Event, event, None),
+            Expr::Extreme { dates, .. } => {
+                for d in dates {
+                    self.guard(d, fields);
+                }
+            }
+            Expr::Moment { .. } => {}
         }
     }
 }

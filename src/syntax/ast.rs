@@ -167,6 +167,47 @@ pub enum Expr {
         values: Vec<Name>,
         span: Span,
     },
+    /// `received - 12 months`: a date moved by a duration.
+    Shift {
+        date: Box<Expr>,
+        back: bool,
+        by: Box<Expr>,
+        span: Span,
+    },
+    /// `received` or `today` in a guard.
+    Moment {
+        moment: Moment,
+        span: Span,
+    },
+    /// `date of acknowledge`.
+    DateOf {
+        event: Name,
+        span: Span,
+    },
+    /// `latest(a, b, …)` (`latest` true) or `earliest(a, b, …)`.
+    Extreme {
+        latest: bool,
+        dates: Vec<Expr>,
+        span: Span,
+    },
+}
+
+/// A day every case has, named by a reserved word in guards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Moment {
+    /// The day the case was received.
+    Received,
+    /// The day a rule is applied: the as-of date of `run`, the simulated day.
+    Today,
+}
+
+impl Moment {
+    pub const fn word(self) -> &'static str {
+        match self {
+            Moment::Received => "received",
+            Moment::Today => "today",
+        }
+    }
 }
 
 impl Expr {
@@ -176,7 +217,11 @@ impl Expr {
             | Expr::Duration { span, .. }
             | Expr::Not { span, .. }
             | Expr::Binary { span, .. }
-            | Expr::In { span, .. } => *span,
+            | Expr::In { span, .. }
+            | Expr::Shift { span, .. }
+            | Expr::Moment { span, .. }
+            | Expr::DateOf { span, .. }
+            | Expr::Extreme { span, .. } => *span,
             Expr::Date(d) => d.span,
             Expr::Text(t) => t.span,
             Expr::Name(n) => n.span,

@@ -30,6 +30,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::op_le, Assoc::Left)
             | Op::infix(Rule::op_gt, Assoc::Left)
             | Op::infix(Rule::op_ge, Assoc::Left))
+        .op(Op::infix(Rule::op_plus, Assoc::Left) | Op::infix(Rule::op_minus, Assoc::Left))
         .op(Op::postfix(Rule::in_set))
 });
 
@@ -338,6 +339,14 @@ impl Lowerer {
                 }
             })
             .map_infix(|lhs, op, rhs| {
+                if matches!(op.as_rule(), Rule::op_plus | Rule::op_minus) {
+                    return Expr::Shift {
+                        span: Span::new(lhs.span().start, rhs.span().end),
+                        back: op.as_rule() == Rule::op_minus,
+                        date: Box::new(lhs),
+                        by: Box::new(rhs),
+                    };
+                }
                 let op = match op.as_rule() {
                     Rule::op_or => BinaryOp::Or,
                     Rule::op_and => BinaryOp::And,
@@ -369,6 +378,36 @@ impl Lowerer {
             Rule::duration_literal => {
                 let (amount, unit, span) = self.duration_literal(pair);
                 Expr::Duration { amount, unit, span }
+            }
+            Rule::kw_received => Expr::Moment {
+                moment: Moment::Received,
+                span,
+            },
+            Rule::kw_today => Expr::Moment {
+                moment: Moment::Today,
+                span,
+            },
+            Rule::date_of => Expr::DateOf {
+                event: parts(pair)
+                    .find(|p| p.as_rule() == Rule::ident)
+                    .map_or_else(empty_span_name, |p| name(&p)),
+                span,
+            },
+            Rule::date_extreme => {
+                let mut latest = true;
+                let mut dates = Vec::new();
+                for p in pair.into_inner() {
+                    match p.as_rule() {
+                        Rule::kw_earliest => latest = false,
+                        Rule::expr => dates.push(self.expr(p)),
+                        _ => {}
+                    }
+                }
+                Expr::Extreme {
+                    latest,
+                    dates,
+                    span,
+                }
             }
             _ => Expr::Name(name(&pair)),
         }

@@ -31,6 +31,27 @@ fn walk(expr: &Expr, seen: &mut Vec<&'static str>) {
             walk(operand, seen);
             "in"
         }
+        Expr::Shift { date, back, by, .. } => {
+            walk(date, seen);
+            walk(by, seen);
+            if *back {
+                "-"
+            } else {
+                "+"
+            }
+        }
+        Expr::Moment { moment, .. } => moment.word(),
+        Expr::DateOf { .. } => "date of",
+        Expr::Extreme { latest, dates, .. } => {
+            for d in dates {
+                walk(d, seen);
+            }
+            if *latest {
+                "latest"
+            } else {
+                "earliest"
+            }
+        }
     };
     seen.push(kind);
 }
@@ -137,6 +158,7 @@ fn the_every_construct_example_has_every_construct() {
     }
     for kind in [
         "not", "and", "or", "==", "!=", "<", "<=", ">", "in", "date", "duration", "text", "name",
+        "+", "-", "received", "today", "date of", "latest", "earliest",
     ] {
         assert!(seen.contains(&kind), "guard form {kind}");
     }
