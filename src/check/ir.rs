@@ -523,6 +523,11 @@ pub trait Env {
     fn event_date(&self, _event: EventId) -> Option<NaiveDate> {
         None
     }
+    /// Whether `event_date` is the case's history, so that no date means
+    /// "has not happened" rather than "not known here".
+    fn knows_events(&self) -> bool {
+        false
+    }
     /// `date` moved by `amount` (negative: back) of `unit`; working days
     /// need the case's calendar, so an environment without one cannot.
     fn shift(&self, date: NaiveDate, amount: i64, unit: Unit) -> Option<NaiveDate> {
@@ -621,6 +626,9 @@ impl Expr {
     /// The first event whose date the expression reads and which has not
     /// happened in this visit.
     pub fn event_awaited(&self, env: &dyn Env) -> Option<EventId> {
+        if !env.knows_events() {
+            return None;
+        }
         match self {
             Expr::DateOf(e) => env.event_date(*e).is_none().then_some(*e),
             Expr::Shift { date, by, .. } => date.event_awaited(env).or(by.event_awaited(env)),

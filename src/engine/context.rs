@@ -86,6 +86,22 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// The first event whose date the guard reads and which has not
+    /// happened in this visit: why the guard is false, in words.
+    pub(crate) fn awaited(
+        &self,
+        guard: &Expr,
+        facts: Facts<'_>,
+        params: &[Option<Value>],
+    ) -> Option<&'a str> {
+        let env = Guarded {
+            facts,
+            params,
+            calendar: self.calendar,
+        };
+        guard.event_awaited(&env).map(|e| self.event_name(e))
+    }
+
     /// Whether an optional guard holds (no guard always does).
     pub(crate) fn applies(
         &self,
@@ -181,6 +197,9 @@ impl Env for Guarded<'_, '_> {
     }
     fn event_date(&self, event: EventId) -> Option<NaiveDate> {
         self.facts.moment.event_date(event)
+    }
+    fn knows_events(&self) -> bool {
+        true
     }
     fn shift(&self, date: NaiveDate, amount: i64, unit: Unit) -> Option<NaiveDate> {
         shift_in(self.calendar, date, amount, unit)

@@ -354,8 +354,14 @@ fn handle<'a>(
             let guards: Vec<String> = step
                 .transitions_on(event.event)
                 .map(|t| {
+                    let awaited = t
+                        .guard
+                        .as_ref()
+                        .and_then(|g| ctx.awaited(g, facts, &event.data))
+                        .map(|e| format!(" (`{e}` has not happened in this visit)"))
+                        .unwrap_or_default();
                     format!(
-                        "`-> {}` when its guard holds",
+                        "`-> {}` when its guard holds{awaited}",
                         ctx.procedure.target_name(t.target)
                     )
                 })
