@@ -285,8 +285,94 @@ pub(super) fn condition_words(
                 .collect();
             format!("{quoted} is {}", or_list(&chosen))
         }
+        Expr::Compare(op, a, b) => {
+            let (Some(a), Some(b)) = (
+                date_words(procedure, a, params),
+                date_words(procedure, b, params),
+            ) else {
+                return fallback();
+            };
+            let relation = match op {
+                CompareOp::Lt => "is before",
+                CompareOp::Le => "is on or before",
+                CompareOp::Gt => "is after",
+                CompareOp::Ge => "is on or after",
+                CompareOp::Eq => "is",
+                CompareOp::Ne => "is not",
+            };
+            format!("{a} {relation} {b}")
+        }
         _ => fallback(),
     }
+}
+
+/// A date in a condition in words ("the later of “When the events
+/// happened” and “When you became aware”, plus 12 months"); `None` when
+/// the expression is not a date.
+fn date_words(
+    procedure: &Procedure,
+    expr: &Expr,
+    params: &[crate::check::ir::Param],
+) -> Option<String> {
+    Some(match expr {
+        Expr::Const(Value::Date(d)) => d.to_string(),
+        Expr::Fact(f) => {
+            let fact = procedure.facts.get(f.index())?;
+            if fact.ty != Type::Date {
+                return None;
+            }
+            format!(
+                "“{}”",
+                fact.title.clone().unwrap_or_else(|| humanize(&fact.name))
+            )
+        }
+        Expr::Param(p) => {
+            let param = params.get(*p as usize)?;
+            if param.ty != Type::Date {
+                return None;
+            }
+            format!("“{}”", humanize(&param.name))
+        }
+        Expr::Received => "the day the complaint was received".to_string(),
+        Expr::Today => "today".to_string(),
+        Expr::DateOf(e) => format!(
+            "the day of “{}”",
+            procedure
+                .events
+                .get(e.index())
+                .map_or(String::new(), |e| humanize(&e.name))
+        ),
+        Expr::Shift { date, back, by } => {
+            let by = match by.as_ref() {
+                Expr::Const(Value::Duration(n, unit)) => crate::check::describe_duration(*n, *unit),
+                Expr::Fact(f) => format!(
+                    "“{}”",
+                    procedure.facts.get(f.index()).map_or(String::new(), |f| f
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| humanize(&f.name)))
+                ),
+                _ => return None,
+            };
+            let sign = if *back { "minus" } else { "plus" };
+            format!("{}, {sign} {by},", date_words(procedure, date, params)?)
+        }
+        Expr::Extreme(latest, dates) => {
+            let named: Option<Vec<String>> = dates
+                .iter()
+                .map(|d| date_words(procedure, d, params))
+                .collect();
+            let named = named?;
+            let (init, last) = named.split_at(named.len().saturating_sub(1));
+            format!(
+                "the {} of {} and {}",
+                if *latest { "later" } else { "earlier" },
+                init.join(", "),
+                last.join("")
+            )
+        }
+        _ => return None,
+    })
 }
 
 /// "a", "a or b", "a, b or c".
