@@ -94,6 +94,16 @@ fn duration(d: &Duration) -> String {
     }
 }
 
+/// The word before an anchor: `beginning with` when the anchor day
+/// counts, else the construct's canonical `from` or `of`.
+fn counted(beginning: bool, usual: &'static str) -> &'static str {
+    if beginning {
+        "beginning with"
+    } else {
+        usual
+    }
+}
+
 fn anchor(a: &Anchor) -> String {
     match a {
         Anchor::Entry(_) => "entry".into(),
@@ -311,8 +321,9 @@ fn procedure_items(p: &ProcedureDecl) -> Vec<Item<'_>> {
         items.push(line(
             l.span,
             format!(
-                "limit {} from {}{}",
+                "limit {} {} {}{}",
                 duration(&l.duration),
+                counted(l.beginning, "from"),
                 anchor(&l.anchor),
                 cite(&l.cite)
             ),
@@ -421,7 +432,8 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
         if let Some((d, a)) = &t.within {
             text.push_str(&format!(" within {}", duration(d)));
             if let Some(a) = a {
-                text.push_str(&format!(" from {}", anchor(a)));
+                let word = counted(t.within_beginning, "from");
+                text.push_str(&format!(" {word} {}", anchor(a)));
             }
         }
         text.push_str(&cite(&t.cite));
@@ -430,7 +442,8 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
     for d in &s.deadlines {
         let mut text = format!("deadline {} {}", d.name.text, duration(&d.duration));
         if let Some(a) = &d.anchor {
-            text.push_str(&format!(" from {}", anchor(a)));
+            let word = counted(d.beginning, "from");
+            text.push_str(&format!(" {word} {}", anchor(a)));
         }
         match &d.extension {
             Some(Extension::ByAgreement(_)) => text.push_str(", extendable by agreement"),
@@ -487,10 +500,11 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
         items.push(line(
             e.span,
             format!(
-                "escalate to {} on {}{by} within {} of {}{}",
+                "escalate to {} on {}{by} within {} {} {}{}",
                 e.target.text,
                 e.event.text,
                 duration(&e.within),
+                counted(e.beginning, "of"),
                 anchor(&e.anchor),
                 cite(&e.cite)
             ),

@@ -143,6 +143,8 @@ pub enum CalendarChoice {
 pub struct Limit {
     pub duration: DurationSpec,
     pub anchor: Anchor,
+    /// `beginning with`: the anchor day is the first day of the period.
+    pub beginning: bool,
     pub cites: Vec<String>,
 }
 
@@ -317,6 +319,8 @@ pub struct Task {
     /// Present only when this holds; always when `None`.
     pub guard: Option<Expr>,
     pub within: Option<(DurationSpec, Anchor)>,
+    /// `within … beginning with …`: the anchor day is the first day.
+    pub within_beginning: bool,
     pub cites: Vec<String>,
 }
 
@@ -325,6 +329,8 @@ pub struct Deadline {
     pub name: String,
     pub duration: DurationSpec,
     pub anchor: Anchor,
+    /// `beginning with`: the anchor day is the first day of the period.
+    pub beginning: bool,
     pub extension: Extension,
     /// Events that meet it; empty means leaving the step meets it.
     pub met_by: Vec<EventId>,
@@ -369,6 +375,8 @@ pub struct Escalation {
     pub by: Option<RoleId>,
     pub within: DurationSpec,
     pub anchor: Anchor,
+    /// `beginning with`: the anchor day is the first day of the window.
+    pub beginning: bool,
     pub cites: Vec<String>,
 }
 

@@ -662,6 +662,7 @@ impl<'a> Checker<'a> {
         Some(Limit {
             duration: duration?,
             anchor: anchor?,
+            beginning: limit.beginning,
             cites,
         })
     }
@@ -881,6 +882,7 @@ impl<'a> Checker<'a> {
                     by: by.flatten(),
                     guard: guard.flatten(),
                     within: within.flatten(),
+                    within_beginning: task.within_beginning,
                     cites,
                 }),
             }
@@ -977,6 +979,7 @@ impl<'a> Checker<'a> {
                         by: by.flatten(),
                         within,
                         anchor,
+                        beginning: e.beginning,
                         cites,
                     })
                 }
@@ -1119,6 +1122,7 @@ impl<'a> Checker<'a> {
             name: d.name.text.clone(),
             duration: duration?,
             anchor: anchor?,
+            beginning: d.beginning,
             extension: extension?,
             met_by,
             cites,

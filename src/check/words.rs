@@ -25,6 +25,16 @@ pub fn duration(procedure: &Procedure, spec: DurationSpec) -> String {
     }
 }
 
+/// The word before an anchor as written: `beginning with` when the anchor
+/// day counts, else the construct's usual `from` or `of`.
+pub fn counted(beginning: bool, usual: &'static str) -> &'static str {
+    if beginning {
+        "beginning with"
+    } else {
+        usual
+    }
+}
+
 /// `entry` or the event's name.
 pub fn anchor(procedure: &Procedure, anchor: Anchor) -> String {
     match anchor {

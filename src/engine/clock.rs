@@ -23,6 +23,8 @@ pub(crate) struct Clock {
     /// Every pause while the clock ran, as (paused, resumed).
     pub(crate) pauses: Vec<(NaiveDate, NaiveDate)>,
     pub(crate) met: Option<NaiveDate>,
+    /// `beginning with`: the anchor day is the first day counted.
+    pub(crate) beginning: bool,
 }
 
 /// One extension: agreed on a day, to a new due date.
@@ -60,7 +62,13 @@ impl Clock {
             extensions: Vec::new(),
             pauses: Vec::new(),
             met: None,
+            beginning: false,
         }
+    }
+
+    /// The same clock, counting its anchor day when `beginning`.
+    pub(crate) fn beginning_with(self, beginning: bool) -> Clock {
+        Clock { beginning, ..self }
     }
 
     /// The unit the clock counts in, once its duration is known. Pauses
@@ -80,7 +88,7 @@ impl Clock {
                 DurationSpec::Fixed { .. } => Due::NotStarted,
             });
         };
-        let counted = ctx.add(anchor, i64::from(amount), unit)?;
+        let counted = count(ctx, anchor, amount, unit, self.beginning)?;
         suspended(ctx, anchor, counted, unit).map(|(due, _)| Due::On(due))
     }
 
@@ -137,7 +145,7 @@ impl Clock {
             return Ok(None);
         };
         let own_unit = self.unit(facts).unwrap_or(unit);
-        let mut limit = ctx.add(anchor, i64::from(amount), unit)?;
+        let mut limit = count(ctx, anchor, amount, unit, self.beginning)?;
         for (from, to) in &self.pauses {
             limit = ctx.add(
                 limit,
@@ -165,7 +173,11 @@ impl Clock {
         } else {
             format!(" ({})", cites.join(", "))
         };
-        let mut text = format!("{anchor} + {rule}{cite}");
+        let mut text = if self.beginning {
+            format!("{rule} beginning with {anchor}{cite}")
+        } else {
+            format!("{anchor} + {rule}{cite}")
+        };
         let rule_due = match self.rule_due(ctx, facts) {
             Ok(Due::On(d)) => d,
             Ok(Due::NotStarted) => return format!("{text}; not started"),
@@ -203,7 +215,7 @@ impl Clock {
         let counted = self
             .anchor
             .zip(duration_of(self.duration, facts))
-            .and_then(|(a, (n, u))| ctx.add(a, i64::from(n), u).ok())
+            .and_then(|(a, (n, u))| count(ctx, a, n, u, self.beginning).ok())
             .unwrap_or(rule_due);
         text.push_str(&format!(" → {counted}"));
         if counted != rule_due {
@@ -263,6 +275,38 @@ impl Clock {
             }
         }
         text
+    }
+}
+
+/// The last day of `amount unit` counted from `anchor`. From an anchor
+/// (`from`), the anchor day is never counted. Beginning with it, the
+/// anchor day is the first day: a calendar period ends the day before it
+/// would from the anchor (6 months beginning with 2 March ends on
+/// 1 September), and in working days the anchor is day 1 when it is a
+/// working day (counting from the day before it).
+pub(crate) fn count(
+    ctx: &Ctx<'_>,
+    anchor: NaiveDate,
+    amount: u32,
+    unit: Unit,
+    beginning: bool,
+) -> Result<NaiveDate, ReplayErrorKind> {
+    let day = chrono::Days::new(1);
+    if !beginning {
+        return ctx.add(anchor, i64::from(amount), unit);
+    }
+    let out_of_range = || ReplayErrorKind::DateOutOfRange {
+        message: format!("{anchor} is outside the dates redress can count"),
+    };
+    match unit {
+        Unit::WorkingDays => {
+            let before = anchor.checked_sub_days(day).ok_or_else(out_of_range)?;
+            ctx.add(before, i64::from(amount), unit)
+        }
+        _ => ctx
+            .add(anchor, i64::from(amount), unit)?
+            .checked_sub_days(day)
+            .ok_or_else(out_of_range),
     }
 }
 

@@ -643,12 +643,12 @@ pub(crate) fn enter_on(
         for d in &step.deadlines {
             visit
                 .deadlines
-                .push(Clock::new(d.duration, visit.anchor(d.anchor)));
+                .push(Clock::new(d.duration, visit.anchor(d.anchor)).beginning_with(d.beginning));
         }
         for t in &step.tasks {
-            let clock = t
-                .within
-                .map(|(duration, anchor)| Clock::new(duration, visit.anchor(anchor)));
+            let clock = t.within.map(|(duration, anchor)| {
+                Clock::new(duration, visit.anchor(anchor)).beginning_with(t.within_beginning)
+            });
             visit.task_clocks.push(clock);
         }
         // A due date outside the calendar's years is found now, at the

@@ -42,7 +42,7 @@ pub(crate) fn close(
     let Some((amount, unit)) = duration_of(window.within, facts) else {
         return Ok(None);
     };
-    ctx.add(from, i64::from(amount), unit).map(Some)
+    super::clock::count(ctx, from, amount, unit, window.beginning).map(Some)
 }
 
 /// The day the step's last window closes, once every window has opened:

@@ -98,8 +98,9 @@ impl Flattener<'_> {
             self.put(
                 &["procedure", "limit"],
                 format!(
-                    "{} from {}",
+                    "{} {} {}",
                     words::duration(p, limit.duration),
+                    words::counted(limit.beginning, "from"),
                     words::anchor(p, limit.anchor)
                 ),
             );
@@ -185,7 +186,12 @@ impl Flattener<'_> {
             if let Some((d, a)) = t.within {
                 self.put(
                     &[&step, &item, "within"],
-                    format!("{} from {}", words::duration(p, d), words::anchor(p, a)),
+                    format!(
+                        "{} {} {}",
+                        words::duration(p, d),
+                        words::counted(t.within_beginning, "from"),
+                        words::anchor(p, a)
+                    ),
                 );
             }
             self.put(&[&step, &item, "cite"], join(&t.cites));
@@ -194,6 +200,9 @@ impl Flattener<'_> {
             let item = format!("deadline {}", d.name);
             self.put(&[&step, &item, "duration"], words::duration(p, d.duration));
             self.put(&[&step, &item, "from"], words::anchor(p, d.anchor));
+            if d.beginning {
+                self.put(&[&step, &item, "counts"], "beginning with the anchor day");
+            }
             let extension = match &d.extension {
                 Extension::None => "not extendable".to_string(),
                 Extension::ByAgreement => "by agreement".to_string(),
@@ -268,8 +277,9 @@ impl Flattener<'_> {
             self.put(
                 &[&step, &item, "within"],
                 format!(
-                    "{} of {}",
+                    "{} {} {}",
                     words::duration(p, e.within),
+                    words::counted(e.beginning, "of"),
                     words::anchor(p, e.anchor)
                 ),
             );

@@ -466,6 +466,15 @@ fn from_phrase(procedure: &Procedure, step: &Step, anchor: Anchor) -> String {
     }
 }
 
+/// "beginning with the day of receiving the complaint" where the anchor day
+/// counts (`beginning with`), else the phrase as it is.
+fn beginning_phrase(phrase: String, beginning: bool) -> String {
+    match phrase.strip_prefix("of ") {
+        Some(rest) if beginning => format!("beginning with the day of {rest}"),
+        _ => phrase,
+    }
+}
+
 /// ", extendable by agreement" or ", extendable to 65 working days": only
 /// what the procedure says, never "agreed" where it sets a ceiling alone.
 fn extension_words(procedure: &Procedure, extension: &Extension) -> String {
@@ -491,7 +500,7 @@ fn deadline_sentence(procedure: &Procedure, step: &Step, d: &crate::check::ir::D
         "**{}** ({met}): within {} {}{}.",
         upper_first(&humanize(&d.name)),
         duration_words(procedure, d.duration),
-        from_phrase(procedure, step, d.anchor),
+        beginning_phrase(from_phrase(procedure, step, d.anchor), d.beginning),
         extension_words(procedure, &d.extension)
     )
 }
@@ -651,7 +660,7 @@ fn summary(out: &mut String, procedure: &Procedure) {
                 format!(
                     "{to}: within {} {}",
                     duration_words(procedure, e.within),
-                    from_phrase(procedure, step, e.anchor)
+                    beginning_phrase(from_phrase(procedure, step, e.anchor), e.beginning)
                 )
             })
             .collect();
@@ -711,7 +720,7 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
                     format!(
                         ", within {} {}",
                         duration_words(procedure, d),
-                        from_phrase(procedure, step, a)
+                        beginning_phrase(from_phrase(procedure, step, a), t.within_beginning)
                     )
                 })
                 .unwrap_or_default();
@@ -799,7 +808,7 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
             "- {who} may ask for **{to}** ({}) within {} {}.{}",
             event_words(procedure, e.event),
             duration_words(procedure, e.within),
-            from_phrase(procedure, step, e.anchor),
+            beginning_phrase(from_phrase(procedure, step, e.anchor), e.beginning),
             cite(&e.cites)
         );
     }

@@ -36,6 +36,15 @@ fn complainant(procedure: &Procedure) -> Option<RoleId> {
     })
 }
 
+/// How a period is counted: from the day after its anchor, or including it.
+fn counting(beginning: bool) -> &'static str {
+    if beginning {
+        "counting the first day as"
+    } else {
+        "counted from"
+    }
+}
+
 /// "the day we receive your complaint", "the day this stage starts",
 /// "“response sent”".
 fn counted_from(procedure: &Procedure, step: &Step, anchor: Anchor) -> String {
@@ -245,9 +254,10 @@ fn stage(
             };
             let _ = writeln!(
                 out,
-                "- {}: within {}, counted from {}.{longer}",
+                "- {}: within {}, {} {}.{longer}",
                 upper_first(&humanize(&d.name)),
                 duration_words(procedure, d.duration),
+                counting(d.beginning),
                 counted_from(procedure, step, d.anchor)
             );
         }
@@ -279,8 +289,9 @@ fn stage(
         };
         let _ = writeln!(
             out,
-            "- {asker} can ask for **{to}**. Ask within {}, counted from {}.",
+            "- {asker} can ask for **{to}**. Ask within {}, {} {}.",
             duration_words(procedure, e.within),
+            counting(e.beginning),
             counted_from(procedure, step, e.anchor)
         );
     }

@@ -299,6 +299,8 @@ pub struct ParagraphsDecl {
 pub struct LimitDecl {
     pub duration: Duration,
     pub anchor: Anchor,
+    /// `beginning with`: the anchor day counts.
+    pub beginning: bool,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -389,6 +391,8 @@ pub struct TaskDecl {
     pub by: Option<Name>,
     pub guard: Option<Expr>,
     pub within: Option<(Duration, Option<Anchor>)>,
+    /// `within … beginning with …`: the anchor day counts.
+    pub within_beginning: bool,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -404,6 +408,8 @@ pub struct DeadlineDecl {
     pub name: Name,
     pub duration: Duration,
     pub anchor: Option<Anchor>,
+    /// `beginning with`: the anchor day counts.
+    pub beginning: bool,
     pub extension: Option<Extension>,
     pub met_by: Vec<Name>,
     pub cite: Option<Cite>,
@@ -445,6 +451,8 @@ pub struct EscalateDecl {
     pub by: Option<Name>,
     pub within: Duration,
     pub anchor: Anchor,
+    /// `beginning with`: the anchor day counts.
+    pub beginning: bool,
     pub cite: Option<Cite>,
     pub span: Span,
 }

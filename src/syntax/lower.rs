@@ -468,10 +468,12 @@ impl Lowerer {
                     let cite = self.take_cite(&ps);
                     let mut duration = None;
                     let mut anchor = Anchor::Entry(item_span);
+                    let mut beginning = false;
                     for p in ps {
                         match p.as_rule() {
                             Rule::duration => duration = Some(self.duration(p)),
                             Rule::anchor => anchor = self.anchor(p),
+                            Rule::kw_beginning_with => beginning = true,
                             _ => {}
                         }
                     }
@@ -479,6 +481,7 @@ impl Lowerer {
                         proc.limits.push(LimitDecl {
                             duration,
                             anchor,
+                            beginning,
                             cite,
                             span: item_span,
                         });
@@ -686,6 +689,7 @@ impl Lowerer {
             by: None,
             guard: None,
             within: None,
+            within_beginning: false,
             cite: self.take_cite(&ps),
             span,
         };
@@ -699,7 +703,10 @@ impl Lowerer {
                     for q in parts(p) {
                         match q.as_rule() {
                             Rule::duration => duration = Some(self.duration(q)),
-                            Rule::from_anchor => anchor = parts(q).next().map(|a| self.anchor(a)),
+                            Rule::from_anchor => {
+                                task.within_beginning = begins(&q);
+                                anchor = anchor_of(q).map(|a| self.anchor(a));
+                            }
                             _ => {}
                         }
                     }
@@ -722,6 +729,7 @@ impl Lowerer {
                 span,
             },
             anchor: None,
+            beginning: false,
             extension: None,
             met_by: Vec::new(),
             cite: self.take_cite(&ps),
@@ -730,7 +738,10 @@ impl Lowerer {
         for p in ps {
             match p.as_rule() {
                 Rule::duration => deadline.duration = self.duration(p),
-                Rule::from_anchor => deadline.anchor = parts(p).next().map(|a| self.anchor(a)),
+                Rule::from_anchor => {
+                    deadline.beginning = begins(&p);
+                    deadline.anchor = anchor_of(p).map(|a| self.anchor(a));
+                }
                 Rule::extension => {
                     deadline.extension = parts(p).next().map(|e| match e.as_rule() {
                         Rule::extend_to => match parts(e.clone()).next() {
@@ -824,6 +835,7 @@ impl Lowerer {
                 span,
             },
             anchor: Anchor::Entry(span),
+            beginning: false,
             cite: self.take_cite(&ps),
             span,
         };
@@ -832,6 +844,7 @@ impl Lowerer {
                 Rule::by_role => escalate.by = parts(p).next().map(|r| name(&r)),
                 Rule::duration => escalate.within = self.duration(p),
                 Rule::anchor => escalate.anchor = self.anchor(p),
+                Rule::kw_beginning_with => escalate.beginning = true,
                 _ => {}
             }
         }
@@ -856,6 +869,18 @@ impl Lowerer {
 }
 
 /// The first string among a construct's parts.
+/// Whether a `from_anchor` is `beginning with …`.
+fn begins(pair: &Pair<'_, Rule>) -> bool {
+    pair.clone()
+        .into_inner()
+        .any(|p| p.as_rule() == Rule::kw_beginning_with)
+}
+
+/// The anchor of a `from_anchor`, past its keyword.
+fn anchor_of(pair: Pair<'_, Rule>) -> Option<Pair<'_, Rule>> {
+    pair.into_inner().find(|p| p.as_rule() == Rule::anchor)
+}
+
 fn first_text(pairs: &[Pair<'_, Rule>]) -> Option<Text> {
     pairs.iter().find(|p| p.as_rule() == Rule::string).map(text)
 }

@@ -69,3 +69,34 @@ fn fmt_keeps_date_arithmetic_and_its_precedence() {
     );
     assert_eq!(redress(&["check", &path.display().to_string()]).code, 0);
 }
+
+#[test]
+fn a_window_beginning_with_its_anchor_closes_a_day_earlier() {
+    // 14 days beginning with Tuesday 3 March 2026 ends on Monday 16 March
+    // (3 March is day 1); a request on 17 March is late (worked by hand).
+    let path = case(
+        "time-values-window-closed",
+        "procedure: time_limits\ncase: X\nfacts: { incident_date: 2024-11-10, aware_on: 2025-03-01, good_reason: false }\nevents:\n  - { on: 2026-02-02, event: received }\n  - { on: 2026-02-04, event: acknowledge }\n  - { on: 2026-03-03, event: response_sent }\n  - { on: 2026-03-17, event: review_requested, by: complainant }\n",
+    );
+    let run = redress(&["run", PROCEDURE, &path]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stderr.contains("2026-03-16"), "{}", run.stderr);
+}
+
+#[test]
+fn a_deadline_beginning_with_its_anchor_says_so() {
+    let run = redress(&[
+        "run",
+        PROCEDURE,
+        "examples/time-limits/02-late-but-good-reason.yaml",
+        "--at",
+        "2026-02-03",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("8 weeks beginning with received on 2026-02-02 (2) → 2026-03-29"),
+        "{}",
+        run.stdout
+    );
+}
