@@ -565,4 +565,22 @@ pub enum CheckError {
         #[label("reserved word")]
         span: SourceSpan,
     },
+
+    /// Two windows for the same request, counted the same way from the same
+    /// anchor, where one is never shorter: the other adds nothing.
+    #[error("the window for `{event}` of {inner} is always inside the one of {outer}")]
+    #[diagnostic(
+        code(W0405),
+        severity(Warning),
+        help("a request is in time when it is inside any of its windows, so the shorter one changes nothing: remove it, or count it from another anchor (\"within 2 months of response_sent\" beside \"within 6 months of aware\")")
+    )]
+    WindowInsideWindow {
+        event: String,
+        inner: String,
+        outer: String,
+        #[label("always inside the other window")]
+        span: SourceSpan,
+        #[label("this window contains it")]
+        other: SourceSpan,
+    },
 }

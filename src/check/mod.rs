@@ -524,6 +524,59 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// W0405: two windows for one request event, from the same anchor
+    /// counted the same way, fixed lengths, one never shorter than the other
+    /// (by the one model of lengths). `escalations` pairs with the step's
+    /// declarations by position, as every one resolved.
+    fn nested_windows(&mut self, step: &ast::StepDecl, escalations: &[Escalation]) {
+        for (i, a) in escalations.iter().enumerate() {
+            for (j, b) in escalations.iter().enumerate().skip(i + 1) {
+                // Windows to different steps (or for different roles) are
+                // two rules: the first open one decides where a request goes.
+                if a.event != b.event
+                    || a.anchor != b.anchor
+                    || a.beginning != b.beginning
+                    || a.target != b.target
+                    || a.by != b.by
+                {
+                    continue;
+                }
+                let (
+                    DurationSpec::Fixed {
+                        amount: na,
+                        unit: ua,
+                    },
+                    DurationSpec::Fixed {
+                        amount: nb,
+                        unit: ub,
+                    },
+                ) = (a.within, b.within)
+                else {
+                    continue;
+                };
+                let (la, lb) = (approximate_length(na, ua), approximate_length(nb, ub));
+                // The later declaration is reported when both are as long.
+                let (inner, outer) = if la < lb { (i, j) } else { (j, i) };
+                let (Some(di), Some(doo)) =
+                    (step.escalations.get(inner), step.escalations.get(outer))
+                else {
+                    continue;
+                };
+                let length = |e: &Escalation| match e.within {
+                    DurationSpec::Fixed { amount, unit } => describe_duration(amount, unit),
+                    DurationSpec::Fact(_) => String::new(),
+                };
+                self.error(CheckError::WindowInsideWindow {
+                    event: di.event.text.clone(),
+                    inner: length(&escalations[inner]),
+                    outer: length(&escalations[outer]),
+                    span: di.span.into(),
+                    other: doo.span.into(),
+                });
+            }
+        }
+    }
+
     fn anchor(&mut self, anchor: &ast::Anchor) -> Option<Anchor> {
         match anchor {
             ast::Anchor::Entry(_) => Some(Anchor::Entry),
@@ -985,6 +1038,9 @@ impl<'a> Checker<'a> {
                 }
                 _ => ok = false,
             }
+        }
+        if ok {
+            self.nested_windows(step, &escalations);
         }
 
         for repeat in step.otherwise.iter().skip(1) {
