@@ -108,7 +108,13 @@ fn anchor(a: &Anchor) -> String {
     match a {
         Anchor::Entry(_) => "entry".into(),
         Anchor::Event(n) => n.text.clone(),
+        Anchor::Date(e) => expr(e, 0),
     }
+}
+
+/// An expression in its canonical layout, for other modules' words.
+pub(crate) fn expression(e: &Expr) -> String {
+    expr(e, 0)
 }
 
 fn type_expr(t: &TypeExpr) -> String {
@@ -429,7 +435,9 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
         if let Some(g) = &t.guard {
             text.push_str(&format!(" when {}", expr(g, 0)));
         }
-        if let Some((d, a)) = &t.within {
+        if let Some(u) = &t.until {
+            text.push_str(&format!(" until {}", expr(u, 0)));
+        } else if let Some((d, a)) = &t.within {
             text.push_str(&format!(" within {}", duration(d)));
             if let Some(a) = a {
                 let word = counted(t.within_beginning, "from");
@@ -440,8 +448,11 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
         items.push(line(t.span, text));
     }
     for d in &s.deadlines {
-        let mut text = format!("deadline {} {}", d.name.text, duration(&d.duration));
-        if let Some(a) = &d.anchor {
+        let mut text = match &d.until {
+            Some(u) => format!("deadline {} until {}", d.name.text, expr(u, 0)),
+            None => format!("deadline {} {}", d.name.text, duration(&d.duration)),
+        };
+        if let (Some(a), None) = (&d.anchor, &d.until) {
             let word = counted(d.beginning, "from");
             text.push_str(&format!(" {word} {}", anchor(a)));
         }
@@ -497,15 +508,21 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
             e.by.as_ref()
                 .map(|r| format!(" by {}", r.text))
                 .unwrap_or_default();
+        let window = match &e.until {
+            Some(u) => format!("until {}", expr(u, 0)),
+            None => format!(
+                "within {} {} {}",
+                duration(&e.within),
+                counted(e.beginning, "of"),
+                anchor(&e.anchor)
+            ),
+        };
         items.push(line(
             e.span,
             format!(
-                "escalate to {} on {}{by} within {} {} {}{}",
+                "escalate to {} on {}{by} {window}{}",
                 e.target.text,
                 e.event.text,
-                duration(&e.within),
-                counted(e.beginning, "of"),
-                anchor(&e.anchor),
                 cite(&e.cite)
             ),
         ));

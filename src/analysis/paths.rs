@@ -233,8 +233,15 @@ impl<'a> StepTimes<'a> {
         leg: &mut Leg,
         through: &mut Vec<EventId>,
     ) -> u64 {
-        let Anchor::Event(e) = anchor else {
-            return 0;
+        let e = match anchor {
+            Anchor::Event(e) => e,
+            // A date the case gives (a fact, `until …`) can be any day:
+            // no bound can be sound.
+            Anchor::Fact(_) | Anchor::Date(_) => {
+                leg.open(format!("{what} counts from or to a date the case gives"));
+                return 0;
+            }
+            Anchor::Entry => return 0,
         };
         let (procedure, step) = (self.procedure, self.step);
         let name = event_name(procedure, e);

@@ -583,4 +583,17 @@ pub enum CheckError {
         #[label("this window contains it")]
         other: SourceSpan,
     },
+
+    /// A time limit counted from, or ending on, something that is not a date.
+    #[error("a time limit counts from or to a date; `{text}` is a {found}")]
+    #[diagnostic(
+        code(E0309),
+        help("count from an event, `entry`, a `date` fact or `latest(…)`/`earliest(…)` of dates: `deadline response 6 months beginning with incident_date`, `escalate to stage2 on stage2_requested until latest(response_sent + 2 months, aware_on + 6 months)`")
+    )]
+    NotADateAnchor {
+        text: String,
+        found: String,
+        #[label("not a date")]
+        span: SourceSpan,
+    },
 }

@@ -87,6 +87,12 @@ impl Checker<'_> {
                 } else if let Some(i) = self.facts.get(&name.text) {
                     self.used_facts[i as usize] = true;
                     Typed::Value(Expr::Fact(FactId(i)), self.fact_types[i as usize].clone())
+                } else if let Some(e) = self
+                    .event_index
+                    .get(&name.text)
+                    .filter(|_| self.names_are_dates)
+                {
+                    Typed::Value(Expr::DateOf(super::ir::EventId(*e)), Type::Date)
                 } else {
                     Typed::Bare(name)
                 }
@@ -186,6 +192,12 @@ impl Checker<'_> {
                 Typed::Value(Expr::Extreme(*latest, typed), Type::Date)
             }
         })
+    }
+
+    /// A date expression outside a guard (an anchor or `until`): any type,
+    /// for the caller to require a date.
+    pub(super) fn date_value(&mut self, expr: &ast::Expr) -> Option<(Expr, Type)> {
+        self.value(expr, &[])
     }
 
     /// `today` and `received` are dates every case has; a fact of that name

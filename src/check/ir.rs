@@ -129,6 +129,9 @@ pub struct Procedure {
     pub notes: Vec<Note>,
     /// Every citation label used anywhere, in order of first use.
     pub cited: Vec<String>,
+    /// The date expressions time limits count from or end on, for
+    /// [`Anchor::Date`].
+    pub dates: Vec<Expr>,
 }
 
 /// Which calendar due dates are counted in.
@@ -430,6 +433,22 @@ pub enum Anchor {
     Entry,
     /// The latest occurrence of an event.
     Event(EventId),
+    /// The date a `date` fact gives.
+    Fact(FactId),
+    /// A date expression (`latest(incident_date, aware_on)`, or the date
+    /// of `until …`), by position in [`Procedure::dates`].
+    Date(u32),
+}
+
+/// The length of `until DATE`: the time limit ends on its anchor, the date.
+pub const UNTIL: DurationSpec = DurationSpec::Fixed {
+    amount: 0,
+    unit: Unit::Days,
+};
+
+/// Whether a time limit is written `until DATE` (no duration of its own).
+pub fn is_until(duration: DurationSpec, anchor: Anchor) -> bool {
+    duration == UNTIL && matches!(anchor, Anchor::Date(_))
 }
 
 /// A value a guard can compute or compare; see [`Expr::eval`] for how
@@ -623,6 +642,28 @@ impl Expr {
                 Value::Date(found?)
             }
         })
+    }
+
+    /// Every event whose date the expression reads.
+    pub fn events(&self, out: &mut Vec<EventId>) {
+        match self {
+            Expr::DateOf(e) => {
+                if !out.contains(e) {
+                    out.push(*e)
+                }
+            }
+            Expr::Shift { date, by, .. } => {
+                date.events(out);
+                by.events(out);
+            }
+            Expr::Extreme(_, dates) => dates.iter().for_each(|d| d.events(out)),
+            Expr::Not(e) | Expr::In(e, _) => e.events(out),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Compare(_, a, b) => {
+                a.events(out);
+                b.events(out);
+            }
+            _ => {}
+        }
     }
 
     /// Whether the expression reads the date of an event that has not

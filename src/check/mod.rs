@@ -118,6 +118,11 @@ struct Checker<'a> {
     used_outcomes: Vec<bool>,
     paragraphs: Vec<String>,
     cited: Vec<String>,
+    /// Date expressions of anchors and `until`, for `Anchor::Date`.
+    dates: Vec<Expr>,
+    /// In an anchor or `until`, a name that is no fact is an event and
+    /// stands for the day it happened.
+    names_are_dates: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -140,6 +145,8 @@ impl<'a> Checker<'a> {
             used_outcomes: Vec::new(),
             paragraphs: Vec::new(),
             cited: Vec::new(),
+            dates: Vec::new(),
+            names_are_dates: false,
         }
     }
 
@@ -248,6 +255,7 @@ impl<'a> Checker<'a> {
             start: start?,
             notes,
             cited: self.cited.clone(),
+            dates: std::mem::take(&mut self.dates),
         })
     }
 
@@ -580,8 +588,43 @@ impl<'a> Checker<'a> {
     fn anchor(&mut self, anchor: &ast::Anchor) -> Option<Anchor> {
         match anchor {
             ast::Anchor::Entry(_) => Some(Anchor::Entry),
-            ast::Anchor::Event(name) => self.event(name).map(Anchor::Event),
+            ast::Anchor::Event(name) => match self.facts.get(&name.text) {
+                Some(i) => {
+                    self.used_facts[i as usize] = true;
+                    let ty = self.fact_types[i as usize].clone();
+                    if ty != Type::Date {
+                        self.error(CheckError::NotADateAnchor {
+                            text: name.text.clone(),
+                            found: ty.describe(),
+                            span: name.span.into(),
+                        });
+                        return None;
+                    }
+                    Some(Anchor::Fact(FactId(i)))
+                }
+                None => self.event(name).map(Anchor::Event),
+            },
+            ast::Anchor::Date(expr) => self.date_anchor(expr),
         }
+    }
+
+    /// A date expression a time limit counts from or ends on (`until`):
+    /// names of events stand for the day they happened in the visit.
+    fn date_anchor(&mut self, expr: &ast::Expr) -> Option<Anchor> {
+        self.names_are_dates = true;
+        let typed = self.date_value(expr);
+        self.names_are_dates = false;
+        let (e, ty) = typed?;
+        if ty != Type::Date {
+            self.error(CheckError::NotADateAnchor {
+                text: crate::format::expression(expr),
+                found: ty.describe(),
+                span: expr.span().into(),
+            });
+            return None;
+        }
+        self.dates.push(e);
+        Some(Anchor::Date(self.dates.len() as u32 - 1))
     }
 
     fn role(&mut self, name: &ast::Name) -> Option<RoleId> {
@@ -916,13 +959,19 @@ impl<'a> Checker<'a> {
             }
             let guard = task.guard.as_ref().map(|g| self.condition(g, &[]));
             let by = task.by.as_ref().map(|r| self.role(r));
-            let within = task.within.as_ref().map(|(d, a)| {
-                let d = self.duration(d);
-                let a = match a {
-                    Some(a) => self.anchor(a),
-                    None => Some(Anchor::Entry),
-                };
-                d.zip(a)
+            let until = task
+                .until
+                .as_ref()
+                .map(|u| self.date_anchor(u).map(|a| (UNTIL, a)));
+            let within = until.or_else(|| {
+                task.within.as_ref().map(|(d, a)| {
+                    let d = self.duration(d);
+                    let a = match a {
+                        Some(a) => self.anchor(a),
+                        None => Some(Anchor::Entry),
+                    };
+                    d.zip(a)
+                })
             });
             let cites = self.cites(&task.cite);
             match (guard, within, self.event_index.get(&task.name.text)) {
@@ -1020,8 +1069,10 @@ impl<'a> Checker<'a> {
                 None => None,
             };
             let by = e.by.as_ref().map(|r| self.role(r));
-            let within = self.duration(&e.within);
-            let anchor = self.anchor(&e.anchor);
+            let (within, anchor) = match &e.until {
+                Some(u) => (Some(UNTIL), self.date_anchor(u)),
+                None => (self.duration(&e.within), self.anchor(&e.anchor)),
+            };
             let event = self.event_index.get(&e.event.text).map(|i| EventId(*i));
             let cites = self.cites(&e.cite);
             match (target, by, within, anchor, event) {
@@ -1117,10 +1168,15 @@ impl<'a> Checker<'a> {
         step: &str,
         received: &[&str],
     ) -> Option<Deadline> {
-        let duration = self.duration(&d.duration);
-        let anchor = match &d.anchor {
-            Some(a) => self.anchor(a),
-            None => Some(Anchor::Entry),
+        let (duration, anchor) = match &d.until {
+            Some(u) => (Some(UNTIL), self.date_anchor(u)),
+            None => (
+                self.duration(&d.duration),
+                match &d.anchor {
+                    Some(a) => self.anchor(a),
+                    None => Some(Anchor::Entry),
+                },
+            ),
         };
         let extension = match &d.extension {
             None => Some(Extension::None),

@@ -43,6 +43,14 @@ pub fn anchor(procedure: &Procedure, anchor: Anchor) -> String {
             .events
             .get(e.index())
             .map_or("?".into(), |e| e.name.clone()),
+        Anchor::Fact(f) => procedure
+            .facts
+            .get(f.index())
+            .map_or("?".into(), |f| f.name.clone()),
+        Anchor::Date(i) => procedure
+            .dates
+            .get(i as usize)
+            .map_or("?".into(), |e| guard(procedure, e, None)),
     }
 }
 

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 
 use crate::calendar::{Calendar, CalendarError};
-use crate::check::ir::{Env, EventId, Expr, FactId, Procedure, RoleId, Step, StepId, Unit, Value};
+use crate::check::ir::{
+    Anchor, Env, EventId, Expr, FactId, Procedure, RoleId, Step, StepId, Unit, Value,
+};
 
 use super::error::ReplayErrorKind;
 
@@ -84,6 +86,39 @@ impl<'a> Ctx<'a> {
             fact,
             needed_by: needed_by(),
         })
+    }
+
+    /// The date of an anchor the case gives: a `date` fact, or a date
+    /// expression. `Err(Some(fact))` names a fact the case has not given,
+    /// `Err(None)` means an event it reads has not happened.
+    pub(crate) fn date_anchor(
+        &self,
+        anchor: Anchor,
+        facts: Facts<'_>,
+    ) -> Result<NaiveDate, Option<FactId>> {
+        let expr = match anchor {
+            Anchor::Fact(f) => {
+                return match facts.get(f) {
+                    Some(Value::Date(d)) => Ok(*d),
+                    _ => Err(Some(f)),
+                }
+            }
+            Anchor::Date(i) => self.procedure.dates.get(i as usize).ok_or(None)?,
+            _ => return Err(None),
+        };
+        let env = Guarded {
+            facts,
+            params: &[],
+            calendar: self.calendar,
+        };
+        match expr.eval(&env) {
+            Some(Value::Date(d)) => Ok(d),
+            _ => {
+                let mut inputs = Vec::new();
+                expr.inputs(&mut inputs, &mut Vec::new());
+                Err(inputs.into_iter().find(|f| facts.get(*f).is_none()))
+            }
+        }
     }
 
     /// The first event whose date the guard reads and which has not

@@ -632,7 +632,7 @@ pub(crate) fn enter_on(
             paused: None,
             rejected,
         };
-        for e in foreign_anchors(step) {
+        for e in foreign_anchors(ctx.procedure, step) {
             if let Some(Some(date)) = last_seen.get(e.index()) {
                 visit.note_seen(e, *date);
             }
@@ -641,13 +641,17 @@ pub(crate) fn enter_on(
             visit.note_seen(event.event, on);
         }
         for d in &step.deadlines {
-            visit
-                .deadlines
-                .push(Clock::new(d.duration, visit.anchor(d.anchor)).beginning_with(d.beginning));
+            visit.deadlines.push(
+                Clock::new(d.duration, visit.anchor(d.anchor))
+                    .beginning_with(d.beginning)
+                    .dated(d.anchor),
+            );
         }
         for t in &step.tasks {
             let clock = t.within.map(|(duration, anchor)| {
-                Clock::new(duration, visit.anchor(anchor)).beginning_with(t.within_beginning)
+                Clock::new(duration, visit.anchor(anchor))
+                    .beginning_with(t.within_beginning)
+                    .dated(anchor)
             });
             visit.task_clocks.push(clock);
         }
@@ -714,7 +718,10 @@ fn first_that_holds(
 
 /// The events a step's time limits count from that the step does not
 /// handle itself.
-fn foreign_anchors(step: &Step) -> impl Iterator<Item = crate::check::ir::EventId> + '_ {
+fn foreign_anchors<'p>(
+    procedure: &'p crate::check::ir::Procedure,
+    step: &'p Step,
+) -> impl Iterator<Item = crate::check::ir::EventId> + 'p {
     let handles = |e: crate::check::ir::EventId| {
         step.tasks.iter().any(|t| t.event == e)
             || step.transitions_on(e).next().is_some()
@@ -726,9 +733,20 @@ fn foreign_anchors(step: &Step) -> impl Iterator<Item = crate::check::ir::EventI
         .map(|d| d.anchor)
         .chain(step.tasks.iter().filter_map(|t| t.within.map(|w| w.1)))
         .chain(step.escalations.iter().map(|w| w.anchor))
-        .filter_map(move |a| match a {
-            Anchor::Event(e) if !handles(e) => Some(e),
-            _ => None,
+        .flat_map(move |a| {
+            let mut events = Vec::new();
+            match a {
+                Anchor::Event(e) => events.push(e),
+                // The events a date expression reads count like anchors.
+                Anchor::Date(i) => {
+                    if let Some(d) = procedure.dates.get(i as usize) {
+                        d.events(&mut events)
+                    }
+                }
+                _ => {}
+            }
+            events.retain(|e| !handles(*e));
+            events
         })
 }
 
@@ -856,6 +874,10 @@ fn extension(
             let anchor = match rule.anchor {
                 Anchor::Event(e) => format!("`{}`", ctx.event_name(e)),
                 Anchor::Entry => "entry into the step".to_string(),
+                dated => format!(
+                    "`{}`, once the case gives it",
+                    crate::check::words::anchor(ctx.procedure, dated)
+                ),
             };
             return Err(refuse(
                 ExtensionRefusal::NotStarted,

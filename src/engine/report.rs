@@ -267,6 +267,13 @@ impl Engine<'_> {
                     Some(date) => format!("{} on {date}", ctx.event_name(e)),
                     None => format!("{} (not yet in this step)", ctx.event_name(e)),
                 },
+                dated => {
+                    let words = crate::check::words::anchor(ctx.procedure, dated);
+                    match ctx.date_anchor(dated, facts) {
+                        Ok(date) => format!("{words} = {date}"),
+                        Err(_) => format!("{words} (not known yet)"),
+                    }
+                }
             };
             let ceiling = match d.extension {
                 Extension::UpTo(DurationSpec::Fixed { amount, unit }) => {

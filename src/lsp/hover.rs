@@ -341,6 +341,7 @@ fn anchor_words(step: &StepDecl, anchor: Option<&Anchor>) -> String {
     match anchor {
         None | Some(Anchor::Entry(_)) => format!("entry into step `{}`", step.name.text),
         Some(Anchor::Event(e)) => format!("the latest `{}`", e.text),
+        Some(Anchor::Date(e)) => format!("`{}`", crate::format::expression(e)),
     }
 }
 
@@ -391,10 +392,7 @@ fn window(step: &StepDecl, e: &EscalateDecl) -> String {
         e.event.text,
         duration_words(&e.within),
         counting(e.beginning, "of"),
-        match &e.anchor {
-            Anchor::Entry(_) => format!("entry into step `{}`", step.name.text),
-            Anchor::Event(ev) => format!("the latest `{}`", ev.text),
-        }
+        anchor_words(step, Some(&e.anchor))
     )
 }
 
@@ -416,6 +414,7 @@ fn limit(l: &LimitDecl) -> String {
         match &l.anchor {
             Anchor::Entry(_) => "entry".to_string(),
             Anchor::Event(e) => format!("the latest `{}`", e.text),
+            Anchor::Date(e) => format!("`{}`", crate::format::expression(e)),
         }
     )
 }

@@ -303,8 +303,20 @@ impl Walker<'_> {
     }
 
     fn anchor(&mut self, anchor: &Anchor) {
-        if let Anchor::Event(name) = anchor {
-            self.push(Space::Event, name, None);
+        match anchor {
+            // A date fact is a fact; otherwise the name is an event.
+            Anchor::Event(name)
+                if self
+                    .procedure
+                    .facts
+                    .iter()
+                    .any(|f| f.name.text == name.text) =>
+            {
+                self.push(Space::Fact, name, None)
+            }
+            Anchor::Event(name) => self.push(Space::Event, name, None),
+            Anchor::Date(e) => self.guard(e, None),
+            Anchor::Entry(_) => {}
         }
     }
 

@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use crate::check::ir::{
-    Anchor, BodyKind, Builtin, CompareOp, DurationSpec, EventId, Expr, Extension, FactId,
+    is_until, Anchor, BodyKind, Builtin, CompareOp, DurationSpec, EventId, Expr, Extension, FactId,
     OutcomeId, Procedure, Refusal, RoleId, RouteKind, Step, Target, Type, Value,
 };
 
@@ -355,7 +355,7 @@ fn date_words(
                 _ => return None,
             };
             let sign = if *back { "minus" } else { "plus" };
-            format!("{}, {sign} {by},", date_words(procedure, date, params)?)
+            format!("{} {sign} {by}", date_words(procedure, date, params)?)
         }
         Expr::Extreme(latest, dates) => {
             let named: Option<Vec<String>> = dates
@@ -463,7 +463,39 @@ fn from_phrase(procedure: &Procedure, step: &Step, anchor: Anchor) -> String {
             format!("of {}", event_words(procedure, e))
         }
         Anchor::Event(_) => String::new(),
+        Anchor::Fact(f) => procedure.facts.get(f.index()).map_or(String::new(), |f| {
+            format!(
+                "of “{}”",
+                f.title.clone().unwrap_or_else(|| humanize(&f.name))
+            )
+        }),
+        Anchor::Date(i) => procedure
+            .dates
+            .get(i as usize)
+            .and_then(|e| date_words(procedure, e, &[]))
+            .map_or(String::new(), |w| format!("of {w}")),
     }
+}
+
+/// "within 20 working days of receiving the complaint", "within 6 months
+/// beginning with the day of …", or "by “agreed response date”" for
+/// `until`.
+fn period_words(
+    procedure: &Procedure,
+    step: &Step,
+    duration: DurationSpec,
+    anchor: Anchor,
+    beginning: bool,
+) -> String {
+    if is_until(duration, anchor) {
+        let date = from_phrase(procedure, step, anchor);
+        return format!("by {}", date.strip_prefix("of ").unwrap_or(&date));
+    }
+    format!(
+        "within {} {}",
+        duration_words(procedure, duration),
+        beginning_phrase(from_phrase(procedure, step, anchor), beginning)
+    )
 }
 
 /// "beginning with the day of receiving the complaint" where the anchor day
@@ -497,10 +529,9 @@ fn deadline_sentence(procedure: &Procedure, step: &Step, d: &crate::check::ir::D
         format!("met by {}", or_list(&events))
     };
     format!(
-        "**{}** ({met}): within {} {}{}.",
+        "**{}** ({met}): {}{}.",
         upper_first(&humanize(&d.name)),
-        duration_words(procedure, d.duration),
-        beginning_phrase(from_phrase(procedure, step, d.anchor), d.beginning),
+        period_words(procedure, step, d.duration, d.anchor, d.beginning),
         extension_words(procedure, &d.extension)
     )
 }
@@ -640,10 +671,14 @@ fn summary(out: &mut String, procedure: &Procedure) {
             .deadlines
             .iter()
             .map(|d| {
+                let length = if is_until(d.duration, d.anchor) {
+                    "until a date".to_string()
+                } else {
+                    duration_words(procedure, d.duration)
+                };
                 format!(
-                    "{}: {}{}",
+                    "{}: {length}{}",
                     humanize(&d.name),
-                    duration_words(procedure, d.duration),
                     extension_words(procedure, &d.extension)
                 )
             })
@@ -658,9 +693,8 @@ fn summary(out: &mut String, procedure: &Procedure) {
                     .map(step_title)
                     .unwrap_or_default();
                 format!(
-                    "{to}: within {} {}",
-                    duration_words(procedure, e.within),
-                    beginning_phrase(from_phrase(procedure, step, e.anchor), e.beginning)
+                    "{to}: {}",
+                    period_words(procedure, step, e.within, e.anchor, e.beginning)
                 )
             })
             .collect();
@@ -718,9 +752,8 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
                 .within
                 .map(|(d, a)| {
                     format!(
-                        ", within {} {}",
-                        duration_words(procedure, d),
-                        beginning_phrase(from_phrase(procedure, step, a), t.within_beginning)
+                        ", {}",
+                        period_words(procedure, step, d, a, t.within_beginning)
                     )
                 })
                 .unwrap_or_default();
@@ -805,10 +838,9 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "- {who} may ask for **{to}** ({}) within {} {}.{}",
+            "- {who} may ask for **{to}** ({}) {}.{}",
             event_words(procedure, e.event),
-            duration_words(procedure, e.within),
-            beginning_phrase(from_phrase(procedure, step, e.anchor), e.beginning),
+            period_words(procedure, step, e.within, e.anchor, e.beginning),
             cite(&e.cites)
         );
     }

@@ -558,8 +558,19 @@ impl Simulation<'_> {
                         crate::check::ir::Anchor::Event(a) => {
                             session.seen_in_step(a).unwrap_or(entered)
                         }
+                        // A window from or until a date the case gives:
+                        // the request comes between entry and its close.
+                        crate::check::ir::Anchor::Fact(_) | crate::check::ir::Anchor::Date(_) => {
+                            entered
+                        }
                     };
-                    let length = spec_days(facts, x.within);
+                    let length = match x.anchor {
+                        crate::check::ir::Anchor::Fact(_) | crate::check::ir::Anchor::Date(_) => {
+                            let days = self.calendar.working_days_between(entered, close);
+                            u32::try_from(days.unwrap_or(0).max(0)).unwrap_or(0)
+                        }
+                        _ => spec_days(facts, x.within),
+                    };
                     let date = self
                         .calendar
                         .add_working_days(opened, i64::from(self.delay(e, length, rng)))

@@ -86,7 +86,10 @@ impl Duration {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Anchor {
     Entry(Span),
+    /// An event, or a `date` fact: which one is decided by the checker.
     Event(Name),
+    /// `latest(…)` or `earliest(…)` of dates.
+    Date(Expr),
 }
 
 /// The type of a fact or of an event's data field.
@@ -393,6 +396,8 @@ pub struct TaskDecl {
     pub within: Option<(Duration, Option<Anchor>)>,
     /// `within … beginning with …`: the anchor day counts.
     pub within_beginning: bool,
+    /// `until DATE`: due on a date rather than within a duration.
+    pub until: Option<Expr>,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -410,6 +415,8 @@ pub struct DeadlineDecl {
     pub anchor: Option<Anchor>,
     /// `beginning with`: the anchor day counts.
     pub beginning: bool,
+    /// `until DATE` instead of a duration and anchor.
+    pub until: Option<Expr>,
     pub extension: Option<Extension>,
     pub met_by: Vec<Name>,
     pub cite: Option<Cite>,
@@ -453,6 +460,8 @@ pub struct EscalateDecl {
     pub anchor: Anchor,
     /// `beginning with`: the anchor day counts.
     pub beginning: bool,
+    /// `until DATE`: the window closes on a date.
+    pub until: Option<Expr>,
     pub cite: Option<Cite>,
     pub span: Span,
 }

@@ -278,8 +278,16 @@ impl Lowerer {
         let span = span_of(&pair);
         match pair.into_inner().next() {
             Some(p) if p.as_rule() == Rule::ident => Anchor::Event(name(&p)),
+            Some(p) if p.as_rule() == Rule::date_extreme => Anchor::Date(self.primary(p)),
             _ => Anchor::Entry(span),
         }
+    }
+
+    /// The date of `until DATE`.
+    fn until(&self, pair: Pair<'_, Rule>) -> Option<Expr> {
+        pair.into_inner()
+            .find(|p| p.as_rule() == Rule::expr)
+            .map(|e| self.expr(e))
     }
 
     fn fact_type(&self, pair: Pair<'_, Rule>) -> TypeExpr {
@@ -690,6 +698,7 @@ impl Lowerer {
             guard: None,
             within: None,
             within_beginning: false,
+            until: None,
             cite: self.take_cite(&ps),
             span,
         };
@@ -702,6 +711,7 @@ impl Lowerer {
                     let mut anchor = None;
                     for q in parts(p) {
                         match q.as_rule() {
+                            Rule::until_date => task.until = self.until(q),
                             Rule::duration => duration = Some(self.duration(q)),
                             Rule::from_anchor => {
                                 task.within_beginning = begins(&q);
@@ -730,6 +740,7 @@ impl Lowerer {
             },
             anchor: None,
             beginning: false,
+            until: None,
             extension: None,
             met_by: Vec::new(),
             cite: self.take_cite(&ps),
@@ -738,6 +749,7 @@ impl Lowerer {
         for p in ps {
             match p.as_rule() {
                 Rule::duration => deadline.duration = self.duration(p),
+                Rule::until_date => deadline.until = self.until(p),
                 Rule::from_anchor => {
                     deadline.beginning = begins(&p);
                     deadline.anchor = anchor_of(p).map(|a| self.anchor(a));
@@ -836,6 +848,7 @@ impl Lowerer {
             },
             anchor: Anchor::Entry(span),
             beginning: false,
+            until: None,
             cite: self.take_cite(&ps),
             span,
         };
@@ -845,6 +858,7 @@ impl Lowerer {
                 Rule::duration => escalate.within = self.duration(p),
                 Rule::anchor => escalate.anchor = self.anchor(p),
                 Rule::kw_beginning_with => escalate.beginning = true,
+                Rule::until_date => escalate.until = self.until(p),
                 _ => {}
             }
         }

@@ -111,6 +111,22 @@ fn the_every_construct_example_has_every_construct() {
         deadlines.iter().any(|d| d.beginning),
         "a `beginning with` deadline"
     );
+    assert!(
+        deadlines.iter().any(|d| d.until.is_some()),
+        "a deadline `until` a date"
+    );
+    assert!(
+        deadlines
+            .iter()
+            .any(|d| matches!(d.anchor, Some(Anchor::Date(_)))),
+        "a deadline from a date expression"
+    );
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.escalations.iter().any(|e| e.until.is_some())),
+        "a window `until` a date"
+    );
     let units: Vec<Unit> = deadlines
         .iter()
         .map(|d| &d.duration)
