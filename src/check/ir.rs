@@ -647,11 +647,7 @@ impl Expr {
     /// Every event whose date the expression reads.
     pub fn events(&self, out: &mut Vec<EventId>) {
         match self {
-            Expr::DateOf(e) => {
-                if !out.contains(e) {
-                    out.push(*e)
-                }
-            }
+            Expr::DateOf(e) if !out.contains(e) => out.push(*e),
             Expr::Shift { date, by, .. } => {
                 date.events(out);
                 by.events(out);
