@@ -213,6 +213,9 @@ impl Walker<'_> {
             if let Some(guard) = &task.guard {
                 self.guard(guard, None);
             }
+            if let Some(until) = &task.until {
+                self.date(until);
+            }
             if let Some((duration, anchor)) = &task.within {
                 self.duration(duration);
                 if let Some(anchor) = anchor {
@@ -225,6 +228,9 @@ impl Walker<'_> {
             self.duration(&d.duration);
             if let Some(anchor) = &d.anchor {
                 self.anchor(anchor);
+            }
+            if let Some(until) = &d.until {
+                self.date(until);
             }
             if let Some(Extension::UpTo(ceiling)) = &d.extension {
                 self.duration(ceiling);
@@ -266,6 +272,9 @@ impl Walker<'_> {
             }
             self.duration(&e.within);
             self.anchor(&e.anchor);
+            if let Some(until) = &e.until {
+                self.date(until);
+            }
         }
         for o in &step.otherwise {
             self.push(Space::Target, &o.value, None);
@@ -315,8 +324,26 @@ impl Walker<'_> {
                 self.push(Space::Fact, name, None)
             }
             Anchor::Event(name) => self.push(Space::Event, name, None),
-            Anchor::Date(e) => self.guard(e, None),
+            Anchor::Date(e) => self.date(e),
             Anchor::Entry(_) => {}
+        }
+    }
+
+    /// A date expression of an anchor or `until`: a name is a fact, else
+    /// an event standing for the day it happened, as the checker reads it.
+    fn date(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Name(name) => self.anchor(&Anchor::Event(name.clone())),
+            Expr::Shift { date, by, .. } => {
+                self.date(date);
+                self.date(by);
+            }
+            Expr::Extreme { dates, .. } => {
+                for d in dates {
+                    self.date(d);
+                }
+            }
+            other => self.guard(other, None),
         }
     }
 
