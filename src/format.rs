@@ -326,13 +326,16 @@ fn procedure_items(p: &ProcedureDecl) -> Vec<Item<'_>> {
     for l in &p.limits {
         items.push(line(
             l.span,
-            format!(
-                "limit {} {} {}{}",
-                duration(&l.duration),
-                counted(l.beginning, "from"),
-                anchor(&l.anchor),
-                cite(&l.cite)
-            ),
+            match &l.until {
+                Some(u) => format!("limit until {}{}", expr(u, 0), cite(&l.cite)),
+                None => format!(
+                    "limit {} {} {}{}",
+                    duration(&l.duration),
+                    counted(l.beginning, "from"),
+                    anchor(&l.anchor),
+                    cite(&l.cite)
+                ),
+            },
         ));
     }
     for r in &p.roles {

@@ -748,6 +748,10 @@ pub fn paths(procedure: &Procedure, options: Options) -> Result<Paths, TooLarge>
 /// longer than the procedure's fixed `limit` (W0508).
 pub fn over_limit(procedure: &Procedure) -> Option<OverLimit> {
     let limit = procedure.limit.as_ref()?;
+    // A limit until a date the case gives has no length to compare.
+    if crate::check::ir::is_until(limit.duration, limit.anchor) {
+        return None;
+    }
     let DurationSpec::Fixed { amount, unit } = limit.duration else {
         return None;
     };

@@ -752,8 +752,10 @@ impl<'a> Checker<'a> {
             });
         }
         let limit = decl.limits.first()?;
-        let duration = self.duration(&limit.duration);
-        let anchor = self.anchor(&limit.anchor);
+        let (duration, anchor) = match &limit.until {
+            Some(u) => (Some(UNTIL), self.date_anchor(u)),
+            None => (self.duration(&limit.duration), self.anchor(&limit.anchor)),
+        };
         let cites = self.cites(&limit.cite);
         Some(Limit {
             duration: duration?,

@@ -35,6 +35,26 @@ pub fn counted(beginning: bool, usual: &'static str) -> &'static str {
     }
 }
 
+/// A time limit as written: `20 working days from entry`, `3 weeks
+/// beginning with response_sent`, or `until agreed_response_date`.
+pub fn period(
+    procedure: &Procedure,
+    spec: DurationSpec,
+    at: Anchor,
+    beginning: bool,
+    usual: &'static str,
+) -> String {
+    if super::ir::is_until(spec, at) {
+        return format!("until {}", anchor(procedure, at));
+    }
+    format!(
+        "{} {} {}",
+        duration(procedure, spec),
+        counted(beginning, usual),
+        anchor(procedure, at)
+    )
+}
+
 /// `entry` or the event's name.
 pub fn anchor(procedure: &Procedure, anchor: Anchor) -> String {
     match anchor {

@@ -407,6 +407,12 @@ fn task_within(step: &StepDecl, t: &TaskDecl) -> Option<String> {
 }
 
 fn limit(l: &LimitDecl) -> String {
+    if let Some(u) = &l.until {
+        return format!(
+            "No case should go on after `{}`.",
+            crate::format::expression(u)
+        );
+    }
     format!(
         "No case should take longer than {} {} {}; `redress check` warns when a path can.",
         duration_words(&l.duration),

@@ -170,6 +170,9 @@ impl Walker<'_> {
         for limit in &p.limits {
             self.duration(&limit.duration);
             self.anchor(&limit.anchor);
+            if let Some(until) = &limit.until {
+                self.date(until);
+            }
         }
         for (i, r) in p.roles.iter().enumerate() {
             self.push(Space::Role, &r.name, Some(Item::Role(i)));

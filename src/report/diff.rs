@@ -97,12 +97,7 @@ impl Flattener<'_> {
         if let Some(limit) = &p.limit {
             self.put(
                 &["procedure", "limit"],
-                format!(
-                    "{} {} {}",
-                    words::duration(p, limit.duration),
-                    words::counted(limit.beginning, "from"),
-                    words::anchor(p, limit.anchor)
-                ),
+                words::period(p, limit.duration, limit.anchor, limit.beginning, "from"),
             );
         }
         for r in &p.roles {
@@ -186,12 +181,7 @@ impl Flattener<'_> {
             if let Some((d, a)) = t.within {
                 self.put(
                     &[&step, &item, "within"],
-                    format!(
-                        "{} {} {}",
-                        words::duration(p, d),
-                        words::counted(t.within_beginning, "from"),
-                        words::anchor(p, a)
-                    ),
+                    words::period(p, d, a, t.within_beginning, "from"),
                 );
             }
             self.put(&[&step, &item, "cite"], join(&t.cites));
@@ -276,12 +266,7 @@ impl Flattener<'_> {
             );
             self.put(
                 &[&step, &item, "within"],
-                format!(
-                    "{} {} {}",
-                    words::duration(p, e.within),
-                    words::counted(e.beginning, "of"),
-                    words::anchor(p, e.anchor)
-                ),
+                words::period(p, e.within, e.anchor, e.beginning, "of"),
             );
             self.put(
                 &[&step, &item, "by"],

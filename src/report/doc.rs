@@ -561,9 +561,19 @@ pub fn markdown(procedure: &Procedure) -> String {
             "Source: {source}. Numbers in brackets cite its paragraphs."
         );
     }
+    let begins = procedure.steps.iter().any(|s| {
+        s.deadlines.iter().any(|d| d.beginning)
+            || s.tasks.iter().any(|t| t.within_beginning)
+            || s.escalations.iter().any(|e| e.beginning)
+    }) || procedure.limit.as_ref().is_some_and(|l| l.beginning);
+    let counted = if begins {
+        "the day a time limit starts from is not counted, except where it runs \"beginning with\" that day: then that day is the first day (in working days, when it is a working day)"
+    } else {
+        "the day a time limit starts from is never counted"
+    };
     let _ = writeln!(
         out,
-        "\nTime limits in working days count Monday to Friday, leaving out bank holidays {}; the day a time limit starts from is never counted.\n",
+        "\nTime limits in working days count Monday to Friday, leaving out bank holidays {}; {counted}.\n",
         calendar_words(procedure)
     );
     for note in &procedure.notes {

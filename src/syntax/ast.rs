@@ -304,6 +304,8 @@ pub struct LimitDecl {
     pub anchor: Anchor,
     /// `beginning with`: the anchor day counts.
     pub beginning: bool,
+    /// `limit until DATE`.
+    pub until: Option<Expr>,
     pub cite: Option<Cite>,
     pub span: Span,
 }

@@ -477,19 +477,29 @@ impl Lowerer {
                     let mut duration = None;
                     let mut anchor = Anchor::Entry(item_span);
                     let mut beginning = false;
+                    let mut until = None;
                     for p in ps {
                         match p.as_rule() {
+                            Rule::until_date => until = self.until(p),
                             Rule::duration => duration = Some(self.duration(p)),
                             Rule::anchor => anchor = self.anchor(p),
                             Rule::kw_beginning_with => beginning = true,
                             _ => {}
                         }
                     }
+                    if until.is_some() && duration.is_none() {
+                        duration = Some(Duration::Literal {
+                            amount: 0,
+                            unit: Unit::Days,
+                            span: item_span,
+                        });
+                    }
                     if let Some(duration) = duration {
                         proc.limits.push(LimitDecl {
                             duration,
                             anchor,
                             beginning,
+                            until,
                             cite,
                             span: item_span,
                         });
