@@ -397,6 +397,9 @@ fn window(step: &StepDecl, e: &EscalateDecl) -> String {
 }
 
 fn task_within(step: &StepDecl, t: &TaskDecl) -> Option<String> {
+    if let Some(u) = &t.until {
+        return Some(format!("Due by `{}`.", crate::format::expression(u)));
+    }
     let (duration, anchor) = t.within.as_ref()?;
     Some(format!(
         "Due {} {} {}.",

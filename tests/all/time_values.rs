@@ -100,3 +100,67 @@ fn a_deadline_beginning_with_its_anchor_says_so() {
         run.stdout
     );
 }
+
+#[test]
+fn working_days_beginning_with_a_weekend_count_as_from_it() {
+    // Beginning with a Saturday (7 February 2026), which is not a working
+    // day, counts as from it: 3 working days are Monday 9, Tuesday 10 and
+    // Wednesday 11 February. Beginning with Monday 2 February, Monday is
+    // day 1: Wednesday 4 February (worked by hand; no bank holiday then).
+    let dir = scratch("time-values-weekend");
+    std::fs::create_dir_all(&dir).expect("folder");
+    let procedure = dir.join("b.proc");
+    std::fs::write(
+        &procedure,
+        "procedure b \"B\" {\n  role r \"R\"\n  start s\n  step s \"S\" {\n    lead r\n    task t within 3 working days beginning with entry\n    on done -> o\n  }\n  outcome o \"O\"\n}\n",
+    )
+    .expect("write");
+    for (received, due) in [("2026-02-07", "2026-02-11"), ("2026-02-02", "2026-02-04")] {
+        let path = dir.join(format!("{received}.yaml"));
+        std::fs::write(
+            &path,
+            format!("procedure: b\ncase: X\nevents:\n  - {{ on: {received}, event: received }}\nexpect:\n  at: {received}\n  status: open\n  due: {{ t: {due} }}\n"),
+        )
+        .expect("write");
+        let run = redress(&[
+            "test",
+            "--procedures",
+            &dir.display().to_string(),
+            &path.display().to_string(),
+        ]);
+        assert_eq!(run.code, 0, "{received}: {}{}", run.stdout, run.stderr);
+    }
+}
+
+#[test]
+fn a_deadline_until_a_fact_waits_for_it_and_then_counts_to_it() {
+    // 02 gives no agreed response date: the deadline waits for it. 06
+    // gives 13 March 2026: due that day.
+    let run = redress(&[
+        "run",
+        PROCEDURE,
+        "examples/time-limits/02-late-but-good-reason.yaml",
+        "--at",
+        "2026-02-03",
+    ]);
+    assert!(
+        run.stdout.contains(
+            "until agreed_response_date (not known yet) (2); not known until the case gives the date"
+        ),
+        "{}",
+        run.stdout
+    );
+    let run = redress(&[
+        "run",
+        PROCEDURE,
+        "examples/time-limits/06-response-date-agreed.yaml",
+        "--at",
+        "2026-02-03",
+    ]);
+    assert!(
+        run.stdout
+            .contains("until agreed_response_date = 2026-03-13 (2) → 2026-03-13"),
+        "{}",
+        run.stdout
+    );
+}
