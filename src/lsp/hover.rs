@@ -368,6 +368,12 @@ pub(crate) fn deadline(step: &StepDecl, index: usize) -> Option<String> {
                 .join(" or ")
         )
     };
+    if let Some(u) = &d.until {
+        return Some(format!(
+            "Until `{}`{extension}; {met}.",
+            crate::format::expression(u)
+        ));
+    }
     Some(format!(
         "{} {} {}{extension}; {met}.",
         duration_words(&d.duration),
@@ -384,6 +390,16 @@ fn window(step: &StepDecl, e: &EscalateDecl) -> String {
             o.value.text
         )
     });
+    if let Some(u) = &e.until {
+        return format!(
+            "{} may ask for step `{}` (event `{}`) until `{}`.{otherwise}",
+            e.by.as_ref()
+                .map_or("Anyone".to_string(), |r| format!("`{}`", r.text)),
+            e.target.text,
+            e.event.text,
+            crate::format::expression(u)
+        );
+    }
     format!(
         "{} may ask for step `{}` (event `{}`) within {} {} {}.{otherwise}",
         e.by.as_ref()
