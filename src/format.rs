@@ -94,11 +94,27 @@ fn duration(d: &Duration) -> String {
     }
 }
 
+/// The word before an anchor: `beginning with` when the anchor day
+/// counts, else the construct's canonical `from` or `of`.
+fn counted(beginning: bool, usual: &'static str) -> &'static str {
+    if beginning {
+        "beginning with"
+    } else {
+        usual
+    }
+}
+
 fn anchor(a: &Anchor) -> String {
     match a {
         Anchor::Entry(_) => "entry".into(),
         Anchor::Event(n) => n.text.clone(),
+        Anchor::Date(e) => expr(e, 0),
     }
+}
+
+/// An expression in its canonical layout, for other modules' words.
+pub(crate) fn expression(e: &Expr) -> String {
+    expr(e, 0)
 }
 
 fn type_expr(t: &TypeExpr) -> String {
@@ -133,8 +149,9 @@ fn strength(e: &Expr) -> u8 {
         } => 2,
         Expr::Not { .. } => 3,
         Expr::Binary { .. } => 4,
-        Expr::In { .. } => 5,
-        _ => 6,
+        Expr::Shift { .. } => 5,
+        Expr::In { .. } => 6,
+        _ => 7,
     }
 }
 
@@ -149,7 +166,7 @@ fn expr(e: &Expr, context: u8) -> String {
         Expr::Name(n) => n.text.clone(),
         // `not (a == b)` keeps its brackets: without them it reads, wrongly,
         // as `(not a) == b`.
-        Expr::Not { operand, .. } if strength(operand) >= 4 && strength(operand) <= 5 => {
+        Expr::Not { operand, .. } if strength(operand) >= 4 && strength(operand) <= 6 => {
             format!("not ({})", expr(operand, 0))
         }
         Expr::Not { operand, .. } => format!("not {}", expr(operand, own)),
@@ -159,6 +176,23 @@ fn expr(e: &Expr, context: u8) -> String {
         Expr::In {
             operand, values, ..
         } => format!("{} in {{{}}}", expr(operand, own), names(values)),
+        Expr::Shift { date, back, by, .. } => format!(
+            "{} {} {}",
+            expr(date, own),
+            if *back { "-" } else { "+" },
+            expr(by, own + 1)
+        ),
+        Expr::Moment { moment, .. } => moment.word().to_string(),
+        Expr::DateOf { event, .. } => format!("date of {}", event.text),
+        Expr::Extreme { latest, dates, .. } => format!(
+            "{}({})",
+            if *latest { "latest" } else { "earliest" },
+            dates
+                .iter()
+                .map(|d| expr(d, 0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     };
     if own < context {
         format!("({text})")
@@ -292,12 +326,16 @@ fn procedure_items(p: &ProcedureDecl) -> Vec<Item<'_>> {
     for l in &p.limits {
         items.push(line(
             l.span,
-            format!(
-                "limit {} from {}{}",
-                duration(&l.duration),
-                anchor(&l.anchor),
-                cite(&l.cite)
-            ),
+            match &l.until {
+                Some(u) => format!("limit until {}{}", expr(u, 0), cite(&l.cite)),
+                None => format!(
+                    "limit {} {} {}{}",
+                    duration(&l.duration),
+                    counted(l.beginning, "from"),
+                    anchor(&l.anchor),
+                    cite(&l.cite)
+                ),
+            },
         ));
     }
     for r in &p.roles {
@@ -417,19 +455,26 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
         if let Some(g) = &t.guard {
             text.push_str(&format!(" when {}", expr(g, 0)));
         }
-        if let Some((d, a)) = &t.within {
+        if let Some(u) = &t.until {
+            text.push_str(&format!(" until {}", expr(u, 0)));
+        } else if let Some((d, a)) = &t.within {
             text.push_str(&format!(" within {}", duration(d)));
             if let Some(a) = a {
-                text.push_str(&format!(" from {}", anchor(a)));
+                let word = counted(t.within_beginning, "from");
+                text.push_str(&format!(" {word} {}", anchor(a)));
             }
         }
         text.push_str(&cite(&t.cite));
         items.push(line(t.span, text));
     }
     for d in &s.deadlines {
-        let mut text = format!("deadline {} {}", d.name.text, duration(&d.duration));
-        if let Some(a) = &d.anchor {
-            text.push_str(&format!(" from {}", anchor(a)));
+        let mut text = match &d.until {
+            Some(u) => format!("deadline {} until {}", d.name.text, expr(u, 0)),
+            None => format!("deadline {} {}", d.name.text, duration(&d.duration)),
+        };
+        if let (Some(a), None) = (&d.anchor, &d.until) {
+            let word = counted(d.beginning, "from");
+            text.push_str(&format!(" {word} {}", anchor(a)));
         }
         match &d.extension {
             Some(Extension::ByAgreement(_)) => text.push_str(", extendable by agreement"),
@@ -483,14 +528,21 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
             e.by.as_ref()
                 .map(|r| format!(" by {}", r.text))
                 .unwrap_or_default();
+        let window = match &e.until {
+            Some(u) => format!("until {}", expr(u, 0)),
+            None => format!(
+                "within {} {} {}",
+                duration(&e.within),
+                counted(e.beginning, "of"),
+                anchor(&e.anchor)
+            ),
+        };
         items.push(line(
             e.span,
             format!(
-                "escalate to {} on {}{by} within {} of {}{}",
+                "escalate to {} on {}{by} {window}{}",
                 e.target.text,
                 e.event.text,
-                duration(&e.within),
-                anchor(&e.anchor),
                 cite(&e.cite)
             ),
         ));

@@ -241,8 +241,15 @@ impl<'a> StepTimes<'a> {
         leg: &mut Leg,
         through: &mut Vec<EventId>,
     ) -> u64 {
-        let Anchor::Event(e) = anchor else {
-            return 0;
+        let e = match anchor {
+            Anchor::Event(e) => e,
+            // A date the case gives (a fact, `until …`) can be any day:
+            // no bound can be sound.
+            Anchor::Fact(_) | Anchor::Date(_) => {
+                leg.open(format!("{what} counts from or to a date the case gives"));
+                return 0;
+            }
+            Anchor::Entry => return 0,
         };
         let (procedure, step) = (self.procedure, self.step);
         let name = event_name(procedure, e);
@@ -749,6 +756,10 @@ pub fn paths(procedure: &Procedure, options: Options) -> Result<Paths, TooLarge>
 /// longer than the procedure's fixed `limit` (W0508).
 pub fn over_limit(procedure: &Procedure) -> Option<OverLimit> {
     let limit = procedure.limit.as_ref()?;
+    // A limit until a date the case gives has no length to compare.
+    if crate::check::ir::is_until(limit.duration, limit.anchor) {
+        return None;
+    }
     let DurationSpec::Fixed { amount, unit } = limit.duration else {
         return None;
     };

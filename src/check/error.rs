@@ -536,4 +536,75 @@ pub enum CheckError {
         #[label("declared here")]
         span: SourceSpan,
     },
+
+    /// `+` or `-` on something other than a date and a duration.
+    #[error("`{op}` moves a date by a duration; found a {left} {op} a {right}")]
+    #[diagnostic(
+        code(E0307),
+        help("put the date first and a duration after it: `incident_date + 12 months`, `received - 12 months`, `date of response_sent + 20 working days`; two dates are compared with `<`, `<=`, `>`, `>=`, never added")
+    )]
+    DateArithmetic {
+        op: String,
+        left: String,
+        right: String,
+        #[label("{left} {op} {right}")]
+        span: SourceSpan,
+    },
+
+    /// `latest(…)` or `earliest(…)` of something that is not a date.
+    #[error("`{function}(…)` takes dates; this is a {found}")]
+    #[diagnostic(
+        code(E0308),
+        help("give it dates: date facts, `received`, `today`, `date of EVENT`, or a date moved by a duration, as in `latest(incident_date, aware_on)`")
+    )]
+    NotADate {
+        function: String,
+        found: String,
+        #[label("not a date")]
+        span: SourceSpan,
+    },
+
+    /// A fact named by a word that guards reserve for a date every case has.
+    #[error("a fact cannot be called `{name}`: in conditions `{name}` means {meaning}")]
+    #[diagnostic(
+        code(E0215),
+        help("rename the fact, for example `{name}_on` or `{name}_date`")
+    )]
+    ReservedFactName {
+        name: String,
+        meaning: String,
+        #[label("reserved word")]
+        span: SourceSpan,
+    },
+
+    /// Two windows for the same request, counted the same way from the same
+    /// anchor, where one is never shorter: the other adds nothing.
+    #[error("the window for `{event}` of {inner} is always inside the one of {outer}")]
+    #[diagnostic(
+        code(W0405),
+        severity(Warning),
+        help("a request is in time when it is inside any of its windows, so the shorter one changes nothing: remove it, or count it from another anchor (\"within 2 months of response_sent\" beside \"within 6 months of aware\")")
+    )]
+    WindowInsideWindow {
+        event: String,
+        inner: String,
+        outer: String,
+        #[label("always inside the other window")]
+        span: SourceSpan,
+        #[label("this window contains it")]
+        other: SourceSpan,
+    },
+
+    /// A time limit counted from, or ending on, something that is not a date.
+    #[error("a time limit counts from or to a date; `{text}` is a {found}")]
+    #[diagnostic(
+        code(E0309),
+        help("count from an event, `entry`, a `date` fact or `latest(…)`/`earliest(…)` of dates: `deadline response 6 months beginning with incident_date`, `escalate to stage2 on stage2_requested until latest(response_sent + 2 months, aware_on + 6 months)`")
+    )]
+    NotADateAnchor {
+        text: String,
+        found: String,
+        #[label("not a date")]
+        span: SourceSpan,
+    },
 }

@@ -8,6 +8,7 @@ use crate::syntax::ast::{self, BinaryOp};
 
 use super::ir::{CompareOp, Env, Expr, FactId, Param, Transition, Type, Value};
 use super::{CheckError, Checker};
+use crate::syntax::ast::Moment;
 
 /// A typed sub-expression, or a bare name that can only be an enum value
 /// (known once the other side of a comparison is).
@@ -86,6 +87,12 @@ impl Checker<'_> {
                 } else if let Some(i) = self.facts.get(&name.text) {
                     self.used_facts[i as usize] = true;
                     Typed::Value(Expr::Fact(FactId(i)), self.fact_types[i as usize].clone())
+                } else if let Some(e) = self
+                    .event_index
+                    .get(&name.text)
+                    .filter(|_| self.names_are_dates)
+                {
+                    Typed::Value(Expr::DateOf(super::ir::EventId(*e)), Type::Date)
                 } else {
                     Typed::Bare(name)
                 }
@@ -125,7 +132,87 @@ impl Checker<'_> {
                 }
                 Typed::Value(Expr::In(Box::new(e), set), Type::Bool)
             }
+            ast::Expr::Moment { moment, .. } => Typed::Value(
+                match moment {
+                    Moment::Received => Expr::Received,
+                    Moment::Today => Expr::Today,
+                },
+                Type::Date,
+            ),
+            ast::Expr::DateOf { event, .. } => {
+                Typed::Value(Expr::DateOf(self.event(event)?), Type::Date)
+            }
+            ast::Expr::Shift {
+                date,
+                back,
+                by,
+                span,
+            } => {
+                let left = self.value(date, params);
+                let right = self.value(by, params);
+                let ((d, td), (b, tb)) = (left?, right?);
+                if td != Type::Date || tb != Type::Duration {
+                    self.error(CheckError::DateArithmetic {
+                        op: if *back { "-" } else { "+" }.to_string(),
+                        left: td.describe(),
+                        right: tb.describe(),
+                        span: (*span).into(),
+                    });
+                    return None;
+                }
+                Typed::Value(
+                    Expr::Shift {
+                        date: Box::new(d),
+                        back: *back,
+                        by: Box::new(b),
+                    },
+                    Type::Date,
+                )
+            }
+            ast::Expr::Extreme { latest, dates, .. } => {
+                let mut typed = Vec::new();
+                let mut ok = true;
+                for d in dates {
+                    match self.value(d, params) {
+                        Some((e, Type::Date)) => typed.push(e),
+                        Some((_, ty)) => {
+                            self.error(CheckError::NotADate {
+                                function: if *latest { "latest" } else { "earliest" }.to_string(),
+                                found: ty.describe(),
+                                span: d.span().into(),
+                            });
+                            ok = false;
+                        }
+                        None => ok = false,
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                Typed::Value(Expr::Extreme(*latest, typed), Type::Date)
+            }
         })
+    }
+
+    /// A date expression outside a guard (an anchor or `until`): any type,
+    /// for the caller to require a date.
+    pub(super) fn date_value(&mut self, expr: &ast::Expr) -> Option<(Expr, Type)> {
+        self.value(expr, &[])
+    }
+
+    /// `today` and `received` are dates every case has; a fact of that name
+    /// could never be read in a condition.
+    pub(super) fn reserved_fact_name(&mut self, name: &ast::Name) {
+        let meaning = match name.text.as_str() {
+            "today" => "the day the rule is applied",
+            "received" => "the day the case was received",
+            _ => return,
+        };
+        self.error(CheckError::ReservedFactName {
+            name: name.text.clone(),
+            meaning: meaning.to_string(),
+            span: name.span.into(),
+        });
     }
 
     fn enum_value(&mut self, value: &ast::Name, choices: &[String], of: &ast::Expr) -> Option<u32> {

@@ -132,6 +132,9 @@ pub struct Procedure {
     /// Values each organisation may choose; each is also a fact (in
     /// `facts`, after the declared ones) whose value every case has.
     pub settings: Vec<Setting>,
+    /// The date expressions time limits count from or end on, for
+    /// [`Anchor::Date`].
+    pub dates: Vec<Expr>,
 }
 
 /// `setting escalation_window: duration = 20 working days`: a fact whose
@@ -180,6 +183,8 @@ pub enum CalendarChoice {
 pub struct Limit {
     pub duration: DurationSpec,
     pub anchor: Anchor,
+    /// `beginning with`: the anchor day is the first day of the period.
+    pub beginning: bool,
     pub cites: Vec<String>,
 }
 
@@ -354,6 +359,8 @@ pub struct Task {
     /// Present only when this holds; always when `None`.
     pub guard: Option<Expr>,
     pub within: Option<(DurationSpec, Anchor)>,
+    /// `within … beginning with …`: the anchor day is the first day.
+    pub within_beginning: bool,
     pub cites: Vec<String>,
 }
 
@@ -362,6 +369,8 @@ pub struct Deadline {
     pub name: String,
     pub duration: DurationSpec,
     pub anchor: Anchor,
+    /// `beginning with`: the anchor day is the first day of the period.
+    pub beginning: bool,
     pub extension: Extension,
     /// Events that meet it; empty means leaving the step meets it.
     pub met_by: Vec<EventId>,
@@ -406,6 +415,8 @@ pub struct Escalation {
     pub by: Option<RoleId>,
     pub within: DurationSpec,
     pub anchor: Anchor,
+    /// `beginning with`: the anchor day is the first day of the window.
+    pub beginning: bool,
     pub cites: Vec<String>,
 }
 
@@ -459,6 +470,22 @@ pub enum Anchor {
     Entry,
     /// The latest occurrence of an event.
     Event(EventId),
+    /// The date a `date` fact gives.
+    Fact(FactId),
+    /// A date expression (`latest(incident_date, aware_on)`, or the date
+    /// of `until …`), by position in [`Procedure::dates`].
+    Date(u32),
+}
+
+/// The length of `until DATE`: the time limit ends on its anchor, the date.
+pub const UNTIL: DurationSpec = DurationSpec::Fixed {
+    amount: 0,
+    unit: Unit::Days,
+};
+
+/// Whether a time limit is written `until DATE` (no duration of its own).
+pub fn is_until(duration: DurationSpec, anchor: Anchor) -> bool {
+    duration == UNTIL && matches!(anchor, Anchor::Date(_))
 }
 
 /// A value a guard can compute or compare; see [`Expr::eval`] for how
@@ -494,6 +521,21 @@ pub enum Expr {
     Or(Box<Expr>, Box<Expr>),
     Compare(CompareOp, Box<Expr>, Box<Expr>),
     In(Box<Expr>, Vec<u32>),
+    /// A date moved forward (or back, when `back`) by a duration;
+    /// working days in the case's calendar.
+    Shift {
+        date: Box<Expr>,
+        back: bool,
+        by: Box<Expr>,
+    },
+    /// The day the case was received.
+    Received,
+    /// The day the rule is applied.
+    Today,
+    /// When the event last happened in the current visit of the step.
+    DateOf(EventId),
+    /// The latest (`true`) or earliest of dates.
+    Extreme(bool, Vec<Expr>),
 }
 
 /// Fifths of a calendar day in one working day: the unit of
@@ -533,6 +575,50 @@ fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
 pub trait Env {
     fn fact(&self, fact: FactId) -> Option<Value>;
     fn param(&self, index: u32) -> Option<Value>;
+    /// The day the case was received, once it has been.
+    fn received(&self) -> Option<NaiveDate> {
+        None
+    }
+    /// The day the rule is applied.
+    fn today(&self) -> Option<NaiveDate> {
+        None
+    }
+    /// When `event` last happened in the current visit of the step.
+    fn event_date(&self, _event: EventId) -> Option<NaiveDate> {
+        None
+    }
+    /// Whether `event_date` is the case's history, so that no date means
+    /// "has not happened" rather than "not known here".
+    fn knows_events(&self) -> bool {
+        false
+    }
+    /// `date` moved by `amount` (negative: back) of `unit`; working days
+    /// need the case's calendar, so an environment without one cannot.
+    fn shift(&self, date: NaiveDate, amount: i64, unit: Unit) -> Option<NaiveDate> {
+        let calendar_free = match unit {
+            Unit::WorkingDays => return None,
+            Unit::Days => chrono::Days::new(amount.unsigned_abs()),
+            Unit::Weeks => chrono::Days::new(amount.unsigned_abs().saturating_mul(7)),
+            Unit::Months | Unit::Years => {
+                let months = if unit == Unit::Years {
+                    amount.saturating_mul(12)
+                } else {
+                    amount
+                };
+                let months = chrono::Months::new(u32::try_from(months.unsigned_abs()).ok()?);
+                return if amount < 0 {
+                    date.checked_sub_months(months)
+                } else {
+                    date.checked_add_months(months)
+                };
+            }
+        };
+        if amount < 0 {
+            date.checked_sub_days(calendar_free)
+        } else {
+            date.checked_add_days(calendar_free)
+        }
+    }
 }
 
 impl Expr {
@@ -546,6 +632,12 @@ impl Expr {
             Expr::And(a, b) => Value::Bool(a.holds(env)? && b.holds(env)?),
             Expr::Or(a, b) => Value::Bool(a.holds(env)? || b.holds(env)?),
             Expr::Compare(op, a, b) => {
+                // A comparison with the date of an event that has not
+                // happened is false, not undecided: "within 20 days of
+                // acknowledge" does not hold before the acknowledgement.
+                if a.awaits_event(env) || b.awaits_event(env) {
+                    return Some(Value::Bool(false));
+                }
                 let (a, b) = (a.eval(env)?, b.eval(env)?);
                 let order = compare(&a, &b);
                 Value::Bool(match op {
@@ -561,7 +653,74 @@ impl Expr {
                 Value::Enum(v) => Value::Bool(set.contains(&v)),
                 _ => return None,
             },
+            Expr::Shift { date, back, by } => {
+                let (Value::Date(d), Value::Duration(n, unit)) = (date.eval(env)?, by.eval(env)?)
+                else {
+                    return None;
+                };
+                let n = i64::from(n);
+                Value::Date(env.shift(d, if *back { -n } else { n }, unit)?)
+            }
+            Expr::Received => Value::Date(env.received()?),
+            Expr::Today => Value::Date(env.today()?),
+            Expr::DateOf(e) => Value::Date(env.event_date(*e)?),
+            Expr::Extreme(latest, dates) => {
+                let mut found: Option<NaiveDate> = None;
+                for d in dates {
+                    let Value::Date(d) = d.eval(env)? else {
+                        return None;
+                    };
+                    found = Some(match found {
+                        Some(f) if *latest => f.max(d),
+                        Some(f) => f.min(d),
+                        None => d,
+                    });
+                }
+                Value::Date(found?)
+            }
         })
+    }
+
+    /// Every event whose date the expression reads.
+    pub fn events(&self, out: &mut Vec<EventId>) {
+        match self {
+            Expr::DateOf(e) if !out.contains(e) => out.push(*e),
+            Expr::Shift { date, by, .. } => {
+                date.events(out);
+                by.events(out);
+            }
+            Expr::Extreme(_, dates) => dates.iter().for_each(|d| d.events(out)),
+            Expr::Not(e) | Expr::In(e, _) => e.events(out),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Compare(_, a, b) => {
+                a.events(out);
+                b.events(out);
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the expression reads the date of an event that has not
+    /// happened in this visit, so that it has no value yet.
+    pub fn awaits_event(&self, env: &dyn Env) -> bool {
+        self.event_awaited(env).is_some()
+    }
+
+    /// The first event whose date the expression reads and which has not
+    /// happened in this visit.
+    pub fn event_awaited(&self, env: &dyn Env) -> Option<EventId> {
+        if !env.knows_events() {
+            return None;
+        }
+        match self {
+            Expr::DateOf(e) => env.event_date(*e).is_none().then_some(*e),
+            Expr::Shift { date, by, .. } => date.event_awaited(env).or(by.event_awaited(env)),
+            Expr::Extreme(_, dates) => dates.iter().find_map(|d| d.event_awaited(env)),
+            Expr::Not(e) | Expr::In(e, _) => e.event_awaited(env),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Compare(_, a, b) => {
+                a.event_awaited(env).or(b.event_awaited(env))
+            }
+            _ => None,
+        }
     }
 
     /// Whether the guard holds; `None` when it cannot be decided.
@@ -591,6 +750,16 @@ impl Expr {
                 a.inputs(facts, params);
                 b.inputs(facts, params);
             }
+            Expr::Shift { date, by, .. } => {
+                date.inputs(facts, params);
+                by.inputs(facts, params);
+            }
+            Expr::Extreme(_, dates) => {
+                for d in dates {
+                    d.inputs(facts, params);
+                }
+            }
+            Expr::Received | Expr::Today | Expr::DateOf(_) => {}
         }
     }
 }

@@ -118,6 +118,11 @@ struct Checker<'a> {
     used_outcomes: Vec<bool>,
     paragraphs: Vec<String>,
     cited: Vec<String>,
+    /// Date expressions of anchors and `until`, for `Anchor::Date`.
+    dates: Vec<Expr>,
+    /// In an anchor or `until`, a name that is no fact is an event and
+    /// stands for the day it happened.
+    names_are_dates: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -140,6 +145,8 @@ impl<'a> Checker<'a> {
             used_outcomes: Vec::new(),
             paragraphs: Vec::new(),
             cited: Vec::new(),
+            dates: Vec::new(),
+            names_are_dates: false,
         }
     }
 
@@ -250,6 +257,7 @@ impl<'a> Checker<'a> {
             notes,
             cited: self.cited.clone(),
             settings,
+            dates: std::mem::take(&mut self.dates),
         })
     }
 
@@ -263,6 +271,7 @@ impl<'a> Checker<'a> {
             }
         }
         for fact in &decl.facts {
+            self.reserved_fact_name(&fact.name);
             match self.facts.add(&fact.name) {
                 Ok(_) => {
                     let ty = self.type_of(&fact.ty, "value");
@@ -536,11 +545,99 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// W0405: two windows for one request event, from the same anchor
+    /// counted the same way, fixed lengths, one never shorter than the other
+    /// (by the one model of lengths). `escalations` pairs with the step's
+    /// declarations by position, as every one resolved.
+    fn nested_windows(&mut self, step: &ast::StepDecl, escalations: &[Escalation]) {
+        for (i, a) in escalations.iter().enumerate() {
+            for (j, b) in escalations.iter().enumerate().skip(i + 1) {
+                // Windows to different steps (or for different roles) are
+                // two rules: the first open one decides where a request goes.
+                if a.event != b.event
+                    || a.anchor != b.anchor
+                    || a.beginning != b.beginning
+                    || a.target != b.target
+                    || a.by != b.by
+                {
+                    continue;
+                }
+                let (
+                    DurationSpec::Fixed {
+                        amount: na,
+                        unit: ua,
+                    },
+                    DurationSpec::Fixed {
+                        amount: nb,
+                        unit: ub,
+                    },
+                ) = (a.within, b.within)
+                else {
+                    continue;
+                };
+                let (la, lb) = (approximate_length(na, ua), approximate_length(nb, ub));
+                // The later declaration is reported when both are as long.
+                let (inner, outer) = if la < lb { (i, j) } else { (j, i) };
+                let (Some(di), Some(doo)) =
+                    (step.escalations.get(inner), step.escalations.get(outer))
+                else {
+                    continue;
+                };
+                let length = |e: &Escalation| match e.within {
+                    DurationSpec::Fixed { amount, unit } => describe_duration(amount, unit),
+                    DurationSpec::Fact(_) => String::new(),
+                };
+                self.error(CheckError::WindowInsideWindow {
+                    event: di.event.text.clone(),
+                    inner: length(&escalations[inner]),
+                    outer: length(&escalations[outer]),
+                    span: di.span.into(),
+                    other: doo.span.into(),
+                });
+            }
+        }
+    }
+
     fn anchor(&mut self, anchor: &ast::Anchor) -> Option<Anchor> {
         match anchor {
             ast::Anchor::Entry(_) => Some(Anchor::Entry),
-            ast::Anchor::Event(name) => self.event(name).map(Anchor::Event),
+            ast::Anchor::Event(name) => match self.facts.get(&name.text) {
+                Some(i) => {
+                    self.used_facts[i as usize] = true;
+                    let ty = self.fact_types[i as usize].clone();
+                    if ty != Type::Date {
+                        self.error(CheckError::NotADateAnchor {
+                            text: name.text.clone(),
+                            found: ty.describe(),
+                            span: name.span.into(),
+                        });
+                        return None;
+                    }
+                    Some(Anchor::Fact(FactId(i)))
+                }
+                None => self.event(name).map(Anchor::Event),
+            },
+            ast::Anchor::Date(expr) => self.date_anchor(expr),
         }
+    }
+
+    /// A date expression a time limit counts from or ends on (`until`):
+    /// names of events stand for the day they happened in the visit.
+    fn date_anchor(&mut self, expr: &ast::Expr) -> Option<Anchor> {
+        self.names_are_dates = true;
+        let typed = self.date_value(expr);
+        self.names_are_dates = false;
+        let (e, ty) = typed?;
+        if ty != Type::Date {
+            self.error(CheckError::NotADateAnchor {
+                text: crate::format::expression(expr),
+                found: ty.describe(),
+                span: expr.span().into(),
+            });
+            return None;
+        }
+        self.dates.push(e);
+        Some(Anchor::Date(self.dates.len() as u32 - 1))
     }
 
     fn role(&mut self, name: &ast::Name) -> Option<RoleId> {
@@ -668,12 +765,15 @@ impl<'a> Checker<'a> {
             });
         }
         let limit = decl.limits.first()?;
-        let duration = self.duration(&limit.duration);
-        let anchor = self.anchor(&limit.anchor);
+        let (duration, anchor) = match &limit.until {
+            Some(u) => (Some(UNTIL), self.date_anchor(u)),
+            None => (self.duration(&limit.duration), self.anchor(&limit.anchor)),
+        };
         let cites = self.cites(&limit.cite);
         Some(Limit {
             duration: duration?,
             anchor: anchor?,
+            beginning: limit.beginning,
             cites,
         })
     }
@@ -941,13 +1041,19 @@ impl<'a> Checker<'a> {
             }
             let guard = task.guard.as_ref().map(|g| self.condition(g, &[]));
             let by = task.by.as_ref().map(|r| self.role(r));
-            let within = task.within.as_ref().map(|(d, a)| {
-                let d = self.duration(d);
-                let a = match a {
-                    Some(a) => self.anchor(a),
-                    None => Some(Anchor::Entry),
-                };
-                d.zip(a)
+            let until = task
+                .until
+                .as_ref()
+                .map(|u| self.date_anchor(u).map(|a| (UNTIL, a)));
+            let within = until.or_else(|| {
+                task.within.as_ref().map(|(d, a)| {
+                    let d = self.duration(d);
+                    let a = match a {
+                        Some(a) => self.anchor(a),
+                        None => Some(Anchor::Entry),
+                    };
+                    d.zip(a)
+                })
             });
             let cites = self.cites(&task.cite);
             match (guard, within, self.event_index.get(&task.name.text)) {
@@ -960,6 +1066,7 @@ impl<'a> Checker<'a> {
                     by: by.flatten(),
                     guard: guard.flatten(),
                     within: within.flatten(),
+                    within_beginning: task.within_beginning,
                     cites,
                 }),
             }
@@ -1044,8 +1151,10 @@ impl<'a> Checker<'a> {
                 None => None,
             };
             let by = e.by.as_ref().map(|r| self.role(r));
-            let within = self.duration(&e.within);
-            let anchor = self.anchor(&e.anchor);
+            let (within, anchor) = match &e.until {
+                Some(u) => (Some(UNTIL), self.date_anchor(u)),
+                None => (self.duration(&e.within), self.anchor(&e.anchor)),
+            };
             let event = self.event_index.get(&e.event.text).map(|i| EventId(*i));
             let cites = self.cites(&e.cite);
             match (target, by, within, anchor, event) {
@@ -1056,11 +1165,15 @@ impl<'a> Checker<'a> {
                         by: by.flatten(),
                         within,
                         anchor,
+                        beginning: e.beginning,
                         cites,
                     })
                 }
                 _ => ok = false,
             }
+        }
+        if ok {
+            self.nested_windows(step, &escalations);
         }
 
         for repeat in step.otherwise.iter().skip(1) {
@@ -1137,10 +1250,15 @@ impl<'a> Checker<'a> {
         step: &str,
         received: &[&str],
     ) -> Option<Deadline> {
-        let duration = self.duration(&d.duration);
-        let anchor = match &d.anchor {
-            Some(a) => self.anchor(a),
-            None => Some(Anchor::Entry),
+        let (duration, anchor) = match &d.until {
+            Some(u) => (Some(UNTIL), self.date_anchor(u)),
+            None => (
+                self.duration(&d.duration),
+                match &d.anchor {
+                    Some(a) => self.anchor(a),
+                    None => Some(Anchor::Entry),
+                },
+            ),
         };
         let extension = match &d.extension {
             None => Some(Extension::None),
@@ -1198,6 +1316,7 @@ impl<'a> Checker<'a> {
             name: d.name.text.clone(),
             duration: duration?,
             anchor: anchor?,
+            beginning: d.beginning,
             extension: extension?,
             met_by,
             cites,

@@ -25,6 +25,36 @@ pub fn duration(procedure: &Procedure, spec: DurationSpec) -> String {
     }
 }
 
+/// The word before an anchor as written: `beginning with` when the anchor
+/// day counts, else the construct's usual `from` or `of`.
+pub fn counted(beginning: bool, usual: &'static str) -> &'static str {
+    if beginning {
+        "beginning with"
+    } else {
+        usual
+    }
+}
+
+/// A time limit as written: `20 working days from entry`, `3 weeks
+/// beginning with response_sent`, or `until agreed_response_date`.
+pub fn period(
+    procedure: &Procedure,
+    spec: DurationSpec,
+    at: Anchor,
+    beginning: bool,
+    usual: &'static str,
+) -> String {
+    if super::ir::is_until(spec, at) {
+        return format!("until {}", anchor(procedure, at));
+    }
+    format!(
+        "{} {} {}",
+        duration(procedure, spec),
+        counted(beginning, usual),
+        anchor(procedure, at)
+    )
+}
+
 /// `entry` or the event's name.
 pub fn anchor(procedure: &Procedure, anchor: Anchor) -> String {
     match anchor {
@@ -33,6 +63,14 @@ pub fn anchor(procedure: &Procedure, anchor: Anchor) -> String {
             .events
             .get(e.index())
             .map_or("?".into(), |e| e.name.clone()),
+        Anchor::Fact(f) => procedure
+            .facts
+            .get(f.index())
+            .map_or("?".into(), |f| f.name.clone()),
+        Anchor::Date(i) => procedure
+            .dates
+            .get(i as usize)
+            .map_or("?".into(), |e| guard(procedure, e, None)),
     }
 }
 
@@ -46,6 +84,7 @@ const OR: u8 = 1;
 const AND: u8 = 2;
 const NOT: u8 = 3;
 const COMPARE: u8 = 4;
+const SHIFT: u8 = 5;
 
 impl Printer<'_> {
     fn type_of(&self, expr: &Expr) -> Option<&Type> {
@@ -129,6 +168,39 @@ impl Printer<'_> {
                     COMPARE,
                 )
             }
+            Expr::Shift { date, back, by } => (
+                format!(
+                    "{} {} {}",
+                    self.expr(date, SHIFT),
+                    if *back { "-" } else { "+" },
+                    self.expr(by, SHIFT + 1)
+                ),
+                SHIFT,
+            ),
+            Expr::Received => ("received".to_string(), u8::MAX),
+            Expr::Today => ("today".to_string(), u8::MAX),
+            Expr::DateOf(e) => (
+                format!(
+                    "date of {}",
+                    self.procedure
+                        .events
+                        .get(e.index())
+                        .map_or("?", |e| e.name.as_str())
+                ),
+                u8::MAX,
+            ),
+            Expr::Extreme(latest, dates) => (
+                format!(
+                    "{}({})",
+                    if *latest { "latest" } else { "earliest" },
+                    dates
+                        .iter()
+                        .map(|d| self.expr(d, 0))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                u8::MAX,
+            ),
         };
         if strength < context {
             format!("({text})")

@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::calendar::Calendar;
 use crate::check::describe_duration;
-use crate::check::ir::{DurationSpec, FactId, Unit, Value};
+use crate::check::ir::{is_until, Anchor, DurationSpec, FactId, Unit, Value};
 
 use super::context::{Ctx, Facts};
 use super::error::ReplayErrorKind;
@@ -23,6 +23,12 @@ pub(crate) struct Clock {
     /// Every pause while the clock ran, as (paused, resumed).
     pub(crate) pauses: Vec<(NaiveDate, NaiveDate)>,
     pub(crate) met: Option<NaiveDate>,
+    /// `beginning with`: the anchor day is the first day counted.
+    pub(crate) beginning: bool,
+    /// An anchor that is a date the case gives (a `date` fact or a date
+    /// expression), worked out whenever the due date is asked for, so that
+    /// a fact given later starts the clock.
+    pub(crate) dated: Option<Anchor>,
 }
 
 /// One extension: agreed on a day, to a new due date.
@@ -60,7 +66,41 @@ impl Clock {
             extensions: Vec::new(),
             pauses: Vec::new(),
             met: None,
+            beginning: false,
+            dated: None,
         }
+    }
+
+    /// The same clock, counted from `anchor` when it is a date the case
+    /// gives rather than entry or an event.
+    pub(crate) fn dated(self, anchor: Anchor) -> Clock {
+        match anchor {
+            Anchor::Fact(_) | Anchor::Date(_) => Clock {
+                dated: Some(anchor),
+                ..self
+            },
+            _ => self,
+        }
+    }
+
+    /// The day the clock counts from: its anchor's date, or the date the
+    /// case gives; `Err(Some(fact))` while a fact it needs is not given,
+    /// `Err(None)` before an event it reads has happened.
+    pub(crate) fn start(
+        &self,
+        ctx: &Ctx<'_>,
+        facts: Facts<'_>,
+    ) -> Result<NaiveDate, Option<FactId>> {
+        match (self.anchor, self.dated) {
+            (Some(a), _) => Ok(a),
+            (None, Some(dated)) => ctx.date_anchor(dated, facts),
+            (None, None) => Err(None),
+        }
+    }
+
+    /// The same clock, counting its anchor day when `beginning`.
+    pub(crate) fn beginning_with(self, beginning: bool) -> Clock {
+        Clock { beginning, ..self }
     }
 
     /// The unit the clock counts in, once its duration is known. Pauses
@@ -71,8 +111,10 @@ impl Clock {
 
     /// The anchor plus the rule's duration, before pauses and extensions.
     pub(crate) fn rule_due(&self, ctx: &Ctx<'_>, facts: Facts<'_>) -> Result<Due, ReplayErrorKind> {
-        let Some(anchor) = self.anchor else {
-            return Ok(Due::NotStarted);
+        let anchor = match self.start(ctx, facts) {
+            Ok(a) => a,
+            Err(Some(fact)) => return Ok(Due::AwaitingFact(fact)),
+            Err(None) => return Ok(Due::NotStarted),
         };
         let Some((amount, unit)) = duration_of(self.duration, facts) else {
             return Ok(match self.duration {
@@ -80,7 +122,7 @@ impl Clock {
                 DurationSpec::Fixed { .. } => Due::NotStarted,
             });
         };
-        let counted = ctx.add(anchor, i64::from(amount), unit)?;
+        let counted = count(ctx, anchor, amount, unit, self.beginning)?;
         suspended(ctx, anchor, counted, unit).map(|(due, _)| Due::On(due))
     }
 
@@ -133,11 +175,11 @@ impl Clock {
         amount: u32,
         unit: Unit,
     ) -> Result<Option<NaiveDate>, ReplayErrorKind> {
-        let Some(anchor) = self.anchor else {
+        let Ok(anchor) = self.start(ctx, facts) else {
             return Ok(None);
         };
         let own_unit = self.unit(facts).unwrap_or(unit);
-        let mut limit = ctx.add(anchor, i64::from(amount), unit)?;
+        let mut limit = count(ctx, anchor, amount, unit, self.beginning)?;
         for (from, to) in &self.pauses {
             limit = ctx.add(
                 limit,
@@ -165,17 +207,28 @@ impl Clock {
         } else {
             format!(" ({})", cites.join(", "))
         };
-        let mut text = format!("{anchor} + {rule}{cite}");
+        let start = self.start(ctx, facts).ok();
+        let mut text = if is_until(self.duration, self.dated.unwrap_or(Anchor::Entry)) {
+            format!("until {anchor}{cite}")
+        } else if self.beginning {
+            format!("{rule} beginning with {anchor}{cite}")
+        } else {
+            format!("{anchor} + {rule}{cite}")
+        };
         let rule_due = match self.rule_due(ctx, facts) {
             Ok(Due::On(d)) => d,
             Ok(Due::NotStarted) => return format!("{text}; not started"),
-            Ok(Due::AwaitingFact(_)) => {
-                return format!("{text}; not known until the case gives the duration")
+            Ok(Due::AwaitingFact(f)) => {
+                let what = match self.duration {
+                    DurationSpec::Fact(d) if d == f => "the duration",
+                    _ => "the date",
+                };
+                return format!("{text}; not known until the case gives {what}");
             }
             Err(e) => return format!("{text}; {e}"),
         };
         let unit = self.unit(facts).unwrap_or(Unit::Days);
-        if let (Unit::WorkingDays, Some(from)) = (unit, self.anchor) {
+        if let (Unit::WorkingDays, Some(from)) = (unit, start) {
             // A closure period is named once, with the working days it took.
             let mut skipped: Vec<(&str, u32)> = Vec::new();
             for h in ctx
@@ -200,10 +253,9 @@ impl Clock {
                 text.push_str(&format!("; skipped {}", named.join(", ")));
             }
         }
-        let counted = self
-            .anchor
+        let counted = start
             .zip(duration_of(self.duration, facts))
-            .and_then(|(a, (n, u))| ctx.add(a, i64::from(n), u).ok())
+            .and_then(|(a, (n, u))| count(ctx, a, n, u, self.beginning).ok())
             .unwrap_or(rule_due);
         text.push_str(&format!(" → {counted}"));
         if counted != rule_due {
@@ -211,7 +263,7 @@ impl Clock {
                 .calendar
                 .closure_periods()
                 .iter()
-                .filter(|p| self.anchor.is_some_and(|a| p.days_within(a, rule_due) > 0))
+                .filter(|p| start.is_some_and(|a| p.days_within(a, rule_due) > 0))
                 .map(|p| format!("{} ({} to {})", p.title, p.from, p.to))
                 .collect();
             let extra = (rule_due - counted).num_days();
@@ -263,6 +315,38 @@ impl Clock {
             }
         }
         text
+    }
+}
+
+/// The last day of `amount unit` counted from `anchor`. From an anchor
+/// (`from`), the anchor day is never counted. Beginning with it, the
+/// anchor day is the first day: a calendar period ends the day before it
+/// would from the anchor (6 months beginning with 2 March ends on
+/// 1 September), and in working days the anchor is day 1 when it is a
+/// working day (counting from the day before it).
+pub(crate) fn count(
+    ctx: &Ctx<'_>,
+    anchor: NaiveDate,
+    amount: u32,
+    unit: Unit,
+    beginning: bool,
+) -> Result<NaiveDate, ReplayErrorKind> {
+    let day = chrono::Days::new(1);
+    if !beginning {
+        return ctx.add(anchor, i64::from(amount), unit);
+    }
+    let out_of_range = || ReplayErrorKind::DateOutOfRange {
+        message: format!("{anchor} is outside the dates redress can count"),
+    };
+    match unit {
+        Unit::WorkingDays => {
+            let before = anchor.checked_sub_days(day).ok_or_else(out_of_range)?;
+            ctx.add(before, i64::from(amount), unit)
+        }
+        _ => ctx
+            .add(anchor, i64::from(amount), unit)?
+            .checked_sub_days(day)
+            .ok_or_else(out_of_range),
     }
 }
 

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 
 use crate::calendar::{Calendar, CalendarError};
-use crate::check::ir::{Env, EventId, Expr, FactId, Procedure, RoleId, Step, StepId, Unit, Value};
+use crate::check::ir::{
+    Anchor, Env, EventId, Expr, FactId, Procedure, RoleId, Step, StepId, Unit, Value,
+};
 
 use super::error::ReplayErrorKind;
 
@@ -63,7 +65,11 @@ impl<'a> Ctx<'a> {
         params: &[Option<Value>],
         needed_by: impl FnOnce() -> String,
     ) -> Result<bool, ReplayErrorKind> {
-        let env = Guarded { facts, params };
+        let env = Guarded {
+            facts,
+            params,
+            calendar: self.calendar,
+        };
         if let Some(b) = guard.holds(&env) {
             return Ok(b);
         }
@@ -80,6 +86,55 @@ impl<'a> Ctx<'a> {
             fact,
             needed_by: needed_by(),
         })
+    }
+
+    /// The date of an anchor the case gives: a `date` fact, or a date
+    /// expression. `Err(Some(fact))` names a fact the case has not given,
+    /// `Err(None)` means an event it reads has not happened.
+    pub(crate) fn date_anchor(
+        &self,
+        anchor: Anchor,
+        facts: Facts<'_>,
+    ) -> Result<NaiveDate, Option<FactId>> {
+        let expr = match anchor {
+            Anchor::Fact(f) => {
+                return match facts.get(f) {
+                    Some(Value::Date(d)) => Ok(*d),
+                    _ => Err(Some(f)),
+                }
+            }
+            Anchor::Date(i) => self.procedure.dates.get(i as usize).ok_or(None)?,
+            _ => return Err(None),
+        };
+        let env = Guarded {
+            facts,
+            params: &[],
+            calendar: self.calendar,
+        };
+        match expr.eval(&env) {
+            Some(Value::Date(d)) => Ok(d),
+            _ => {
+                let mut inputs = Vec::new();
+                expr.inputs(&mut inputs, &mut Vec::new());
+                Err(inputs.into_iter().find(|f| facts.get(*f).is_none()))
+            }
+        }
+    }
+
+    /// The first event whose date the guard reads and which has not
+    /// happened in this visit: why the guard is false, in words.
+    pub(crate) fn awaited(
+        &self,
+        guard: &Expr,
+        facts: Facts<'_>,
+        params: &[Option<Value>],
+    ) -> Option<&'a str> {
+        let env = Guarded {
+            facts,
+            params,
+            calendar: self.calendar,
+        };
+        guard.event_awaited(&env).map(|e| self.event_name(e))
     }
 
     /// Whether an optional guard holds (no guard always does).
@@ -103,11 +158,47 @@ impl<'a> Ctx<'a> {
 pub(crate) struct Facts<'s> {
     pub(crate) known: &'s [Option<Value>],
     pub(crate) learnt: &'s [(FactId, Value)],
+    /// The dates guards read besides facts: `received`, `today`, `date of`.
+    pub(crate) moment: Moment<'s>,
+}
+
+/// The days a guard can name: when the case was received, the day the rule
+/// is applied, and when events happened in the current visit of the step.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Moment<'s> {
+    pub(crate) received: Option<NaiveDate>,
+    pub(crate) today: Option<NaiveDate>,
+    /// The event being handled, which happens `today`.
+    pub(crate) current: Option<EventId>,
+    /// Events seen in the current visit, with their latest dates.
+    pub(crate) seen: &'s [(EventId, NaiveDate)],
+}
+
+impl<'s> Moment<'s> {
+    fn event_date(&self, event: EventId) -> Option<NaiveDate> {
+        if self.current == Some(event) {
+            return self.today;
+        }
+        self.seen
+            .iter()
+            .rev()
+            .find(|(e, _)| *e == event)
+            .map(|(_, on)| *on)
+    }
 }
 
 impl<'s> Facts<'s> {
     pub(crate) fn known(known: &'s [Option<Value>]) -> Facts<'s> {
-        Facts { known, learnt: &[] }
+        Facts {
+            known,
+            learnt: &[],
+            moment: Moment::default(),
+        }
+    }
+
+    /// The same facts, with the days guards may read.
+    pub(crate) fn at(self, moment: Moment<'s>) -> Facts<'s> {
+        Facts { moment, ..self }
     }
 
     pub(crate) fn get(&self, fact: FactId) -> Option<&'s Value> {
@@ -123,6 +214,7 @@ impl<'s> Facts<'s> {
 struct Guarded<'s, 'p> {
     facts: Facts<'s>,
     params: &'p [Option<Value>],
+    calendar: &'p Calendar,
 }
 
 impl Env for Guarded<'_, '_> {
@@ -132,4 +224,37 @@ impl Env for Guarded<'_, '_> {
     fn param(&self, index: u32) -> Option<Value> {
         self.params.get(index as usize).cloned().flatten()
     }
+    fn received(&self) -> Option<NaiveDate> {
+        self.facts.moment.received
+    }
+    fn today(&self) -> Option<NaiveDate> {
+        self.facts.moment.today
+    }
+    fn event_date(&self, event: EventId) -> Option<NaiveDate> {
+        self.facts.moment.event_date(event)
+    }
+    fn knows_events(&self) -> bool {
+        true
+    }
+    fn shift(&self, date: NaiveDate, amount: i64, unit: Unit) -> Option<NaiveDate> {
+        shift_in(self.calendar, date, amount, unit)
+    }
+}
+
+/// `date` moved by `amount` of `unit` in the case's calendar: the one
+/// date arithmetic guards and anchors share with the clock.
+pub(crate) fn shift_in(
+    calendar: &Calendar,
+    date: NaiveDate,
+    amount: i64,
+    unit: Unit,
+) -> Option<NaiveDate> {
+    match unit {
+        Unit::WorkingDays => calendar.add_working_days(date, amount),
+        Unit::Days => calendar.add_days(date, amount),
+        Unit::Weeks => calendar.add_weeks(date, amount),
+        Unit::Months => calendar.add_months(date, amount),
+        Unit::Years => calendar.add_months(date, amount.saturating_mul(12)),
+    }
+    .ok()
 }

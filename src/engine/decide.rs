@@ -6,7 +6,7 @@ use chrono::{Duration as Days, NaiveDate};
 use crate::check::ir::{Anchor, Builtin, Extension, Step, Target};
 
 use super::clock::{describe_ceiling, duration_of, Clock, Due};
-use super::context::{Ctx, Facts};
+use super::context::{Ctx, Facts, Moment};
 use super::effect::{Change, Effect, Entry, EntryEnd, Exit};
 use super::error::{ExtensionRefusal, PauseRefusal, ReplayErrorKind};
 use super::report::Breach;
@@ -34,11 +34,17 @@ pub(crate) fn decide<'a>(
     state: &State,
     event: &CaseEvent,
 ) -> Result<Effect<'a>, Failure> {
+    let builtin = Builtin::of(event.event);
     let facts = Facts {
         known: &state.facts,
         learnt: &event.facts,
+        moment: Moment {
+            received: received_on(state)
+                .or((builtin == Some(Builtin::Received)).then_some(event.on)),
+            current: Some(event.event),
+            ..moment(state, event.on)
+        },
     };
-    let builtin = Builtin::of(event.event);
     let effect = |change, breaches, cites| Effect {
         on: event.on,
         change,
@@ -146,8 +152,8 @@ pub(crate) fn automatic<'a>(
     let Some(otherwise) = &ctx.step(visit.step).otherwise else {
         return Ok(None);
     };
-    let facts = Facts::known(&state.facts);
     let moves_on = last_close + Days::days(1);
+    let facts = Facts::known(&state.facts).at(moment(state, moves_on));
     let breaches = leave(ctx, facts, visit, moves_on, &[])?;
     let entry = enter_on(
         ctx,
@@ -186,7 +192,7 @@ pub(crate) fn automatic_due(
     if step.otherwise.is_none() {
         return Ok(None);
     }
-    let facts = Facts::known(&state.facts);
+    let facts = Facts::known(&state.facts).at(moment(state, before));
     let Some(last_close) = windows::last_close(ctx, facts, visit, step)? else {
         return Ok(None);
     };
@@ -204,7 +210,7 @@ pub(crate) fn late_request(ctx: &Ctx<'_>, state: &State, event: &CaseEvent) -> R
         return Ok(());
     }
     let step = ctx.step(visit.step);
-    let facts = Facts::known(&state.facts);
+    let facts = Facts::known(&state.facts).at(moment(state, event.on));
     match windows::admit(ctx, facts, visit, step, event.event, event.on).map_err(fail)? {
         Admission::Closed(closed) => Err(fail(ReplayErrorKind::WindowClosed {
             event: ctx.event_name(event.event).to_string(),
@@ -348,8 +354,14 @@ fn handle<'a>(
             let guards: Vec<String> = step
                 .transitions_on(event.event)
                 .map(|t| {
+                    let awaited = t
+                        .guard
+                        .as_ref()
+                        .and_then(|g| ctx.awaited(g, facts, &event.data))
+                        .map(|e| format!(" (`{e}` has not happened in this visit)"))
+                        .unwrap_or_default();
                     format!(
-                        "`-> {}` when its guard holds",
+                        "`-> {}` when its guard holds{awaited}",
                         ctx.procedure.target_name(t.target)
                     )
                 })
@@ -564,6 +576,13 @@ pub(crate) fn enter_on(
     event: Option<&CaseEvent>,
     on: NaiveDate,
 ) -> Result<Entry, ReplayErrorKind> {
+    // The step's own rules see the new visit, where only the event that
+    // brings the case in has happened, on the day of entry.
+    let facts = facts.at(Moment {
+        today: Some(on),
+        seen: &[],
+        ..facts.moment
+    });
     let mut exits = Vec::new();
     let mut next = target;
     // A refusal leads elsewhere; the checker does not forbid a chain of
@@ -613,7 +632,7 @@ pub(crate) fn enter_on(
             paused: None,
             rejected,
         };
-        for e in foreign_anchors(step) {
+        for e in foreign_anchors(ctx.procedure, step) {
             if let Some(Some(date)) = last_seen.get(e.index()) {
                 visit.note_seen(e, *date);
             }
@@ -622,14 +641,18 @@ pub(crate) fn enter_on(
             visit.note_seen(event.event, on);
         }
         for d in &step.deadlines {
-            visit
-                .deadlines
-                .push(Clock::new(d.duration, visit.anchor(d.anchor)));
+            visit.deadlines.push(
+                Clock::new(d.duration, visit.anchor(d.anchor))
+                    .beginning_with(d.beginning)
+                    .dated(d.anchor),
+            );
         }
         for t in &step.tasks {
-            let clock = t
-                .within
-                .map(|(duration, anchor)| Clock::new(duration, visit.anchor(anchor)));
+            let clock = t.within.map(|(duration, anchor)| {
+                Clock::new(duration, visit.anchor(anchor))
+                    .beginning_with(t.within_beginning)
+                    .dated(anchor)
+            });
             visit.task_clocks.push(clock);
         }
         // A due date outside the calendar's years is found now, at the
@@ -656,6 +679,25 @@ pub(crate) fn enter_on(
     })
 }
 
+/// When the case was received, once it has been.
+pub(crate) fn received_on(state: &State) -> Option<NaiveDate> {
+    state
+        .last_seen
+        .get(Builtin::Received.id().index())
+        .copied()
+        .flatten()
+}
+
+/// The days a guard applied on `today` reads in `state`.
+pub(crate) fn moment(state: &State, today: NaiveDate) -> Moment<'_> {
+    Moment {
+        received: received_on(state),
+        today: Some(today),
+        current: None,
+        seen: state.visit().map_or(&[], |v| v.seen.as_slice()),
+    }
+}
+
 /// The first of a step's refusals (or rejections) whose guard holds.
 fn first_that_holds(
     ctx: &Ctx<'_>,
@@ -676,7 +718,10 @@ fn first_that_holds(
 
 /// The events a step's time limits count from that the step does not
 /// handle itself.
-fn foreign_anchors(step: &Step) -> impl Iterator<Item = crate::check::ir::EventId> + '_ {
+fn foreign_anchors<'p>(
+    procedure: &'p crate::check::ir::Procedure,
+    step: &'p Step,
+) -> impl Iterator<Item = crate::check::ir::EventId> + 'p {
     let handles = |e: crate::check::ir::EventId| {
         step.tasks.iter().any(|t| t.event == e)
             || step.transitions_on(e).next().is_some()
@@ -688,9 +733,20 @@ fn foreign_anchors(step: &Step) -> impl Iterator<Item = crate::check::ir::EventI
         .map(|d| d.anchor)
         .chain(step.tasks.iter().filter_map(|t| t.within.map(|w| w.1)))
         .chain(step.escalations.iter().map(|w| w.anchor))
-        .filter_map(move |a| match a {
-            Anchor::Event(e) if !handles(e) => Some(e),
-            _ => None,
+        .flat_map(move |a| {
+            let mut events = Vec::new();
+            match a {
+                Anchor::Event(e) => events.push(e),
+                // The events a date expression reads count like anchors.
+                Anchor::Date(i) => {
+                    if let Some(d) = procedure.dates.get(i as usize) {
+                        d.events(&mut events)
+                    }
+                }
+                _ => {}
+            }
+            events.retain(|e| !handles(*e));
+            events
         })
 }
 
@@ -818,6 +874,10 @@ fn extension(
             let anchor = match rule.anchor {
                 Anchor::Event(e) => format!("`{}`", ctx.event_name(e)),
                 Anchor::Entry => "entry into the step".to_string(),
+                dated => format!(
+                    "`{}`, once the case gives it",
+                    crate::check::words::anchor(ctx.procedure, dated)
+                ),
             };
             return Err(refuse(
                 ExtensionRefusal::NotStarted,

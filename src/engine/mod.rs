@@ -312,8 +312,18 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The facts, with the days guards read; `today` only where a caller
+    /// knows the day it asks about (see [`Engine::facts_on`]).
     fn facts(&self) -> Facts<'_> {
-        Facts::known(&self.state.facts)
+        Facts::known(&self.state.facts).at(context::Moment {
+            today: None,
+            ..decide::moment(&self.state, NaiveDate::MIN)
+        })
+    }
+
+    /// The facts as guards applied on `today` see them.
+    fn facts_on(&self, today: NaiveDate) -> Facts<'_> {
+        Facts::known(&self.state.facts).at(decide::moment(&self.state, today))
     }
 
     fn outcome(&self) -> Option<&'a str> {

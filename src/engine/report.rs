@@ -253,7 +253,7 @@ impl Engine<'_> {
     /// The active step, and the breaches still open in it as of `at`.
     fn active_step(&self, visit: &Visit, at: NaiveDate) -> (ActiveStep, Vec<Breach>) {
         let ctx = &self.ctx;
-        let facts = self.facts();
+        let facts = self.facts_on(at);
         let step = ctx.step(visit.step);
         let paused_since = visit.paused.map(|p| p.0);
         let mut open = Vec::new();
@@ -279,6 +279,13 @@ impl Engine<'_> {
                     Some(date) => format!("{} on {date}", ctx.event_name(e)),
                     None => format!("{} (not yet in this step)", ctx.event_name(e)),
                 },
+                dated => {
+                    let words = crate::check::words::anchor(ctx.procedure, dated);
+                    match ctx.date_anchor(dated, facts) {
+                        Ok(date) => format!("{words} = {date}"),
+                        Err(_) => format!("{words} (not known yet)"),
+                    }
+                }
             };
             let ceiling = match d.extension {
                 Extension::UpTo(DurationSpec::Fixed { amount, unit }) => {
@@ -491,7 +498,7 @@ impl Engine<'_> {
         for task in report.tasks.iter().filter(|t| !t.done) {
             next.push(entry(task.name.clone(), Some(task.by.clone()), task.due));
         }
-        let facts = self.facts();
+        let facts = self.facts_on(at);
         let mut seen: Vec<usize> = Vec::new();
         for t in &step.transitions {
             if seen.contains(&t.event.index()) || t.target == Target::Step(visit.step) {

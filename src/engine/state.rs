@@ -71,6 +71,8 @@ impl Visit {
         match anchor {
             Anchor::Entry => Some(self.entered),
             Anchor::Event(e) => self.seen(e),
+            // Dates from facts and expressions are the clock's to work out.
+            Anchor::Fact(_) | Anchor::Date(_) => None,
         }
     }
 

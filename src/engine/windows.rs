@@ -36,13 +36,17 @@ pub(crate) fn close(
     visit: &Visit,
     window: &Escalation,
 ) -> Result<Option<NaiveDate>, ReplayErrorKind> {
-    let Some(from) = visit.anchor(window.anchor) else {
-        return Ok(None);
+    let from = match visit.anchor(window.anchor) {
+        Some(from) => from,
+        None => match ctx.date_anchor(window.anchor, facts) {
+            Ok(from) => from,
+            Err(_) => return Ok(None),
+        },
     };
     let Some((amount, unit)) = duration_of(window.within, facts) else {
         return Ok(None);
     };
-    ctx.add(from, i64::from(amount), unit).map(Some)
+    super::clock::count(ctx, from, amount, unit, window.beginning).map(Some)
 }
 
 /// The day the step's last window closes, once every window has opened:

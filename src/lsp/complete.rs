@@ -95,7 +95,16 @@ const WEEKDAYS: &[&str] = &[
     "saturday",
     "sunday",
 ];
-const GUARD_WORDS: &[&str] = &["not", "true", "false"];
+const GUARD_WORDS: &[&str] = &[
+    "not",
+    "true",
+    "false",
+    "received",
+    "today",
+    "date of",
+    "latest(",
+    "earliest(",
+];
 const GUARD_OPERATORS: &[&str] = &[
     "when", "and", "or", "not", "==", "!=", "<", "<=", ">", ">=", "(",
 ];

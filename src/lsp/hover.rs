@@ -338,10 +338,21 @@ pub(crate) fn duration_words(duration: &Duration) -> String {
     }
 }
 
+/// "from", or "beginning with (the day counts)" where the anchor day is the
+/// first day of the period.
+fn counting(beginning: bool, usual: &'static str) -> &'static str {
+    if beginning {
+        "beginning with (counting that day)"
+    } else {
+        usual
+    }
+}
+
 fn anchor_words(step: &StepDecl, anchor: Option<&Anchor>) -> String {
     match anchor {
         None | Some(Anchor::Entry(_)) => format!("entry into step `{}`", step.name.text),
         Some(Anchor::Event(e)) => format!("the latest `{}`", e.text),
+        Some(Anchor::Date(e)) => format!("`{}`", crate::format::expression(e)),
     }
 }
 
@@ -368,9 +379,16 @@ pub(crate) fn deadline(step: &StepDecl, index: usize) -> Option<String> {
                 .join(" or ")
         )
     };
+    if let Some(u) = &d.until {
+        return Some(format!(
+            "Until `{}`{extension}; {met}.",
+            crate::format::expression(u)
+        ));
+    }
     Some(format!(
-        "{} from {}{extension}; {met}.",
+        "{} {} {}{extension}; {met}.",
         duration_words(&d.duration),
+        counting(d.beginning, "from"),
         anchor_words(step, d.anchor.as_ref())
     ))
 }
@@ -383,36 +401,56 @@ fn window(step: &StepDecl, e: &EscalateDecl) -> String {
             o.value.text
         )
     });
+    if let Some(u) = &e.until {
+        return format!(
+            "{} may ask for step `{}` (event `{}`) until `{}`.{otherwise}",
+            e.by.as_ref()
+                .map_or("Anyone".to_string(), |r| format!("`{}`", r.text)),
+            e.target.text,
+            e.event.text,
+            crate::format::expression(u)
+        );
+    }
     format!(
-        "{} may ask for step `{}` (event `{}`) within {} of {}.{otherwise}",
+        "{} may ask for step `{}` (event `{}`) within {} {} {}.{otherwise}",
         e.by.as_ref()
             .map_or("Anyone".to_string(), |r| format!("`{}`", r.text)),
         e.target.text,
         e.event.text,
         duration_words(&e.within),
-        match &e.anchor {
-            Anchor::Entry(_) => format!("entry into step `{}`", step.name.text),
-            Anchor::Event(ev) => format!("the latest `{}`", ev.text),
-        }
+        counting(e.beginning, "of"),
+        anchor_words(step, Some(&e.anchor))
     )
 }
 
 fn task_within(step: &StepDecl, t: &TaskDecl) -> Option<String> {
+    if let Some(u) = &t.until {
+        return Some(format!("Due by `{}`.", crate::format::expression(u)));
+    }
     let (duration, anchor) = t.within.as_ref()?;
     Some(format!(
-        "Due {} from {}.",
+        "Due {} {} {}.",
         duration_words(duration),
+        counting(t.within_beginning, "from"),
         anchor_words(step, anchor.as_ref())
     ))
 }
 
 fn limit(l: &LimitDecl) -> String {
+    if let Some(u) = &l.until {
+        return format!(
+            "No case should go on after `{}`.",
+            crate::format::expression(u)
+        );
+    }
     format!(
-        "No case should take longer than {} from {}; `redress check` warns when a path can.",
+        "No case should take longer than {} {} {}; `redress check` warns when a path can.",
         duration_words(&l.duration),
+        counting(l.beginning, "from"),
         match &l.anchor {
             Anchor::Entry(_) => "entry".to_string(),
             Anchor::Event(e) => format!("the latest `{}`", e.text),
+            Anchor::Date(e) => format!("`{}`", crate::format::expression(e)),
         }
     )
 }

@@ -172,6 +172,9 @@ impl Walker<'_> {
         for limit in &p.limits {
             self.duration(&limit.duration);
             self.anchor(&limit.anchor);
+            if let Some(until) = &limit.until {
+                self.date(until);
+            }
         }
         for (i, r) in p.roles.iter().enumerate() {
             self.push(Space::Role, &r.name, Some(Item::Role(i)));
@@ -220,6 +223,9 @@ impl Walker<'_> {
             if let Some(guard) = &task.guard {
                 self.guard(guard, None);
             }
+            if let Some(until) = &task.until {
+                self.date(until);
+            }
             if let Some((duration, anchor)) = &task.within {
                 self.duration(duration);
                 if let Some(anchor) = anchor {
@@ -232,6 +238,9 @@ impl Walker<'_> {
             self.duration(&d.duration);
             if let Some(anchor) = &d.anchor {
                 self.anchor(anchor);
+            }
+            if let Some(until) = &d.until {
+                self.date(until);
             }
             if let Some(Extension::UpTo(ceiling)) = &d.extension {
                 self.duration(ceiling);
@@ -273,6 +282,9 @@ impl Walker<'_> {
             }
             self.duration(&e.within);
             self.anchor(&e.anchor);
+            if let Some(until) = &e.until {
+                self.date(until);
+            }
         }
         for o in &step.otherwise {
             self.push(Space::Target, &o.value, None);
@@ -310,8 +322,38 @@ impl Walker<'_> {
     }
 
     fn anchor(&mut self, anchor: &Anchor) {
-        if let Anchor::Event(name) = anchor {
-            self.push(Space::Event, name, None);
+        match anchor {
+            // A date fact is a fact; otherwise the name is an event.
+            Anchor::Event(name)
+                if self
+                    .procedure
+                    .facts
+                    .iter()
+                    .any(|f| f.name.text == name.text) =>
+            {
+                self.push(Space::Fact, name, None)
+            }
+            Anchor::Event(name) => self.push(Space::Event, name, None),
+            Anchor::Date(e) => self.date(e),
+            Anchor::Entry(_) => {}
+        }
+    }
+
+    /// A date expression of an anchor or `until`: a name is a fact, else
+    /// an event standing for the day it happened, as the checker reads it.
+    fn date(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Name(name) => self.anchor(&Anchor::Event(name.clone())),
+            Expr::Shift { date, by, .. } => {
+                self.date(date);
+                self.date(by);
+            }
+            Expr::Extreme { dates, .. } => {
+                for d in dates {
+                    self.date(d);
+                }
+            }
+            other => self.guard(other, None),
         }
     }
 
@@ -350,6 +392,17 @@ impl Walker<'_> {
                 }
             }
             Expr::Bool { .. } | Expr::Date(_) | Expr::Duration { .. } | Expr::Text(_) => {}
+            Expr::Shift { date, by, .. } => {
+                self.guard(date, fields);
+                self.guard(by, fields);
+            }
+            Expr::DateOf { event, .. } => self.push(Space::Event, event, None),
+            Expr::Extreme { dates, .. } => {
+                for d in dates {
+                    self.guard(d, fields);
+                }
+            }
+            Expr::Moment { .. } => {}
         }
     }
 }

@@ -97,11 +97,7 @@ impl Flattener<'_> {
         if let Some(limit) = &p.limit {
             self.put(
                 &["procedure", "limit"],
-                format!(
-                    "{} from {}",
-                    words::duration(p, limit.duration),
-                    words::anchor(p, limit.anchor)
-                ),
+                words::period(p, limit.duration, limit.anchor, limit.beginning, "from"),
             );
         }
         for r in &p.roles {
@@ -204,7 +200,7 @@ impl Flattener<'_> {
             if let Some((d, a)) = t.within {
                 self.put(
                     &[&step, &item, "within"],
-                    format!("{} from {}", words::duration(p, d), words::anchor(p, a)),
+                    words::period(p, d, a, t.within_beginning, "from"),
                 );
             }
             self.put(&[&step, &item, "cite"], join(&t.cites));
@@ -213,6 +209,9 @@ impl Flattener<'_> {
             let item = format!("deadline {}", d.name);
             self.put(&[&step, &item, "duration"], words::duration(p, d.duration));
             self.put(&[&step, &item, "from"], words::anchor(p, d.anchor));
+            if d.beginning {
+                self.put(&[&step, &item, "counts"], "beginning with the anchor day");
+            }
             let extension = match &d.extension {
                 Extension::None => "not extendable".to_string(),
                 Extension::ByAgreement => "by agreement".to_string(),
@@ -286,11 +285,7 @@ impl Flattener<'_> {
             );
             self.put(
                 &[&step, &item, "within"],
-                format!(
-                    "{} of {}",
-                    words::duration(p, e.within),
-                    words::anchor(p, e.anchor)
-                ),
+                words::period(p, e.within, e.anchor, e.beginning, "of"),
             );
             self.put(
                 &[&step, &item, "by"],

@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use crate::check::ir::{
-    Anchor, BodyKind, Builtin, CompareOp, DurationSpec, EventId, Expr, Extension, FactId,
+    is_until, Anchor, BodyKind, Builtin, CompareOp, DurationSpec, EventId, Expr, Extension, FactId,
     OutcomeId, Procedure, Refusal, RoleId, RouteKind, Step, Target, Type, Value,
 };
 
@@ -402,8 +402,94 @@ pub(super) fn condition_words(
                 .collect();
             format!("{quoted} is {}", or_list(&chosen))
         }
+        Expr::Compare(op, a, b) => {
+            let (Some(a), Some(b)) = (
+                date_expr_words(procedure, a, params),
+                date_expr_words(procedure, b, params),
+            ) else {
+                return fallback();
+            };
+            let relation = match op {
+                CompareOp::Lt => "is before",
+                CompareOp::Le => "is on or before",
+                CompareOp::Gt => "is after",
+                CompareOp::Ge => "is on or after",
+                CompareOp::Eq => "is",
+                CompareOp::Ne => "is not",
+            };
+            format!("{a} {relation} {b}")
+        }
         _ => fallback(),
     }
+}
+
+/// A date in a condition in words ("the later of “When the events
+/// happened” and “When you became aware”, plus 12 months"); `None` when
+/// the expression is not a date.
+fn date_expr_words(
+    procedure: &Procedure,
+    expr: &Expr,
+    params: &[crate::check::ir::Param],
+) -> Option<String> {
+    Some(match expr {
+        Expr::Const(Value::Date(d)) => d.to_string(),
+        Expr::Fact(f) => {
+            let fact = procedure.facts.get(f.index())?;
+            if fact.ty != Type::Date {
+                return None;
+            }
+            format!(
+                "“{}”",
+                fact.title.clone().unwrap_or_else(|| humanize(&fact.name))
+            )
+        }
+        Expr::Param(p) => {
+            let param = params.get(*p as usize)?;
+            if param.ty != Type::Date {
+                return None;
+            }
+            format!("“{}”", humanize(&param.name))
+        }
+        Expr::Received => "the day the complaint was received".to_string(),
+        Expr::Today => "today".to_string(),
+        Expr::DateOf(e) => format!(
+            "the day of “{}”",
+            procedure
+                .events
+                .get(e.index())
+                .map_or(String::new(), |e| humanize(&e.name))
+        ),
+        Expr::Shift { date, back, by } => {
+            let by = match by.as_ref() {
+                Expr::Const(Value::Duration(n, unit)) => crate::check::describe_duration(*n, *unit),
+                Expr::Fact(f) => format!(
+                    "“{}”",
+                    procedure.facts.get(f.index()).map_or(String::new(), |f| f
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| humanize(&f.name)))
+                ),
+                _ => return None,
+            };
+            let sign = if *back { "minus" } else { "plus" };
+            format!("{} {sign} {by}", date_expr_words(procedure, date, params)?)
+        }
+        Expr::Extreme(latest, dates) => {
+            let named: Option<Vec<String>> = dates
+                .iter()
+                .map(|d| date_expr_words(procedure, d, params))
+                .collect();
+            let named = named?;
+            let (init, last) = named.split_at(named.len().saturating_sub(1));
+            format!(
+                "the {} of {} and {}",
+                if *latest { "later" } else { "earlier" },
+                init.join(", "),
+                last.join("")
+            )
+        }
+        _ => return None,
+    })
 }
 
 /// "a", "a or b", "a, b or c".
@@ -494,6 +580,47 @@ fn from_phrase(procedure: &Procedure, step: &Step, anchor: Anchor) -> String {
             format!("of {}", event_words(procedure, e))
         }
         Anchor::Event(_) => String::new(),
+        Anchor::Fact(f) => procedure.facts.get(f.index()).map_or(String::new(), |f| {
+            format!(
+                "of “{}”",
+                f.title.clone().unwrap_or_else(|| humanize(&f.name))
+            )
+        }),
+        Anchor::Date(i) => procedure
+            .dates
+            .get(i as usize)
+            .and_then(|e| date_expr_words(procedure, e, &[]))
+            .map_or(String::new(), |w| format!("of {w}")),
+    }
+}
+
+/// "within 20 working days of receiving the complaint", "within 6 months
+/// beginning with the day of …", or "by “agreed response date”" for
+/// `until`.
+fn period_words(
+    procedure: &Procedure,
+    step: &Step,
+    duration: DurationSpec,
+    anchor: Anchor,
+    beginning: bool,
+) -> String {
+    if is_until(duration, anchor) {
+        let date = from_phrase(procedure, step, anchor);
+        return format!("by {}", date.strip_prefix("of ").unwrap_or(&date));
+    }
+    format!(
+        "within {} {}",
+        duration_words(procedure, duration),
+        beginning_phrase(from_phrase(procedure, step, anchor), beginning)
+    )
+}
+
+/// "beginning with the day of receiving the complaint" where the anchor day
+/// counts (`beginning with`), else the phrase as it is.
+fn beginning_phrase(phrase: String, beginning: bool) -> String {
+    match phrase.strip_prefix("of ") {
+        Some(rest) if beginning => format!("beginning with the day of {rest}"),
+        _ => phrase,
     }
 }
 
@@ -519,10 +646,9 @@ fn deadline_sentence(procedure: &Procedure, step: &Step, d: &crate::check::ir::D
         format!("met by {}", or_list(&events))
     };
     format!(
-        "**{}** ({met}): within {} {}{}.",
+        "**{}** ({met}): {}{}.",
         upper_first(&humanize(&d.name)),
-        duration_words(procedure, d.duration),
-        from_phrase(procedure, step, d.anchor),
+        period_words(procedure, step, d.duration, d.anchor, d.beginning),
         extension_words(procedure, &d.extension)
     )
 }
@@ -552,9 +678,19 @@ pub fn markdown(procedure: &Procedure) -> String {
             "Source: {source}. Numbers in brackets cite its paragraphs."
         );
     }
+    let begins = procedure.steps.iter().any(|s| {
+        s.deadlines.iter().any(|d| d.beginning)
+            || s.tasks.iter().any(|t| t.within_beginning)
+            || s.escalations.iter().any(|e| e.beginning)
+    }) || procedure.limit.as_ref().is_some_and(|l| l.beginning);
+    let counted = if begins {
+        "the day a time limit starts from is not counted, except where it runs \"beginning with\" that day: then that day is the first day (in working days, when it is a working day)"
+    } else {
+        "the day a time limit starts from is never counted"
+    };
     let _ = writeln!(
         out,
-        "\nTime limits in working days count Monday to Friday, leaving out bank holidays {}; the day a time limit starts from is never counted.\n",
+        "\nTime limits in working days count Monday to Friday, leaving out bank holidays {}; {counted}.\n",
         calendar_words(procedure)
     );
     for sentence in closure_sentences(procedure) {
@@ -666,10 +802,14 @@ fn summary(out: &mut String, procedure: &Procedure) {
             .deadlines
             .iter()
             .map(|d| {
+                let length = if is_until(d.duration, d.anchor) {
+                    "until a date".to_string()
+                } else {
+                    duration_words(procedure, d.duration)
+                };
                 format!(
-                    "{}: {}{}",
+                    "{}: {length}{}",
                     humanize(&d.name),
-                    duration_words(procedure, d.duration),
                     extension_words(procedure, &d.extension)
                 )
             })
@@ -684,9 +824,8 @@ fn summary(out: &mut String, procedure: &Procedure) {
                     .map(step_title)
                     .unwrap_or_default();
                 format!(
-                    "{to}: within {} {}",
-                    duration_words(procedure, e.within),
-                    from_phrase(procedure, step, e.anchor)
+                    "{to}: {}",
+                    period_words(procedure, step, e.within, e.anchor, e.beginning)
                 )
             })
             .collect();
@@ -744,9 +883,8 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
                 .within
                 .map(|(d, a)| {
                     format!(
-                        ", within {} {}",
-                        duration_words(procedure, d),
-                        from_phrase(procedure, step, a)
+                        ", {}",
+                        period_words(procedure, step, d, a, t.within_beginning)
                     )
                 })
                 .unwrap_or_default();
@@ -831,10 +969,9 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "- {who} may ask for **{to}** ({}) within {} {}.{}",
+            "- {who} may ask for **{to}** ({}) {}.{}",
             event_words(procedure, e.event),
-            duration_words(procedure, e.within),
-            from_phrase(procedure, step, e.anchor),
+            period_words(procedure, step, e.within, e.anchor, e.beginning),
             cite(&e.cites)
         );
     }

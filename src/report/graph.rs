@@ -44,11 +44,12 @@ fn step_lines(procedure: &Procedure, step: &Step) -> Vec<String> {
         lines.push(format!("lead: {}", role.name));
     }
     for d in &step.deadlines {
-        lines.push(format!(
-            "{}: {}",
-            d.name,
+        let length = if crate::check::ir::is_until(d.duration, d.anchor) {
+            words::period(procedure, d.duration, d.anchor, d.beginning, "from")
+        } else {
             words::duration(procedure, d.duration)
-        ));
+        };
+        lines.push(format!("{}: {length}", d.name));
     }
     lines
 }
@@ -86,11 +87,17 @@ fn edges(procedure: &Procedure) -> Vec<Edge> {
                         .get(e.target.index())
                         .map_or("?", |s| s.name.as_str()),
                 ),
-                label: format!(
-                    "{event} within {} of {}",
-                    words::duration(procedure, e.within),
-                    words::anchor(procedure, e.anchor)
-                ),
+                label: if crate::check::ir::is_until(e.within, e.anchor) {
+                    format!(
+                        "{event} {}",
+                        words::period(procedure, e.within, e.anchor, e.beginning, "of")
+                    )
+                } else {
+                    format!(
+                        "{event} within {}",
+                        words::period(procedure, e.within, e.anchor, e.beginning, "of")
+                    )
+                },
                 kind: EdgeKind::Window,
             });
         }

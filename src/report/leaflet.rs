@@ -36,6 +36,35 @@ fn complainant(procedure: &Procedure) -> Option<RoleId> {
     })
 }
 
+/// "within 20 working days, counted from …", or "by the date your case
+/// gives" for `until`.
+fn leaflet_period(
+    procedure: &Procedure,
+    step: &Step,
+    duration: crate::check::ir::DurationSpec,
+    anchor: Anchor,
+    beginning: bool,
+) -> String {
+    if crate::check::ir::is_until(duration, anchor) {
+        return format!("by {}", counted_from(procedure, step, anchor));
+    }
+    format!(
+        "within {}, {} {}",
+        duration_words(procedure, duration),
+        counting(beginning),
+        counted_from(procedure, step, anchor)
+    )
+}
+
+/// How a period is counted: from the day after its anchor, or including it.
+fn counting(beginning: bool) -> &'static str {
+    if beginning {
+        "counting the first day as"
+    } else {
+        "counted from"
+    }
+}
+
 /// "the day we receive your complaint", "the day this stage starts",
 /// "“response sent”".
 fn counted_from(procedure: &Procedure, step: &Step, anchor: Anchor) -> String {
@@ -56,6 +85,10 @@ fn counted_from(procedure: &Procedure, step: &Step, anchor: Anchor) -> String {
                 _ => event_words(procedure, e),
             }
         }
+        Anchor::Fact(f) => procedure.facts.get(f.index()).map_or(String::new(), |f| {
+            format!("“{}”", f.title.clone().unwrap_or_else(|| humanize(&f.name)))
+        }),
+        Anchor::Date(_) => "the date your case gives".into(),
     }
 }
 
@@ -248,10 +281,9 @@ fn stage(
             };
             let _ = writeln!(
                 out,
-                "- {}: within {}, counted from {}.{longer}",
+                "- {}: {}.{longer}",
                 upper_first(&humanize(&d.name)),
-                duration_words(procedure, d.duration),
-                counted_from(procedure, step, d.anchor)
+                leaflet_period(procedure, step, d.duration, d.anchor, d.beginning)
             );
         }
         for p in &step.pauses {
@@ -282,9 +314,8 @@ fn stage(
         };
         let _ = writeln!(
             out,
-            "- {asker} can ask for **{to}**. Ask within {}, counted from {}.",
-            duration_words(procedure, e.within),
-            counted_from(procedure, step, e.anchor)
+            "- {asker} can ask for **{to}**. Ask {}.",
+            leaflet_period(procedure, step, e.within, e.anchor, e.beginning)
         );
     }
     if let Some(o) = &step.otherwise {

@@ -377,8 +377,13 @@ impl Simulation<'_> {
         data: &[Option<Value>],
     ) -> bool {
         let env = Params { facts, data };
-        step.transitions_on(event)
-            .any(|t| t.guard.as_ref().is_none_or(|g| g.holds(&env) == Some(true)))
+        // A guard that reads dates (`received`, `today`, `date of`) cannot
+        // be decided before the day is chosen: the engine decides it then.
+        step.transitions_on(event).any(|t| {
+            t.guard
+                .as_ref()
+                .is_none_or(|g| g.holds(&env) != Some(false))
+        })
     }
 
     fn event(&self, on: NaiveDate, event: EventId, data: Vec<Option<Value>>) -> CaseEvent {
@@ -399,7 +404,14 @@ impl Simulation<'_> {
     fn run_case(&self, arrival: NaiveDate, rng: &mut Rng, tally: &mut Tally) {
         // Facts do not change during a simulated case: drawn once, read by
         // the choices and handed to the engine.
-        let facts = self.draw_facts(rng);
+        let mut facts = self.draw_facts(rng);
+        // A date fact without an assumption is the day the case arrives:
+        // the events complained of happened, and were known, that day.
+        for (value, fact) in facts.iter_mut().zip(&self.procedure.facts) {
+            if value.is_none() && fact.ty == Type::Date {
+                *value = Some(Value::Date(arrival));
+            }
+        }
         let mut session = Session::new(self.procedure, self.calendar, facts.clone());
         let received = Builtin::Received.id();
         let stop = |tally: &mut Tally, why: Stop| tally.stop(why);
@@ -550,8 +562,19 @@ impl Simulation<'_> {
                         crate::check::ir::Anchor::Event(a) => {
                             session.seen_in_step(a).unwrap_or(entered)
                         }
+                        // A window from or until a date the case gives:
+                        // the request comes between entry and its close.
+                        crate::check::ir::Anchor::Fact(_) | crate::check::ir::Anchor::Date(_) => {
+                            entered
+                        }
                     };
-                    let length = spec_days(facts, x.within);
+                    let length = match x.anchor {
+                        crate::check::ir::Anchor::Fact(_) | crate::check::ir::Anchor::Date(_) => {
+                            let days = self.calendar.working_days_between(entered, close);
+                            u32::try_from(days.unwrap_or(0).max(0)).unwrap_or(0)
+                        }
+                        _ => spec_days(facts, x.within),
+                    };
                     let date = self
                         .calendar
                         .add_working_days(opened, i64::from(self.delay(e, length, rng)))
@@ -963,6 +986,7 @@ fn defaults(p: &Procedure, draws: &[Option<FactDraw>]) -> Vec<String> {
                 Type::Bool => "false".to_string(),
                 Type::Enum(values) => values.first()?.clone(),
                 Type::Duration => format!("{DEFAULT_DURATION_WORKING_DAYS} working days"),
+                Type::Date => "the day the case is received".to_string(),
                 _ => return None,
             };
             Some(format!("{} = {value}", fact.name))

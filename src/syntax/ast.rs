@@ -86,7 +86,10 @@ impl Duration {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Anchor {
     Entry(Span),
+    /// An event, or a `date` fact: which one is decided by the checker.
     Event(Name),
+    /// `latest(…)` or `earliest(…)` of dates.
+    Date(Expr),
 }
 
 /// The type of a fact or of an event's data field.
@@ -167,6 +170,47 @@ pub enum Expr {
         values: Vec<Name>,
         span: Span,
     },
+    /// `received - 12 months`: a date moved by a duration.
+    Shift {
+        date: Box<Expr>,
+        back: bool,
+        by: Box<Expr>,
+        span: Span,
+    },
+    /// `received` or `today` in a guard.
+    Moment {
+        moment: Moment,
+        span: Span,
+    },
+    /// `date of acknowledge`.
+    DateOf {
+        event: Name,
+        span: Span,
+    },
+    /// `latest(a, b, …)` (`latest` true) or `earliest(a, b, …)`.
+    Extreme {
+        latest: bool,
+        dates: Vec<Expr>,
+        span: Span,
+    },
+}
+
+/// A day every case has, named by a reserved word in guards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Moment {
+    /// The day the case was received.
+    Received,
+    /// The day a rule is applied: the as-of date of `run`, the simulated day.
+    Today,
+}
+
+impl Moment {
+    pub const fn word(self) -> &'static str {
+        match self {
+            Moment::Received => "received",
+            Moment::Today => "today",
+        }
+    }
 }
 
 impl Expr {
@@ -176,7 +220,11 @@ impl Expr {
             | Expr::Duration { span, .. }
             | Expr::Not { span, .. }
             | Expr::Binary { span, .. }
-            | Expr::In { span, .. } => *span,
+            | Expr::In { span, .. }
+            | Expr::Shift { span, .. }
+            | Expr::Moment { span, .. }
+            | Expr::DateOf { span, .. }
+            | Expr::Extreme { span, .. } => *span,
             Expr::Date(d) => d.span,
             Expr::Text(t) => t.span,
             Expr::Name(n) => n.span,
@@ -255,6 +303,10 @@ pub struct ParagraphsDecl {
 pub struct LimitDecl {
     pub duration: Duration,
     pub anchor: Anchor,
+    /// `beginning with`: the anchor day counts.
+    pub beginning: bool,
+    /// `limit until DATE`.
+    pub until: Option<Expr>,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -359,6 +411,10 @@ pub struct TaskDecl {
     pub by: Option<Name>,
     pub guard: Option<Expr>,
     pub within: Option<(Duration, Option<Anchor>)>,
+    /// `within … beginning with …`: the anchor day counts.
+    pub within_beginning: bool,
+    /// `until DATE`: due on a date rather than within a duration.
+    pub until: Option<Expr>,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -374,6 +430,10 @@ pub struct DeadlineDecl {
     pub name: Name,
     pub duration: Duration,
     pub anchor: Option<Anchor>,
+    /// `beginning with`: the anchor day counts.
+    pub beginning: bool,
+    /// `until DATE` instead of a duration and anchor.
+    pub until: Option<Expr>,
     pub extension: Option<Extension>,
     pub met_by: Vec<Name>,
     pub cite: Option<Cite>,
@@ -415,6 +475,10 @@ pub struct EscalateDecl {
     pub by: Option<Name>,
     pub within: Duration,
     pub anchor: Anchor,
+    /// `beginning with`: the anchor day counts.
+    pub beginning: bool,
+    /// `until DATE`: the window closes on a date.
+    pub until: Option<Expr>,
     pub cite: Option<Cite>,
     pub span: Span,
 }

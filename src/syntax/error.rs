@@ -92,11 +92,12 @@ pub enum SyntaxError {
         span: SourceSpan,
     },
 
-    /// Arithmetic on dates or durations, which the language does not have.
-    #[error("`{operator}` is not part of the language: dates and durations cannot be added or subtracted")]
+    /// Arithmetic where a time limit names its anchor: only conditions and
+    /// `until` take date arithmetic.
+    #[error("`{operator}` cannot stand here: a time limit counts from an event, `entry`, a date fact or `latest(…)`/`earliest(…)`")]
     #[diagnostic(
         code(E0107),
-        help("a time limit counts forward from one event or from `entry`: `deadline reply 20 working days from received`; a limit on the whole case is `limit 12 months from received`; conditions compare dates and durations with `<`, `<=`, `>`, `>=`")
+        help("to end on a computed date write `until`: `deadline reply until received + 20 working days`; conditions may move dates: `reject when incident_date < received - 12 months`; a limit on the whole case is `limit 12 months from received`")
     )]
     Arithmetic {
         operator: String,

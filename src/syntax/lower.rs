@@ -30,6 +30,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::op_le, Assoc::Left)
             | Op::infix(Rule::op_gt, Assoc::Left)
             | Op::infix(Rule::op_ge, Assoc::Left))
+        .op(Op::infix(Rule::op_plus, Assoc::Left) | Op::infix(Rule::op_minus, Assoc::Left))
         .op(Op::postfix(Rule::in_set))
 });
 
@@ -279,8 +280,16 @@ impl Lowerer {
         let span = span_of(&pair);
         match pair.into_inner().next() {
             Some(p) if p.as_rule() == Rule::ident => Anchor::Event(name(&p)),
+            Some(p) if p.as_rule() == Rule::date_extreme => Anchor::Date(self.primary(p)),
             _ => Anchor::Entry(span),
         }
+    }
+
+    /// The date of `until DATE`.
+    fn until(&self, pair: Pair<'_, Rule>) -> Option<Expr> {
+        pair.into_inner()
+            .find(|p| p.as_rule() == Rule::expr)
+            .map(|e| self.expr(e))
     }
 
     fn fact_type(&self, pair: Pair<'_, Rule>) -> TypeExpr {
@@ -340,6 +349,14 @@ impl Lowerer {
                 }
             })
             .map_infix(|lhs, op, rhs| {
+                if matches!(op.as_rule(), Rule::op_plus | Rule::op_minus) {
+                    return Expr::Shift {
+                        span: Span::new(lhs.span().start, rhs.span().end),
+                        back: op.as_rule() == Rule::op_minus,
+                        date: Box::new(lhs),
+                        by: Box::new(rhs),
+                    };
+                }
                 let op = match op.as_rule() {
                     Rule::op_or => BinaryOp::Or,
                     Rule::op_and => BinaryOp::And,
@@ -371,6 +388,36 @@ impl Lowerer {
             Rule::duration_literal => {
                 let (amount, unit, span) = self.duration_literal(pair);
                 Expr::Duration { amount, unit, span }
+            }
+            Rule::kw_received => Expr::Moment {
+                moment: Moment::Received,
+                span,
+            },
+            Rule::kw_today => Expr::Moment {
+                moment: Moment::Today,
+                span,
+            },
+            Rule::date_of => Expr::DateOf {
+                event: parts(pair)
+                    .find(|p| p.as_rule() == Rule::ident)
+                    .map_or_else(empty_span_name, |p| name(&p)),
+                span,
+            },
+            Rule::date_extreme => {
+                let mut latest = true;
+                let mut dates = Vec::new();
+                for p in pair.into_inner() {
+                    match p.as_rule() {
+                        Rule::kw_earliest => latest = false,
+                        Rule::expr => dates.push(self.expr(p)),
+                        _ => {}
+                    }
+                }
+                Expr::Extreme {
+                    latest,
+                    dates,
+                    span,
+                }
             }
             _ => Expr::Name(name(&pair)),
         }
@@ -432,17 +479,30 @@ impl Lowerer {
                     let cite = self.take_cite(&ps);
                     let mut duration = None;
                     let mut anchor = Anchor::Entry(item_span);
+                    let mut beginning = false;
+                    let mut until = None;
                     for p in ps {
                         match p.as_rule() {
+                            Rule::until_date => until = self.until(p),
                             Rule::duration => duration = Some(self.duration(p)),
                             Rule::anchor => anchor = self.anchor(p),
+                            Rule::kw_beginning_with => beginning = true,
                             _ => {}
                         }
+                    }
+                    if until.is_some() && duration.is_none() {
+                        duration = Some(Duration::Literal {
+                            amount: 0,
+                            unit: Unit::Days,
+                            span: item_span,
+                        });
                     }
                     if let Some(duration) = duration {
                         proc.limits.push(LimitDecl {
                             duration,
                             anchor,
+                            beginning,
+                            until,
                             cite,
                             span: item_span,
                         });
@@ -673,6 +733,8 @@ impl Lowerer {
             by: None,
             guard: None,
             within: None,
+            within_beginning: false,
+            until: None,
             cite: self.take_cite(&ps),
             span,
         };
@@ -685,8 +747,12 @@ impl Lowerer {
                     let mut anchor = None;
                     for q in parts(p) {
                         match q.as_rule() {
+                            Rule::until_date => task.until = self.until(q),
                             Rule::duration => duration = Some(self.duration(q)),
-                            Rule::from_anchor => anchor = parts(q).next().map(|a| self.anchor(a)),
+                            Rule::from_anchor => {
+                                task.within_beginning = begins(&q);
+                                anchor = anchor_of(q).map(|a| self.anchor(a));
+                            }
                             _ => {}
                         }
                     }
@@ -709,6 +775,8 @@ impl Lowerer {
                 span,
             },
             anchor: None,
+            beginning: false,
+            until: None,
             extension: None,
             met_by: Vec::new(),
             cite: self.take_cite(&ps),
@@ -717,7 +785,11 @@ impl Lowerer {
         for p in ps {
             match p.as_rule() {
                 Rule::duration => deadline.duration = self.duration(p),
-                Rule::from_anchor => deadline.anchor = parts(p).next().map(|a| self.anchor(a)),
+                Rule::until_date => deadline.until = self.until(p),
+                Rule::from_anchor => {
+                    deadline.beginning = begins(&p);
+                    deadline.anchor = anchor_of(p).map(|a| self.anchor(a));
+                }
                 Rule::extension => {
                     deadline.extension = parts(p).next().map(|e| match e.as_rule() {
                         Rule::extend_to => match parts(e.clone()).next() {
@@ -811,6 +883,8 @@ impl Lowerer {
                 span,
             },
             anchor: Anchor::Entry(span),
+            beginning: false,
+            until: None,
             cite: self.take_cite(&ps),
             span,
         };
@@ -819,6 +893,8 @@ impl Lowerer {
                 Rule::by_role => escalate.by = parts(p).next().map(|r| name(&r)),
                 Rule::duration => escalate.within = self.duration(p),
                 Rule::anchor => escalate.anchor = self.anchor(p),
+                Rule::kw_beginning_with => escalate.beginning = true,
+                Rule::until_date => escalate.until = self.until(p),
                 _ => {}
             }
         }
@@ -843,6 +919,18 @@ impl Lowerer {
 }
 
 /// The first string among a construct's parts.
+/// Whether a `from_anchor` is `beginning with …`.
+fn begins(pair: &Pair<'_, Rule>) -> bool {
+    pair.clone()
+        .into_inner()
+        .any(|p| p.as_rule() == Rule::kw_beginning_with)
+}
+
+/// The anchor of a `from_anchor`, past its keyword.
+fn anchor_of(pair: Pair<'_, Rule>) -> Option<Pair<'_, Rule>> {
+    pair.into_inner().find(|p| p.as_rule() == Rule::anchor)
+}
+
 fn first_text(pairs: &[Pair<'_, Rule>]) -> Option<Text> {
     pairs.iter().find(|p| p.as_rule() == Rule::string).map(text)
 }

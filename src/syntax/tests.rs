@@ -230,6 +230,7 @@ fn of_and_from_mean_the_same_in_deadlines_tasks_windows_and_limits() {
     let word = |a: Option<&Anchor>| match a {
         Some(Anchor::Entry(_)) => "entry".to_string(),
         Some(Anchor::Event(n)) => n.text.clone(),
+        Some(Anchor::Date(_)) => "date".to_string(),
         None => "none".to_string(),
     };
     let anchors = |p: &ProcedureDecl| {

@@ -31,6 +31,27 @@ fn walk(expr: &Expr, seen: &mut Vec<&'static str>) {
             walk(operand, seen);
             "in"
         }
+        Expr::Shift { date, back, by, .. } => {
+            walk(date, seen);
+            walk(by, seen);
+            if *back {
+                "-"
+            } else {
+                "+"
+            }
+        }
+        Expr::Moment { moment, .. } => moment.word(),
+        Expr::DateOf { .. } => "date of",
+        Expr::Extreme { latest, dates, .. } => {
+            for d in dates {
+                walk(d, seen);
+            }
+            if *latest {
+                "latest"
+            } else {
+                "earliest"
+            }
+        }
     };
     seen.push(kind);
 }
@@ -93,6 +114,26 @@ fn the_every_construct_example_has_every_construct() {
         .iter()
         .any(|d| matches!(d.anchor, Some(Anchor::Event(_)))));
     assert!(deadlines.iter().any(|d| !d.met_by.is_empty()));
+    assert!(
+        deadlines.iter().any(|d| d.beginning),
+        "a `beginning with` deadline"
+    );
+    assert!(
+        deadlines.iter().any(|d| d.until.is_some()),
+        "a deadline `until` a date"
+    );
+    assert!(
+        deadlines
+            .iter()
+            .any(|d| matches!(d.anchor, Some(Anchor::Date(_)))),
+        "a deadline from a date expression"
+    );
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.escalations.iter().any(|e| e.until.is_some())),
+        "a window `until` a date"
+    );
     let units: Vec<Unit> = deadlines
         .iter()
         .map(|d| &d.duration)
@@ -144,6 +185,7 @@ fn the_every_construct_example_has_every_construct() {
     }
     for kind in [
         "not", "and", "or", "==", "!=", "<", "<=", ">", "in", "date", "duration", "text", "name",
+        "+", "-", "received", "today", "date of", "latest", "earliest",
     ] {
         assert!(seen.contains(&kind), "guard form {kind}");
     }

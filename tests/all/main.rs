@@ -34,4 +34,5 @@ mod simulate_cli;
 mod simulate_trust;
 mod status_cli;
 mod support;
+mod time_values;
 mod yaml_input;

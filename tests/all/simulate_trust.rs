@@ -39,19 +39,20 @@ fn extensions_of_a_deadline_counted_from_a_task_are_never_refused() {
 
 #[test]
 fn a_stopped_case_fails_the_run_and_heads_the_report() {
-    // Every case's refusal rule reads a date fact the assumptions cannot
-    // give, so the engine stops every case (E0807).
+    // Every case's refusal rule reads a text fact the assumptions cannot
+    // give (date facts default to the day the case arrives), so the
+    // engine stops every case (E0807).
     let dir = scratch("simulate-stopped");
     let proc_path = dir.join("stops.proc");
     std::fs::write(
         &proc_path,
         r#"procedure stops "Stops" {
   role officer "Officer"
-  fact incident: date "When it happened"
+  fact reference: text "The complainant's own reference"
   start one
   step one "One" {
     lead officer
-    refuse when incident < 2020-01-01 "Too old" -> late
+    refuse when reference == "" "No reference" -> late
     on answered -> done
   }
   outcome late "Too late"
