@@ -202,9 +202,12 @@ pub enum CaseResult {
 }
 
 /// The items of one replayed case as of `options.as_of`. `calendar` is the
-/// one the case was replayed over; `people` names the person for a role.
+/// one the case was replayed over; `people` names the person for a role;
+/// `last_step` is the step a closed case was last in, when the report
+/// keeps no timeline to say it (`engine::replay_quietly`).
 pub fn items(
     report: &Report,
+    last_step: Option<&str>,
     calendar: &Calendar,
     origin: &Origin,
     people: &dyn Fn(&str) -> Option<String>,
@@ -321,7 +324,8 @@ pub fn items(
     if let Some(outcome) = &report.outcome {
         let back = calendar.working_days_between(outcome.on, at).ok();
         if outcome.on <= at && back.is_some_and(|n| n <= options.within) {
-            let step = report.timeline.iter().rev().find_map(|e| e.from.as_deref());
+            let step =
+                last_step.or_else(|| report.timeline.iter().rev().find_map(|e| e.from.as_deref()));
             let mut item = make(Section::Closed, step, "", ItemKind::Outcome, &outcome.name);
             item.lead = String::new();
             item.person = None;

@@ -11,7 +11,7 @@ use crate::calendar::{parse_date, HolidayFile};
 use crate::case::bulk::{case_id, Document};
 use crate::caseload::{items, CaseResult, Caseload, GroupBy, Options, Origin, Stopped};
 use crate::diagnostic::{Diagnostic, SourceMap};
-use crate::engine::replay;
+use crate::engine::replay_quietly;
 
 use super::calendar_args::HolidaysArg;
 use super::cases::{gather, CaseFile, Procedures};
@@ -199,8 +199,9 @@ fn case_result(
         Err(diagnostics) => return stop(diagnostics),
     };
     let calendar = loaded.calendar.with_holidays(holidays);
-    match replay(procedure, calendar.get(), &loaded.case, options.as_of) {
-        Ok(report) => {
+    match replay_quietly(procedure, calendar.get(), &loaded.case, options.as_of) {
+        Ok(replayed) => {
+            let report = replayed.report(&loaded.case);
             let origin = Origin {
                 file: file.name.clone(),
                 line: doc.line,
@@ -213,7 +214,14 @@ fn case_result(
                     .map(|(_, person)| person.clone())
             };
             (
-                items(&report, calendar.get(), &origin, &people, options),
+                items(
+                    &report,
+                    replayed.last_step(),
+                    calendar.get(),
+                    &origin,
+                    &people,
+                    options,
+                ),
                 None,
             )
         }
