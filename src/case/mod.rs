@@ -9,6 +9,7 @@ pub mod bulk;
 mod error;
 mod expect;
 pub mod locate;
+pub mod quick;
 mod yaml_words;
 
 use std::sync::Arc;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::case::bulk::{documents, Document, Layout, CASE_EXTENSIONS};
 use crate::case::locate::{key, locate};
-use crate::case::{load_parsed, locate_replay_error, parse, parse_json, Loaded};
+use crate::case::{load_parsed, locate_replay_error, parse, parse_json, quick, Loaded};
 use crate::caseload::CaseloadError;
 use crate::check::Procedure;
 use crate::diagnostic::{Diagnostic, FileId, SourceMap};
@@ -148,6 +148,22 @@ impl CaseFile {
         doc: &Document<'_>,
         procedures: Procedures<'p>,
     ) -> Result<(Loaded, &'p Procedure), Vec<Diagnostic>> {
+        // A valid case written as JSON is read the quick way; anything
+        // else, and every problem, the full way below.
+        if let Some(header) = quick::parse(doc.text) {
+            let procedure = match procedures {
+                Procedures::One(procedure) => Some(procedure),
+                Procedures::ById(found) => match found.get(header.procedure) {
+                    Some(Found::Compiled(procedure)) => Some(&**procedure),
+                    _ => None,
+                },
+            };
+            if let Some(procedure) = procedure {
+                if let Some(loaded) = quick::load(header, procedure) {
+                    return Ok((loaded, procedure));
+                }
+            }
+        }
         // Parsed once: the header finds the procedure, and the rest is
         // read against it without parsing again.
         let parsed = match self.layout {
