@@ -52,6 +52,8 @@ pub(super) struct CaseFile {
     pub(super) file: FileId,
     pub(super) name: String,
     layout: Layout,
+    /// Bytes at the start of the text that stand for lines not read.
+    skip: usize,
 }
 
 impl CaseFile {
@@ -71,6 +73,7 @@ impl CaseFile {
                     map,
                     file,
                     layout,
+                    skip: 0,
                 }),
                 Err(diagnostic) => Err(Box::new((map, diagnostic))),
             };
@@ -116,7 +119,27 @@ impl CaseFile {
             map,
             file,
             layout,
+            skip: 0,
         })
+    }
+
+    /// Part of a JSON Lines file, read a part at a time: `text` holds
+    /// whole lines, the first of them line `first_line` of the file. The
+    /// lines before are kept as empty lines, so that every case and
+    /// problem keeps its line in the whole file.
+    pub(super) fn part(name: &str, first_line: usize, text: &str) -> CaseFile {
+        let mut padded = String::with_capacity(first_line.saturating_sub(1) + text.len());
+        padded.extend(std::iter::repeat_n('\n', first_line.saturating_sub(1)));
+        padded.push_str(text);
+        let mut map = SourceMap::new();
+        let file = map.add(SourceFile::new(name.to_string(), padded));
+        CaseFile {
+            map,
+            file,
+            name: name.to_string(),
+            layout: Layout::JsonLines,
+            skip: first_line.saturating_sub(1),
+        }
     }
 
     pub(super) fn text(&self) -> &str {
@@ -124,7 +147,14 @@ impl CaseFile {
     }
 
     pub(super) fn documents(&self) -> Vec<Document<'_>> {
-        documents(self.text(), self.layout)
+        // The empty lines that stand for a part's earlier lines (one byte
+        // each) hold no case: only the part's own lines are cut.
+        let mut docs = documents(&self.text()[self.skip..], self.layout);
+        for doc in &mut docs {
+            doc.offset += self.skip;
+            doc.line += self.skip;
+        }
+        docs
     }
 
     /// A problem of `doc` placed in the whole file.
@@ -229,4 +259,27 @@ fn shift(mut diagnostic: Diagnostic, offset: usize) -> Diagnostic {
         label.span = label.span.start + offset..label.span.end + offset;
     }
     diagnostic
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A part of a JSON Lines file read on its own keeps the lines of the
+    /// whole file, for its cases and for a problem in one of them.
+    #[test]
+    fn a_part_keeps_the_lines_of_the_whole_file() {
+        let text = "{\"case\": \"A\"}\n\n{\"case\": \"B\", \"colour\": 1}\n";
+        let part = CaseFile::part("team.jsonl", 41, text);
+        let docs = part.documents();
+        assert_eq!(docs.iter().map(|d| d.line).collect::<Vec<_>>(), [41, 43]);
+        let Err(diagnostics) = part.load(&docs[1], Procedures::ById(&HashMap::new())) else {
+            panic!("a case of no known procedure was read");
+        };
+        let line = diagnostics
+            .first()
+            .and_then(|d| d.place(&part.map))
+            .map(|p| p.line);
+        assert_eq!(line, Some(43));
+    }
 }
