@@ -561,6 +561,15 @@ impl SmallMap {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
+    /// The value of the string key `key`, without building a [`Value`]
+    /// to compare with: looked up for every key of every event.
+    pub fn get_str(&self, key: &str) -> Option<&Value> {
+        self.0
+            .iter()
+            .find(|(k, _)| matches!(k, Value::String(s) if s == key))
+            .map(|(_, v)| v)
+    }
+
     pub fn keys(&self) -> impl Iterator<Item = &Value> {
         self.0.iter().map(|(k, _)| k)
     }

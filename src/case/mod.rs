@@ -9,6 +9,7 @@ pub mod bulk;
 mod error;
 mod expect;
 pub mod locate;
+pub mod quick;
 mod yaml_words;
 
 use std::sync::Arc;
@@ -83,7 +84,7 @@ struct RawCase {
     #[serde(default)]
     calendar: Option<String>,
     #[serde(default)]
-    facts: Mapping,
+    facts: SmallMap,
     /// The person in each role, for a team's lists (`redress status --by
     /// person`): `people: { line_manager: Sam Patel }`.
     #[serde(default)]
@@ -146,6 +147,10 @@ struct RawHeader {
 
 const TOP_KEYS_HELP: &str =
     "a case file has `procedure`, `case`, `events`, and optionally `version`, `calendar`, `settings`, `facts`, `people` and `expect` (docs/cases.md)";
+
+/// Where a value is in the file, worked out only when there is a problem
+/// to place: a large file has many values and few problems.
+type Place<'p> = &'p dyn Fn() -> Vec<PathPart>;
 
 /// Keys every event may have; `extended` and `paused` have more.
 const EVENT_KEYS: [&str; 5] = ["on", "event", "by", "facts", "note"];
@@ -401,8 +406,8 @@ impl Reader<'_> {
         }
         let calendar = self.calendar(raw.calendar.as_deref());
         let mut facts = vec![None; procedure.facts.len()];
-        for (k, v) in &raw.facts {
-            if let Some((id, value)) = self.fact(&[key("facts")], k, v) {
+        for (k, v) in raw.facts.iter() {
+            if let Some((id, value)) = self.fact(&|| vec![key("facts")], k, v) {
                 facts[id.index()] = Some(value);
             }
         }
@@ -428,7 +433,7 @@ impl Reader<'_> {
                     continue;
                 }
             };
-            if let Some(id) = self.role(&path, role) {
+            if let Some(id) = self.role(&|| path.to_vec(), role) {
                 people.push((procedure.roles[id.index()].name.clone(), person));
             }
         }
@@ -486,14 +491,17 @@ impl Reader<'_> {
     }
 
     /// A fact's value, typed against its declaration.
-    fn fact(&mut self, at: &[PathPart], k: &Yaml, v: &Yaml) -> Option<(FactId, Value)> {
+    fn fact(&mut self, at: Place<'_>, k: &Yaml, v: &Yaml) -> Option<(FactId, Value)> {
         let procedure = self.procedure;
         let name = scalar_text(k).unwrap_or_default();
-        let mut path = at.to_vec();
-        path.push(key(&name));
+        let path = || {
+            let mut path = at();
+            path.push(key(&name));
+            path
+        };
         let Some(i) = procedure.facts.iter().position(|f| f.name == name) else {
             self.error(
-                &path,
+                &path(),
                 CaseErrorKind::UnknownFact {
                     help: help_for(
                         &name,
@@ -506,7 +514,7 @@ impl Reader<'_> {
             return None;
         };
         if procedure.setting(FactId(i as u32)).is_some() {
-            self.error(&path, CaseErrorKind::SettingInCase { name });
+            self.error(&path(), CaseErrorKind::SettingInCase { name });
             return None;
         }
         let value = self.value(
@@ -523,7 +531,7 @@ impl Reader<'_> {
     /// has many valid values and few bad ones.
     fn value(
         &mut self,
-        path: &[PathPart],
+        path: Place<'_>,
         what: &dyn Fn() -> String,
         ty: &Type,
         v: &Yaml,
@@ -564,7 +572,7 @@ impl Reader<'_> {
             }
         };
         self.error(
-            path,
+            &path(),
             CaseErrorKind::BadValue {
                 what: what(),
                 found,
@@ -574,13 +582,16 @@ impl Reader<'_> {
         None
     }
 
-    fn date(&mut self, path: &[PathPart], v: &Yaml) -> Option<NaiveDate> {
+    fn date(&mut self, path: Place<'_>, v: &Yaml) -> Option<NaiveDate> {
+        if let Some(date) = v.as_str().and_then(quick_date) {
+            return Some(date);
+        }
         let text = scalar_text(v).unwrap_or_default();
         match parse_date(&text) {
             Ok(d) => Some(d),
             Err(e) => {
                 self.error(
-                    path,
+                    &path(),
                     CaseErrorKind::BadDate {
                         reason: date_problem(&text, &e),
                         text,
@@ -591,14 +602,20 @@ impl Reader<'_> {
         }
     }
 
-    fn role(&mut self, path: &[PathPart], v: &Yaml) -> Option<RoleId> {
+    fn role(&mut self, path: Place<'_>, v: &Yaml) -> Option<RoleId> {
         let procedure = self.procedure;
+        if let Some(i) = v
+            .as_str()
+            .and_then(|name| procedure.roles.iter().position(|r| r.name == name))
+        {
+            return Some(RoleId(i as u32));
+        }
         let name = scalar_text(v).unwrap_or_default();
         match procedure.roles.iter().position(|r| r.name == name) {
             Some(i) => Some(RoleId(i as u32)),
             None => {
                 self.error(
-                    path,
+                    &path(),
                     CaseErrorKind::UnknownRole {
                         help: help_for(
                             &name,
@@ -629,7 +646,7 @@ impl Reader<'_> {
         }
         for (i, map) in raw.iter().enumerate() {
             let at = |k: &str| vec![key("events"), index(i), key(k)];
-            let get = |k: &str| map.get(&Yaml::String(k.to_string()));
+            let get = |k: &str| map.get_str(k);
             let Some(event_name) = get("event").and_then(scalar_text) else {
                 let misspelt = map
                     .keys()
@@ -679,7 +696,7 @@ impl Reader<'_> {
                 );
             }
             let on = match get("on") {
-                Some(v) => self.date(&at("on"), v),
+                Some(v) => self.date(&|| at("on"), v),
                 None => {
                     self.error(
                         &[key("events"), index(i)],
@@ -706,17 +723,27 @@ impl Reader<'_> {
             previous = on.or(previous);
 
             let is_extended = builtin == Some(Builtin::Extended);
-            let mut allowed: Vec<&str> = EVENT_KEYS.to_vec();
-            if is_extended {
-                allowed.extend(["until", "deadline"]);
-            }
-            if builtin == Some(Builtin::Paused) {
-                allowed.extend(["pause", "agreed_by"]);
-            }
-            allowed.extend(declared.params.iter().map(|p| p.name.as_str()));
+            let extra: &[&str] = match builtin {
+                Some(Builtin::Extended) => &["until", "deadline"],
+                Some(Builtin::Paused) => &["pause", "agreed_by"],
+                _ => &[],
+            };
+            let known = |k: &str| {
+                EVENT_KEYS.contains(&k)
+                    || extra.contains(&k)
+                    || declared.params.iter().any(|p| p.name == k)
+            };
             for k in map.keys() {
+                if k.as_str().is_some_and(known) {
+                    continue;
+                }
                 let k = scalar_text(k).unwrap_or_default();
-                if !allowed.contains(&k.as_str()) {
+                if !known(&k) {
+                    // Listed only for the message: most events have no
+                    // unknown key.
+                    let mut allowed: Vec<&str> = EVENT_KEYS.to_vec();
+                    allowed.extend(extra);
+                    allowed.extend(declared.params.iter().map(|p| p.name.as_str()));
                     let help = match crate::suggest::did_you_mean(&k, allowed.iter().copied()) {
                         Some(s) => format!(
                             "did you mean `{s}`? `{event_name}` takes: {}",
@@ -753,14 +780,14 @@ impl Reader<'_> {
                         ),
                     }
                 } else {
-                    by = self.role(&at("by"), v);
+                    by = self.role(&|| at("by"), v);
                 }
             }
             if let Some(v) = get("until") {
-                extension = self.date(&at("until"), v).map(ExtensionRequest::Until);
+                extension = self.date(&|| at("until"), v).map(ExtensionRequest::Until);
             }
             let agreed_by = match get("agreed_by") {
-                Some(v) => self.role(&at("agreed_by"), v),
+                Some(v) => self.role(&|| at("agreed_by"), v),
                 None => None,
             };
             let mut data = vec![None; declared.params.len()];
@@ -768,7 +795,7 @@ impl Reader<'_> {
                 match get(&param.name) {
                     Some(v) => {
                         data[p] = self.value(
-                            &at(&param.name),
+                            &|| at(&param.name),
                             &|| format!("`{}` for `{event_name}`", param.name),
                             &param.ty,
                             v,
@@ -796,7 +823,7 @@ impl Reader<'_> {
                 match v.as_mapping() {
                     Some(m) => {
                         for (fk, fv) in m {
-                            if let Some(f) = self.fact(&at("facts"), fk, fv) {
+                            if let Some(f) = self.fact(&|| at("facts"), fk, fv) {
                                 facts.push(f);
                             }
                         }
@@ -831,7 +858,10 @@ impl Reader<'_> {
 
     fn expect(&mut self, raw: RawExpect) -> Option<Expect> {
         let procedure = self.procedure;
-        let at = self.date(&[key("expect"), key("at")], &Yaml::String(raw.at.clone()));
+        let at = self.date(
+            &|| vec![key("expect"), key("at")],
+            &Yaml::String(raw.at.clone()),
+        );
         let bad = |reader: &mut Self, path: Vec<PathPart>, message: String, help: String| {
             reader.error(&path, CaseErrorKind::BadExpect { message, help });
         };
@@ -907,7 +937,7 @@ impl Reader<'_> {
                     format!("`{t}` is neither a date nor `{NOT_STARTED}`"),
                     format!("write the due date as YYYY-MM-DD, or `{NOT_STARTED}` for a deadline whose anchor has not happened in this step"),
                 );
-            } else if let Some(d) = self.date(&[key("expect"), key("due"), key(&name)], v) {
+            } else if let Some(d) = self.date(&|| vec![key("expect"), key("due"), key(&name)], v) {
                 due.push((name, Some(d)));
             }
         }
@@ -975,6 +1005,23 @@ impl Reader<'_> {
             routes: raw.routes,
         })
     }
+}
+
+/// A `YYYY-MM-DD` date read without a format parser, for the many valid
+/// dates of a large file; anything else (and any date out of the
+/// calendars' years) is left to [`parse_date`], which says what is wrong.
+fn quick_date(text: &str) -> Option<NaiveDate> {
+    if !crate::calendar::is_iso_shape(text) {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| {
+        text.as_bytes()[range]
+            .iter()
+            .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'))
+    };
+    let date = NaiveDate::from_ymd_opt(digits(0..4) as i32, digits(5..7), digits(8..10))?;
+    crate::calendar::check_in_range(date).ok()?;
+    Some(date)
 }
 
 /// Why a case's date cannot be used, said without repeating the date the

@@ -202,9 +202,12 @@ pub enum CaseResult {
 }
 
 /// The items of one replayed case as of `options.as_of`. `calendar` is the
-/// one the case was replayed over; `people` names the person for a role.
+/// one the case was replayed over; `people` names the person for a role;
+/// `last_step` is the step a closed case was last in, when the report
+/// keeps no timeline to say it (`engine::replay_quietly`).
 pub fn items(
     report: &Report,
+    last_step: Option<&str>,
     calendar: &Calendar,
     origin: &Origin,
     people: &dyn Fn(&str) -> Option<String>,
@@ -321,7 +324,8 @@ pub fn items(
     if let Some(outcome) = &report.outcome {
         let back = calendar.working_days_between(outcome.on, at).ok();
         if outcome.on <= at && back.is_some_and(|n| n <= options.within) {
-            let step = report.timeline.iter().rev().find_map(|e| e.from.as_deref());
+            let step =
+                last_step.or_else(|| report.timeline.iter().rev().find_map(|e| e.from.as_deref()));
             let mut item = make(Section::Closed, step, "", ItemKind::Outcome, &outcome.name);
             item.lead = String::new();
             item.person = None;
@@ -352,7 +356,20 @@ impl Caseload {
     /// the order cases were replayed in; stopped cases keep the order of
     /// their files.
     pub fn new(options: Options, results: impl IntoIterator<Item = CaseResult>) -> Caseload {
-        let mut caseload = Caseload {
+        let mut caseload = Caseload::empty(options);
+        for result in results {
+            caseload.add(result);
+        }
+        caseload.sort(options);
+        caseload
+    }
+
+    /// A caseload of no cases yet, to [`add`](Caseload::add) to as cases
+    /// are replayed (a large file is read a part at a time, and each
+    /// part's results are let go once added) and [`sort`](Caseload::sort)
+    /// at the end.
+    pub fn empty(options: Options) -> Caseload {
+        Caseload {
             as_of: options.as_of,
             within: options.within,
             by: options.by,
@@ -363,29 +380,58 @@ impl Caseload {
             outstanding: Vec::new(),
             stopped: Vec::new(),
             closed: Vec::new(),
-        };
-        for result in results {
-            caseload.counts.cases += 1;
-            match result {
-                CaseResult::Stopped(stopped) => {
-                    caseload.counts.stopped += 1;
-                    caseload.stopped.push(stopped);
+        }
+    }
+
+    /// One more case; stopped cases are kept in the order they are added.
+    pub fn add(&mut self, result: CaseResult) {
+        self.counts.cases += 1;
+        match result {
+            CaseResult::Stopped(stopped) => {
+                self.counts.stopped += 1;
+                self.stopped.push(stopped);
+            }
+            CaseResult::Replayed { status, items } => {
+                match status {
+                    Status::Open => self.counts.open += 1,
+                    Status::Closed => self.counts.closed += 1,
+                    Status::NotReceived => self.counts.not_received += 1,
                 }
-                CaseResult::Replayed { status, items } => {
-                    match status {
-                        Status::Open => caseload.counts.open += 1,
-                        Status::Closed => caseload.counts.closed += 1,
-                        Status::NotReceived => caseload.counts.not_received += 1,
-                    }
-                    for item in items {
-                        caseload.section_mut(item.section).push(item);
-                    }
+                for item in items {
+                    self.section_mut(item.section).push(item);
                 }
             }
         }
+    }
+
+    /// Adds every case of `other`, after those already here.
+    pub fn merge(&mut self, other: Caseload) {
+        let Counts {
+            cases,
+            open,
+            closed,
+            not_received,
+            stopped,
+        } = other.counts;
+        self.counts.cases += cases;
+        self.counts.open += open;
+        self.counts.closed += closed;
+        self.counts.not_received += not_received;
+        self.counts.stopped += stopped;
+        self.overdue.extend(other.overdue);
+        self.due.extend(other.due);
+        self.windows_closing.extend(other.windows_closing);
+        self.outstanding.extend(other.outstanding);
+        self.stopped.extend(other.stopped);
+        self.closed.extend(other.closed);
+    }
+
+    /// Sorts each section by group, then date, case and item, so the
+    /// output does not depend on the order cases were added in.
+    pub fn sort(&mut self, options: Options) {
         for section in Section::ALL {
             let by = options.by;
-            caseload.section_mut(section).sort_by(|a, b| {
+            self.section_mut(section).sort_by(|a, b| {
                 let group = |i: &Item| by.map(|g| g.key(i));
                 (group(a), a.due, &a.case, &a.file, a.line, &a.item).cmp(&(
                     group(b),
@@ -397,7 +443,6 @@ impl Caseload {
                 ))
             });
         }
-        caseload
     }
 
     pub fn section(&self, section: Section) -> &[Item] {

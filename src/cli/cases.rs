@@ -11,7 +11,7 @@ use crate::case::locate::{key, locate};
 use std::borrow::Cow;
 
 use crate::case::{
-    load_parsed, locate_replay_error, parse, parse_json, settings_of, Loaded, Parsed,
+    load_parsed, locate_replay_error, parse, parse_json, quick, settings_of, Loaded, Parsed,
 };
 use crate::caseload::CaseloadError;
 use crate::check::Procedure;
@@ -56,6 +56,8 @@ pub(super) struct CaseFile {
     pub(super) file: FileId,
     pub(super) name: String,
     layout: Layout,
+    /// Bytes at the start of the text that stand for lines not read.
+    skip: usize,
 }
 
 impl CaseFile {
@@ -75,6 +77,7 @@ impl CaseFile {
                     map,
                     file,
                     layout,
+                    skip: 0,
                 }),
                 Err(diagnostic) => Err(Box::new((map, diagnostic))),
             };
@@ -120,7 +123,27 @@ impl CaseFile {
             map,
             file,
             layout,
+            skip: 0,
         })
+    }
+
+    /// Part of a JSON Lines file, read a part at a time: `text` holds
+    /// whole lines, the first of them line `first_line` of the file. The
+    /// lines before are kept as empty lines, so that every case and
+    /// problem keeps its line in the whole file.
+    pub(super) fn part(name: &str, first_line: usize, text: &str) -> CaseFile {
+        let mut padded = String::with_capacity(first_line.saturating_sub(1) + text.len());
+        padded.extend(std::iter::repeat_n('\n', first_line.saturating_sub(1)));
+        padded.push_str(text);
+        let mut map = SourceMap::new();
+        let file = map.add(SourceFile::new(name.to_string(), padded));
+        CaseFile {
+            map,
+            file,
+            name: name.to_string(),
+            layout: Layout::JsonLines,
+            skip: first_line.saturating_sub(1),
+        }
     }
 
     pub(super) fn text(&self) -> &str {
@@ -128,7 +151,14 @@ impl CaseFile {
     }
 
     pub(super) fn documents(&self) -> Vec<Document<'_>> {
-        documents(self.text(), self.layout)
+        // The empty lines that stand for a part's earlier lines (one byte
+        // each) hold no case: only the part's own lines are cut.
+        let mut docs = documents(&self.text()[self.skip..], self.layout);
+        for doc in &mut docs {
+            doc.offset += self.skip;
+            doc.line += self.skip;
+        }
+        docs
     }
 
     /// A problem of `doc` placed in the whole file.
@@ -157,6 +187,25 @@ impl CaseFile {
         procedures: Procedures<'p>,
         forced: Option<&Path>,
     ) -> Result<(Loaded, Cow<'p, Procedure>), Unsettled> {
+        // A valid case written as JSON is read the quick way; anything
+        // else, and every problem, the full way below.
+        // `--settings` changes the procedure, so such cases go the full way.
+        if let Some(header) = forced.is_none().then(|| quick::parse(doc.text)).flatten() {
+            let procedure = match procedures {
+                Procedures::One(procedure) => Some(procedure),
+                Procedures::ById(found) => match found.get(header.procedure) {
+                    Some(Found::Compiled(procedure)) => Some(&**procedure),
+                    _ => None,
+                },
+            };
+            if let Some(procedure) = procedure {
+                if let Some(loaded) = quick::load(header, procedure) {
+                    return Ok((loaded, Cow::Borrowed(procedure)));
+                }
+            }
+        }
+        // Parsed once: the header finds the procedure, and the rest is
+        // read against it without parsing again.
         let parsed = match self.layout {
             Layout::Yaml => parse(&self.name, doc.text),
             Layout::JsonLines => parse_json(&self.name, doc.text),
@@ -360,4 +409,29 @@ fn shift(mut diagnostic: Diagnostic, offset: usize) -> Diagnostic {
         label.span = label.span.start + offset..label.span.end + offset;
     }
     diagnostic
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A part of a JSON Lines file read on its own keeps the lines of the
+    /// whole file, for its cases and for a problem in one of them.
+    #[test]
+    fn a_part_keeps_the_lines_of_the_whole_file() {
+        let text = "{\"case\": \"A\"}\n\n{\"case\": \"B\", \"colour\": 1}\n";
+        let part = CaseFile::part("team.jsonl", 41, text);
+        let docs = part.documents();
+        assert_eq!(docs.iter().map(|d| d.line).collect::<Vec<_>>(), [41, 43]);
+        let Err((diagnostics, _)) =
+            part.load_settled(&docs[1], Procedures::ById(&HashMap::new()), None)
+        else {
+            panic!("a case of no known procedure was read");
+        };
+        let line = diagnostics
+            .first()
+            .and_then(|d| d.place(&part.map))
+            .map(|p| p.line);
+        assert_eq!(line, Some(43));
+    }
 }

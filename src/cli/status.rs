@@ -8,13 +8,13 @@ use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
 use crate::calendar::{parse_date, HolidayFile};
-use crate::case::bulk::{case_id, Document};
+use crate::case::bulk::{case_id, Document, Layout};
 use crate::caseload::{items, CaseResult, Caseload, GroupBy, Options, Origin, Stopped};
 use crate::diagnostic::{Diagnostic, SourceMap};
-use crate::engine::replay;
+use crate::engine::replay_quietly;
 
 use super::calendar_args::HolidaysArg;
-use super::cases::{gather, CaseFile, Procedures};
+use super::cases::{gather, CaseFile, Procedures, MAX_CASES_FILE_BYTES};
 use super::output::{err, errln, out, outln};
 use super::render::{render, show, CommandLine};
 use super::test::{procedures, Found};
@@ -95,16 +95,42 @@ pub(crate) fn run(args: StatusArgs) -> Outcome {
     };
     // Files, and the cases within a file, are replayed on every core;
     // `collect` keeps their order, so the output does not depend on it.
-    let per_file: Vec<(Vec<CaseResult>, String)> = files
-        .par_iter()
-        .map(|path| caseload_of_file(path, &found, holidays.as_ref(), &options))
-        .collect();
+    // A JSON Lines file is read a part at a time (`caseload_of_lines`), so
+    // that a million cases need not be held at once; the files between
+    // are replayed together.
+    let mut caseload = Caseload::empty(options);
     let mut shown = String::new();
-    let results = per_file.into_iter().flat_map(|(results, diagnostics)| {
-        shown.push_str(&diagnostics);
-        results
-    });
-    let caseload = Caseload::new(options, results);
+    let mut rest = files.as_slice();
+    while !rest.is_empty() {
+        let together = rest
+            .iter()
+            .position(|p| Layout::of(p) == Layout::JsonLines)
+            .unwrap_or(rest.len());
+        let (batch, after) = rest.split_at(together.max(1));
+        rest = after;
+        if let [path] = batch {
+            if Layout::of(path) == Layout::JsonLines {
+                if let Some((part, diagnostics)) =
+                    caseload_of_lines(path, &found, holidays.as_ref(), &options)
+                {
+                    caseload.merge(part);
+                    shown.push_str(&diagnostics);
+                    continue;
+                }
+            }
+        }
+        let per_file: Vec<(Vec<CaseResult>, String)> = batch
+            .par_iter()
+            .map(|path| caseload_of_file(path, &found, holidays.as_ref(), &options))
+            .collect();
+        for (results, diagnostics) in per_file {
+            shown.push_str(&diagnostics);
+            for result in results {
+                caseload.add(result);
+            }
+        }
+    }
+    caseload.sort(options);
     err!("{shown}");
     let stopped = caseload.counts.stopped;
     match args.format {
@@ -112,8 +138,9 @@ pub(crate) fn run(args: StatusArgs) -> Outcome {
             "{}",
             crate::report::status::human(&caseload, stdout_colour())
         ),
-        Format::Json => match serde_json::to_string_pretty(&caseload) {
-            Ok(text) => outln!("{text}"),
+        Format::Json => match serde_json::to_writer_pretty(Streamed::default(), &caseload) {
+            // The writer was dropped, and so written out, by now.
+            Ok(()) => outln!(),
             Err(e) => {
                 errln!("error: cannot write JSON: {e}");
                 return Outcome::Usage;
@@ -136,6 +163,46 @@ pub(crate) fn run(args: StatusArgs) -> Outcome {
         Outcome::Invalid
     } else {
         Outcome::Success
+    }
+}
+
+/// Standard output written as it is made, a block at a time, rather than
+/// built whole first: the JSON of a large caseload is as large as its
+/// items. Each block ends on a whole character.
+#[derive(Default)]
+struct Streamed(Vec<u8>);
+
+impl Streamed {
+    fn write_text(&mut self) {
+        let whole = match std::str::from_utf8(&self.0) {
+            Ok(text) => text.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        if let Ok(text) = std::str::from_utf8(&self.0[..whole]) {
+            out!("{text}");
+        }
+        self.0.drain(..whole);
+    }
+}
+
+impl std::io::Write for Streamed {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(bytes);
+        if self.0.len() >= 1 << 16 {
+            self.write_text();
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.write_text();
+        Ok(())
+    }
+}
+
+impl Drop for Streamed {
+    fn drop(&mut self) {
+        self.write_text();
     }
 }
 
@@ -165,10 +232,21 @@ fn caseload_of_file(
             );
         }
     };
+    cases_of(&file, found, holidays, options)
+}
+
+/// The cases of a read file, replayed on every core, in file order, and
+/// the diagnostics of those that stopped.
+fn cases_of(
+    file: &CaseFile,
+    found: &std::collections::HashMap<String, Found>,
+    holidays: Option<&HolidayFile>,
+    options: &Options,
+) -> (Vec<CaseResult>, String) {
     let results: Vec<(CaseResult, Option<Vec<Diagnostic>>)> = file
         .documents()
         .par_iter()
-        .map(|doc| case_result(&file, doc, found, holidays, options))
+        .map(|doc| case_result(file, doc, found, holidays, options))
         .collect();
     let mut shown = String::new();
     let results = results
@@ -181,6 +259,64 @@ fn caseload_of_file(
         })
         .collect();
     (results, shown)
+}
+
+/// How much of a JSON Lines file is read at a time: whole lines, about
+/// this many bytes, so that memory does not grow with the file.
+const PART_BYTES: usize = 8 << 20;
+
+/// Every case of a JSON Lines file, read a part at a time, each part's
+/// cases replayed on every core, in file order. `None` when the file
+/// cannot be read this way (unreadable, too large, not UTF-8): it is then
+/// read whole by [`caseload_of_file`], which says why.
+fn caseload_of_lines(
+    path: &std::path::Path,
+    found: &std::collections::HashMap<String, Found>,
+    holidays: Option<&HolidayFile>,
+    options: &Options,
+) -> Option<(Caseload, String)> {
+    use std::io::BufRead;
+    let metadata = std::fs::metadata(path).ok()?;
+    if !metadata.is_file() || metadata.len() > MAX_CASES_FILE_BYTES as u64 {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let name = path.to_string_lossy().into_owned();
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let mut caseload = Caseload::empty(*options);
+    let mut shown = String::new();
+    let (mut next_line, mut total) = (1, 0);
+    let mut bytes = Vec::with_capacity(PART_BYTES + (1 << 20));
+    loop {
+        bytes.clear();
+        let mut lines = 0;
+        while bytes.len() < PART_BYTES {
+            match reader.read_until(b'\n', &mut bytes) {
+                Ok(0) => break,
+                Ok(_) => lines += 1,
+                Err(_) => return None,
+            }
+        }
+        if lines == 0 {
+            break;
+        }
+        total += bytes.len();
+        if total > MAX_CASES_FILE_BYTES {
+            return None;
+        }
+        let text = std::str::from_utf8(&bytes).ok()?;
+        let part = CaseFile::part(&name, next_line, text);
+        next_line += lines;
+        let (results, diagnostics) = cases_of(&part, found, holidays, options);
+        shown.push_str(&diagnostics);
+        for result in results {
+            caseload.add(result);
+        }
+    }
+    Some((caseload, shown))
 }
 
 fn case_result(
@@ -202,8 +338,9 @@ fn case_result(
         Err((diagnostics, Some(_))) => return stop(file.settings_problem(doc, &diagnostics)),
     };
     let calendar = loaded.calendar.with_holidays(holidays);
-    match replay(&procedure, calendar.get(), &loaded.case, options.as_of) {
-        Ok(report) => {
+    match replay_quietly(&procedure, calendar.get(), &loaded.case, options.as_of) {
+        Ok(replayed) => {
+            let report = replayed.report(&loaded.case);
             let origin = Origin {
                 file: file.name.clone(),
                 line: doc.line,
@@ -216,7 +353,14 @@ fn case_result(
                     .map(|(_, person)| person.clone())
             };
             (
-                items(&report, calendar.get(), &origin, &people, options),
+                items(
+                    &report,
+                    replayed.last_step(),
+                    calendar.get(),
+                    &origin,
+                    &people,
+                    options,
+                ),
                 None,
             )
         }

@@ -113,6 +113,16 @@ impl Replayed<'_> {
     pub fn breaches(&self) -> &[Breach] {
         &self.engine.state.breaches
     }
+
+    /// The step a closed case was last in (`None` while open, or when it
+    /// closed on receipt): what a timeline's last move would say, for a
+    /// replay that kept none.
+    pub fn last_step(&self) -> Option<&str> {
+        match &self.engine.state.phase {
+            Phase::Closed(c) => c.last_step.map(|s| self.engine.ctx.step(s).name.as_str()),
+            _ => None,
+        }
+    }
 }
 
 /// Replays `case` and reports its state as of `at`. Events dated after `at`
@@ -133,7 +143,18 @@ pub fn replay_to<'a>(
     case: &Case,
     at: NaiveDate,
 ) -> Result<Replayed<'a>, ReplayError> {
-    let mut engine = Engine::new(procedure, calendar, case.facts.clone(), true);
+    replay_logged(
+        Engine::new(procedure, calendar, case.facts.clone(), true),
+        case,
+        at,
+    )
+}
+
+fn replay_logged<'a>(
+    mut engine: Engine<'a>,
+    case: &Case,
+    at: NaiveDate,
+) -> Result<Replayed<'a>, ReplayError> {
     let mut last = 0;
     for (i, event) in case.events.iter().enumerate() {
         if event.on > at {
@@ -154,6 +175,22 @@ pub fn replay_to<'a>(
             kind,
         })?;
     Ok(Replayed { engine, at })
+}
+
+/// Replays `case` up to `at` as [`replay_to`] does, keeping no timeline:
+/// for the caseload, which asks where each of many cases stands and not
+/// how it got there. Its reports have an empty `timeline`.
+pub fn replay_quietly<'a>(
+    procedure: &'a Procedure,
+    calendar: &'a Calendar,
+    case: &Case,
+    at: NaiveDate,
+) -> Result<Replayed<'a>, ReplayError> {
+    replay_logged(
+        Engine::new(procedure, calendar, case.facts.clone(), false),
+        case,
+        at,
+    )
 }
 
 /// A case run event by event, as simulation drives it: the same semantics

@@ -1,0 +1,386 @@
+//! The quick way through a valid case written as JSON (a line of a JSON
+//! Lines file, or a YAML case file that is JSON, as exports are): read
+//! straight into the engine's [`Case`], borrowing the text, with no YAML
+//! value tree in between.
+//!
+//! It gives up, rather than report, at the first thing it does not
+//! expect: a problem, a number or null where a case has text, an escaped
+//! string, an `expect:` block. The caller then reads the case the full way
+//! ([`super::parse_json`], [`super::load_parsed`]), which finds every
+//! problem and places it on its line. So the quick way only ever returns
+//! what the full way would for the same case, and all the words of every
+//! message stay in one place.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+
+use crate::check::ir::{Builtin, EventId, FactId, Procedure, RoleId, Type, Value};
+use crate::engine::{Case, CaseEvent, ExtensionRequest};
+
+use super::{parse_duration, quick_date, Loaded, EVENT_KEYS};
+
+/// A case, as far as the quick way reads one. Any other top-level key
+/// (`expect:` included) sends the case the full way.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuickCase<'a> {
+    #[serde(borrow)]
+    procedure: &'a str,
+    #[serde(default, borrow)]
+    version: Option<&'a str>,
+    #[serde(borrow)]
+    case: &'a str,
+    #[serde(default, borrow)]
+    calendar: Option<&'a str>,
+    #[serde(default, borrow)]
+    facts: Pairs<'a>,
+    #[serde(default, borrow)]
+    people: Pairs<'a>,
+    #[serde(borrow)]
+    events: Vec<Pairs<'a>>,
+    #[serde(default, borrow)]
+    before_effective: Option<&'a str>,
+}
+
+/// A value the quick way accepts: a string without escapes, a boolean, or
+/// a mapping of such values.
+enum Quick<'a> {
+    Str(&'a str),
+    Bool(bool),
+    Map(Pairs<'a>),
+}
+
+/// A mapping's pairs in file order; a repeated key is refused (the full
+/// way says which).
+#[derive(Default)]
+struct Pairs<'a>(Vec<(&'a str, Quick<'a>)>);
+
+impl<'a> Pairs<'a> {
+    fn get(&self, key: &str) -> Option<&Quick<'a>> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Quick<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Quick<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string, a boolean or a mapping")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Quick::Str(v))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Quick::Bool(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                PairsVisitor.visit_map(map).map(Quick::Map)
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+struct PairsVisitor;
+
+impl<'de> Visitor<'de> for PairsVisitor {
+    type Value = Pairs<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a mapping")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut pairs: Vec<(&'de str, Quick<'de>)> = Vec::with_capacity(4);
+        while let Some(key) = map.next_key::<&'de str>()? {
+            if pairs.iter().any(|(k, _)| *k == key) {
+                return Err(de::Error::custom("repeated key"));
+            }
+            pairs.push((key, map.next_value()?));
+        }
+        Ok(Pairs(pairs))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Pairs<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(PairsVisitor)
+    }
+}
+
+/// The procedure a case names, if `text` reads the quick way that far.
+pub struct Header<'a> {
+    pub procedure: &'a str,
+    case: QuickCase<'a>,
+}
+
+/// Reads `text` as a JSON case, or `None` when it is anything else (the
+/// full way will say what).
+pub fn parse(text: &str) -> Option<Header<'_>> {
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let case: QuickCase<'_> = serde_json::from_str(text).ok()?;
+    Some(Header {
+        procedure: case.procedure,
+        case,
+    })
+}
+
+/// The case read against `procedure`, or `None` at the first thing the
+/// full reader would report or read differently.
+pub fn load(header: Header<'_>, procedure: &Procedure) -> Option<Loaded> {
+    let raw = header.case;
+    if raw.procedure != procedure.id {
+        return None;
+    }
+    if let (Some(case_version), Some(version)) = (raw.version, &procedure.version) {
+        if case_version != version {
+            return None;
+        }
+    }
+    if raw.case.trim().is_empty() {
+        return None;
+    }
+    let calendar = procedure
+        .calendar_named(raw.calendar.unwrap_or(procedure.calendar_name()))
+        .ok()?;
+    let mut facts = vec![None; procedure.facts.len()];
+    for (name, value) in &raw.facts.0 {
+        let (id, value) = fact(procedure, name, value)?;
+        facts[id.index()] = Some(value);
+    }
+    let events = events(procedure, &raw.events)?;
+    let mut people = Vec::with_capacity(raw.people.0.len());
+    for (role, person) in &raw.people.0 {
+        let Quick::Str(person) = person else {
+            return None;
+        };
+        if person.trim().is_empty() {
+            return None;
+        }
+        let id = role_of(procedure, role)?;
+        people.push((
+            procedure.roles[id.index()].name.clone(),
+            (*person).to_string(),
+        ));
+    }
+    let before_effective_deliberate = match raw.before_effective {
+        None => false,
+        Some("deliberate") => true,
+        Some(_) => return None,
+    };
+    Some(Loaded {
+        case: Case {
+            id: raw.case.to_string(),
+            facts,
+            events,
+        },
+        calendar,
+        expect: None,
+        before_effective_deliberate,
+        people,
+    })
+}
+
+fn role_of(procedure: &Procedure, name: &str) -> Option<RoleId> {
+    let i = procedure.roles.iter().position(|r| r.name == name)?;
+    Some(RoleId(i as u32))
+}
+
+fn str_of<'a>(value: &Quick<'a>) -> Option<&'a str> {
+    match value {
+        Quick::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn fact(procedure: &Procedure, name: &str, value: &Quick<'_>) -> Option<(FactId, Value)> {
+    let i = procedure.facts.iter().position(|f| f.name == name)?;
+    Some((FactId(i as u32), typed(&procedure.facts[i].ty, value)?))
+}
+
+/// A value of type `ty`, as [`super::Reader`] reads it from a string or a
+/// boolean.
+fn typed(ty: &Type, value: &Quick<'_>) -> Option<Value> {
+    match (ty, value) {
+        (Type::Bool, Quick::Bool(b)) => Some(Value::Bool(*b)),
+        (Type::Date, Quick::Str(s)) => quick_date(s).map(Value::Date),
+        (Type::Duration, Quick::Str(s)) => parse_duration(s).map(|(n, u)| Value::Duration(n, u)),
+        (Type::Text, Quick::Str(s)) => Some(Value::Text((*s).to_string())),
+        (Type::Enum(values), Quick::Str(s)) => values
+            .iter()
+            .position(|x| x == s)
+            .map(|i| Value::Enum(i as u32)),
+        _ => None,
+    }
+}
+
+fn events(procedure: &Procedure, raw: &[Pairs<'_>]) -> Option<Vec<CaseEvent>> {
+    if raw.is_empty() {
+        return None;
+    }
+    let mut events = Vec::with_capacity(raw.len());
+    let mut previous: Option<NaiveDate> = None;
+    for (i, map) in raw.iter().enumerate() {
+        let name = str_of(map.get("event")?)?;
+        let id = procedure.events.iter().position(|e| e.name == name)?;
+        let event = EventId(id as u32);
+        let declared = &procedure.events[id];
+        let builtin = Builtin::of(event);
+        if i == 0 && builtin != Some(Builtin::Received) {
+            return None;
+        }
+        let on = quick_date(str_of(map.get("on")?)?)?;
+        if previous.is_some_and(|p| on < p) {
+            return None;
+        }
+        previous = Some(on);
+        let extra: &[&str] = match builtin {
+            Some(Builtin::Extended) => &["until", "deadline"],
+            Some(Builtin::Paused) => &["pause", "agreed_by"],
+            _ => &[],
+        };
+        let known = |k: &str| {
+            EVENT_KEYS.contains(&k)
+                || extra.contains(&k)
+                || declared.params.iter().any(|p| p.name == k)
+        };
+        if !map.0.iter().all(|(k, _)| known(k)) {
+            return None;
+        }
+        let mut by = None;
+        let mut extension = None;
+        if let Some(v) = map.get("by") {
+            if builtin == Some(Builtin::Extended) {
+                let (n, u) = parse_duration(str_of(v)?)?;
+                extension = Some(ExtensionRequest::By(n, u));
+            } else {
+                by = Some(role_of(procedure, str_of(v)?)?);
+            }
+        }
+        if let Some(v) = map.get("until") {
+            extension = Some(ExtensionRequest::Until(quick_date(str_of(v)?)?));
+        }
+        let agreed_by = match map.get("agreed_by") {
+            Some(v) => Some(role_of(procedure, str_of(v)?)?),
+            None => None,
+        };
+        let mut data = Vec::with_capacity(declared.params.len());
+        for param in &declared.params {
+            data.push(Some(typed(&param.ty, map.get(&param.name)?)?));
+        }
+        let mut facts = Vec::new();
+        if let Some(v) = map.get("facts") {
+            let Quick::Map(pairs) = v else {
+                return None;
+            };
+            for (name, value) in &pairs.0 {
+                facts.push(fact(procedure, name, value)?);
+            }
+        }
+        let text = |k: &str| match map.get(k) {
+            None => Some(None),
+            Some(Quick::Str(s)) => Some(Some((*s).to_string())),
+            Some(_) => None,
+        };
+        events.push(CaseEvent {
+            on,
+            event,
+            by,
+            data,
+            extension,
+            deadline: text("deadline")?,
+            pause: text("pause")?,
+            agreed_by,
+            facts,
+            note: text("note")?,
+        });
+    }
+    Some(events)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::compile_str;
+
+    /// Every shipped example case, written as JSON without its `expect:`,
+    /// reads the quick way into exactly what the full reader gives.
+    #[test]
+    fn the_quick_way_reads_every_example_as_the_full_reader_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut read = 0;
+        for (proc_file, folder) in [("cafcass.proc", "cafcass"), ("babicm.proc", "babicm")] {
+            let text = std::fs::read_to_string(root.join("procedures").join(proc_file))
+                .unwrap_or_default();
+            let Some(procedure) = compile_str(proc_file, &text).procedure else {
+                panic!("{proc_file} does not compile");
+            };
+            let mut paths: Vec<_> = std::fs::read_dir(root.join("examples").join(folder))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+                .collect();
+            paths.sort();
+            for path in paths {
+                let yaml = std::fs::read_to_string(&path).unwrap_or_default();
+                let Ok(mut value) = crate::yaml::parse::<serde_json::Value>(&yaml) else {
+                    continue;
+                };
+                if let Some(map) = value.as_object_mut() {
+                    map.remove("expect");
+                }
+                let json = value.to_string();
+                let full = super::super::load("case.json", &json, &procedure);
+                let quick = parse(&json).and_then(|h| load(h, &procedure));
+                match (&full, &quick) {
+                    (Ok(full), Some(quick)) => {
+                        assert_eq!(format!("{full:?}"), format!("{quick:?}"), "{path:?}");
+                        read += 1;
+                    }
+                    (Ok(_), None) => panic!("{path:?}: valid, but not read the quick way"),
+                    (Err(_), Some(_)) => panic!("{path:?}: invalid, yet read the quick way"),
+                    (Err(_), None) => {}
+                }
+            }
+        }
+        assert!(read >= 10, "only {read} examples read");
+    }
+
+    /// A problem, an escaped string or a number where text is expected
+    /// sends the case the full way, which places the problem.
+    #[test]
+    fn anything_unexpected_goes_the_full_way() {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("procedures/cafcass.proc"),
+        )
+        .unwrap_or_default();
+        let Some(procedure) = compile_str("cafcass.proc", &text).procedure else {
+            panic!("cafcass.proc does not compile");
+        };
+        let case = |events: &str| {
+            format!(
+                r#"{{"procedure":"cafcass","case":"A","facts":{{"complainant_is":"adult"}},"events":[{events}]}}"#
+            )
+        };
+        let quick = |text: &str| parse(text).and_then(|h| load(h, &procedure)).is_some();
+        assert!(quick(&case(r#"{"on":"2026-01-05","event":"received"}"#)));
+        for events in [
+            r#"{"on":"2026-02-30","event":"received"}"#,
+            r#"{"on":"2026-01-05","event":"recieved"}"#,
+            r#"{"on":"2026-01-05","event":"received","colour":"red"}"#,
+            r#"{"on":"2026-01-05","event":"received","note":"a \"quoted\" word"}"#,
+            r#"{"on":"2026-01-05","event":"received","note":7}"#,
+            r#"{"on":"2026-01-05","event":"received","on":"2026-01-06"}"#,
+            r#"{"on":"2026-01-05","event":"received"},{"on":"2026-01-04","event":"record"}"#,
+        ] {
+            assert!(!quick(&case(events)), "{events}");
+        }
+    }
+}
