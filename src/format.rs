@@ -389,6 +389,9 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
     for r in &s.refusals {
         items.push(line(r.span, refusal("refuse", r)));
     }
+    for m in &s.entry_moves {
+        items.push(line(m.span, entry_move(m)));
+    }
     for t in &s.tasks {
         let mut text = format!("task {}", t.name.text);
         if let Some(title) = &t.title {
@@ -509,6 +512,25 @@ fn refusal(word: &str, r: &RefusalDecl) -> String {
         "{word} when {}{reason}{target}{}",
         expr(&r.guard, 0),
         cite(&r.cite)
+    )
+}
+
+/// `on entry when G -> T "why"`: the reason after the target, as it reads.
+fn entry_move(m: &RefusalDecl) -> String {
+    let target = m
+        .target
+        .as_ref()
+        .map(|t| format!(" -> {}", t.text))
+        .unwrap_or_default();
+    let reason = m
+        .reason
+        .as_ref()
+        .map(|t| format!(" {}", quote(&t.value)))
+        .unwrap_or_default();
+    format!(
+        "on entry when {}{target}{reason}{}",
+        expr(&m.guard, 0),
+        cite(&m.cite)
     )
 }
 

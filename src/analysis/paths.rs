@@ -81,7 +81,8 @@ pub struct Path {
     /// The steps in order, then the outcome.
     pub steps: Vec<String>,
     /// The event that moves the case on from each step (`window closed`
-    /// for an automatic move, `refused` or `rejected` for a refusal).
+    /// for an automatic move, `refused` or `rejected` for a refusal,
+    /// `on entry` for a step left straight away by `on entry when …`).
     pub events: Vec<String>,
     pub outcome: String,
     /// The best case, rounded down to a working day.
@@ -368,6 +369,13 @@ fn edges(procedure: &Procedure) -> Vec<Vec<Edge>> {
                 if let Some(target) = r.target {
                     ways.push((word.to_string(), target, Exit::Immediate));
                 }
+            }
+        }
+        // `on entry when …` leaves on the day of entry, like a refusal;
+        // when its guard does not hold, the step's other ways out remain.
+        for m in &step.entry_moves {
+            if let Some(target) = m.target {
+                ways.push(("on entry".into(), target, Exit::Immediate));
             }
         }
         for t in &step.transitions {

@@ -397,6 +397,18 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `on entry when … -> S` inside step `S`.
+    #[error("`on entry` in step `{step}` leads back to step `{step}`")]
+    #[diagnostic(
+        code(E0430),
+        help("`on entry` sends a case straight on from the step it enters; name another step or an outcome")
+    )]
+    EntryMoveToItself {
+        step: String,
+        #[label("the step itself")]
+        span: SourceSpan,
+    },
+
     /// A closure period whose last day comes before its first.
     #[error("the closure period ends on {until}, before it starts on {from}")]
     #[diagnostic(

@@ -19,6 +19,7 @@ fn successors(step: &Step) -> Vec<Target> {
             step.rejects
                 .iter()
                 .chain(&step.refusals)
+                .chain(&step.entry_moves)
                 .filter_map(|r| r.target),
         )
         .collect()

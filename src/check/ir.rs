@@ -282,6 +282,10 @@ pub struct Step {
     pub rejects: Vec<Refusal>,
     pub refusals: Vec<Refusal>,
     pub routes: Vec<Route>,
+    /// `on entry when G -> T "why"`: on entering, after the refusals and
+    /// rejections, the first that holds takes the case straight on. Every
+    /// one has a target.
+    pub entry_moves: Vec<Refusal>,
     pub notes: Vec<Note>,
     pub cites: Vec<String>,
 }

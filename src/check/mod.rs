@@ -1020,6 +1020,7 @@ impl<'a> Checker<'a> {
 
         let rejects = self.refusals(&step.rejects, &mut ok);
         let refusals = self.refusals(&step.refusals, &mut ok);
+        let entry_moves = self.entry_moves(step, &mut ok);
         let mut routes = Vec::new();
         for r in &step.routes {
             match self.route(r) {
@@ -1048,6 +1049,7 @@ impl<'a> Checker<'a> {
             routes,
             notes,
             cites,
+            entry_moves,
         })
     }
 
@@ -1205,6 +1207,21 @@ impl<'a> Checker<'a> {
             }
         }
         out
+    }
+
+    /// `on entry when … -> T`: a target that is the step itself would
+    /// enter it again and again, so it is refused (E0430).
+    fn entry_moves(&mut self, step: &ast::StepDecl, ok: &mut bool) -> Vec<Refusal> {
+        for m in &step.entry_moves {
+            if let Some(t) = m.target.as_ref().filter(|t| t.text == step.name.text) {
+                self.error(CheckError::EntryMoveToItself {
+                    step: step.name.text.clone(),
+                    span: t.span.into(),
+                });
+                *ok = false;
+            }
+        }
+        self.refusals(&step.entry_moves, ok)
     }
 
     fn hygiene(&mut self, has_source: bool) {

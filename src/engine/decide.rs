@@ -585,6 +585,7 @@ pub(crate) fn enter_on(
                 step: step_id,
                 refused: true,
                 rule: i,
+                straight: false,
             });
             if let Some(t) = step.refusals[i].target {
                 next = t;
@@ -597,11 +598,28 @@ pub(crate) fn enter_on(
                 step: step_id,
                 refused: false,
                 rule: i,
+                straight: false,
             });
         }
         if let Some(t) = rejected.and_then(|i| step.rejects[i].target) {
             next = t;
             continue;
+        }
+        // `on entry when …`: only a complaint the step accepts goes
+        // straight on; one turned away waits here to come back.
+        if rejected.is_none() {
+            let moved =
+                first_that_holds(ctx, facts, &step.entry_moves, "`on entry` of step", step)?;
+            if let Some(t) = moved.and_then(|i| step.entry_moves[i].target.map(|t| (i, t))) {
+                exits.push(Exit {
+                    step: step_id,
+                    refused: false,
+                    rule: t.0,
+                    straight: true,
+                });
+                next = t.1;
+                continue;
+            }
         }
         let mut visit = Visit {
             step: step_id,

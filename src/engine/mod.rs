@@ -14,6 +14,7 @@
 //! - events are taken in order; the first is `received`, which enters the
 //!   start step;
 //! - entering a step applies its `refuse` rules, then its `reject` rules,
+//!   then (for a complaint not turned away) its `on entry when` moves,
 //!   then starts its deadlines (from entry, or from an event's first
 //!   occurrence in this visit of the step, the event that entered it
 //!   included) and its tasks' own deadlines;

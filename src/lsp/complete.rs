@@ -377,6 +377,9 @@ impl Completions<'_> {
             }
             ("pause", _, "pause") => self.keywords(&["for"]),
             ("pause", "for", _) => self.keywords(&["with agreement of", "cite"]),
+            // `on ` starts a transition on an event, or `on entry when …`.
+            ("on", _, "on") if w.len() == 1 => self.events(),
+            ("on", _, "entry") => self.keywords(&["when"]),
             ("on", _, _) => {
                 self.keywords(&["by", "when", "requires", "reopens", "->", "cite"]);
             }
@@ -462,6 +465,12 @@ mod tests {
             calendars.contains(&"scotland".to_string())
                 && calendars.contains(&"office".to_string())
         );
+    }
+
+    #[test]
+    fn on_entry_is_followed_by_its_condition() {
+        assert!(labels("lead officer", "on ").contains(&"entry".to_string()));
+        assert_eq!(labels("lead officer", "on entry "), ["when"]);
     }
 
     #[test]

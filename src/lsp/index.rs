@@ -270,7 +270,12 @@ impl Walker<'_> {
         for o in &step.otherwise {
             self.push(Space::Target, &o.value, None);
         }
-        for r in step.rejects.iter().chain(&step.refusals) {
+        for r in step
+            .rejects
+            .iter()
+            .chain(&step.refusals)
+            .chain(&step.entry_moves)
+        {
             self.guard(&r.guard, None);
             if let Some(target) = &r.target {
                 self.push(Space::Target, target, None);

@@ -302,6 +302,20 @@ impl Flattener<'_> {
                 self.put(&[&step, &item, "cite"], join(&r.cites));
             }
         }
+        for m in &s.entry_moves {
+            let item = format!("on entry when {}", words::guard(p, &m.guard, None));
+            self.put(
+                &[&step, &item, "to"],
+                m.target
+                    .map(|t| p.target_name(t).to_string())
+                    .unwrap_or_default(),
+            );
+            self.put(
+                &[&step, &item, "reason"],
+                m.reason.clone().unwrap_or_default(),
+            );
+            self.put(&[&step, &item, "cite"], join(&m.cites));
+        }
         for (i, r) in s.routes.iter().enumerate() {
             self.route(std::slice::from_ref(&step), i, r);
         }

@@ -345,7 +345,7 @@ pub(super) fn outcome_text(procedure: &Procedure, outcome: OutcomeId) -> String 
         .unwrap_or_default()
 }
 
-fn target_title(procedure: &Procedure, target: Target) -> String {
+pub(super) fn target_title(procedure: &Procedure, target: Target) -> String {
     match target {
         Target::Step(s) => procedure
             .steps
@@ -604,6 +604,13 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
                 " It may be resubmitted.",
             );
         }
+        let _ = writeln!(out);
+    }
+
+    for m in &step.entry_moves {
+        exit_line(out, procedure, "The case goes straight on", m, "");
+    }
+    if !step.entry_moves.is_empty() {
         let _ = writeln!(out);
     }
 

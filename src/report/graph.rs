@@ -114,6 +114,16 @@ fn edges(procedure: &Procedure) -> Vec<Edge> {
                 }
             }
         }
+        for m in &step.entry_moves {
+            if let Some(target) = m.target {
+                edges.push(Edge {
+                    from: from.clone(),
+                    to: target_id(procedure, target),
+                    label: format!("on entry when {}", words::guard(procedure, &m.guard, None)),
+                    kind: EdgeKind::Automatic,
+                });
+            }
+        }
     }
     edges
 }

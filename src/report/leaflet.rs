@@ -195,6 +195,22 @@ fn stage(
             lower_first(&condition_words(procedure, &r.guard, None))
         );
     }
+    for m in &step.entry_moves {
+        let reason = m
+            .reason
+            .as_deref()
+            .map(|t| format!(" {t}."))
+            .unwrap_or_default();
+        let to = m
+            .target
+            .map(|t| super::doc::target_title(procedure, t))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "If {}, your complaint goes straight to {to}.{reason}\n",
+            lower_first(&condition_words(procedure, &m.guard, None))
+        );
+    }
     for r in &step.refusals {
         let reason = r
             .reason

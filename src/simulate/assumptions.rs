@@ -668,11 +668,12 @@ fn never_ending(procedure: &Procedure, assumptions: &Assumptions) -> Option<Stri
                 }
             }
         }
-        // Refusals and rejections move a case on entry.
+        // Refusals, rejections and `on entry` moves move a case on entry.
         next[i].extend(
             step.refusals
                 .iter()
                 .chain(&step.rejects)
+                .chain(&step.entry_moves)
                 .filter_map(|r| r.target),
         );
     }

@@ -333,6 +333,8 @@ pub struct StepDecl {
     pub rejects: Vec<RefusalDecl>,
     pub refusals: Vec<RefusalDecl>,
     pub routes: Vec<RouteDecl>,
+    /// `on entry when … -> T "why"`: moves straight on when entering.
+    pub entry_moves: Vec<RefusalDecl>,
     pub notes: Vec<NoteDecl>,
 }
 

@@ -614,6 +614,7 @@ impl Lowerer {
             rejects: Vec::new(),
             refusals: Vec::new(),
             routes: Vec::new(),
+            entry_moves: Vec::new(),
             notes: Vec::new(),
         };
         for item in parts(pair) {
@@ -630,6 +631,7 @@ impl Lowerer {
                 Rule::escalate_decl => step.escalations.push(self.escalate(item)),
                 Rule::reject_decl => step.rejects.push(self.refusal(item)),
                 Rule::refuse_decl => step.refusals.push(self.refusal(item)),
+                Rule::entry_move_decl => step.entry_moves.push(self.refusal(item)),
                 Rule::route_decl | Rule::refer_decl => step.routes.push(self.route(item)),
                 Rule::note_decl => step.notes.push(self.note(item)),
                 _ => {}

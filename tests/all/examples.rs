@@ -140,4 +140,8 @@ fn the_every_construct_example_has_every_construct() {
     ] {
         assert!(seen.contains(&kind), "guard form {kind}");
     }
+    assert!(
+        steps.iter().any(|s| !s.entry_moves.is_empty()),
+        "on entry when … -> T"
+    );
 }

@@ -33,4 +33,5 @@ mod simulate_cli;
 mod simulate_trust;
 mod status_cli;
 mod support;
+mod time_rules;
 mod yaml_input;

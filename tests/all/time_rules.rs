@@ -1,0 +1,36 @@
+//! Issue 12 §4–§7: rules of time and routing as a policy owner sees them
+//! in `run`, `paths` and `check`.
+
+use crate::support::redress;
+
+const REGULATOR: &str = "examples/regulator/regulator.proc";
+
+#[test]
+fn on_entry_sends_a_complex_complaint_straight_on_and_says_why() {
+    let run = redress(&[
+        "run",
+        REGULATOR,
+        "examples/regulator/01-complex-straight-to-stage2.yaml",
+        "--at",
+        "2026-03-03",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("went straight to stage2 because complex complaints go straight to stage 2"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("refused"), "{}", run.stdout);
+}
+
+#[test]
+fn paths_count_an_on_entry_move_as_a_way_out() {
+    let run = redress(&["paths", REGULATOR]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("stage1 -[on entry]-> stage2"),
+        "{}",
+        run.stdout
+    );
+}
