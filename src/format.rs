@@ -481,6 +481,17 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
             ),
         ));
     }
+    for o in &s.otherwise_when {
+        let target = o.target.as_ref().map_or("", |t| t.text.as_str());
+        items.push(line(
+            o.span,
+            format!(
+                "otherwise when {} -> {target}{}",
+                expr(&o.guard, 0),
+                cite(&o.cite)
+            ),
+        ));
+    }
     for o in &s.otherwise {
         items.push(line(
             o.span,

@@ -388,6 +388,15 @@ fn edges(procedure: &Procedure) -> Vec<Vec<Edge>> {
                 Exit::Window(i),
             ));
         }
+        // `otherwise when …` leaves when the windows close, as `otherwise`
+        // does: the same time, another target.
+        if !step.escalations.is_empty() {
+            for o in &step.otherwise_when {
+                if let Some(target) = o.target {
+                    ways.push(("window closed".into(), target, Exit::Otherwise));
+                }
+            }
+        }
         if let (Some(o), false) = (&step.otherwise, step.escalations.is_empty()) {
             ways.push(("window closed".into(), o.target, Exit::Otherwise));
         }

@@ -409,6 +409,19 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `otherwise when …` with no unguarded `otherwise` after it.
+    #[error("{}", if *last { format!("the unguarded `otherwise` of step `{step}` must come after every `otherwise when`") } else { format!("step `{step}` has `otherwise when …` but no unguarded `otherwise`") })]
+    #[diagnostic(
+        code(E0431),
+        help("end the list with `otherwise -> TARGET` for a case none of the conditions fits; the first that holds is taken")
+    )]
+    OtherwiseWhenWithoutDefault {
+        step: String,
+        last: bool,
+        #[label("{}", if *last { "move this after the guarded ones" } else { "a case none of these fits has nowhere to go" })]
+        span: SourceSpan,
+    },
+
     /// A closure period whose last day comes before its first.
     #[error("the closure period ends on {until}, before it starts on {from}")]
     #[diagnostic(

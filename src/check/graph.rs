@@ -20,6 +20,7 @@ fn successors(step: &Step) -> Vec<Target> {
                 .iter()
                 .chain(&step.refusals)
                 .chain(&step.entry_moves)
+                .chain(&step.otherwise_when)
                 .filter_map(|r| r.target),
         )
         .collect()

@@ -286,6 +286,10 @@ pub struct Step {
     /// rejections, the first that holds takes the case straight on. Every
     /// one has a target.
     pub entry_moves: Vec<Refusal>,
+    /// `otherwise when G -> T`, tried in order when every window has
+    /// closed; `otherwise` takes the case when none holds. Every one has a
+    /// target and no reason.
+    pub otherwise_when: Vec<Refusal>,
     pub notes: Vec<Note>,
     pub cites: Vec<String>,
 }

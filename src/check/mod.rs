@@ -1007,6 +1007,8 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+            // With `otherwise when …` and no default, E0431 says more.
+            None if !step.otherwise_when.is_empty() => None,
             None => {
                 if let Some(e) = step.escalations.first() {
                     self.error(CheckError::WindowWithoutOtherwise {
@@ -1021,6 +1023,7 @@ impl<'a> Checker<'a> {
         let rejects = self.refusals(&step.rejects, &mut ok);
         let refusals = self.refusals(&step.refusals, &mut ok);
         let entry_moves = self.entry_moves(step, &mut ok);
+        let otherwise_when = self.otherwise_when(step, &mut ok);
         let mut routes = Vec::new();
         for r in &step.routes {
             match self.route(r) {
@@ -1050,6 +1053,7 @@ impl<'a> Checker<'a> {
             notes,
             cites,
             entry_moves,
+            otherwise_when,
         })
     }
 
@@ -1222,6 +1226,38 @@ impl<'a> Checker<'a> {
             }
         }
         self.refusals(&step.entry_moves, ok)
+    }
+
+    /// `otherwise when …`: only beside windows (E0411), and followed by
+    /// an unguarded `otherwise` that comes last, so that a case always has
+    /// somewhere to go (E0431).
+    fn otherwise_when(&mut self, step: &ast::StepDecl, ok: &mut bool) -> Vec<Refusal> {
+        let Some(first) = step.otherwise_when.first() else {
+            return Vec::new();
+        };
+        if step.escalations.is_empty() && step.otherwise.is_empty() {
+            self.error(CheckError::OtherwiseWithoutWindow {
+                step: step.name.text.clone(),
+                span: first.span.into(),
+            });
+        }
+        let last_guarded = step.otherwise_when.iter().map(|o| o.span.start).max();
+        match step.otherwise.first() {
+            None => self.error(CheckError::OtherwiseWhenWithoutDefault {
+                step: step.name.text.clone(),
+                last: false,
+                span: first.span.into(),
+            }),
+            Some(o) if last_guarded.is_some_and(|l| o.span.start < l) => {
+                self.error(CheckError::OtherwiseWhenWithoutDefault {
+                    step: step.name.text.clone(),
+                    last: true,
+                    span: o.span.into(),
+                })
+            }
+            Some(_) => {}
+        }
+        self.refusals(&step.otherwise_when, ok)
     }
 
     fn hygiene(&mut self, has_source: bool) {

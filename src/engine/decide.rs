@@ -149,14 +149,18 @@ pub(crate) fn automatic<'a>(
     let facts = Facts::known(&state.facts);
     let moves_on = last_close + Days::days(1);
     let breaches = leave(ctx, facts, visit, moves_on, &[])?;
-    let entry = enter_on(
+    let step = ctx.step(visit.step);
+    let guarded = first_that_holds(
         ctx,
-        &state.last_seen,
         facts,
-        otherwise.target,
-        None,
-        moves_on,
-    )?;
+        &step.otherwise_when,
+        "`otherwise when` of step",
+        step,
+    )?
+    .and_then(|i| step.otherwise_when.get(i))
+    .and_then(|o| o.target.map(|t| (t, o.cites.as_slice())));
+    let (target, cites) = guarded.unwrap_or((otherwise.target, otherwise.cites.as_slice()));
+    let entry = enter_on(ctx, &state.last_seen, facts, target, None, moves_on)?;
     Ok(Some(Effect {
         on: moves_on,
         change: Change::Move {
@@ -164,7 +168,7 @@ pub(crate) fn automatic<'a>(
             windows_closed: Some(last_close),
         },
         breaches,
-        cites: &otherwise.cites,
+        cites,
     }))
 }
 

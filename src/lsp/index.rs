@@ -275,6 +275,7 @@ impl Walker<'_> {
             .iter()
             .chain(&step.refusals)
             .chain(&step.entry_moves)
+            .chain(&step.otherwise_when)
         {
             self.guard(&r.guard, None);
             if let Some(target) = &r.target {

@@ -279,6 +279,16 @@ impl Flattener<'_> {
             );
             self.put(&[&step, &item, "cite"], join(&e.cites));
         }
+        for o in &s.otherwise_when {
+            let item = format!("otherwise when {}", words::guard(p, &o.guard, None));
+            self.put(
+                &[&step, &item, "to"],
+                o.target
+                    .map(|t| p.target_name(t).to_string())
+                    .unwrap_or_default(),
+            );
+            self.put(&[&step, &item, "cite"], join(&o.cites));
+        }
         if let Some(o) = &s.otherwise {
             self.put(
                 &[&step, "otherwise", "to"],

@@ -724,10 +724,26 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
             cite(&e.cites)
         );
     }
-    if let Some(o) = &step.otherwise {
+    for o in &step.otherwise_when {
         let _ = writeln!(
             out,
-            "- If no request is made in time, the case moves to {} the day after the time runs out.{}",
+            "- If no request is made in time and {}, the case moves to {} the day after the time runs out.{}",
+            lower_first(&condition_words(procedure, &o.guard, None)),
+            o.target
+                .map(|t| target_title(procedure, t))
+                .unwrap_or_default(),
+            cite(&o.cites)
+        );
+    }
+    if let Some(o) = &step.otherwise {
+        let opening = if step.otherwise_when.is_empty() {
+            "If"
+        } else {
+            "Otherwise, if"
+        };
+        let _ = writeln!(
+            out,
+            "- {opening} no request is made in time, the case moves to {} the day after the time runs out.{}",
             target_title(procedure, o.target),
             cite(&o.cites)
         );

@@ -94,6 +94,19 @@ fn edges(procedure: &Procedure) -> Vec<Edge> {
                 kind: EdgeKind::Window,
             });
         }
+        for o in &step.otherwise_when {
+            if let Some(target) = o.target {
+                edges.push(Edge {
+                    from: from.clone(),
+                    to: target_id(procedure, target),
+                    label: format!(
+                        "window closed when {}",
+                        words::guard(procedure, &o.guard, None)
+                    ),
+                    kind: EdgeKind::Automatic,
+                });
+            }
+        }
         if let Some(o) = &step.otherwise {
             edges.push(Edge {
                 from: from.clone(),

@@ -312,9 +312,24 @@ fn stage(
             "nobody asks"
         };
         let ask = if only_you { " ask" } else { "" };
+        for g in &step.otherwise_when {
+            if let Some(target) = g.target {
+                let _ = writeln!(
+                    out,
+                    "- If {who}{ask} in time and {}, the complaint {}.",
+                    lower_first(&condition_words(procedure, &g.guard, None)),
+                    destination(procedure, target)
+                );
+            }
+        }
+        let opening = if step.otherwise_when.is_empty() {
+            "If"
+        } else {
+            "Otherwise, if"
+        };
         let _ = writeln!(
             out,
-            "- If {who}{ask} in time, the complaint {}.",
+            "- {opening} {who}{ask} in time, the complaint {}.",
             destination(procedure, o.target)
         );
     }

@@ -674,6 +674,7 @@ fn never_ending(procedure: &Procedure, assumptions: &Assumptions) -> Option<Stri
                 .iter()
                 .chain(&step.rejects)
                 .chain(&step.entry_moves)
+                .chain(&step.otherwise_when)
                 .filter_map(|r| r.target),
         );
     }

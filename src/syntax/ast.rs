@@ -335,6 +335,9 @@ pub struct StepDecl {
     pub routes: Vec<RouteDecl>,
     /// `on entry when … -> T "why"`: moves straight on when entering.
     pub entry_moves: Vec<RefusalDecl>,
+    /// `otherwise when G -> T`, in order (the unguarded one is in
+    /// `otherwise`); `reason` is always `None`.
+    pub otherwise_when: Vec<RefusalDecl>,
     pub notes: Vec<NoteDecl>,
 }
 

@@ -615,6 +615,7 @@ impl Lowerer {
             refusals: Vec::new(),
             routes: Vec::new(),
             entry_moves: Vec::new(),
+            otherwise_when: Vec::new(),
             notes: Vec::new(),
         };
         for item in parts(pair) {
@@ -623,6 +624,14 @@ impl Lowerer {
                 Rule::string => step.title = Some(text(&item)),
                 Rule::cite => step.cite = Some(self.cite(item)),
                 Rule::lead_decl => step.leads.push(self.valued(item, name)),
+                Rule::otherwise_decl
+                    if item
+                        .clone()
+                        .into_inner()
+                        .any(|p| p.as_rule() == Rule::guard) =>
+                {
+                    step.otherwise_when.push(self.refusal(item))
+                }
                 Rule::otherwise_decl => step.otherwise.push(self.valued(item, name)),
                 Rule::task_decl => step.tasks.push(self.task(item)),
                 Rule::deadline_decl => step.deadlines.push(self.deadline(item)),

@@ -144,4 +144,10 @@ fn the_every_construct_example_has_every_construct() {
         steps.iter().any(|s| !s.entry_moves.is_empty()),
         "on entry when … -> T"
     );
+    assert!(
+        steps
+            .iter()
+            .any(|s| !s.otherwise_when.is_empty() && !s.otherwise.is_empty()),
+        "otherwise when … -> T"
+    );
 }
