@@ -417,6 +417,9 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
         if let Some(a) = &d.anchor {
             text.push_str(&format!(" from {}", anchor(a)));
         }
+        if let Some(g) = &d.guard {
+            text.push_str(&format!(" when {}", expr(g, 0)));
+        }
         match &d.extension {
             Some(Extension::ByAgreement(_)) => text.push_str(", extendable by agreement"),
             Some(Extension::UpTo(c)) => text.push_str(&format!(", extendable to {}", duration(c))),

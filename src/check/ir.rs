@@ -337,6 +337,9 @@ pub struct Deadline {
     /// Events that meet it; empty means leaving the step meets it.
     pub met_by: Vec<EventId>,
     pub cites: Vec<String>,
+    /// `when G`: the deadline applies only while G holds, read whenever
+    /// it is used, as a task's guard is; always when `None`.
+    pub guard: Option<Expr>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

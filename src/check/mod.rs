@@ -1117,6 +1117,7 @@ impl<'a> Checker<'a> {
             }
         }
         let cites = self.cites(&d.cite);
+        let guard = d.guard.as_ref().map(|g| self.condition(g, &[]));
         if !ok {
             return None;
         }
@@ -1127,6 +1128,7 @@ impl<'a> Checker<'a> {
             extension: extension?,
             met_by,
             cites,
+            guard: guard.map_or(Some(None), |g| g.map(Some))?,
         })
     }
 

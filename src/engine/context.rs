@@ -82,6 +82,20 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// Whether a deadline applies to the case now: its `when` holds, or it
+    /// has none. One whose condition cannot be decided yet (a fact not
+    /// given) applies, so that no time limit is hidden for want of a fact.
+    pub(crate) fn deadline_applies(
+        &self,
+        deadline: &crate::check::ir::Deadline,
+        facts: Facts<'_>,
+    ) -> bool {
+        deadline
+            .guard
+            .as_ref()
+            .is_none_or(|g| g.holds(&Guarded { facts, params: &[] }) != Some(false))
+    }
+
     /// Whether an optional guard holds (no guard always does).
     pub(crate) fn applies(
         &self,

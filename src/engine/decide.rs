@@ -271,6 +271,9 @@ fn handle<'a>(
     let mut met = Vec::new();
     let mut started = Vec::new();
     for (i, deadline) in step.deadlines.iter().enumerate() {
+        if !ctx.deadline_applies(deadline, facts) {
+            continue;
+        }
         let clock = &visit.deadlines[i];
         if deadline.met_by.contains(&event.event) && clock.met.is_none() {
             met.push(i);
@@ -506,7 +509,7 @@ pub(crate) fn leave(
     let mut breaches = Vec::new();
     for (i, deadline) in step.deadlines.iter().enumerate() {
         let clock = &visit.deadlines[i];
-        if clock.met.is_some() || met_now.contains(&i) {
+        if clock.met.is_some() || met_now.contains(&i) || !ctx.deadline_applies(deadline, facts) {
             continue;
         }
         if let Due::On(due) = clock.due(ctx, facts)? {
@@ -656,11 +659,13 @@ pub(crate) fn enter_on(
         }
         // A due date outside the calendar's years is found now, at the
         // event that started the clock, not later as a missing date.
-        for clock in visit
+        let applying = visit
             .deadlines
             .iter()
-            .chain(visit.task_clocks.iter().flatten())
-        {
+            .zip(&step.deadlines)
+            .filter(|(_, d)| ctx.deadline_applies(d, facts))
+            .map(|(clock, _)| clock);
+        for clock in applying.chain(visit.task_clocks.iter().flatten()) {
             clock.rule_due(ctx, facts)?;
         }
         return Ok(Entry {
@@ -801,7 +806,10 @@ fn extension(
             })?,
         None => {
             let extendable: Vec<usize> = (0..step.deadlines.len())
-                .filter(|i| step.deadlines[*i].extension != Extension::None)
+                .filter(|i| {
+                    step.deadlines[*i].extension != Extension::None
+                        && ctx.deadline_applies(&step.deadlines[*i], facts)
+                })
                 .collect();
             match extendable.as_slice() {
                 [one] => *one,
@@ -826,6 +834,17 @@ fn extension(
     };
     let rule = &step.deadlines[index];
     let clock = &visit.deadlines[index];
+    if !ctx.deadline_applies(rule, facts) {
+        return Err(refuse(
+            ExtensionRefusal::NotExtendable,
+            format!(
+                "deadline `{}` does not apply to this case: its condition does not hold",
+                rule.name
+            ),
+            "extend the deadline that applies to the case".into(),
+            Some("deadline"),
+        ));
+    }
     if rule.extension == Extension::None {
         return Err(refuse(
             ExtensionRefusal::NotExtendable,

@@ -256,6 +256,9 @@ impl<'a> Session<'a> {
         let rule = ctx.step(visit.step).deadlines.get(deadline)?;
         let clock = visit.deadlines.get(deadline)?;
         let facts = self.engine.facts();
+        if !ctx.deadline_applies(rule, facts) {
+            return None;
+        }
         let due = clock.due(&ctx, facts).ok()?.date();
         let ceiling = match rule.extension {
             crate::check::ir::Extension::UpTo(spec) => clock::duration_of(spec, facts)

@@ -259,6 +259,9 @@ impl Engine<'_> {
         let mut open = Vec::new();
         let mut deadlines = Vec::new();
         for (i, d) in step.deadlines.iter().enumerate() {
+            if !ctx.deadline_applies(d, facts) {
+                continue;
+            }
             let clock = &visit.deadlines[i];
             let rule = crate::check::words::duration(ctx.procedure, d.duration);
             let anchor = match d.anchor {
@@ -494,6 +497,7 @@ impl Engine<'_> {
             let until = step
                 .deadlines
                 .iter()
+                .filter(|d| ctx.deadline_applies(d, facts))
                 .zip(&report.deadlines)
                 .find(|(d, _)| d.met_by.contains(&t.event) || d.met_by.is_empty())
                 .and_then(|(_, r)| r.due);

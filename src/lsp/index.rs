@@ -232,6 +232,9 @@ impl Walker<'_> {
             for event in &d.met_by {
                 self.push(Space::Event, event, None);
             }
+            if let Some(g) = &d.guard {
+                self.guard(g, None);
+            }
         }
         for (pi, pause) in step.pauses.iter().enumerate() {
             self.push(Space::Pause(si), &pause.name, Some(Item::Pause(si, pi)));

@@ -200,6 +200,9 @@ impl Flattener<'_> {
                 Extension::UpTo(l) => format!("up to {}", words::duration(p, *l)),
             };
             self.put(&[&step, &item, "extension"], extension);
+            if let Some(g) = &d.guard {
+                self.put(&[&step, &item, "when"], words::guard(p, g, None));
+            }
             let met: Vec<String> = d.met_by.iter().map(|e| self.event(*e)).collect();
             self.put(
                 &[&step, &item, "met by"],

@@ -649,9 +649,14 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
     if !step.deadlines.is_empty() || !step.pauses.is_empty() {
         let _ = writeln!(out, "Time limits:\n");
         for d in &step.deadlines {
+            let only = d
+                .guard
+                .as_ref()
+                .map(|g| format!(" Only {}.", condition(procedure, g)))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "- {}{}",
+                "- {}{only}{}",
                 deadline_sentence(procedure, step, d),
                 cite(&d.cites)
             );

@@ -44,8 +44,13 @@ fn step_lines(procedure: &Procedure, step: &Step) -> Vec<String> {
         lines.push(format!("lead: {}", role.name));
     }
     for d in &step.deadlines {
+        let when = d
+            .guard
+            .as_ref()
+            .map(|g| format!(" when {}", words::guard(procedure, g, None)))
+            .unwrap_or_default();
         lines.push(format!(
-            "{}: {}",
+            "{}: {}{when}",
             d.name,
             words::duration(procedure, d.duration)
         ));

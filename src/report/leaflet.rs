@@ -259,9 +259,19 @@ fn stage(
                     duration_words(procedure, *limit)
                 ),
             };
+            let when = d
+                .guard
+                .as_ref()
+                .map(|g| {
+                    format!(
+                        " (if {})",
+                        lower_first(&condition_words(procedure, g, None))
+                    )
+                })
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "- {}: within {}, counted from {}.{longer}",
+                "- {}{when}: within {}, counted from {}.{longer}",
                 upper_first(&humanize(&d.name)),
                 duration_words(procedure, d.duration),
                 counted_from(procedure, step, d.anchor)

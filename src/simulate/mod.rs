@@ -451,8 +451,18 @@ impl Simulation<'_> {
                         }
                     }
                 }
-                for &d in &self.step_deadlines[step_id.index()] {
-                    tally.ran[d] += 1;
+                // The step's own deadlines come first in `step_deadlines`;
+                // one whose `when` does not hold for the case never runs.
+                let rules = &self.procedure.steps[step_id.index()].deadlines;
+                let env = Params {
+                    facts: &facts,
+                    data: &[],
+                };
+                for (k, &d) in self.step_deadlines[step_id.index()].iter().enumerate() {
+                    let guard = rules.get(k).and_then(|r| r.guard.as_ref());
+                    if guard.is_none_or(|g| g.holds(&env) != Some(false)) {
+                        tally.ran[d] += 1;
+                    }
                 }
             }
             let first_visit = last <= entered;

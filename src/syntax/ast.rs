@@ -366,6 +366,8 @@ pub struct DeadlineDecl {
     pub anchor: Option<Anchor>,
     pub extension: Option<Extension>,
     pub met_by: Vec<Name>,
+    /// `when G`: the deadline applies only while G holds.
+    pub guard: Option<Expr>,
     pub cite: Option<Cite>,
     pub span: Span,
 }

@@ -696,12 +696,14 @@ impl Lowerer {
             anchor: None,
             extension: None,
             met_by: Vec::new(),
+            guard: None,
             cite: self.take_cite(&ps),
             span,
         };
         for p in ps {
             match p.as_rule() {
                 Rule::duration => deadline.duration = self.duration(p),
+                Rule::guard => deadline.guard = Some(self.guard(p)),
                 Rule::from_anchor => deadline.anchor = parts(p).next().map(|a| self.anchor(a)),
                 Rule::extension => {
                     deadline.extension = parts(p).next().map(|e| match e.as_rule() {

@@ -86,6 +86,10 @@ fn the_every_construct_example_has_every_construct() {
         .iter()
         .any(|d| matches!(d.anchor, Some(Anchor::Event(_)))));
     assert!(deadlines.iter().any(|d| !d.met_by.is_empty()));
+    assert!(
+        deadlines.iter().any(|d| d.guard.is_some()),
+        "deadline … when"
+    );
     let units: Vec<Unit> = deadlines
         .iter()
         .map(|d| &d.duration)

@@ -34,3 +34,25 @@ fn paths_count_an_on_entry_move_as_a_way_out() {
         run.stdout
     );
 }
+
+#[test]
+fn a_fact_chooses_which_deadline_a_case_has() {
+    let run = redress(&[
+        "run",
+        REGULATOR,
+        "examples/regulator/05-payment-service-15-business-days.yaml",
+        "--at",
+        "2026-03-03",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("payment_response   due 2026-03-23"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("response           due"),
+        "the 8-week limit does not apply to a payment-service complaint: {}",
+        run.stdout
+    );
+}
