@@ -652,7 +652,16 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
             let only = d
                 .guard
                 .as_ref()
-                .map(|g| format!(" Only {}.", condition(procedure, g)))
+                .map(|g| match g {
+                    Expr::Not(inner) => format!(
+                        " It does not apply if {}.",
+                        lower_first(&condition_words(procedure, inner, None))
+                    ),
+                    _ => format!(
+                        " It applies only if {}.",
+                        lower_first(&condition_words(procedure, g, None))
+                    ),
+                })
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
