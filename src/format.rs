@@ -484,6 +484,17 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
             ),
         ));
     }
+    for m in &s.missed_moves {
+        items.push(line(
+            m.span,
+            format!(
+                "on missed {} -> {}{}",
+                m.deadline.text,
+                m.target.text,
+                cite(&m.cite)
+            ),
+        ));
+    }
     for o in &s.otherwise_when {
         let target = o.target.as_ref().map_or("", |t| t.text.as_str());
         items.push(line(

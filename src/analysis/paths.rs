@@ -311,6 +311,15 @@ impl<'a> StepTimes<'a> {
                     leg.max = leg.max.max(delay + within + LENGTH_OF_A_WORKING_DAY);
                 }
             }
+            Exit::Missed(d) => {
+                if let Some(d) = step.deadlines.get(*d) {
+                    let what = format!("{}.{}", step.name, d.name);
+                    let delay = self.anchor_delay(d.anchor, &what, &mut leg, &mut through);
+                    let length = leg.length(procedure, d.duration, &what);
+                    leg.min = length + LENGTH_OF_A_WORKING_DAY;
+                    leg.max = delay + length + LENGTH_OF_A_WORKING_DAY;
+                }
+            }
             Exit::Event => {
                 if step.deadlines.is_empty() {
                     leg.open(format!("{} has no time limit", step.name));
@@ -338,6 +347,8 @@ impl<'a> StepTimes<'a> {
 
 /// How a path leaves a step.
 enum Exit {
+    /// `on missed`: the deadline, by position, passed unmet.
+    Missed(usize),
     Event,
     Window(usize),
     Otherwise,
@@ -387,6 +398,15 @@ fn edges(procedure: &Procedure) -> Vec<Vec<Edge>> {
                 Target::Step(e.target),
                 Exit::Window(i),
             ));
+        }
+        // `on missed D` leaves the day after D's due date: as long as D,
+        // at least and at most (an extension's ceiling is not counted).
+        for m in &step.missed_moves {
+            let name = step
+                .deadlines
+                .get(m.deadline)
+                .map_or("?", |d| d.name.as_str());
+            ways.push((format!("missed {name}"), m.target, Exit::Missed(m.deadline)));
         }
         // `otherwise when …` leaves when the windows close, as `otherwise`
         // does: the same time, another target.

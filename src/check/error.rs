@@ -409,6 +409,29 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `on missed D` where D is not a deadline of the step.
+    #[error("step `{step}` has no deadline `{name}` to miss")]
+    #[diagnostic(code(E0432), help("{help}"))]
+    MissedUnknownDeadline {
+        name: String,
+        step: String,
+        help: String,
+        #[label("not a deadline of this step")]
+        span: SourceSpan,
+    },
+
+    /// `on missed D -> S` inside step `S`.
+    #[error("`on missed` in step `{step}` leads back to step `{step}`")]
+    #[diagnostic(
+        code(E0433),
+        help("a missed deadline moves the case on: name another step, such as the next stage, or an outcome")
+    )]
+    MissedToItself {
+        step: String,
+        #[label("the step itself")]
+        span: SourceSpan,
+    },
+
     /// `otherwise when …` with no unguarded `otherwise` after it.
     #[error("{}", if *last { format!("the unguarded `otherwise` of step `{step}` must come after every `otherwise when`") } else { format!("step `{step}` has `otherwise when …` but no unguarded `otherwise`") })]
     #[diagnostic(

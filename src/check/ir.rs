@@ -290,6 +290,8 @@ pub struct Step {
     /// closed; `otherwise` takes the case when none holds. Every one has a
     /// target and no reason.
     pub otherwise_when: Vec<Refusal>,
+    /// `on missed DEADLINE -> T`, in order.
+    pub missed_moves: Vec<MissedMove>,
     pub notes: Vec<Note>,
     pub cites: Vec<String>,
 }
@@ -385,6 +387,16 @@ pub struct Escalation {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Otherwise {
+    pub target: Target,
+    pub cites: Vec<String>,
+}
+
+/// `on missed response -> stage2`: the day after the deadline's due date
+/// (with its pauses and extensions) passes unmet, the case moves by itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MissedMove {
+    /// The step's deadline, by position.
+    pub deadline: usize,
     pub target: Target,
     pub cites: Vec<String>,
 }

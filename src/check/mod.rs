@@ -1024,6 +1024,7 @@ impl<'a> Checker<'a> {
         let refusals = self.refusals(&step.refusals, &mut ok);
         let entry_moves = self.entry_moves(step, &mut ok);
         let otherwise_when = self.otherwise_when(step, &mut ok);
+        let missed_moves = self.missed_moves(step, &mut ok);
         let mut routes = Vec::new();
         for r in &step.routes {
             match self.route(r) {
@@ -1054,6 +1055,7 @@ impl<'a> Checker<'a> {
             cites,
             entry_moves,
             otherwise_when,
+            missed_moves,
         })
     }
 
@@ -1228,6 +1230,47 @@ impl<'a> Checker<'a> {
             }
         }
         self.refusals(&step.entry_moves, ok)
+    }
+
+    /// `on missed D -> T`: D is one of the step's deadlines (E0432), and T
+    /// is not the step itself (E0433), which would start the deadline
+    /// again on the day it was missed and go round for ever.
+    fn missed_moves(&mut self, step: &ast::StepDecl, ok: &mut bool) -> Vec<MissedMove> {
+        let mut out = Vec::new();
+        for m in &step.missed_moves {
+            let deadline = step
+                .deadlines
+                .iter()
+                .position(|d| d.name.text == m.deadline.text);
+            if deadline.is_none() {
+                let names = step.deadlines.iter().map(|d| d.name.text.as_str());
+                self.error(CheckError::MissedUnknownDeadline {
+                    name: m.deadline.text.clone(),
+                    step: step.name.text.clone(),
+                    help: help_for(&m.deadline.text, "deadline", names),
+                    span: m.deadline.span.into(),
+                });
+            }
+            if m.target.text == step.name.text {
+                self.error(CheckError::MissedToItself {
+                    step: step.name.text.clone(),
+                    span: m.target.span.into(),
+                });
+                *ok = false;
+                continue;
+            }
+            let target = self.target(&m.target);
+            let cites = self.cites(&m.cite);
+            match (deadline, target) {
+                (Some(deadline), Some(target)) => out.push(MissedMove {
+                    deadline,
+                    target,
+                    cites,
+                }),
+                _ => *ok = false,
+            }
+        }
+        out
     }
 
     /// `otherwise when …`: only beside windows (E0411), and followed by

@@ -137,18 +137,39 @@ pub(crate) fn automatic<'a>(
     state: &State,
     before: NaiveDate,
 ) -> Result<Option<Effect<'a>>, ReplayErrorKind> {
-    let Some(last_close) = automatic_due(ctx, state, before)? else {
+    let Some((moves_on, why)) = next_automatic(ctx, state)? else {
         return Ok(None);
     };
+    if moves_on >= before {
+        return Ok(None);
+    }
     let Phase::InStep(visit) = &state.phase else {
         return Ok(None);
+    };
+    let facts = Facts::known(&state.facts);
+    let breaches = leave(ctx, facts, visit, moves_on, &[])?;
+    let last_close = match why {
+        Automatic::Missed { rule, due } => {
+            let Some(m) = ctx.step(visit.step).missed_moves.get(rule) else {
+                return Ok(None);
+            };
+            let entry = enter_on(ctx, &state.last_seen, facts, m.target, None, moves_on)?;
+            return Ok(Some(Effect {
+                on: moves_on,
+                change: Change::Missed {
+                    entry,
+                    deadline: m.deadline,
+                    due,
+                },
+                breaches,
+                cites: &m.cites,
+            }));
+        }
+        Automatic::WindowsClosed(last_close) => last_close,
     };
     let Some(otherwise) = &ctx.step(visit.step).otherwise else {
         return Ok(None);
     };
-    let facts = Facts::known(&state.facts);
-    let moves_on = last_close + Days::days(1);
-    let breaches = leave(ctx, facts, visit, moves_on, &[])?;
     let step = ctx.step(visit.step);
     let guarded = first_that_holds(
         ctx,
@@ -172,14 +193,38 @@ pub(crate) fn automatic<'a>(
     }))
 }
 
-/// Whether the procedure moves the case by itself before `before`: the day
-/// the step's last window closed, when `otherwise` takes the case on the
-/// day after. Nothing is built, so an event's processing can ask cheaply.
+/// Whether the procedure moves the case by itself before `before`, and
+/// on which day. Nothing is built, so an event's processing can ask
+/// cheaply.
 pub(crate) fn automatic_due(
     ctx: &Ctx<'_>,
     state: &State,
     before: NaiveDate,
 ) -> Result<Option<NaiveDate>, ReplayErrorKind> {
+    Ok(next_automatic(ctx, state)?
+        .map(|(on, _)| on)
+        .filter(|on| *on < before))
+}
+
+/// Why the procedure moves a case by itself.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Automatic {
+    /// Every window closed unused on this day: `otherwise`.
+    WindowsClosed(NaiveDate),
+    /// `on missed`: the step's `missed_moves[rule]`, whose deadline was
+    /// due on `due` and is unmet.
+    Missed { rule: usize, due: NaiveDate },
+}
+
+/// The first move the procedure makes by itself in the current visit, and
+/// its day: `on missed D` the day after D's due date (with its pauses and
+/// extensions, from the clock) passes unmet; `otherwise` the day after the
+/// last window closes. The earliest day wins; on one day, the `on missed`
+/// lines in the order written, then `otherwise`.
+pub(crate) fn next_automatic(
+    ctx: &Ctx<'_>,
+    state: &State,
+) -> Result<Option<(NaiveDate, Automatic)>, ReplayErrorKind> {
     let Phase::InStep(visit) = &state.phase else {
         return Ok(None);
     };
@@ -187,14 +232,34 @@ pub(crate) fn automatic_due(
         return Ok(None);
     }
     let step = ctx.step(visit.step);
-    if step.otherwise.is_none() {
-        return Ok(None);
-    }
     let facts = Facts::known(&state.facts);
-    let Some(last_close) = windows::last_close(ctx, facts, visit, step)? else {
-        return Ok(None);
-    };
-    Ok((last_close + Days::days(1) < before).then_some(last_close))
+    let mut first: Option<(NaiveDate, Automatic)> = None;
+    for (rule, m) in step.missed_moves.iter().enumerate() {
+        let (Some(deadline), Some(clock)) = (
+            step.deadlines.get(m.deadline),
+            visit.deadlines.get(m.deadline),
+        ) else {
+            continue;
+        };
+        if clock.met.is_some() || !ctx.deadline_applies(deadline, facts) {
+            continue;
+        }
+        if let Due::On(due) = clock.due(ctx, facts)? {
+            let on = due + Days::days(1);
+            if first.is_none_or(|(f, _)| on < f) {
+                first = Some((on, Automatic::Missed { rule, due }));
+            }
+        }
+    }
+    if step.otherwise.is_some() {
+        if let Some(last_close) = windows::last_close(ctx, facts, visit, step)? {
+            let on = last_close + Days::days(1);
+            if first.is_none_or(|(f, _)| on < f) {
+                first = Some((on, Automatic::WindowsClosed(last_close)));
+            }
+        }
+    }
+    Ok(first)
 }
 
 /// A request after every window for it closed: refused with the date the

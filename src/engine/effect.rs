@@ -48,6 +48,13 @@ pub(crate) enum Change {
         entry: Entry,
         windows_closed: Option<NaiveDate>,
     },
+    /// `on missed`: the deadline (by position in the step) was due on
+    /// `due` and not met; the procedure moves the case the day after.
+    Missed {
+        entry: Entry,
+        deadline: usize,
+        due: NaiveDate,
+    },
     Withdraw(OutcomeId),
     Pause {
         rule: usize,
@@ -212,6 +219,27 @@ pub(crate) fn apply(
                 }
                 (None, None) => {}
             }
+            enter(ctx, state, entry, on, from, log);
+        }
+        Change::Missed {
+            entry,
+            deadline,
+            due,
+        } => {
+            log.push(|| {
+                let name = from
+                    .and_then(|s| ctx.step(s).deadlines.get(deadline))
+                    .map_or("?", |d| d.name.as_str());
+                TimelineEntry {
+                    on,
+                    event: format!("missed {name}"),
+                    from: from.map(|s| ctx.step(s).name.clone()),
+                    to: Some(ctx.procedure.target_name(entry.target).to_string()),
+                    automatic: true,
+                    cite: effect.cites.to_vec(),
+                    note: Some(format!("{name} was due {due} and not met")),
+                }
+            });
             enter(ctx, state, entry, on, from, log);
         }
         Change::Withdraw(outcome) => {

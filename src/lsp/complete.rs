@@ -268,6 +268,7 @@ impl Completions<'_> {
 
     fn events(&mut self) {
         self.add("entry", Sort::Keyword);
+        self.add("missed", Sort::Keyword);
         for b in crate::check::ir::Builtin::ALL {
             self.add(b.name(), Sort::Event);
         }
@@ -380,6 +381,12 @@ impl Completions<'_> {
             // `on ` starts a transition on an event, or `on entry when …`.
             ("on", _, "on") if w.len() == 1 => self.events(),
             ("on", _, "entry") => self.keywords(&["when"]),
+            ("on", "on", "missed") => {
+                if let Some(step) = self.step {
+                    self.names(Space::Deadline(step), Sort::Task);
+                }
+            }
+            ("on", "missed", _) => self.keywords(&["->"]),
             ("on", _, _) => {
                 self.keywords(&["by", "when", "requires", "reopens", "->", "cite"]);
             }
@@ -471,6 +478,7 @@ mod tests {
     fn on_entry_is_followed_by_its_condition() {
         assert!(labels("lead officer", "on ").contains(&"entry".to_string()));
         assert_eq!(labels("lead officer", "on entry "), ["when"]);
+        assert!(labels("lead officer", "on ").contains(&"missed".to_string()));
     }
 
     #[test]

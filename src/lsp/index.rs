@@ -273,6 +273,10 @@ impl Walker<'_> {
         for o in &step.otherwise {
             self.push(Space::Target, &o.value, None);
         }
+        for m in &step.missed_moves {
+            self.push(Space::Deadline(si), &m.deadline, None);
+            self.push(Space::Target, &m.target, None);
+        }
         for r in step
             .rejects
             .iter()

@@ -282,6 +282,12 @@ impl Flattener<'_> {
             );
             self.put(&[&step, &item, "cite"], join(&e.cites));
         }
+        for m in &s.missed_moves {
+            let name = s.deadlines.get(m.deadline).map_or("?", |d| d.name.as_str());
+            let item = format!("on missed {name}");
+            self.put(&[&step, &item, "to"], p.target_name(m.target).to_string());
+            self.put(&[&step, &item, "cite"], join(&m.cites));
+        }
         for o in &s.otherwise_when {
             let item = format!("otherwise when {}", words::guard(p, &o.guard, None));
             self.put(

@@ -738,6 +738,19 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
             cite(&e.cites)
         );
     }
+    for m in &step.missed_moves {
+        let name = step
+            .deadlines
+            .get(m.deadline)
+            .map_or_else(String::new, |d| humanize(&d.name));
+        let _ = writeln!(
+            out,
+            "- If the {} time limit passes without being met, the case moves to {} the day after, by itself.{}",
+            name.to_lowercase(),
+            target_title(procedure, m.target),
+            cite(&m.cites)
+        );
+    }
     for o in &step.otherwise_when {
         let _ = writeln!(
             out,

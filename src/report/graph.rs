@@ -99,6 +99,18 @@ fn edges(procedure: &Procedure) -> Vec<Edge> {
                 kind: EdgeKind::Window,
             });
         }
+        for m in &step.missed_moves {
+            let name = step
+                .deadlines
+                .get(m.deadline)
+                .map_or("?", |d| d.name.as_str());
+            edges.push(Edge {
+                from: from.clone(),
+                to: target_id(procedure, m.target),
+                label: format!("missed {name}"),
+                kind: EdgeKind::Automatic,
+            });
+        }
         for o in &step.otherwise_when {
             if let Some(target) = o.target {
                 edges.push(Edge {

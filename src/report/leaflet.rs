@@ -343,6 +343,18 @@ fn stage(
             destination(procedure, o.target)
         );
     }
+    for m in &step.missed_moves {
+        let name = step
+            .deadlines
+            .get(m.deadline)
+            .map_or_else(String::new, |d| humanize(&d.name));
+        let _ = writeln!(
+            out,
+            "- If we miss the time limit for the {}, your complaint {} without you having to ask.",
+            name.to_lowercase(),
+            destination(procedure, m.target)
+        );
+    }
     let here = procedure.step_named(&step.name);
     for t in &step.transitions {
         let from =

@@ -668,6 +668,8 @@ fn never_ending(procedure: &Procedure, assumptions: &Assumptions) -> Option<Stri
                 }
             }
         }
+        // A missed deadline moves a case by itself.
+        next[i].extend(step.missed_moves.iter().map(|m| m.target));
         // Refusals, rejections and `on entry` moves move a case on entry.
         next[i].extend(
             step.refusals

@@ -281,6 +281,22 @@ impl Env for Params<'_> {
     }
 }
 
+/// Lets time pass up to `on` in a step with `on missed` moves: a deadline
+/// missed first moves the case by itself (the engine decides), and then
+/// what was planned for the step no longer happens.
+fn moved_by_itself(
+    session: &mut Session<'_>,
+    step: &Step,
+    here: Position,
+    on: NaiveDate,
+) -> Result<bool, Stop> {
+    if step.missed_moves.is_empty() {
+        return Ok(false);
+    }
+    session.advance_to(on).map_err(Stop::from)?;
+    Ok(session.position() != here)
+}
+
 fn no_way_out(step: &Step) -> Stop {
     Stop {
         key: "no way out".into(),
@@ -495,6 +511,7 @@ impl Simulation<'_> {
     ) -> Result<NaiveDate, Stop> {
         let step = &self.procedure.steps[step_id.index()];
         let span = self.step_span(step, facts);
+        let here = session.position();
 
         // Choose a way out that can happen.
         let ways = &self.step_choices[step_id.index()];
@@ -625,6 +642,9 @@ impl Simulation<'_> {
             if date >= earliest {
                 self.extend(session, &mut pending, earliest.max(date).min(when), step)?;
             }
+            if moved_by_itself(session, step, here, date)? {
+                return Ok(date);
+            }
             session
                 .apply(&self.event(date, event, Vec::new()))
                 .map_err(Stop::from)?;
@@ -636,6 +656,9 @@ impl Simulation<'_> {
                 earliest.max(last_task).min(when),
                 step,
             )?;
+        }
+        if moved_by_itself(session, step, here, when)? {
+            return Ok(when);
         }
         match way {
             None => session

@@ -335,6 +335,8 @@ pub struct StepDecl {
     pub routes: Vec<RouteDecl>,
     /// `on entry when … -> T "why"`: moves straight on when entering.
     pub entry_moves: Vec<RefusalDecl>,
+    /// `on missed DEADLINE -> T`.
+    pub missed_moves: Vec<MissedDecl>,
     /// `otherwise when G -> T`, in order (the unguarded one is in
     /// `otherwise`); `reason` is always `None`.
     pub otherwise_when: Vec<RefusalDecl>,
@@ -417,6 +419,16 @@ pub struct RefusalDecl {
     pub guard: Expr,
     pub reason: Option<Text>,
     pub target: Option<Name>,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+/// `on missed response -> stage2`: an automatic move the day after a
+/// deadline of the step passes unmet.
+#[derive(Clone, Debug)]
+pub struct MissedDecl {
+    pub deadline: Name,
+    pub target: Name,
     pub cite: Option<Cite>,
     pub span: Span,
 }

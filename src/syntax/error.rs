@@ -171,6 +171,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_closed => "`closed`",
         kw_paragraphs => "`paragraphs`",
         kw_limit => "`limit`",
+        kw_missed => "`missed`",
         kw_role => "`role`",
         kw_fact => "`fact`",
         kw_body => "`body`",

@@ -136,6 +136,7 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_refuse
             | kw_limit
             | kw_in
+            | kw_missed
     )
 }
 
@@ -616,6 +617,7 @@ impl Lowerer {
             routes: Vec::new(),
             entry_moves: Vec::new(),
             otherwise_when: Vec::new(),
+            missed_moves: Vec::new(),
             notes: Vec::new(),
         };
         for item in parts(pair) {
@@ -641,6 +643,7 @@ impl Lowerer {
                 Rule::reject_decl => step.rejects.push(self.refusal(item)),
                 Rule::refuse_decl => step.refusals.push(self.refusal(item)),
                 Rule::entry_move_decl => step.entry_moves.push(self.refusal(item)),
+                Rule::missed_move_decl => step.missed_moves.push(self.missed(item)),
                 Rule::route_decl | Rule::refer_decl => step.routes.push(self.route(item)),
                 Rule::note_decl => step.notes.push(self.note(item)),
                 _ => {}
@@ -810,6 +813,18 @@ impl Lowerer {
             }
         }
         escalate
+    }
+
+    fn missed(&self, pair: Pair<'_, Rule>) -> MissedDecl {
+        let span = span_of(&pair);
+        let ps: Vec<_> = parts(pair).collect();
+        let mut names = ps.iter().filter(|p| p.as_rule() == Rule::ident).map(name);
+        MissedDecl {
+            deadline: names.next().unwrap_or_else(empty_span_name),
+            target: names.next().unwrap_or_else(empty_span_name),
+            cite: self.take_cite(&ps),
+            span,
+        }
     }
 
     fn refusal(&self, pair: Pair<'_, Rule>) -> RefusalDecl {

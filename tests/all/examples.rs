@@ -90,6 +90,10 @@ fn the_every_construct_example_has_every_construct() {
         deadlines.iter().any(|d| d.guard.is_some()),
         "deadline … when"
     );
+    assert!(
+        steps.iter().any(|s| !s.missed_moves.is_empty()),
+        "on missed D -> T"
+    );
     let units: Vec<Unit> = deadlines
         .iter()
         .map(|d| &d.duration)

@@ -56,3 +56,48 @@ fn a_fact_chooses_which_deadline_a_case_has() {
         run.stdout
     );
 }
+
+#[test]
+fn a_missed_deadline_moves_the_case_by_itself_the_day_after() {
+    let run = redress(&[
+        "run",
+        REGULATOR,
+        "examples/regulator/06-missed-response-goes-to-stage2.yaml",
+        "--at",
+        "2026-03-25",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("2026-03-24  missed response        stage1 → stage2 (automatic)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("response was due 2026-03-23 and not met"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_response_on_its_due_date_is_not_missed() {
+    let dir = crate::support::scratch("missed-on-time");
+    let case = dir.join("case.yaml");
+    std::fs::write(
+        &case,
+        "procedure: regulator\ncase: R\nfacts: { complexity: simple, vulnerable: false, payment_service: false }\nevents:\n  - { on: 2026-03-02, event: received }\n  - { on: 2026-03-23, event: response_sent, by: handler }\n",
+    )
+    .unwrap();
+    let run = redress(&[
+        "run",
+        REGULATOR,
+        case.to_str().unwrap(),
+        "--at",
+        "2026-03-25",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("missed"), "{}", run.stdout);
+    assert!(run.stdout.contains("in considering"), "{}", run.stdout);
+}
