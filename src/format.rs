@@ -347,6 +347,27 @@ fn procedure_items(p: &ProcedureDecl) -> Vec<Item<'_>> {
     for r in &p.routes {
         items.push(line(r.span, route(r)));
     }
+    for a in &p.anywhere {
+        let when = a
+            .guard
+            .as_ref()
+            .map(|g| format!(" when {}", expr(g, 0)))
+            .unwrap_or_default();
+        let reason = a
+            .reason
+            .as_ref()
+            .map(|t| format!(" {}", quote(&t.value)))
+            .unwrap_or_default();
+        items.push(line(
+            a.span,
+            format!(
+                "anywhere on {}{when} -> {}{reason}{}",
+                a.event.text,
+                a.target.text,
+                cite(&a.cite)
+            ),
+        ));
+    }
     for s in &p.starts {
         items.push(line(
             s.span,

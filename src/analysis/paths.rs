@@ -392,6 +392,16 @@ fn edges(procedure: &Procedure) -> Vec<Vec<Edge>> {
         for t in &step.transitions {
             ways.push((event_name(procedure, t.event), t.target, Exit::Event));
         }
+        // `anywhere on E`, in every step without a rule of its own for E.
+        for a in &procedure.anywhere {
+            if step.transitions_on(a.event).next().is_none() {
+                ways.push((
+                    event_name(procedure, a.event),
+                    Target::Outcome(a.target),
+                    Exit::Event,
+                ));
+            }
+        }
         for (i, e) in step.escalations.iter().enumerate() {
             ways.push((
                 event_name(procedure, e.event),

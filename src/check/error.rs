@@ -409,6 +409,18 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `anywhere on E -> S` where S is a step.
+    #[error("`anywhere` must end the case, and `{name}` is a step")]
+    #[diagnostic(
+        code(E0434),
+        help("`anywhere` applies in every open step, so it may only lead to an outcome; to move to a step, write `on …` in the steps it applies to")
+    )]
+    AnywhereToStep {
+        name: String,
+        #[label("a step")]
+        span: SourceSpan,
+    },
+
     /// `on missed D` where D is not a deadline of the step.
     #[error("step `{step}` has no deadline `{name}` to miss")]
     #[diagnostic(code(E0432), help("{help}"))]

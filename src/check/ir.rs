@@ -127,6 +127,8 @@ pub struct Procedure {
     pub outcomes: Vec<Outcome>,
     pub start: StepId,
     pub notes: Vec<Note>,
+    /// `anywhere on E -> OUTCOME`: transitions of every open step.
+    pub anywhere: Vec<Anywhere>,
     /// Every citation label used anywhere, in order of first use.
     pub cited: Vec<String>,
 }
@@ -388,6 +390,18 @@ pub struct Escalation {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Otherwise {
     pub target: Target,
+    pub cites: Vec<String>,
+}
+
+/// `anywhere on legal_proceedings_started -> closed_for_legal_action "…"`:
+/// in every step, paused or turned away included, the event ends the case
+/// with the outcome, unless the step has a rule of its own for the event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Anywhere {
+    pub event: EventId,
+    pub guard: Option<Expr>,
+    pub target: OutcomeId,
+    pub reason: Option<String>,
     pub cites: Vec<String>,
 }
 

@@ -221,6 +221,7 @@ impl<'a> Checker<'a> {
         let steps: Vec<Option<Step>> = first_steps.iter().map(|s| self.step(s)).collect();
         let start = self.start();
         let notes = self.notes(&decl.notes);
+        let anywhere = self.anywhere(&decl.anywhere);
 
         let steps: Option<Vec<Step>> = steps.into_iter().collect();
         if let Some(steps) = &steps {
@@ -247,6 +248,7 @@ impl<'a> Checker<'a> {
             outcomes,
             start: start?,
             notes,
+            anywhere: anywhere?,
             cited: self.cited.clone(),
         })
     }
@@ -438,6 +440,9 @@ impl<'a> Checker<'a> {
             self.add_event(name, true);
         }
         let decl = self.decl;
+        for a in &decl.anywhere {
+            self.add_event(&a.event.text, false);
+        }
         for step in &decl.steps {
             for task in &step.tasks {
                 self.add_event(&task.name.text, false);
@@ -1230,6 +1235,42 @@ impl<'a> Checker<'a> {
             }
         }
         self.refusals(&step.entry_moves, ok)
+    }
+
+    /// `anywhere on E -> T`: T must be an outcome (E0434). A move to a
+    /// step from every step would take a case out of stages it has
+    /// finished, and back into ones already closed for it; ending the case
+    /// is the one move that is sound from anywhere.
+    fn anywhere(&mut self, decls: &[ast::AnywhereDecl]) -> Option<Vec<Anywhere>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for a in decls {
+            let event = self.event_index.get(&a.event.text).map(|i| EventId(*i));
+            let guard = a.guard.as_ref().map(|g| self.condition(g, &[]));
+            let cites = self.cites(&a.cite);
+            let target = match self.target(&a.target) {
+                Some(Target::Outcome(o)) => Some(o),
+                Some(Target::Step(_)) => {
+                    self.error(CheckError::AnywhereToStep {
+                        name: a.target.text.clone(),
+                        span: a.target.span.into(),
+                    });
+                    None
+                }
+                None => None,
+            };
+            match (event, guard, target) {
+                (Some(event), guard, Some(target)) if guard != Some(None) => out.push(Anywhere {
+                    event,
+                    guard: guard.flatten(),
+                    target,
+                    reason: a.reason.as_ref().map(|t| t.value.clone()),
+                    cites,
+                }),
+                _ => ok = false,
+            }
+        }
+        ok.then_some(out)
     }
 
     /// `on missed D -> T`: D is one of the step's deadlines (E0432), and T

@@ -85,6 +85,9 @@ pub(crate) fn decide<'a>(
             &[],
         ));
     }
+    if let Some(effect) = anywhere(ctx, state, facts, visit, step, event)? {
+        return Ok(effect);
+    }
     if let Some(reject) = visit.rejected {
         if builtin != Some(Builtin::Resubmitted) {
             return Err(not_allowed(ctx, event, visit));
@@ -502,6 +505,59 @@ fn handle<'a>(
         breaches,
         cites,
     })
+}
+
+/// `anywhere on E -> OUTCOME`: the first whose guard holds ends the case,
+/// in any step (paused or turned away too), unless the step has a rule of
+/// its own for the event (a transition, task or request), which wins.
+fn anywhere<'a>(
+    ctx: &Ctx<'a>,
+    state: &State,
+    facts: Facts<'_>,
+    visit: &Visit,
+    step: &Step,
+    event: &CaseEvent,
+) -> Result<Option<Effect<'a>>, Failure> {
+    let own = step.transitions_on(event.event).next().is_some()
+        || step.tasks.iter().any(|t| t.event == event.event)
+        || step.escalations.iter().any(|w| w.event == event.event);
+    if own {
+        return Ok(None);
+    }
+    for rule in ctx
+        .procedure
+        .anywhere
+        .iter()
+        .filter(|a| a.event == event.event)
+    {
+        let name = ctx.event_name(event.event);
+        if !ctx
+            .applies(&rule.guard, facts, || format!("`anywhere on {name}`"))
+            .map_err(fail)?
+        {
+            continue;
+        }
+        let breaches = leave(ctx, facts, visit, event.on, &[]).map_err(fail)?;
+        let entry = enter(
+            ctx,
+            state,
+            facts,
+            Target::Outcome(rule.target),
+            event,
+            event.on,
+        )
+        .map_err(fail)?;
+        return Ok(Some(Effect {
+            on: event.on,
+            change: Change::Move {
+                entry,
+                windows_closed: None,
+            },
+            breaches,
+            cites: &rule.cites,
+        }));
+    }
+    Ok(None)
 }
 
 /// The tasks a transition requires that are not done and apply to the

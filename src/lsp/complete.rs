@@ -42,6 +42,7 @@ enum Block {
 }
 
 const HEADER: &[&str] = &[
+    "anywhere",
     "version",
     "effective",
     "source",
@@ -381,6 +382,8 @@ impl Completions<'_> {
             // `on ` starts a transition on an event, or `on entry when …`.
             ("on", _, "on") if w.len() == 1 => self.events(),
             ("on", _, "entry") => self.keywords(&["when"]),
+            ("anywhere", _, "anywhere") => self.keywords(&["on"]),
+            ("anywhere", "anywhere", "on") => self.events(),
             ("on", "on", "missed") => {
                 if let Some(step) = self.step {
                     self.names(Space::Deadline(step), Sort::Task);

@@ -184,6 +184,13 @@ impl Walker<'_> {
         for route in &p.routes {
             self.route(route);
         }
+        for a in &p.anywhere {
+            self.push(Space::Event, &a.event, None);
+            if let Some(g) = &a.guard {
+                self.guard(g, None);
+            }
+            self.push(Space::Target, &a.target, None);
+        }
         for s in &p.starts {
             self.push(Space::Target, &s.value, None);
         }

@@ -131,6 +131,15 @@ impl Flattener<'_> {
         for s in &p.steps {
             self.step(s);
         }
+        for a in &p.anywhere {
+            let mut item = format!("anywhere on {}", self.event(a.event));
+            if let Some(g) = &a.guard {
+                item.push_str(&format!(" when {}", words::guard(p, g, None)));
+            }
+            self.put(&[&item, "to"], p.outcomes[a.target.index()].name.clone());
+            self.put(&[&item, "reason"], a.reason.clone().unwrap_or_default());
+            self.put(&[&item, "cite"], join(&a.cites));
+        }
     }
 
     fn route(&mut self, prefix: &[String], _index: usize, r: &crate::check::ir::Route) {

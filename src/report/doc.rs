@@ -450,6 +450,30 @@ pub fn markdown(procedure: &Procedure) -> String {
         step_section(&mut out, procedure, step);
     }
 
+    if !procedure.anywhere.is_empty() {
+        let _ = writeln!(out, "## At any stage\n");
+        for a in &procedure.anywhere {
+            let when = a
+                .guard
+                .as_ref()
+                .map(|g| format!(", {}", condition(procedure, g)))
+                .unwrap_or_default();
+            let reason = a
+                .reason
+                .as_deref()
+                .map(|r| format!(" {r}."))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- On {}{when}, the case ends at whatever step it has reached: {}.{reason}{}",
+                event_words(procedure, a.event),
+                outcome_text(procedure, a.target),
+                cite(&a.cites)
+            );
+        }
+        let _ = writeln!(out);
+    }
+
     let _ = writeln!(out, "## How a complaint can end\n");
     for o in procedure.declared_outcomes() {
         let text = o.text.clone().unwrap_or_else(|| humanize(&o.name));

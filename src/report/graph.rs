@@ -62,6 +62,24 @@ fn edges(procedure: &Procedure) -> Vec<Edge> {
     let mut edges = Vec::new();
     for step in &procedure.steps {
         let from = node_id(&step.name);
+        // `anywhere`: an edge from every step without a rule of its own.
+        for a in &procedure.anywhere {
+            if step.transitions_on(a.event).next().is_some() {
+                continue;
+            }
+            edges.push(Edge {
+                from: from.clone(),
+                to: target_id(procedure, Target::Outcome(a.target)),
+                label: format!(
+                    "anywhere: {}",
+                    procedure
+                        .events
+                        .get(a.event.index())
+                        .map_or("?", |e| e.name.as_str())
+                ),
+                kind: EdgeKind::Transition,
+            });
+        }
         for t in &step.transitions {
             let event = procedure
                 .events

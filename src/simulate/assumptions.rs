@@ -161,6 +161,12 @@ pub fn exits(procedure: &Procedure, step: StepId) -> Vec<Option<EventId>> {
             out.push(Some(e.event));
         }
     }
+    // `anywhere on E` is a way out of every step without its own rule.
+    for a in &procedure.anywhere {
+        if !out.contains(&Some(a.event)) {
+            out.push(Some(a.event));
+        }
+    }
     if s.otherwise.is_some() {
         out.push(None);
     }

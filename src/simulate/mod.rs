@@ -389,8 +389,17 @@ impl Simulation<'_> {
         data: &[Option<Value>],
     ) -> bool {
         let env = Params { facts, data };
-        step.transitions_on(event)
-            .any(|t| t.guard.as_ref().is_none_or(|g| g.holds(&env) == Some(true)))
+        let holds = |g: &Option<crate::check::ir::Expr>| {
+            g.as_ref().is_none_or(|g| g.holds(&env) == Some(true))
+        };
+        if step.transitions_on(event).next().is_none() {
+            return self
+                .procedure
+                .anywhere
+                .iter()
+                .any(|a| a.event == event && holds(&a.guard));
+        }
+        step.transitions_on(event).any(|t| holds(&t.guard))
     }
 
     fn event(&self, on: NaiveDate, event: EventId, data: Vec<Option<Value>>) -> CaseEvent {

@@ -210,6 +210,19 @@ pub struct ProcedureDecl {
     pub steps: Vec<StepDecl>,
     pub outcomes: Vec<OutcomeDecl>,
     pub notes: Vec<NoteDecl>,
+    /// `anywhere on E -> OUTCOME "why"`.
+    pub anywhere: Vec<AnywhereDecl>,
+}
+
+/// `anywhere on legal_proceedings_started -> closed_for_legal_action "…"`.
+#[derive(Clone, Debug)]
+pub struct AnywhereDecl {
+    pub event: Name,
+    pub guard: Option<Expr>,
+    pub target: Name,
+    pub reason: Option<Text>,
+    pub cite: Option<Cite>,
+    pub span: Span,
 }
 
 /// A header item holding one value: `version "2.0"`, `start step1`.

@@ -172,6 +172,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_paragraphs => "`paragraphs`",
         kw_limit => "`limit`",
         kw_missed => "`missed`",
+        kw_anywhere => "`anywhere`",
         kw_role => "`role`",
         kw_fact => "`fact`",
         kw_body => "`body`",

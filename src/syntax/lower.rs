@@ -137,6 +137,7 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_limit
             | kw_in
             | kw_missed
+            | kw_anywhere
     )
 }
 
@@ -399,6 +400,7 @@ impl Lowerer {
             steps: Vec::new(),
             outcomes: Vec::new(),
             notes: Vec::new(),
+            anywhere: Vec::new(),
         };
         for item in parts(pair) {
             let item_span = span_of(&item);
@@ -419,6 +421,7 @@ impl Lowerer {
                     }
                 }
                 Rule::calendar_use => proc.calendar_uses.push(self.valued(item, name)),
+                Rule::anywhere_decl => proc.anywhere.push(self.anywhere(item)),
                 Rule::start_decl => proc.starts.push(self.valued(item, name)),
                 Rule::calendar_decl => proc.calendars.push(self.calendar(item)),
                 Rule::paragraphs_decl => proc.paragraphs.push(ParagraphsDecl {
@@ -813,6 +816,23 @@ impl Lowerer {
             }
         }
         escalate
+    }
+
+    fn anywhere(&self, pair: Pair<'_, Rule>) -> AnywhereDecl {
+        let span = span_of(&pair);
+        let ps: Vec<_> = parts(pair).collect();
+        let mut names = ps.iter().filter(|p| p.as_rule() == Rule::ident).map(name);
+        AnywhereDecl {
+            event: names.next().unwrap_or_else(empty_span_name),
+            target: names.next().unwrap_or_else(empty_span_name),
+            guard: ps
+                .iter()
+                .find(|p| p.as_rule() == Rule::guard)
+                .map(|p| self.guard(p.clone())),
+            reason: first_text(&ps),
+            cite: self.take_cite(&ps),
+            span,
+        }
     }
 
     fn missed(&self, pair: Pair<'_, Rule>) -> MissedDecl {

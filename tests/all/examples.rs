@@ -94,6 +94,7 @@ fn the_every_construct_example_has_every_construct() {
         steps.iter().any(|s| !s.missed_moves.is_empty()),
         "on missed D -> T"
     );
+    assert!(!p.anywhere.is_empty(), "anywhere on E -> OUTCOME");
     let units: Vec<Unit> = deadlines
         .iter()
         .map(|d| &d.duration)

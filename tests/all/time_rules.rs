@@ -101,3 +101,29 @@ fn a_response_on_its_due_date_is_not_missed() {
     assert!(!run.stdout.contains("missed"), "{}", run.stdout);
     assert!(run.stdout.contains("in considering"), "{}", run.stdout);
 }
+
+#[test]
+fn anywhere_ends_the_case_from_whatever_step_it_is_in() {
+    let run = redress(&[
+        "run",
+        REGULATOR,
+        "examples/regulator/07-legal-proceedings-end-the-case.yaml",
+        "--at",
+        "2026-03-11",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("closed on 2026-03-10: closed_for_legal_action"),
+        "{}",
+        run.stdout
+    );
+    let paths = redress(&["paths", REGULATOR]);
+    assert!(
+        paths
+            .stdout
+            .contains("stage2 -[legal_proceedings_started]-> closed_for_legal_action"),
+        "{}",
+        paths.stdout
+    );
+}
