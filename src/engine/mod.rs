@@ -25,8 +25,16 @@
 //!   working days (or days) in between;
 //! - an escalation window closes at the end of its last day; a request is
 //!   in time when it falls inside any open window for its event; when every
-//!   window of a step has closed unused, `otherwise` moves the case on the
-//!   next day by itself.
+//!   window of a step has closed unused, `otherwise` (or the first
+//!   `otherwise when …` that holds) moves the case on the next day by
+//!   itself;
+//! - `on missed D` moves the case by itself the day after D's due date
+//!   passes unmet; of several automatic moves the earliest day wins, and
+//!   on one day the `on missed` lines in order, then `otherwise`;
+//! - an `anywhere on E` event ends the case from any step without a rule
+//!   of its own for E;
+//! - a deadline with `when G` applies only while G holds (or cannot be
+//!   decided).
 
 mod clock;
 mod context;
