@@ -446,6 +446,9 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
             Some(Extension::UpTo(c)) => text.push_str(&format!(", extendable to {}", duration(c))),
             None => {}
         }
+        if d.soft {
+            text.push_str(", or as soon as practicable");
+        }
         if !d.met_by.is_empty() {
             text.push_str(&format!(" met by {}", names(&d.met_by)));
         }

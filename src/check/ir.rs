@@ -344,6 +344,9 @@ pub struct Deadline {
     /// `when G`: the deadline applies only while G holds, read whenever
     /// it is used, as a task's guard is; always when `None`.
     pub guard: Option<Expr>,
+    /// `, or as soon as practicable`: met late by an event that records a
+    /// `reason:`, it is "late, with reason", not a breach.
+    pub soft: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -1136,6 +1136,7 @@ impl<'a> Checker<'a> {
             met_by,
             cites,
             guard: guard.map_or(Some(None), |g| g.map(Some))?,
+            soft: d.soft,
         })
     }
 

@@ -128,7 +128,27 @@ pub(crate) fn decide<'a>(
                 &step.deadlines[deadline].cites,
             ))
         }
-        _ => handle(ctx, state, facts, visit, step, event),
+        _ => handle(ctx, state, facts, visit, step, event).map(|mut effect| {
+            excuse(step, &mut effect.breaches, event);
+            effect
+        }),
+    }
+}
+
+/// A soft deadline (`or as soon as practicable`) met late by this event,
+/// which records a `reason:`, is late with that reason, not a breach.
+fn excuse(step: &Step, breaches: &mut [Breach], event: &CaseEvent) {
+    let Some(reason) = &event.reason else {
+        return;
+    };
+    for b in breaches.iter_mut() {
+        let soft = step
+            .deadlines
+            .iter()
+            .any(|d| d.soft && d.name == b.deadline && b.step == step.name);
+        if soft && b.met_on == Some(event.on) {
+            b.reason = Some(reason.clone());
+        }
     }
 }
 

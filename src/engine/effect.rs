@@ -136,7 +136,13 @@ pub(crate) fn apply(
             }
         }
     }
-    state.breaches.extend(effect.breaches);
+    for breach in effect.breaches {
+        if breach.reason.is_some() {
+            state.late_with_reason.push(breach);
+        } else {
+            state.breaches.push(breach);
+        }
+    }
     let on = effect.on;
     let from = state.visit().map(|v| v.step);
     let record = |log: &mut Log, to: Option<&str>, from: Option<StepId>| {

@@ -92,6 +92,9 @@ pub struct CaseEvent {
     /// Facts that became known with this event.
     pub facts: Vec<(FactId, Value)>,
     pub note: Option<String>,
+    /// Why the event is late (`reason:`): a soft deadline it meets late is
+    /// then "late, with reason" rather than a breach.
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

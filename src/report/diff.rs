@@ -212,6 +212,9 @@ impl Flattener<'_> {
             if let Some(g) = &d.guard {
                 self.put(&[&step, &item, "when"], words::guard(p, g, None));
             }
+            if d.soft {
+                self.put(&[&step, &item, "soft"], "or as soon as practicable");
+            }
             let met: Vec<String> = d.met_by.iter().map(|e| self.event(*e)).collect();
             self.put(
                 &[&step, &item, "met by"],

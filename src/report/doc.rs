@@ -687,9 +687,14 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
                     ),
                 })
                 .unwrap_or_default();
+            let soft = if d.soft {
+                " Or as soon as practicable: met late with a recorded reason, it is not a breach."
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "- {}{only}{}",
+                "- {}{only}{soft}{}",
                 deadline_sentence(procedure, step, d),
                 cite(&d.cites)
             );

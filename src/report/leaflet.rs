@@ -269,6 +269,13 @@ fn stage(
                     )
                 })
                 .unwrap_or_default();
+            let longer = if d.soft {
+                format!(
+                    "{longer} If that is not possible, as soon as it is, and we will tell you why."
+                )
+            } else {
+                longer
+            };
             let _ = writeln!(
                 out,
                 "- {}{when}: within {}, counted from {}.{longer}",

@@ -414,6 +414,9 @@ impl Simulation<'_> {
             agreed_by: None,
             facts: Vec::new(),
             note: None,
+            // Simulation records no reasons: a soft deadline met late is
+            // counted as a breach, the worst case (docs/simulate.md).
+            reason: None,
         }
     }
 

@@ -383,6 +383,8 @@ pub struct DeadlineDecl {
     pub met_by: Vec<Name>,
     /// `when G`: the deadline applies only while G holds.
     pub guard: Option<Expr>,
+    /// `, or as soon as practicable`.
+    pub soft: bool,
     pub cite: Option<Cite>,
     pub span: Span,
 }

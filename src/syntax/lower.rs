@@ -138,6 +138,9 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_in
             | kw_missed
             | kw_anywhere
+            | kw_as
+            | kw_soon
+            | kw_practicable
     )
 }
 
@@ -703,6 +706,7 @@ impl Lowerer {
             extension: None,
             met_by: Vec::new(),
             guard: None,
+            soft: ps.iter().any(|p| p.as_rule() == Rule::soft),
             cite: self.take_cite(&ps),
             span,
         };

@@ -95,6 +95,10 @@ fn the_every_construct_example_has_every_construct() {
         "on missed D -> T"
     );
     assert!(!p.anywhere.is_empty(), "anywhere on E -> OUTCOME");
+    assert!(
+        deadlines.iter().any(|d| d.soft),
+        "or as soon as practicable"
+    );
     let units: Vec<Unit> = deadlines
         .iter()
         .map(|d| &d.duration)

@@ -127,3 +127,30 @@ fn anywhere_ends_the_case_from_whatever_step_it_is_in() {
         paths.stdout
     );
 }
+
+#[test]
+fn a_soft_deadline_met_late_with_a_reason_is_not_a_breach() {
+    let run = redress(&[
+        "run",
+        REGULATOR,
+        "examples/regulator/08-late-call-with-reason.yaml",
+        "--at",
+        "2026-04-21",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let report = if json.is_array() { &json[0] } else { &json };
+    assert_eq!(
+        report["breaches"].as_array().map(Vec::len),
+        Some(0),
+        "{json}"
+    );
+    let late = &report["late_with_reason"][0];
+    assert_eq!(late["deadline"], "call", "{json}");
+    assert_eq!(
+        late["reason"], "The complainant was in hospital until 20 April",
+        "{json}"
+    );
+}
