@@ -402,6 +402,27 @@ fn procedure_items(p: &ProcedureDecl) -> Vec<Item<'_>> {
     for r in &p.routes {
         items.push(line(r.span, route(r)));
     }
+    for a in &p.anywhere {
+        let when = a
+            .guard
+            .as_ref()
+            .map(|g| format!(" when {}", expr(g, 0)))
+            .unwrap_or_default();
+        let reason = a
+            .reason
+            .as_ref()
+            .map(|t| format!(" {}", quote(&t.value)))
+            .unwrap_or_default();
+        items.push(line(
+            a.span,
+            format!(
+                "anywhere on {}{when} -> {}{reason}{}",
+                a.event.text,
+                a.target.text,
+                cite(&a.cite)
+            ),
+        ));
+    }
     for s in &p.starts {
         items.push(line(
             s.span,
@@ -444,6 +465,9 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
     for r in &s.refusals {
         items.push(line(r.span, refusal("refuse", r)));
     }
+    for m in &s.entry_moves {
+        items.push(line(m.span, entry_move(m)));
+    }
     for t in &s.tasks {
         let mut text = format!("task {}", t.name.text);
         if let Some(title) = &t.title {
@@ -476,10 +500,16 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
             let word = counted(d.beginning, "from");
             text.push_str(&format!(" {word} {}", anchor(a)));
         }
+        if let Some(g) = &d.guard {
+            text.push_str(&format!(" when {}", expr(g, 0)));
+        }
         match &d.extension {
             Some(Extension::ByAgreement(_)) => text.push_str(", extendable by agreement"),
             Some(Extension::UpTo(c)) => text.push_str(&format!(", extendable to {}", duration(c))),
             None => {}
+        }
+        if d.soft {
+            text.push_str(", or as soon as practicable");
         }
         if !d.met_by.is_empty() {
             text.push_str(&format!(" met by {}", names(&d.met_by)));
@@ -547,6 +577,28 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
             ),
         ));
     }
+    for m in &s.missed_moves {
+        items.push(line(
+            m.span,
+            format!(
+                "on missed {} -> {}{}",
+                m.deadline.text,
+                m.target.text,
+                cite(&m.cite)
+            ),
+        ));
+    }
+    for o in &s.otherwise_when {
+        let target = o.target.as_ref().map_or("", |t| t.text.as_str());
+        items.push(line(
+            o.span,
+            format!(
+                "otherwise when {} -> {target}{}",
+                expr(&o.guard, 0),
+                cite(&o.cite)
+            ),
+        ));
+    }
     for o in &s.otherwise {
         items.push(line(
             o.span,
@@ -578,6 +630,25 @@ fn refusal(word: &str, r: &RefusalDecl) -> String {
         "{word} when {}{reason}{target}{}",
         expr(&r.guard, 0),
         cite(&r.cite)
+    )
+}
+
+/// `on entry when G -> T "why"`: the reason after the target, as it reads.
+fn entry_move(m: &RefusalDecl) -> String {
+    let target = m
+        .target
+        .as_ref()
+        .map(|t| format!(" -> {}", t.text))
+        .unwrap_or_default();
+    let reason = m
+        .reason
+        .as_ref()
+        .map(|t| format!(" {}", quote(&t.value)))
+        .unwrap_or_default();
+    format!(
+        "on entry when {}{target}{reason}{}",
+        expr(&m.guard, 0),
+        cite(&m.cite)
     )
 }
 

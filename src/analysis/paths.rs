@@ -81,7 +81,8 @@ pub struct Path {
     /// The steps in order, then the outcome.
     pub steps: Vec<String>,
     /// The event that moves the case on from each step (`window closed`
-    /// for an automatic move, `refused` or `rejected` for a refusal).
+    /// for an automatic move, `refused` or `rejected` for a refusal,
+    /// `on entry` for a step left straight away by `on entry when …`).
     pub events: Vec<String>,
     pub outcome: String,
     /// The best case, rounded down to a working day.
@@ -325,6 +326,15 @@ impl<'a> StepTimes<'a> {
                     leg.max = leg.max.max(delay + within + LENGTH_OF_A_WORKING_DAY);
                 }
             }
+            Exit::Missed(d) => {
+                if let Some(d) = step.deadlines.get(*d) {
+                    let what = format!("{}.{}", step.name, d.name);
+                    let delay = self.anchor_delay(d.anchor, &what, &mut leg, &mut through);
+                    let length = leg.length(procedure, d.duration, &what);
+                    leg.min = length + LENGTH_OF_A_WORKING_DAY;
+                    leg.max = delay + length + LENGTH_OF_A_WORKING_DAY;
+                }
+            }
             Exit::Event => {
                 if step.deadlines.is_empty() {
                     leg.open(format!("{} has no time limit", step.name));
@@ -352,6 +362,8 @@ impl<'a> StepTimes<'a> {
 
 /// How a path leaves a step.
 enum Exit {
+    /// `on missed`: the deadline, by position, passed unmet.
+    Missed(usize),
     Event,
     Window(usize),
     Otherwise,
@@ -385,8 +397,25 @@ fn edges(procedure: &Procedure) -> Vec<Vec<Edge>> {
                 }
             }
         }
+        // `on entry when …` leaves on the day of entry, like a refusal;
+        // when its guard does not hold, the step's other ways out remain.
+        for m in &step.entry_moves {
+            if let Some(target) = m.target {
+                ways.push(("on entry".into(), target, Exit::Immediate));
+            }
+        }
         for t in &step.transitions {
             ways.push((event_name(procedure, t.event), t.target, Exit::Event));
+        }
+        // `anywhere on E`, in every step without a rule of its own for E.
+        for a in &procedure.anywhere {
+            if step.transitions_on(a.event).next().is_none() {
+                ways.push((
+                    event_name(procedure, a.event),
+                    Target::Outcome(a.target),
+                    Exit::Event,
+                ));
+            }
         }
         for (i, e) in step.escalations.iter().enumerate() {
             ways.push((
@@ -394,6 +423,24 @@ fn edges(procedure: &Procedure) -> Vec<Vec<Edge>> {
                 Target::Step(e.target),
                 Exit::Window(i),
             ));
+        }
+        // `on missed D` leaves the day after D's due date: as long as D,
+        // at least and at most (an extension's ceiling is not counted).
+        for m in &step.missed_moves {
+            let name = step
+                .deadlines
+                .get(m.deadline)
+                .map_or("?", |d| d.name.as_str());
+            ways.push((format!("missed {name}"), m.target, Exit::Missed(m.deadline)));
+        }
+        // `otherwise when …` leaves when the windows close, as `otherwise`
+        // does: the same time, another target.
+        if !step.escalations.is_empty() {
+            for o in &step.otherwise_when {
+                if let Some(target) = o.target {
+                    ways.push(("window closed".into(), target, Exit::Otherwise));
+                }
+            }
         }
         if let (Some(o), false) = (&step.otherwise, step.escalations.is_empty()) {
             ways.push(("window closed".into(), o.target, Exit::Otherwise));

@@ -20,6 +20,8 @@ pub struct Expect {
     pub routes: Option<Vec<String>>,
     /// The refusal the replay must stop with.
     pub error: Option<ExpectedError>,
+    /// Names of the soft deadlines met late with a reason, in any order.
+    pub late_with_reason: Option<Vec<String>>,
 }
 
 /// `error: E0805`, or `error: { code: E0803, reason: beyond_ceiling }`.
@@ -184,6 +186,19 @@ pub fn compare(expect: &Expect, report: &Report) -> Vec<Mismatch> {
             "breaches".into(),
             list(breaches.clone()),
             list(report.breaches.iter().map(|b| b.deadline.clone()).collect()),
+        );
+    }
+    if let Some(late) = &expect.late_with_reason {
+        check(
+            "late_with_reason".into(),
+            list(late.clone()),
+            list(
+                report
+                    .late_with_reason
+                    .iter()
+                    .map(|b| b.deadline.clone())
+                    .collect(),
+            ),
         );
     }
     if let Some(routes) = &expect.routes {

@@ -118,6 +118,8 @@ struct RawExpect {
     #[serde(default)]
     routes: Option<Vec<String>>,
     #[serde(default)]
+    late_with_reason: Option<Vec<String>>,
+    #[serde(default)]
     error: Option<RawExpectedError>,
 }
 
@@ -153,7 +155,9 @@ const TOP_KEYS_HELP: &str =
 type Place<'p> = &'p dyn Fn() -> Vec<PathPart>;
 
 /// Keys every event may have; `extended` and `paused` have more.
-const EVENT_KEYS: [&str; 5] = ["on", "event", "by", "facts", "note"];
+/// `reason` is free text, as `note` is; it counts only where the event
+/// meets a soft deadline late.
+const EVENT_KEYS: [&str; 6] = ["on", "event", "by", "facts", "note", "reason"];
 
 /// Reads a case file against its procedure.
 pub struct Reader<'a> {
@@ -850,6 +854,7 @@ impl Reader<'_> {
                     agreed_by,
                     facts,
                     note: get("note").and_then(scalar_text),
+                    reason: get("reason").and_then(scalar_text),
                 });
             }
         }
@@ -951,6 +956,16 @@ impl Reader<'_> {
                 );
             }
         }
+        for (i, name) in raw.late_with_reason.iter().flatten().enumerate() {
+            if !deadline_names.contains(&name.as_str()) {
+                bad(
+                    self,
+                    vec![key("expect"), key("late_with_reason"), index(i)],
+                    format!("procedure has no deadline `{name}`"),
+                    help_for(name, "deadline", deadline_names.iter().copied()),
+                );
+            }
+        }
         for (i, name) in raw.routes.iter().flatten().enumerate() {
             if !procedure.bodies.iter().any(|b| &b.name == name) {
                 bad(
@@ -1003,6 +1018,7 @@ impl Reader<'_> {
             due,
             breaches: raw.breaches,
             routes: raw.routes,
+            late_with_reason: raw.late_with_reason,
         })
     }
 }

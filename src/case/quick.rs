@@ -298,6 +298,7 @@ fn events(procedure: &Procedure, raw: &[Pairs<'_>]) -> Option<Vec<CaseEvent>> {
             agreed_by,
             facts,
             note: text("note")?,
+            reason: text("reason")?,
         });
     }
     Some(events)

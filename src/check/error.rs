@@ -408,6 +408,66 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `on entry when … -> S` inside step `S`.
+    #[error("`on entry` in step `{step}` leads back to step `{step}`")]
+    #[diagnostic(
+        code(E0430),
+        help("`on entry` sends a case straight on from the step it enters; name another step or an outcome")
+    )]
+    EntryMoveToItself {
+        step: String,
+        #[label("the step itself")]
+        span: SourceSpan,
+    },
+
+    /// `anywhere on E -> S` where S is a step.
+    #[error("`anywhere` must end the case, and `{name}` is a step")]
+    #[diagnostic(
+        code(E0434),
+        help("`anywhere` applies in every open step, so it may only lead to an outcome; to move to a step, write `on …` in the steps it applies to")
+    )]
+    AnywhereToStep {
+        name: String,
+        #[label("a step")]
+        span: SourceSpan,
+    },
+
+    /// `on missed D` where D is not a deadline of the step.
+    #[error("step `{step}` has no deadline `{name}` to miss")]
+    #[diagnostic(code(E0432), help("{help}"))]
+    MissedUnknownDeadline {
+        name: String,
+        step: String,
+        help: String,
+        #[label("not a deadline of this step")]
+        span: SourceSpan,
+    },
+
+    /// `on missed D -> S` inside step `S`.
+    #[error("`on missed` in step `{step}` leads back to step `{step}`")]
+    #[diagnostic(
+        code(E0433),
+        help("a missed deadline moves the case on: name another step, such as the next stage, or an outcome")
+    )]
+    MissedToItself {
+        step: String,
+        #[label("the step itself")]
+        span: SourceSpan,
+    },
+
+    /// `otherwise when …` with no unguarded `otherwise` after it.
+    #[error("{}", if *last { format!("the unguarded `otherwise` of step `{step}` must come after every `otherwise when`") } else { format!("step `{step}` has `otherwise when …` but no unguarded `otherwise`") })]
+    #[diagnostic(
+        code(E0431),
+        help("end the list with `otherwise -> TARGET` for a case none of the conditions fits; the first that holds is taken")
+    )]
+    OtherwiseWhenWithoutDefault {
+        step: String,
+        last: bool,
+        #[label("{}", if *last { "move this after the guarded ones" } else { "a case none of these fits has nowhere to go" })]
+        span: SourceSpan,
+    },
+
     /// A closure period whose last day comes before its first.
     #[error("the closure period ends on {until}, before it starts on {from}")]
     #[diagnostic(

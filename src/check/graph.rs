@@ -15,10 +15,13 @@ fn successors(step: &Step) -> Vec<Target> {
         .map(|t| t.target)
         .chain(step.escalations.iter().map(|e| Target::Step(e.target)))
         .chain(step.otherwise.iter().map(|o| o.target))
+        .chain(step.missed_moves.iter().map(|m| m.target))
         .chain(
             step.rejects
                 .iter()
                 .chain(&step.refusals)
+                .chain(&step.entry_moves)
+                .chain(&step.otherwise_when)
                 .filter_map(|r| r.target),
         )
         .collect()

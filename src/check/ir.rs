@@ -127,6 +127,8 @@ pub struct Procedure {
     pub outcomes: Vec<Outcome>,
     pub start: StepId,
     pub notes: Vec<Note>,
+    /// `anywhere on E -> OUTCOME`: transitions of every open step.
+    pub anywhere: Vec<Anywhere>,
     /// Every citation label used anywhere, in order of first use.
     pub cited: Vec<String>,
     /// Values each organisation may choose; each is also a fact (in
@@ -324,6 +326,16 @@ pub struct Step {
     pub rejects: Vec<Refusal>,
     pub refusals: Vec<Refusal>,
     pub routes: Vec<Route>,
+    /// `on entry when G -> T "why"`: on entering, after the refusals and
+    /// rejections, the first that holds takes the case straight on. Every
+    /// one has a target.
+    pub entry_moves: Vec<Refusal>,
+    /// `otherwise when G -> T`, tried in order when every window has
+    /// closed; `otherwise` takes the case when none holds. Every one has a
+    /// target and no reason.
+    pub otherwise_when: Vec<Refusal>,
+    /// `on missed DEADLINE -> T`, in order.
+    pub missed_moves: Vec<MissedMove>,
     pub notes: Vec<Note>,
     pub cites: Vec<String>,
 }
@@ -375,6 +387,12 @@ pub struct Deadline {
     /// Events that meet it; empty means leaving the step meets it.
     pub met_by: Vec<EventId>,
     pub cites: Vec<String>,
+    /// `when G`: the deadline applies only while G holds, read whenever
+    /// it is used, as a task's guard is; always when `None`.
+    pub guard: Option<Expr>,
+    /// `, or as soon as practicable`: met late by an event that records a
+    /// `reason:`, it is "late, with reason", not a breach.
+    pub soft: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -422,6 +440,28 @@ pub struct Escalation {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Otherwise {
+    pub target: Target,
+    pub cites: Vec<String>,
+}
+
+/// `anywhere on legal_proceedings_started -> closed_for_legal_action "…"`:
+/// in every step, paused or turned away included, the event ends the case
+/// with the outcome, unless the step has a rule of its own for the event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Anywhere {
+    pub event: EventId,
+    pub guard: Option<Expr>,
+    pub target: OutcomeId,
+    pub reason: Option<String>,
+    pub cites: Vec<String>,
+}
+
+/// `on missed response -> stage2`: the day after the deadline's due date
+/// (with its pauses and extensions) passes unmet, the case moves by itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MissedMove {
+    /// The step's deadline, by position.
+    pub deadline: usize,
     pub target: Target,
     pub cites: Vec<String>,
 }

@@ -229,6 +229,7 @@ impl<'a> Checker<'a> {
         let steps: Vec<Option<Step>> = first_steps.iter().map(|s| self.step(s)).collect();
         let start = self.start();
         let notes = self.notes(&decl.notes);
+        let anywhere = self.anywhere(&decl.anywhere);
 
         let steps: Option<Vec<Step>> = steps.into_iter().collect();
         if let Some(steps) = &steps {
@@ -255,6 +256,7 @@ impl<'a> Checker<'a> {
             outcomes,
             start: start?,
             notes,
+            anywhere: anywhere?,
             cited: self.cited.clone(),
             settings,
             dates: std::mem::take(&mut self.dates),
@@ -460,6 +462,9 @@ impl<'a> Checker<'a> {
             self.add_event(name, true);
         }
         let decl = self.decl;
+        for a in &decl.anywhere {
+            self.add_event(&a.event.text, false);
+        }
         for step in &decl.steps {
             for task in &step.tasks {
                 self.add_event(&task.name.text, false);
@@ -1200,6 +1205,8 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+            // With `otherwise when …` and no default, E0431 says more.
+            None if !step.otherwise_when.is_empty() => None,
             None => {
                 if let Some(e) = step.escalations.first() {
                     self.error(CheckError::WindowWithoutOtherwise {
@@ -1213,6 +1220,9 @@ impl<'a> Checker<'a> {
 
         let rejects = self.refusals(&step.rejects, &mut ok);
         let refusals = self.refusals(&step.refusals, &mut ok);
+        let entry_moves = self.entry_moves(step, &mut ok);
+        let otherwise_when = self.otherwise_when(step, &mut ok);
+        let missed_moves = self.missed_moves(step, &mut ok);
         let mut routes = Vec::new();
         for r in &step.routes {
             match self.route(r) {
@@ -1241,6 +1251,9 @@ impl<'a> Checker<'a> {
             routes,
             notes,
             cites,
+            entry_moves,
+            otherwise_when,
+            missed_moves,
         })
     }
 
@@ -1309,6 +1322,7 @@ impl<'a> Checker<'a> {
             }
         }
         let cites = self.cites(&d.cite);
+        let guard = d.guard.as_ref().map(|g| self.condition(g, &[]));
         if !ok {
             return None;
         }
@@ -1320,6 +1334,8 @@ impl<'a> Checker<'a> {
             extension: extension?,
             met_by,
             cites,
+            guard: guard.map_or(Some(None), |g| g.map(Some))?,
+            soft: d.soft,
         })
     }
 
@@ -1404,6 +1420,130 @@ impl<'a> Checker<'a> {
             }
         }
         out
+    }
+
+    /// `on entry when … -> T`: a target that is the step itself would
+    /// enter it again and again, so it is refused (E0430).
+    fn entry_moves(&mut self, step: &ast::StepDecl, ok: &mut bool) -> Vec<Refusal> {
+        for m in &step.entry_moves {
+            if let Some(t) = m.target.as_ref().filter(|t| t.text == step.name.text) {
+                self.error(CheckError::EntryMoveToItself {
+                    step: step.name.text.clone(),
+                    span: t.span.into(),
+                });
+                *ok = false;
+            }
+        }
+        self.refusals(&step.entry_moves, ok)
+    }
+
+    /// `anywhere on E -> T`: T must be an outcome (E0434). A move to a
+    /// step from every step would take a case out of stages it has
+    /// finished, and back into ones already closed for it; ending the case
+    /// is the one move that is sound from anywhere.
+    fn anywhere(&mut self, decls: &[ast::AnywhereDecl]) -> Option<Vec<Anywhere>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for a in decls {
+            let event = self.event_index.get(&a.event.text).map(|i| EventId(*i));
+            let guard = a.guard.as_ref().map(|g| self.condition(g, &[]));
+            let cites = self.cites(&a.cite);
+            let target = match self.target(&a.target) {
+                Some(Target::Outcome(o)) => Some(o),
+                Some(Target::Step(_)) => {
+                    self.error(CheckError::AnywhereToStep {
+                        name: a.target.text.clone(),
+                        span: a.target.span.into(),
+                    });
+                    None
+                }
+                None => None,
+            };
+            match (event, guard, target) {
+                (Some(event), guard, Some(target)) if guard != Some(None) => out.push(Anywhere {
+                    event,
+                    guard: guard.flatten(),
+                    target,
+                    reason: a.reason.as_ref().map(|t| t.value.clone()),
+                    cites,
+                }),
+                _ => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// `on missed D -> T`: D is one of the step's deadlines (E0432), and T
+    /// is not the step itself (E0433), which would start the deadline
+    /// again on the day it was missed and go round for ever.
+    fn missed_moves(&mut self, step: &ast::StepDecl, ok: &mut bool) -> Vec<MissedMove> {
+        let mut out = Vec::new();
+        for m in &step.missed_moves {
+            let deadline = step
+                .deadlines
+                .iter()
+                .position(|d| d.name.text == m.deadline.text);
+            if deadline.is_none() {
+                let names = step.deadlines.iter().map(|d| d.name.text.as_str());
+                self.error(CheckError::MissedUnknownDeadline {
+                    name: m.deadline.text.clone(),
+                    step: step.name.text.clone(),
+                    help: help_for(&m.deadline.text, "deadline", names),
+                    span: m.deadline.span.into(),
+                });
+            }
+            if m.target.text == step.name.text {
+                self.error(CheckError::MissedToItself {
+                    step: step.name.text.clone(),
+                    span: m.target.span.into(),
+                });
+                *ok = false;
+                continue;
+            }
+            let target = self.target(&m.target);
+            let cites = self.cites(&m.cite);
+            match (deadline, target) {
+                (Some(deadline), Some(target)) => out.push(MissedMove {
+                    deadline,
+                    target,
+                    cites,
+                }),
+                _ => *ok = false,
+            }
+        }
+        out
+    }
+
+    /// `otherwise when …`: only beside windows (E0411), and followed by
+    /// an unguarded `otherwise` that comes last, so that a case always has
+    /// somewhere to go (E0431).
+    fn otherwise_when(&mut self, step: &ast::StepDecl, ok: &mut bool) -> Vec<Refusal> {
+        let Some(first) = step.otherwise_when.first() else {
+            return Vec::new();
+        };
+        if step.escalations.is_empty() && step.otherwise.is_empty() {
+            self.error(CheckError::OtherwiseWithoutWindow {
+                step: step.name.text.clone(),
+                span: first.span.into(),
+            });
+        }
+        let last_guarded = step.otherwise_when.iter().map(|o| o.span.start).max();
+        match step.otherwise.first() {
+            None => self.error(CheckError::OtherwiseWhenWithoutDefault {
+                step: step.name.text.clone(),
+                last: false,
+                span: first.span.into(),
+            }),
+            Some(o) if last_guarded.is_some_and(|l| o.span.start < l) => {
+                self.error(CheckError::OtherwiseWhenWithoutDefault {
+                    step: step.name.text.clone(),
+                    last: true,
+                    span: o.span.into(),
+                })
+            }
+            Some(_) => {}
+        }
+        self.refusals(&step.otherwise_when, ok)
     }
 
     fn hygiene(&mut self, has_source: bool) {

@@ -137,6 +137,23 @@ impl<'a> Ctx<'a> {
         guard.event_awaited(&env).map(|e| self.event_name(e))
     }
 
+    /// Whether a deadline applies to the case now: its `when` holds, or it
+    /// has none. One whose condition cannot be decided yet (a fact not
+    /// given) applies, so that no time limit is hidden for want of a fact.
+    pub(crate) fn deadline_applies(
+        &self,
+        deadline: &crate::check::ir::Deadline,
+        facts: Facts<'_>,
+    ) -> bool {
+        deadline.guard.as_ref().is_none_or(|g| {
+            g.holds(&Guarded {
+                facts,
+                params: &[],
+                calendar: self.calendar,
+            }) != Some(false)
+        })
+    }
+
     /// Whether an optional guard holds (no guard always does).
     pub(crate) fn applies(
         &self,

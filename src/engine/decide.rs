@@ -91,6 +91,9 @@ pub(crate) fn decide<'a>(
             &[],
         ));
     }
+    if let Some(effect) = anywhere(ctx, state, facts, visit, step, event)? {
+        return Ok(effect);
+    }
     if let Some(reject) = visit.rejected {
         if builtin != Some(Builtin::Resubmitted) {
             return Err(not_allowed(ctx, event, visit));
@@ -131,7 +134,27 @@ pub(crate) fn decide<'a>(
                 &step.deadlines[deadline].cites,
             ))
         }
-        _ => handle(ctx, state, facts, visit, step, event),
+        _ => handle(ctx, state, facts, visit, step, event).map(|mut effect| {
+            excuse(step, &mut effect.breaches, event);
+            effect
+        }),
+    }
+}
+
+/// A soft deadline (`or as soon as practicable`) met late by this event,
+/// which records a `reason:`, is late with that reason, not a breach.
+fn excuse(step: &Step, breaches: &mut [Breach], event: &CaseEvent) {
+    let Some(reason) = &event.reason else {
+        return;
+    };
+    for b in breaches.iter_mut() {
+        let soft = step
+            .deadlines
+            .iter()
+            .any(|d| d.soft && d.name == b.deadline && b.step == step.name);
+        if soft && b.met_on == Some(event.on) {
+            b.reason = Some(reason.clone());
+        }
     }
 }
 
@@ -143,26 +166,51 @@ pub(crate) fn automatic<'a>(
     state: &State,
     before: NaiveDate,
 ) -> Result<Option<Effect<'a>>, ReplayErrorKind> {
-    let Some(last_close) = automatic_due(ctx, state, before)? else {
+    let Some((moves_on, why)) = next_automatic(ctx, state)? else {
         return Ok(None);
     };
+    if moves_on >= before {
+        return Ok(None);
+    }
     let Phase::InStep(visit) = &state.phase else {
         return Ok(None);
+    };
+    let facts = Facts::known(&state.facts).at(moment(state, moves_on));
+    let breaches = leave(ctx, facts, visit, moves_on, &[])?;
+    let last_close = match why {
+        Automatic::Missed { rule, due } => {
+            let Some(m) = ctx.step(visit.step).missed_moves.get(rule) else {
+                return Ok(None);
+            };
+            let entry = enter_on(ctx, &state.last_seen, facts, m.target, None, moves_on)?;
+            return Ok(Some(Effect {
+                on: moves_on,
+                change: Change::Missed {
+                    entry,
+                    deadline: m.deadline,
+                    due,
+                },
+                breaches,
+                cites: &m.cites,
+            }));
+        }
+        Automatic::WindowsClosed(last_close) => last_close,
     };
     let Some(otherwise) = &ctx.step(visit.step).otherwise else {
         return Ok(None);
     };
-    let moves_on = last_close + Days::days(1);
-    let facts = Facts::known(&state.facts).at(moment(state, moves_on));
-    let breaches = leave(ctx, facts, visit, moves_on, &[])?;
-    let entry = enter_on(
+    let step = ctx.step(visit.step);
+    let guarded = first_that_holds(
         ctx,
-        &state.last_seen,
         facts,
-        otherwise.target,
-        None,
-        moves_on,
-    )?;
+        &step.otherwise_when,
+        "`otherwise when` of step",
+        step,
+    )?
+    .and_then(|i| step.otherwise_when.get(i))
+    .and_then(|o| o.target.map(|t| (t, o.cites.as_slice())));
+    let (target, cites) = guarded.unwrap_or((otherwise.target, otherwise.cites.as_slice()));
+    let entry = enter_on(ctx, &state.last_seen, facts, target, None, moves_on)?;
     Ok(Some(Effect {
         on: moves_on,
         change: Change::Move {
@@ -170,18 +218,42 @@ pub(crate) fn automatic<'a>(
             windows_closed: Some(last_close),
         },
         breaches,
-        cites: &otherwise.cites,
+        cites,
     }))
 }
 
-/// Whether the procedure moves the case by itself before `before`: the day
-/// the step's last window closed, when `otherwise` takes the case on the
-/// day after. Nothing is built, so an event's processing can ask cheaply.
+/// Whether the procedure moves the case by itself before `before`, and
+/// on which day. Nothing is built, so an event's processing can ask
+/// cheaply.
 pub(crate) fn automatic_due(
     ctx: &Ctx<'_>,
     state: &State,
     before: NaiveDate,
 ) -> Result<Option<NaiveDate>, ReplayErrorKind> {
+    Ok(next_automatic(ctx, state)?
+        .map(|(on, _)| on)
+        .filter(|on| *on < before))
+}
+
+/// Why the procedure moves a case by itself.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Automatic {
+    /// Every window closed unused on this day: `otherwise`.
+    WindowsClosed(NaiveDate),
+    /// `on missed`: the step's `missed_moves[rule]`, whose deadline was
+    /// due on `due` and is unmet.
+    Missed { rule: usize, due: NaiveDate },
+}
+
+/// The first move the procedure makes by itself in the current visit, and
+/// its day: `on missed D` the day after D's due date (with its pauses and
+/// extensions, from the clock) passes unmet; `otherwise` the day after the
+/// last window closes. The earliest day wins; on one day, the `on missed`
+/// lines in the order written, then `otherwise`.
+pub(crate) fn next_automatic(
+    ctx: &Ctx<'_>,
+    state: &State,
+) -> Result<Option<(NaiveDate, Automatic)>, ReplayErrorKind> {
     let Phase::InStep(visit) = &state.phase else {
         return Ok(None);
     };
@@ -189,14 +261,35 @@ pub(crate) fn automatic_due(
         return Ok(None);
     }
     let step = ctx.step(visit.step);
-    if step.otherwise.is_none() {
-        return Ok(None);
+    // No day is being decided yet: a guard reading `today` is undecided.
+    let facts = Facts::known(&state.facts).at(moment_undated(state));
+    let mut first: Option<(NaiveDate, Automatic)> = None;
+    for (rule, m) in step.missed_moves.iter().enumerate() {
+        let (Some(deadline), Some(clock)) = (
+            step.deadlines.get(m.deadline),
+            visit.deadlines.get(m.deadline),
+        ) else {
+            continue;
+        };
+        if clock.met.is_some() || !ctx.deadline_applies(deadline, facts) {
+            continue;
+        }
+        if let Due::On(due) = clock.due(ctx, facts)? {
+            let on = due + Days::days(1);
+            if first.is_none_or(|(f, _)| on < f) {
+                first = Some((on, Automatic::Missed { rule, due }));
+            }
+        }
     }
-    let facts = Facts::known(&state.facts).at(moment(state, before));
-    let Some(last_close) = windows::last_close(ctx, facts, visit, step)? else {
-        return Ok(None);
-    };
-    Ok((last_close + Days::days(1) < before).then_some(last_close))
+    if step.otherwise.is_some() {
+        if let Some(last_close) = windows::last_close(ctx, facts, visit, step)? {
+            let on = last_close + Days::days(1);
+            if first.is_none_or(|(f, _)| on < f) {
+                first = Some((on, Automatic::WindowsClosed(last_close)));
+            }
+        }
+    }
+    Ok(first)
 }
 
 /// A request after every window for it closed: refused with the date the
@@ -273,6 +366,9 @@ fn handle<'a>(
     let mut met = Vec::new();
     let mut started = Vec::new();
     for (i, deadline) in step.deadlines.iter().enumerate() {
+        if !ctx.deadline_applies(deadline, facts) {
+            continue;
+        }
         let clock = &visit.deadlines[i];
         if deadline.met_by.contains(&event.event) && clock.met.is_none() {
             met.push(i);
@@ -444,6 +540,59 @@ fn handle<'a>(
     })
 }
 
+/// `anywhere on E -> OUTCOME`: the first whose guard holds ends the case,
+/// in any step (paused or turned away too), unless the step has a rule of
+/// its own for the event (a transition, task or request), which wins.
+fn anywhere<'a>(
+    ctx: &Ctx<'a>,
+    state: &State,
+    facts: Facts<'_>,
+    visit: &Visit,
+    step: &Step,
+    event: &CaseEvent,
+) -> Result<Option<Effect<'a>>, Failure> {
+    let own = step.transitions_on(event.event).next().is_some()
+        || step.tasks.iter().any(|t| t.event == event.event)
+        || step.escalations.iter().any(|w| w.event == event.event);
+    if own {
+        return Ok(None);
+    }
+    for rule in ctx
+        .procedure
+        .anywhere
+        .iter()
+        .filter(|a| a.event == event.event)
+    {
+        let name = ctx.event_name(event.event);
+        if !ctx
+            .applies(&rule.guard, facts, || format!("`anywhere on {name}`"))
+            .map_err(fail)?
+        {
+            continue;
+        }
+        let breaches = leave(ctx, facts, visit, event.on, &[]).map_err(fail)?;
+        let entry = enter(
+            ctx,
+            state,
+            facts,
+            Target::Outcome(rule.target),
+            event,
+            event.on,
+        )
+        .map_err(fail)?;
+        return Ok(Some(Effect {
+            on: event.on,
+            change: Change::Move {
+                entry,
+                windows_closed: None,
+            },
+            breaches,
+            cites: &rule.cites,
+        }));
+    }
+    Ok(None)
+}
+
 /// The tasks a transition requires that are not done and apply to the
 /// case. `done_now` is a task the event itself does.
 pub(crate) fn missing_tasks<'a>(
@@ -514,7 +663,7 @@ pub(crate) fn leave(
     let mut breaches = Vec::new();
     for (i, deadline) in step.deadlines.iter().enumerate() {
         let clock = &visit.deadlines[i];
-        if clock.met.is_some() || met_now.contains(&i) {
+        if clock.met.is_some() || met_now.contains(&i) || !ctx.deadline_applies(deadline, facts) {
             continue;
         }
         if let Due::On(due) = clock.due(ctx, facts)? {
@@ -604,6 +753,7 @@ pub(crate) fn enter_on(
                 step: step_id,
                 refused: true,
                 rule: i,
+                straight: false,
             });
             if let Some(t) = step.refusals[i].target {
                 next = t;
@@ -616,11 +766,28 @@ pub(crate) fn enter_on(
                 step: step_id,
                 refused: false,
                 rule: i,
+                straight: false,
             });
         }
         if let Some(t) = rejected.and_then(|i| step.rejects[i].target) {
             next = t;
             continue;
+        }
+        // `on entry when …`: only a complaint the step accepts goes
+        // straight on; one turned away waits here to come back.
+        if rejected.is_none() {
+            let moved =
+                first_that_holds(ctx, facts, &step.entry_moves, "`on entry` of step", step)?;
+            if let Some(t) = moved.and_then(|i| step.entry_moves[i].target.map(|t| (i, t))) {
+                exits.push(Exit {
+                    step: step_id,
+                    refused: false,
+                    rule: t.0,
+                    straight: true,
+                });
+                next = t.1;
+                continue;
+            }
         }
         let mut visit = Visit {
             step: step_id,
@@ -657,11 +824,13 @@ pub(crate) fn enter_on(
         }
         // A due date outside the calendar's years is found now, at the
         // event that started the clock, not later as a missing date.
-        for clock in visit
+        let applying = visit
             .deadlines
             .iter()
-            .chain(visit.task_clocks.iter().flatten())
-        {
+            .zip(&step.deadlines)
+            .filter(|(_, d)| ctx.deadline_applies(d, facts))
+            .map(|(clock, _)| clock);
+        for clock in applying.chain(visit.task_clocks.iter().flatten()) {
             clock.rule_due(ctx, facts)?;
         }
         return Ok(Entry {
@@ -691,8 +860,16 @@ pub(crate) fn received_on(state: &State) -> Option<NaiveDate> {
 /// The days a guard applied on `today` reads in `state`.
 pub(crate) fn moment(state: &State, today: NaiveDate) -> Moment<'_> {
     Moment {
-        received: received_on(state),
         today: Some(today),
+        ..moment_undated(state)
+    }
+}
+
+/// The days a guard reads in `state` when no day is being decided.
+fn moment_undated(state: &State) -> Moment<'_> {
+    Moment {
+        received: received_on(state),
+        today: None,
         current: None,
         seen: state.visit().map_or(&[], |v| v.seen.as_slice()),
     }
@@ -835,7 +1012,10 @@ fn extension(
             })?,
         None => {
             let extendable: Vec<usize> = (0..step.deadlines.len())
-                .filter(|i| step.deadlines[*i].extension != Extension::None)
+                .filter(|i| {
+                    step.deadlines[*i].extension != Extension::None
+                        && ctx.deadline_applies(&step.deadlines[*i], facts)
+                })
                 .collect();
             match extendable.as_slice() {
                 [one] => *one,
@@ -860,6 +1040,17 @@ fn extension(
     };
     let rule = &step.deadlines[index];
     let clock = &visit.deadlines[index];
+    if !ctx.deadline_applies(rule, facts) {
+        return Err(refuse(
+            ExtensionRefusal::NotExtendable,
+            format!(
+                "deadline `{}` does not apply to this case: its condition does not hold",
+                rule.name
+            ),
+            "extend the deadline that applies to the case".into(),
+            Some("deadline"),
+        ));
+    }
     if rule.extension == Extension::None {
         return Err(refuse(
             ExtensionRefusal::NotExtendable,

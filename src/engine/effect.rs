@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use crate::check::ir::{OutcomeId, StepId, Target};
+use crate::check::ir::{OutcomeId, Step, StepId, Target};
 
 use super::clock::Extended;
 use super::context::Ctx;
@@ -48,6 +48,13 @@ pub(crate) enum Change {
         entry: Entry,
         windows_closed: Option<NaiveDate>,
     },
+    /// `on missed`: the deadline (by position in the step) was due on
+    /// `due` and not met; the procedure moves the case the day after.
+    Missed {
+        entry: Entry,
+        deadline: usize,
+        due: NaiveDate,
+    },
     Withdraw(OutcomeId),
     Pause {
         rule: usize,
@@ -78,6 +85,9 @@ pub(crate) struct Exit {
     pub(crate) step: StepId,
     pub(crate) refused: bool,
     pub(crate) rule: usize,
+    /// An `on entry when …` move (`rule` indexes `entry_moves`): the case
+    /// went straight on, neither refused nor turned away.
+    pub(crate) straight: bool,
 }
 
 #[derive(Debug)]
@@ -126,7 +136,13 @@ pub(crate) fn apply(
             }
         }
     }
-    state.breaches.extend(effect.breaches);
+    for breach in effect.breaches {
+        if breach.reason.is_some() {
+            state.late_with_reason.push(breach);
+        } else {
+            state.breaches.push(breach);
+        }
+    }
     let on = effect.on;
     let from = state.visit().map(|v| v.step);
     let record = |log: &mut Log, to: Option<&str>, from: Option<StepId>| {
@@ -209,6 +225,27 @@ pub(crate) fn apply(
                 }
                 (None, None) => {}
             }
+            enter(ctx, state, entry, on, from, log);
+        }
+        Change::Missed {
+            entry,
+            deadline,
+            due,
+        } => {
+            log.push(|| {
+                let name = from
+                    .and_then(|s| ctx.step(s).deadlines.get(deadline))
+                    .map_or("?", |d| d.name.as_str());
+                TimelineEntry {
+                    on,
+                    event: format!("missed {name}"),
+                    from: from.map(|s| ctx.step(s).name.clone()),
+                    to: Some(ctx.procedure.target_name(entry.target).to_string()),
+                    automatic: true,
+                    cite: effect.cites.to_vec(),
+                    note: Some(format!("{name} was due {due} and not met")),
+                }
+            });
             enter(ctx, state, entry, on, from, log);
         }
         Change::Withdraw(outcome) => {
@@ -307,6 +344,10 @@ fn enter(
 ) {
     for exit in &entry.exits {
         let step = ctx.step(exit.step);
+        if exit.straight {
+            log_straight(ctx, log, on, step, exit.rule);
+            continue;
+        }
         let rule = if exit.refused {
             &step.refusals[exit.rule]
         } else {
@@ -333,4 +374,44 @@ fn enter(
             last_step,
         }),
     };
+}
+
+/// "went straight to stage2 because …": an `on entry` move is the
+/// procedure's routing, never a refusal.
+fn log_straight(ctx: &Ctx<'_>, log: &mut Log, on: NaiveDate, step: &Step, rule: usize) {
+    let Some(rule) = step.entry_moves.get(rule) else {
+        return;
+    };
+    log.push(|| {
+        let to = rule
+            .target
+            .map(|t| ctx.procedure.target_name(t).to_string());
+        let went = format!("went straight to {}", to.as_deref().unwrap_or("?"));
+        TimelineEntry {
+            on,
+            event: "on entry".to_string(),
+            from: Some(step.name.clone()),
+            to,
+            automatic: true,
+            cite: rule.cites.clone(),
+            note: Some(match &rule.reason {
+                Some(why) => format!("{went} because {}", lower_first(why)),
+                None => format!(
+                    "{went} because {}",
+                    crate::check::words::guard(ctx.procedure, &rule.guard, None)
+                ),
+            }),
+        }
+    });
+}
+
+/// "Complex complaints …" reads on after "because" as "complex complaints …".
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) if chars.clone().next().is_some_and(|d| d.is_lowercase()) => {
+            c.to_lowercase().chain(chars).collect()
+        }
+        _ => text.to_string(),
+    }
 }

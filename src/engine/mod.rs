@@ -14,6 +14,7 @@
 //! - events are taken in order; the first is `received`, which enters the
 //!   start step;
 //! - entering a step applies its `refuse` rules, then its `reject` rules,
+//!   then (for a complaint not turned away) its `on entry when` moves,
 //!   then starts its deadlines (from entry, or from an event's first
 //!   occurrence in this visit of the step, the event that entered it
 //!   included) and its tasks' own deadlines;
@@ -24,8 +25,16 @@
 //!   working days (or days) in between;
 //! - an escalation window closes at the end of its last day; a request is
 //!   in time when it falls inside any open window for its event; when every
-//!   window of a step has closed unused, `otherwise` moves the case on the
-//!   next day by itself.
+//!   window of a step has closed unused, `otherwise` (or the first
+//!   `otherwise when …` that holds) moves the case on the next day by
+//!   itself;
+//! - `on missed D` moves the case by itself the day after D's due date
+//!   passes unmet; of several automatic moves the earliest day wins, and
+//!   on one day the `on missed` lines in order, then `otherwise`;
+//! - an `anywhere on E` event ends the case from any step without a rule
+//!   of its own for E;
+//! - a deadline with `when G` applies only while G holds (or cannot be
+//!   decided).
 
 mod clock;
 mod context;
@@ -83,6 +92,9 @@ pub struct CaseEvent {
     /// Facts that became known with this event.
     pub facts: Vec<(FactId, Value)>,
     pub note: Option<String>,
+    /// Why the event is late (`reason:`): a soft deadline it meets late is
+    /// then "late, with reason" rather than a breach.
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -292,6 +304,9 @@ impl<'a> Session<'a> {
         let rule = ctx.step(visit.step).deadlines.get(deadline)?;
         let clock = visit.deadlines.get(deadline)?;
         let facts = self.engine.facts();
+        if !ctx.deadline_applies(rule, facts) {
+            return None;
+        }
         let due = clock.due(&ctx, facts).ok()?.date();
         let ceiling = match rule.extension {
             crate::check::ir::Extension::UpTo(spec) => clock::duration_of(spec, facts)

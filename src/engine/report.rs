@@ -23,6 +23,9 @@ pub struct Report {
     pub active: Vec<ActiveStep>,
     pub timeline: Vec<TimelineEntry>,
     pub breaches: Vec<Breach>,
+    /// Soft deadlines (`or as soon as practicable`) met late by an event
+    /// that recorded a reason: late, with reason, and not breaches.
+    pub late_with_reason: Vec<Breach>,
     pub routes: Vec<RouteReport>,
     pub next: Vec<NextEvent>,
     /// Things the reader should know that do not stop the replay (a case
@@ -144,6 +147,9 @@ pub struct Breach {
     pub met_on: Option<NaiveDate>,
     pub late_working_days: i64,
     pub cite: Vec<String>,
+    /// For a soft deadline met late: the reason the late event recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -188,6 +194,7 @@ impl Breach {
             met_on,
             late_working_days: working_days_late(calendar, due, on),
             cite: cites.to_vec(),
+            reason: None,
         }
     }
 }
@@ -244,6 +251,7 @@ impl Engine<'_> {
             active,
             timeline: self.log.entries.clone(),
             breaches,
+            late_with_reason: self.state.late_with_reason.clone(),
             routes,
             next,
             warnings,
@@ -259,6 +267,9 @@ impl Engine<'_> {
         let mut open = Vec::new();
         let mut deadlines = Vec::new();
         for (i, d) in step.deadlines.iter().enumerate() {
+            if !ctx.deadline_applies(d, facts) {
+                continue;
+            }
             let clock = &visit.deadlines[i];
             let mut rule = crate::check::words::duration(ctx.procedure, d.duration);
             // A setting's value is the organisation's: the explanation says
@@ -513,6 +524,7 @@ impl Engine<'_> {
             let until = step
                 .deadlines
                 .iter()
+                .filter(|d| ctx.deadline_applies(d, facts))
                 .zip(&report.deadlines)
                 .find(|(d, _)| d.met_by.contains(&t.event) || d.met_by.is_empty())
                 .and_then(|(_, r)| r.due);

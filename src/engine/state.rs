@@ -18,6 +18,9 @@ pub(crate) struct State {
     /// handle itself (`within 3 weeks of response_sent` after Step 1).
     pub(crate) last_seen: Vec<Option<NaiveDate>>,
     pub(crate) breaches: Vec<Breach>,
+    /// Soft deadlines met late by an event that gave a reason: reported
+    /// apart from breaches.
+    pub(crate) late_with_reason: Vec<Breach>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -91,6 +94,7 @@ impl State {
             facts,
             last_seen: vec![None; events],
             breaches: Vec::new(),
+            late_with_reason: Vec::new(),
         }
     }
 

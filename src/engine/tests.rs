@@ -84,6 +84,7 @@ fn event(p: &Procedure, on: &str, name: &str) -> CaseEvent {
         agreed_by: None,
         facts: Vec::new(),
         note: None,
+        reason: None,
     }
 }
 

@@ -42,6 +42,7 @@ enum Block {
 }
 
 const HEADER: &[&str] = &[
+    "anywhere",
     "version",
     "effective",
     "source",
@@ -278,6 +279,7 @@ impl Completions<'_> {
 
     fn events(&mut self) {
         self.add("entry", Sort::Keyword);
+        self.add("missed", Sort::Keyword);
         for b in crate::check::ir::Builtin::ALL {
             self.add(b.name(), Sort::Event);
         }
@@ -387,6 +389,17 @@ impl Completions<'_> {
             }
             ("pause", _, "pause") => self.keywords(&["for"]),
             ("pause", "for", _) => self.keywords(&["with agreement of", "cite"]),
+            // `on ` starts a transition on an event, or `on entry when …`.
+            ("on", _, "on") if w.len() == 1 => self.events(),
+            ("on", _, "entry") => self.keywords(&["when"]),
+            ("anywhere", _, "anywhere") => self.keywords(&["on"]),
+            ("anywhere", "anywhere", "on") => self.events(),
+            ("on", "on", "missed") => {
+                if let Some(step) = self.step {
+                    self.names(Space::Deadline(step), Sort::Task);
+                }
+            }
+            ("on", "missed", _) => self.keywords(&["->"]),
             ("on", _, _) => {
                 self.keywords(&["by", "when", "requires", "reopens", "->", "cite"]);
             }
@@ -472,6 +485,13 @@ mod tests {
             calendars.contains(&"scotland".to_string())
                 && calendars.contains(&"office".to_string())
         );
+    }
+
+    #[test]
+    fn on_entry_is_followed_by_its_condition() {
+        assert!(labels("lead officer", "on ").contains(&"entry".to_string()));
+        assert_eq!(labels("lead officer", "on entry "), ["when"]);
+        assert!(labels("lead officer", "on ").contains(&"missed".to_string()));
     }
 
     #[test]

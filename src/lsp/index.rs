@@ -194,6 +194,13 @@ impl Walker<'_> {
         for route in &p.routes {
             self.route(route);
         }
+        for a in &p.anywhere {
+            self.push(Space::Event, &a.event, None);
+            if let Some(g) = &a.guard {
+                self.guard(g, None);
+            }
+            self.push(Space::Target, &a.target, None);
+        }
         for s in &p.starts {
             self.push(Space::Target, &s.value, None);
         }
@@ -248,6 +255,9 @@ impl Walker<'_> {
             for event in &d.met_by {
                 self.push(Space::Event, event, None);
             }
+            if let Some(g) = &d.guard {
+                self.guard(g, None);
+            }
         }
         for (pi, pause) in step.pauses.iter().enumerate() {
             self.push(Space::Pause(si), &pause.name, Some(Item::Pause(si, pi)));
@@ -289,7 +299,17 @@ impl Walker<'_> {
         for o in &step.otherwise {
             self.push(Space::Target, &o.value, None);
         }
-        for r in step.rejects.iter().chain(&step.refusals) {
+        for m in &step.missed_moves {
+            self.push(Space::Deadline(si), &m.deadline, None);
+            self.push(Space::Target, &m.target, None);
+        }
+        for r in step
+            .rejects
+            .iter()
+            .chain(&step.refusals)
+            .chain(&step.entry_moves)
+            .chain(&step.otherwise_when)
+        {
             self.guard(&r.guard, None);
             if let Some(target) = &r.target {
                 self.push(Space::Target, target, None);

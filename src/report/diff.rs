@@ -146,6 +146,15 @@ impl Flattener<'_> {
         for s in &p.steps {
             self.step(s);
         }
+        for a in &p.anywhere {
+            let mut item = format!("anywhere on {}", self.event(a.event));
+            if let Some(g) = &a.guard {
+                item.push_str(&format!(" when {}", words::guard(p, g, None)));
+            }
+            self.put(&[&item, "to"], p.outcomes[a.target.index()].name.clone());
+            self.put(&[&item, "reason"], a.reason.clone().unwrap_or_default());
+            self.put(&[&item, "cite"], join(&a.cites));
+        }
     }
 
     fn route(&mut self, prefix: &[String], _index: usize, r: &crate::check::ir::Route) {
@@ -218,6 +227,12 @@ impl Flattener<'_> {
                 Extension::UpTo(l) => format!("up to {}", words::duration(p, *l)),
             };
             self.put(&[&step, &item, "extension"], extension);
+            if let Some(g) = &d.guard {
+                self.put(&[&step, &item, "when"], words::guard(p, g, None));
+            }
+            if d.soft {
+                self.put(&[&step, &item, "soft"], "or as soon as practicable");
+            }
             let met: Vec<String> = d.met_by.iter().map(|e| self.event(*e)).collect();
             self.put(
                 &[&step, &item, "met by"],
@@ -293,6 +308,22 @@ impl Flattener<'_> {
             );
             self.put(&[&step, &item, "cite"], join(&e.cites));
         }
+        for m in &s.missed_moves {
+            let name = s.deadlines.get(m.deadline).map_or("?", |d| d.name.as_str());
+            let item = format!("on missed {name}");
+            self.put(&[&step, &item, "to"], p.target_name(m.target).to_string());
+            self.put(&[&step, &item, "cite"], join(&m.cites));
+        }
+        for o in &s.otherwise_when {
+            let item = format!("otherwise when {}", words::guard(p, &o.guard, None));
+            self.put(
+                &[&step, &item, "to"],
+                o.target
+                    .map(|t| p.target_name(t).to_string())
+                    .unwrap_or_default(),
+            );
+            self.put(&[&step, &item, "cite"], join(&o.cites));
+        }
         if let Some(o) = &s.otherwise {
             self.put(
                 &[&step, "otherwise", "to"],
@@ -315,6 +346,20 @@ impl Flattener<'_> {
                 );
                 self.put(&[&step, &item, "cite"], join(&r.cites));
             }
+        }
+        for m in &s.entry_moves {
+            let item = format!("on entry when {}", words::guard(p, &m.guard, None));
+            self.put(
+                &[&step, &item, "to"],
+                m.target
+                    .map(|t| p.target_name(t).to_string())
+                    .unwrap_or_default(),
+            );
+            self.put(
+                &[&step, &item, "reason"],
+                m.reason.clone().unwrap_or_default(),
+            );
+            self.put(&[&step, &item, "cite"], join(&m.cites));
         }
         for (i, r) in s.routes.iter().enumerate() {
             self.route(std::slice::from_ref(&step), i, r);

@@ -548,7 +548,7 @@ pub(super) fn outcome_text(procedure: &Procedure, outcome: OutcomeId) -> String 
         .unwrap_or_default()
 }
 
-fn target_title(procedure: &Procedure, target: Target) -> String {
+pub(super) fn target_title(procedure: &Procedure, target: Target) -> String {
     match target {
         Target::Step(s) => procedure
             .steps
@@ -705,6 +705,30 @@ pub fn markdown(procedure: &Procedure) -> String {
 
     for step in &procedure.steps {
         step_section(&mut out, procedure, step);
+    }
+
+    if !procedure.anywhere.is_empty() {
+        let _ = writeln!(out, "## At any stage\n");
+        for a in &procedure.anywhere {
+            let when = a
+                .guard
+                .as_ref()
+                .map(|g| format!(", {}", condition(procedure, g)))
+                .unwrap_or_default();
+            let reason = a
+                .reason
+                .as_deref()
+                .map(|r| format!(" {r}."))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- On {}{when}, the case ends at whatever step it has reached: {}.{reason}{}",
+                event_words(procedure, a.event),
+                outcome_text(procedure, a.target),
+                cite(&a.cites)
+            );
+        }
+        let _ = writeln!(out);
     }
 
     let _ = writeln!(out, "## How a complaint can end\n");
@@ -867,6 +891,13 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
         let _ = writeln!(out);
     }
 
+    for m in &step.entry_moves {
+        exit_line(out, procedure, "The case goes straight on", m, "");
+    }
+    if !step.entry_moves.is_empty() {
+        let _ = writeln!(out);
+    }
+
     if !step.tasks.is_empty() {
         let _ = writeln!(out, "What happens:\n");
         for t in &step.tasks {
@@ -901,9 +932,28 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
     if !step.deadlines.is_empty() || !step.pauses.is_empty() {
         let _ = writeln!(out, "Time limits:\n");
         for d in &step.deadlines {
+            let only = d
+                .guard
+                .as_ref()
+                .map(|g| match g {
+                    Expr::Not(inner) => format!(
+                        " It does not apply if {}.",
+                        lower_first(&condition_words(procedure, inner, None))
+                    ),
+                    _ => format!(
+                        " It applies only if {}.",
+                        lower_first(&condition_words(procedure, g, None))
+                    ),
+                })
+                .unwrap_or_default();
+            let soft = if d.soft {
+                " Or as soon as practicable: met late with a recorded reason, it is not a breach."
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "- {}{}",
+                "- {}{only}{soft}{}",
                 deadline_sentence(procedure, step, d),
                 cite(&d.cites)
             );
@@ -975,10 +1025,39 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
             cite(&e.cites)
         );
     }
-    if let Some(o) = &step.otherwise {
+    for m in &step.missed_moves {
+        let name = step
+            .deadlines
+            .get(m.deadline)
+            .map_or_else(String::new, |d| humanize(&d.name));
         let _ = writeln!(
             out,
-            "- If no request is made in time, the case moves to {} the day after the time runs out.{}",
+            "- If the {} time limit passes without being met, the case moves to {} the day after, by itself.{}",
+            name.to_lowercase(),
+            target_title(procedure, m.target),
+            cite(&m.cites)
+        );
+    }
+    for o in &step.otherwise_when {
+        let _ = writeln!(
+            out,
+            "- If no request is made in time and {}, the case moves to {} the day after the time runs out.{}",
+            lower_first(&condition_words(procedure, &o.guard, None)),
+            o.target
+                .map(|t| target_title(procedure, t))
+                .unwrap_or_default(),
+            cite(&o.cites)
+        );
+    }
+    if let Some(o) = &step.otherwise {
+        let opening = if step.otherwise_when.is_empty() {
+            "If"
+        } else {
+            "Otherwise, if"
+        };
+        let _ = writeln!(
+            out,
+            "- {opening} no request is made in time, the case moves to {} the day after the time runs out.{}",
             target_title(procedure, o.target),
             cite(&o.cites)
         );

@@ -44,12 +44,17 @@ fn step_lines(procedure: &Procedure, step: &Step) -> Vec<String> {
         lines.push(format!("lead: {}", role.name));
     }
     for d in &step.deadlines {
+        let when = d
+            .guard
+            .as_ref()
+            .map(|g| format!(" when {}", words::guard(procedure, g, None)))
+            .unwrap_or_default();
         let length = if crate::check::ir::is_until(d.duration, d.anchor) {
             words::period(procedure, d.duration, d.anchor, d.beginning, "from")
         } else {
             words::duration(procedure, d.duration)
         };
-        lines.push(format!("{}: {length}", d.name));
+        lines.push(format!("{}: {length}{when}", d.name));
     }
     lines
 }
@@ -58,6 +63,24 @@ fn edges(procedure: &Procedure) -> Vec<Edge> {
     let mut edges = Vec::new();
     for step in &procedure.steps {
         let from = node_id(&step.name);
+        // `anywhere`: an edge from every step without a rule of its own.
+        for a in &procedure.anywhere {
+            if step.transitions_on(a.event).next().is_some() {
+                continue;
+            }
+            edges.push(Edge {
+                from: from.clone(),
+                to: target_id(procedure, Target::Outcome(a.target)),
+                label: format!(
+                    "anywhere: {}",
+                    procedure
+                        .events
+                        .get(a.event.index())
+                        .map_or("?", |e| e.name.as_str())
+                ),
+                kind: EdgeKind::Transition,
+            });
+        }
         for t in &step.transitions {
             let event = procedure
                 .events
@@ -101,6 +124,31 @@ fn edges(procedure: &Procedure) -> Vec<Edge> {
                 kind: EdgeKind::Window,
             });
         }
+        for m in &step.missed_moves {
+            let name = step
+                .deadlines
+                .get(m.deadline)
+                .map_or("?", |d| d.name.as_str());
+            edges.push(Edge {
+                from: from.clone(),
+                to: target_id(procedure, m.target),
+                label: format!("missed {name}"),
+                kind: EdgeKind::Automatic,
+            });
+        }
+        for o in &step.otherwise_when {
+            if let Some(target) = o.target {
+                edges.push(Edge {
+                    from: from.clone(),
+                    to: target_id(procedure, target),
+                    label: format!(
+                        "window closed when {}",
+                        words::guard(procedure, &o.guard, None)
+                    ),
+                    kind: EdgeKind::Automatic,
+                });
+            }
+        }
         if let Some(o) = &step.otherwise {
             edges.push(Edge {
                 from: from.clone(),
@@ -119,6 +167,16 @@ fn edges(procedure: &Procedure) -> Vec<Edge> {
                         kind: EdgeKind::Refusal,
                     });
                 }
+            }
+        }
+        for m in &step.entry_moves {
+            if let Some(target) = m.target {
+                edges.push(Edge {
+                    from: from.clone(),
+                    to: target_id(procedure, target),
+                    label: format!("on entry when {}", words::guard(procedure, &m.guard, None)),
+                    kind: EdgeKind::Automatic,
+                });
             }
         }
     }

@@ -231,6 +231,22 @@ fn stage(
             lower_first(&condition_words(procedure, &r.guard, None))
         );
     }
+    for m in &step.entry_moves {
+        let reason = m
+            .reason
+            .as_deref()
+            .map(|t| format!(" {t}."))
+            .unwrap_or_default();
+        let to = m
+            .target
+            .map(|t| super::doc::target_title(procedure, t))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "If {}, your complaint goes straight to {to}.{reason}\n",
+            lower_first(&condition_words(procedure, &m.guard, None))
+        );
+    }
     for r in &step.refusals {
         let reason = r
             .reason
@@ -279,9 +295,26 @@ fn stage(
                     duration_words(procedure, *limit)
                 ),
             };
+            let when = d
+                .guard
+                .as_ref()
+                .map(|g| {
+                    format!(
+                        " (if {})",
+                        lower_first(&condition_words(procedure, g, None))
+                    )
+                })
+                .unwrap_or_default();
+            let longer = if d.soft {
+                format!(
+                    "{longer} If that is not possible, as soon as it is, and we will tell you why."
+                )
+            } else {
+                longer
+            };
             let _ = writeln!(
                 out,
-                "- {}: {}.{longer}",
+                "- {}{when}: {}.{longer}",
                 upper_first(&humanize(&d.name)),
                 leaflet_period(procedure, step, d.duration, d.anchor, d.beginning)
             );
@@ -330,10 +363,37 @@ fn stage(
             "nobody asks"
         };
         let ask = if only_you { " ask" } else { "" };
+        for g in &step.otherwise_when {
+            if let Some(target) = g.target {
+                let _ = writeln!(
+                    out,
+                    "- If {who}{ask} in time and {}, the complaint {}.",
+                    lower_first(&condition_words(procedure, &g.guard, None)),
+                    destination(procedure, target)
+                );
+            }
+        }
+        let opening = if step.otherwise_when.is_empty() {
+            "If"
+        } else {
+            "Otherwise, if"
+        };
         let _ = writeln!(
             out,
-            "- If {who}{ask} in time, the complaint {}.",
+            "- {opening} {who}{ask} in time, the complaint {}.",
             destination(procedure, o.target)
+        );
+    }
+    for m in &step.missed_moves {
+        let name = step
+            .deadlines
+            .get(m.deadline)
+            .map_or_else(String::new, |d| humanize(&d.name));
+        let _ = writeln!(
+            out,
+            "- If we miss the time limit for the {}, your complaint {} without you having to ask.",
+            name.to_lowercase(),
+            destination(procedure, m.target)
         );
     }
     let here = procedure.step_named(&step.name);

@@ -180,6 +180,24 @@ pub fn human(report: &Report) -> String {
             cites(&b.cite)
         );
     }
+    // Shown only when there are some, so reports of procedures without
+    // soft deadlines read as before.
+    if !report.late_with_reason.is_empty() {
+        let _ = writeln!(out, "\nLate, with reason");
+        for b in &report.late_with_reason {
+            let met = b.met_on.map(|on| format!("met {on}, ")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {}.{}: due {}, {met}{} late: {}{}",
+                b.step,
+                b.deadline,
+                b.due,
+                plural(b.late_working_days, "working day", "working days"),
+                b.reason.as_deref().unwrap_or(""),
+                cites(&b.cite)
+            );
+        }
+    }
 
     if !report.routes.is_empty() {
         let _ = writeln!(out, "\nRoutes and referrals");

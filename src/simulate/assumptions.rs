@@ -161,6 +161,12 @@ pub fn exits(procedure: &Procedure, step: StepId) -> Vec<Option<EventId>> {
             out.push(Some(e.event));
         }
     }
+    // `anywhere on E` is a way out of every step without its own rule.
+    for a in &procedure.anywhere {
+        if !out.contains(&Some(a.event)) {
+            out.push(Some(a.event));
+        }
+    }
     if s.otherwise.is_some() {
         out.push(None);
     }
@@ -683,11 +689,15 @@ fn never_ending(procedure: &Procedure, assumptions: &Assumptions) -> Option<Stri
                 }
             }
         }
-        // Refusals and rejections move a case on entry.
+        // A missed deadline moves a case by itself.
+        next[i].extend(step.missed_moves.iter().map(|m| m.target));
+        // Refusals, rejections and `on entry` moves move a case on entry.
         next[i].extend(
             step.refusals
                 .iter()
                 .chain(&step.rejects)
+                .chain(&step.entry_moves)
+                .chain(&step.otherwise_when)
                 .filter_map(|r| r.target),
         );
     }

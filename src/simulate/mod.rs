@@ -281,6 +281,22 @@ impl Env for Params<'_> {
     }
 }
 
+/// Lets time pass up to `on` in a step with `on missed` moves: a deadline
+/// missed first moves the case by itself (the engine decides), and then
+/// what was planned for the step no longer happens.
+fn moved_by_itself(
+    session: &mut Session<'_>,
+    step: &Step,
+    here: Position,
+    on: NaiveDate,
+) -> Result<bool, Stop> {
+    if step.missed_moves.is_empty() {
+        return Ok(false);
+    }
+    session.advance_to(on).map_err(Stop::from)?;
+    Ok(session.position() != here)
+}
+
 fn no_way_out(step: &Step) -> Stop {
     Stop {
         key: "no way out".into(),
@@ -379,11 +395,17 @@ impl Simulation<'_> {
         let env = Params { facts, data };
         // A guard that reads dates (`received`, `today`, `date of`) cannot
         // be decided before the day is chosen: the engine decides it then.
-        step.transitions_on(event).any(|t| {
-            t.guard
-                .as_ref()
-                .is_none_or(|g| g.holds(&env) != Some(false))
-        })
+        let holds = |g: &Option<crate::check::ir::Expr>| {
+            g.as_ref().is_none_or(|g| g.holds(&env) != Some(false))
+        };
+        if step.transitions_on(event).next().is_none() {
+            return self
+                .procedure
+                .anywhere
+                .iter()
+                .any(|a| a.event == event && holds(&a.guard));
+        }
+        step.transitions_on(event).any(|t| holds(&t.guard))
     }
 
     fn event(&self, on: NaiveDate, event: EventId, data: Vec<Option<Value>>) -> CaseEvent {
@@ -398,6 +420,9 @@ impl Simulation<'_> {
             agreed_by: None,
             facts: Vec::new(),
             note: None,
+            // Simulation records no reasons: a soft deadline met late is
+            // counted as a breach, the worst case (docs/simulate.md).
+            reason: None,
         }
     }
 
@@ -467,8 +492,18 @@ impl Simulation<'_> {
                         }
                     }
                 }
-                for &d in &self.step_deadlines[step_id.index()] {
-                    tally.ran[d] += 1;
+                // The step's own deadlines come first in `step_deadlines`;
+                // one whose `when` does not hold for the case never runs.
+                let rules = &self.procedure.steps[step_id.index()].deadlines;
+                let env = Params {
+                    facts: &facts,
+                    data: &[],
+                };
+                for (k, &d) in self.step_deadlines[step_id.index()].iter().enumerate() {
+                    let guard = rules.get(k).and_then(|r| r.guard.as_ref());
+                    if guard.is_none_or(|g| g.holds(&env) != Some(false)) {
+                        tally.ran[d] += 1;
+                    }
                 }
             }
             let first_visit = last <= entered;
@@ -501,6 +536,7 @@ impl Simulation<'_> {
     ) -> Result<NaiveDate, Stop> {
         let step = &self.procedure.steps[step_id.index()];
         let span = self.step_span(step, facts);
+        let here = session.position();
 
         // Choose a way out that can happen.
         let ways = &self.step_choices[step_id.index()];
@@ -642,6 +678,9 @@ impl Simulation<'_> {
             if date >= earliest {
                 self.extend(session, &mut pending, earliest.max(date).min(when), step)?;
             }
+            if moved_by_itself(session, step, here, date)? {
+                return Ok(date);
+            }
             session
                 .apply(&self.event(date, event, Vec::new()))
                 .map_err(Stop::from)?;
@@ -653,6 +692,9 @@ impl Simulation<'_> {
                 earliest.max(last_task).min(when),
                 step,
             )?;
+        }
+        if moved_by_itself(session, step, here, when)? {
+            return Ok(when);
         }
         match way {
             None => session

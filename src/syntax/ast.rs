@@ -259,6 +259,19 @@ pub struct ProcedureDecl {
     pub outcomes: Vec<OutcomeDecl>,
     pub notes: Vec<NoteDecl>,
     pub settings: Vec<SettingDecl>,
+    /// `anywhere on E -> OUTCOME "why"`.
+    pub anywhere: Vec<AnywhereDecl>,
+}
+
+/// `anywhere on legal_proceedings_started -> closed_for_legal_action "…"`.
+#[derive(Clone, Debug)]
+pub struct AnywhereDecl {
+    pub event: Name,
+    pub guard: Option<Expr>,
+    pub target: Name,
+    pub reason: Option<Text>,
+    pub cite: Option<Cite>,
+    pub span: Span,
 }
 
 /// A header item holding one value: `version "2.0"`, `start step1`.
@@ -400,6 +413,13 @@ pub struct StepDecl {
     pub rejects: Vec<RefusalDecl>,
     pub refusals: Vec<RefusalDecl>,
     pub routes: Vec<RouteDecl>,
+    /// `on entry when … -> T "why"`: moves straight on when entering.
+    pub entry_moves: Vec<RefusalDecl>,
+    /// `on missed DEADLINE -> T`.
+    pub missed_moves: Vec<MissedDecl>,
+    /// `otherwise when G -> T`, in order (the unguarded one is in
+    /// `otherwise`); `reason` is always `None`.
+    pub otherwise_when: Vec<RefusalDecl>,
     pub notes: Vec<NoteDecl>,
 }
 
@@ -436,6 +456,10 @@ pub struct DeadlineDecl {
     pub until: Option<Expr>,
     pub extension: Option<Extension>,
     pub met_by: Vec<Name>,
+    /// `when G`: the deadline applies only while G holds.
+    pub guard: Option<Expr>,
+    /// `, or as soon as practicable`.
+    pub soft: bool,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -489,6 +513,16 @@ pub struct RefusalDecl {
     pub guard: Expr,
     pub reason: Option<Text>,
     pub target: Option<Name>,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+/// `on missed response -> stage2`: an automatic move the day after a
+/// deadline of the step passes unmet.
+#[derive(Clone, Debug)]
+pub struct MissedDecl {
+    pub deadline: Name,
+    pub target: Name,
     pub cite: Option<Cite>,
     pub span: Span,
 }

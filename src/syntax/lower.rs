@@ -139,6 +139,11 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_in
             | kw_setting
             | setting_equals
+            | kw_missed
+            | kw_anywhere
+            | kw_as
+            | kw_soon
+            | kw_practicable
     )
 }
 
@@ -448,6 +453,7 @@ impl Lowerer {
             outcomes: Vec::new(),
             notes: Vec::new(),
             settings: Vec::new(),
+            anywhere: Vec::new(),
         };
         for item in parts(pair) {
             let item_span = span_of(&item);
@@ -468,6 +474,7 @@ impl Lowerer {
                     }
                 }
                 Rule::calendar_use => proc.calendar_uses.push(self.valued(item, name)),
+                Rule::anywhere_decl => proc.anywhere.push(self.anywhere(item)),
                 Rule::start_decl => proc.starts.push(self.valued(item, name)),
                 Rule::calendar_decl => proc.calendars.push(self.calendar(item)),
                 Rule::paragraphs_decl => proc.paragraphs.push(ParagraphsDecl {
@@ -700,6 +707,9 @@ impl Lowerer {
             rejects: Vec::new(),
             refusals: Vec::new(),
             routes: Vec::new(),
+            entry_moves: Vec::new(),
+            otherwise_when: Vec::new(),
+            missed_moves: Vec::new(),
             notes: Vec::new(),
         };
         for item in parts(pair) {
@@ -708,6 +718,14 @@ impl Lowerer {
                 Rule::string => step.title = Some(text(&item)),
                 Rule::cite => step.cite = Some(self.cite(item)),
                 Rule::lead_decl => step.leads.push(self.valued(item, name)),
+                Rule::otherwise_decl
+                    if item
+                        .clone()
+                        .into_inner()
+                        .any(|p| p.as_rule() == Rule::guard) =>
+                {
+                    step.otherwise_when.push(self.refusal(item))
+                }
                 Rule::otherwise_decl => step.otherwise.push(self.valued(item, name)),
                 Rule::task_decl => step.tasks.push(self.task(item)),
                 Rule::deadline_decl => step.deadlines.push(self.deadline(item)),
@@ -716,6 +734,8 @@ impl Lowerer {
                 Rule::escalate_decl => step.escalations.push(self.escalate(item)),
                 Rule::reject_decl => step.rejects.push(self.refusal(item)),
                 Rule::refuse_decl => step.refusals.push(self.refusal(item)),
+                Rule::entry_move_decl => step.entry_moves.push(self.refusal(item)),
+                Rule::missed_move_decl => step.missed_moves.push(self.missed(item)),
                 Rule::route_decl | Rule::refer_decl => step.routes.push(self.route(item)),
                 Rule::note_decl => step.notes.push(self.note(item)),
                 _ => {}
@@ -779,6 +799,8 @@ impl Lowerer {
             until: None,
             extension: None,
             met_by: Vec::new(),
+            guard: None,
+            soft: ps.iter().any(|p| p.as_rule() == Rule::soft),
             cite: self.take_cite(&ps),
             span,
         };
@@ -786,6 +808,7 @@ impl Lowerer {
             match p.as_rule() {
                 Rule::duration => deadline.duration = self.duration(p),
                 Rule::until_date => deadline.until = self.until(p),
+                Rule::guard => deadline.guard = Some(self.guard(p)),
                 Rule::from_anchor => {
                     deadline.beginning = begins(&p);
                     deadline.anchor = anchor_of(p).map(|a| self.anchor(a));
@@ -899,6 +922,35 @@ impl Lowerer {
             }
         }
         escalate
+    }
+
+    fn anywhere(&self, pair: Pair<'_, Rule>) -> AnywhereDecl {
+        let span = span_of(&pair);
+        let ps: Vec<_> = parts(pair).collect();
+        let mut names = ps.iter().filter(|p| p.as_rule() == Rule::ident).map(name);
+        AnywhereDecl {
+            event: names.next().unwrap_or_else(empty_span_name),
+            target: names.next().unwrap_or_else(empty_span_name),
+            guard: ps
+                .iter()
+                .find(|p| p.as_rule() == Rule::guard)
+                .map(|p| self.guard(p.clone())),
+            reason: first_text(&ps),
+            cite: self.take_cite(&ps),
+            span,
+        }
+    }
+
+    fn missed(&self, pair: Pair<'_, Rule>) -> MissedDecl {
+        let span = span_of(&pair);
+        let ps: Vec<_> = parts(pair).collect();
+        let mut names = ps.iter().filter(|p| p.as_rule() == Rule::ident).map(name);
+        MissedDecl {
+            deadline: names.next().unwrap_or_else(empty_span_name),
+            target: names.next().unwrap_or_else(empty_span_name),
+            cite: self.take_cite(&ps),
+            span,
+        }
     }
 
     fn refusal(&self, pair: Pair<'_, Rule>) -> RefusalDecl {

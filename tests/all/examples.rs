@@ -134,6 +134,19 @@ fn the_every_construct_example_has_every_construct() {
             .any(|s| s.escalations.iter().any(|e| e.until.is_some())),
         "a window `until` a date"
     );
+    assert!(
+        deadlines.iter().any(|d| d.guard.is_some()),
+        "deadline … when"
+    );
+    assert!(
+        steps.iter().any(|s| !s.missed_moves.is_empty()),
+        "on missed D -> T"
+    );
+    assert!(!p.anywhere.is_empty(), "anywhere on E -> OUTCOME");
+    assert!(
+        deadlines.iter().any(|d| d.soft),
+        "or as soon as practicable"
+    );
     let units: Vec<Unit> = deadlines
         .iter()
         .map(|d| &d.duration)
@@ -189,4 +202,14 @@ fn the_every_construct_example_has_every_construct() {
     ] {
         assert!(seen.contains(&kind), "guard form {kind}");
     }
+    assert!(
+        steps.iter().any(|s| !s.entry_moves.is_empty()),
+        "on entry when … -> T"
+    );
+    assert!(
+        steps
+            .iter()
+            .any(|s| !s.otherwise_when.is_empty() && !s.otherwise.is_empty()),
+        "otherwise when … -> T"
+    );
 }
