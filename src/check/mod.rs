@@ -580,7 +580,16 @@ impl<'a> Checker<'a> {
                 else {
                     continue;
                 };
-                let (la, lb) = (approximate_length(na, ua), approximate_length(nb, ub));
+                // "Always inside" holds only between lengths counted the
+                // same way: 15 working days is longer than 3 weeks across
+                // a bank holiday and a day shorter from a Saturday, so
+                // neither contains the other.
+                let (Some(la), Some(lb)) = (exact_length(na, ua), exact_length(nb, ub)) else {
+                    continue;
+                };
+                if la.0 != lb.0 {
+                    continue;
+                }
                 // The later declaration is reported when both are as long.
                 let (inner, outer) = if la < lb { (i, j) } else { (j, i) };
                 let (Some(di), Some(doo)) =
@@ -1633,4 +1642,19 @@ pub fn describe_duration(amount: u32, unit: Unit) -> String {
         Unit::Years => ("year", "years"),
     };
     format!("{amount} {}", if amount == 1 { one } else { many })
+}
+
+/// A length in the one unit it can be counted in exactly, with the kind
+/// of counting: working days; calendar days (a week is 7); months (a year
+/// is 12). Lengths of different kinds have no exact order.
+fn exact_length(amount: u32, unit: crate::syntax::ast::Unit) -> Option<(u8, u64)> {
+    use crate::syntax::ast::Unit;
+    let amount = u64::from(amount);
+    Some(match unit {
+        Unit::WorkingDays => (0, amount),
+        Unit::Days => (1, amount),
+        Unit::Weeks => (1, amount.checked_mul(7)?),
+        Unit::Months => (2, amount),
+        Unit::Years => (2, amount.checked_mul(12)?),
+    })
 }
