@@ -181,6 +181,17 @@ fn cite(c: &Option<Cite>) -> String {
     }
 }
 
+/// `, fixed "why"` after a fact's type and description.
+fn fixed(f: Option<&FixedDecl>) -> String {
+    match f {
+        Some(FixedDecl {
+            reason: Some(why), ..
+        }) => format!(", fixed {}", quote(&why.value)),
+        Some(_) => ", fixed".into(),
+        None => String::new(),
+    }
+}
+
 /// One top-level or step item, to be printed in source order.
 enum Item<'a> {
     Line {
@@ -324,9 +335,10 @@ fn procedure_items(p: &ProcedureDecl) -> Vec<Item<'_>> {
         items.push(line(
             f.span,
             format!(
-                "fact {}: {}{title}{}",
+                "fact {}: {}{title}{}{}",
                 f.name.text,
                 type_expr(&f.ty),
+                fixed(f.fixed.as_ref()),
                 cite(&f.cite)
             ),
         ));

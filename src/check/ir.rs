@@ -159,6 +159,9 @@ pub struct Fact {
     pub title: Option<String>,
     pub ty: Type,
     pub cites: Vec<String>,
+    /// `, fixed "why"`: once the case gives the fact, no later event may
+    /// change it. `Some("")` when no reason is written.
+    pub fixed: Option<String>,
 }
 
 /// The type of a fact or of an event's data field.

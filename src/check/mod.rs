@@ -701,6 +701,12 @@ impl<'a> Checker<'a> {
                     title: f.title.as_ref().map(|t| t.value.clone()),
                     ty: self.fact_types[i as usize].clone(),
                     cites,
+                    fixed: f.fixed.as_ref().map(|x| {
+                        x.reason
+                            .as_ref()
+                            .map(|t| t.value.clone())
+                            .unwrap_or_default()
+                    }),
                 });
             }
         }

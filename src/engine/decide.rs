@@ -4,6 +4,7 @@
 use chrono::{Duration as Days, NaiveDate};
 
 use crate::check::ir::{Anchor, Builtin, Extension, Step, Target};
+use crate::check::words;
 
 use super::clock::{describe_ceiling, duration_of, Clock, Due};
 use super::context::{Ctx, Facts};
@@ -38,6 +39,7 @@ pub(crate) fn decide<'a>(
         known: &state.facts,
         learnt: &event.facts,
     };
+    fixed_facts_kept(ctx, state, event)?;
     let builtin = Builtin::of(event.event);
     let effect = |change, breaches, cites| Effect {
         on: event.on,
@@ -977,4 +979,37 @@ pub(crate) fn not_allowed(ctx: &Ctx<'_>, event: &CaseEvent, visit: &Visit) -> Fa
         allowed,
         reason,
     })
+}
+
+/// A `fixed` fact, once given, keeps its value: an event that gives it
+/// again with another value is refused (giving the same value is no change).
+fn fixed_facts_kept(ctx: &Ctx<'_>, state: &State, event: &CaseEvent) -> Result<(), Failure> {
+    for (fact, now) in &event.facts {
+        let decl = &ctx.procedure.facts[fact.index()];
+        let (Some(why), Some(Some(was))) = (&decl.fixed, state.facts.get(fact.index())) else {
+            continue;
+        };
+        if was != now {
+            return Err((
+                ReplayErrorKind::FixedFactChanged {
+                    message: format!(
+                        "`{}` on {} changes fact `{}` from {} to {}, but it is fixed{}",
+                        ctx.event_name(event.event),
+                        event.on,
+                        decl.name,
+                        words::fact_value(ctx.procedure, *fact, was),
+                        words::fact_value(ctx.procedure, *fact, now),
+                        if why.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": \"{why}\"")
+                        }
+                    ),
+                    fact: decl.name.clone(),
+                },
+                Some("facts"),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -109,6 +109,16 @@ pub enum ReplayErrorKind {
         expected: String,
     },
 
+    /// An event that changes a fact the procedure declares `fixed`.
+    /// The message is made whole by the engine (event, date, both values
+    /// and why), so that the variant stays small.
+    #[error("{message}")]
+    #[diagnostic(
+        code(E0820),
+        help("once the case gives `{fact}`, it stays: leave it out of this event's `facts:`, or correct the value given first")
+    )]
+    FixedFactChanged { message: String, fact: String },
+
     /// Date arithmetic left the calendar's range.
     #[error("a due date falls outside the calendar's years: {message}")]
     #[diagnostic(code(E0811), help("dates must stay within 1970 to 2199"))]
@@ -218,6 +228,7 @@ pub const REASONS: &[(&str, &[&str])] = &[
     ("E0808", &["no_transition_applies"]),
     ("E0809", &["wrong_role"]),
     ("E0811", &["date_out_of_range"]),
+    ("E0820", &["fixed_fact_changed"]),
 ];
 
 impl ReplayErrorKind {
@@ -235,6 +246,7 @@ impl ReplayErrorKind {
             ReplayErrorKind::NoTransitionApplies { .. } => "no_transition_applies",
             ReplayErrorKind::WrongRole { .. } => "wrong_role",
             ReplayErrorKind::DateOutOfRange { .. } => "date_out_of_range",
+            ReplayErrorKind::FixedFactChanged { .. } => "fixed_fact_changed",
         }
     }
 
@@ -251,6 +263,7 @@ impl ReplayErrorKind {
             ReplayErrorKind::NoTransitionApplies { .. } => "E0808",
             ReplayErrorKind::WrongRole { .. } => "E0809",
             ReplayErrorKind::DateOutOfRange { .. } => "E0811",
+            ReplayErrorKind::FixedFactChanged { .. } => "E0820",
         }
     }
 }

@@ -362,6 +362,7 @@ impl Completions<'_> {
             (_, _, ",") if w.contains(&"requires") || w.contains(&"reopens") => self.tasks(),
             (_, _, ",") if w.contains(&"met") => self.events(),
             (_, _, ",") if first == "deadline" => self.keywords(&["extendable"]),
+            ("fact", _, ",") => self.keywords(&["fixed"]),
             (_, _, ":") => {
                 self.keywords(TYPES);
             }
@@ -461,6 +462,14 @@ mod tests {
         assert!(
             calendars.contains(&"scotland".to_string())
                 && calendars.contains(&"office".to_string())
+        );
+    }
+
+    #[test]
+    fn fixed_follows_a_comma_after_a_fact() {
+        assert_eq!(
+            labels("start first", "fact consent: bool \"Consent\", "),
+            ["fixed"]
         );
     }
 

@@ -218,9 +218,10 @@ fn describe(p: &ProcedureDecl, text: &str, item: Item, n: &str) -> String {
         }),
         Item::Fact(i) => p.facts.get(i).map(|f| {
             format!(
-                "**fact** `{n}`: {}{}{}",
+                "**fact** `{n}`: {}{}{}{}",
                 type_words(text, &f.ty),
                 description(f.title.as_ref()),
+                fixed_words(f.fixed.as_ref()),
                 cite_line(&f.cite)
             )
         }),
@@ -440,6 +441,17 @@ fn timed(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
         }
     }
     None
+}
+
+/// `fixed`: once given, the fact may not change, and why.
+fn fixed_words(fixed: Option<&crate::syntax::ast::FixedDecl>) -> String {
+    match fixed {
+        Some(f) => match &f.reason {
+            Some(why) => format!("\n\nFixed: once given, it may not change ({}).", why.value),
+            None => "\n\nFixed: once given, it may not change.".into(),
+        },
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]

@@ -114,6 +114,9 @@ impl Flattener<'_> {
         for f in &p.facts {
             let path = format!("fact {}", f.name);
             self.put(&[&path, "type"], type_text(&f.ty));
+            if let Some(why) = &f.fixed {
+                self.put(&[&path, "fixed"], why.clone());
+            }
         }
         for b in &p.bodies {
             let path = format!("body {}", b.name);

@@ -492,6 +492,7 @@ pub fn markdown(procedure: &Procedure) -> String {
         }
         let _ = writeln!(out);
     }
+    super::doc_duties::sections(&mut out, procedure);
     out
 }
 

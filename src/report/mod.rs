@@ -6,6 +6,7 @@ pub mod ci;
 pub mod diagnostic;
 pub mod diff;
 pub mod doc;
+mod doc_duties;
 pub mod graph;
 pub mod leaflet;
 pub mod status;

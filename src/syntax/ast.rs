@@ -271,7 +271,16 @@ pub struct FactDecl {
     pub name: Name,
     pub ty: TypeExpr,
     pub title: Option<Text>,
+    /// `, fixed "why"`: once given, the fact may not change.
+    pub fixed: Option<FixedDecl>,
     pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+/// `, fixed "Once given, consent cannot be withdrawn"`.
+#[derive(Clone, Debug)]
+pub struct FixedDecl {
+    pub reason: Option<Text>,
     pub span: Span,
 }
 

@@ -195,6 +195,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_otherwise => "`otherwise`",
         kw_reject => "`reject`",
         kw_refuse => "`refuse`",
+        kw_fixed => "`fixed`",
         _ => return None,
     })
 }

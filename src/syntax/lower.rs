@@ -136,6 +136,7 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_refuse
             | kw_limit
             | kw_in
+            | kw_fixed
     )
 }
 
@@ -536,6 +537,13 @@ impl Lowerer {
                 .map(|p| self.fact_type(p.clone()))
                 .unwrap_or(TypeExpr::Text(span)),
             title: first_text(&ps),
+            fixed: ps
+                .iter()
+                .find(|p| p.as_rule() == Rule::fact_fixed)
+                .map(|p| FixedDecl {
+                    reason: parts(p.clone()).next().map(|t| text(&t)),
+                    span: span_of(p),
+                }),
             cite: self.take_cite(&ps),
             span,
         }

@@ -59,6 +59,7 @@ fn the_every_construct_example_has_every_construct() {
     for t in ["bool", "date", "duration", "text", "enum"] {
         assert!(types.contains(&t), "fact type {t}");
     }
+    assert!(p.facts.iter().any(|f| f.fixed.is_some()), "a fixed fact");
     assert!(p.bodies.iter().any(|b| b.kind.is_some()));
     assert!(p.outcomes.iter().any(|o| o.is_final) && p.outcomes.iter().any(|o| !o.is_final));
 
