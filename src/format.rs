@@ -312,8 +312,20 @@ fn procedure_items(p: &ProcedureDecl) -> Vec<Item<'_>> {
         ));
     }
     for r in &p.roles {
+        let not_also = if r.not_also.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", not also {}",
+                r.not_also
+                    .iter()
+                    .map(|n| n.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
         let rest = format!(
-            "{}{}",
+            "{}{not_also}{}",
             r.title
                 .as_ref()
                 .map(|t| format!(" {}", quote(&t.value)))
@@ -392,7 +404,16 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
     for l in &s.leads {
         items.push(line(
             l.span,
-            format!("lead {}{}", l.value.text, cite(&l.cite)),
+            format!(
+                "lead {}{}{}",
+                l.value.text,
+                s.lead_different
+                    .iter()
+                    .filter(|d| d.lead == l.span)
+                    .map(|d| format!(", different from {}", d.step.text))
+                    .collect::<String>(),
+                cite(&l.cite)
+            ),
         ));
     }
     for r in &s.rejects {

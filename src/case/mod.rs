@@ -128,7 +128,7 @@ const TOP_KEYS_HELP: &str =
     "a case file has `procedure`, `case`, `events`, and optionally `version`, `calendar`, `facts`, `people` and `expect` (docs/cases.md)";
 
 /// Keys every event may have; `extended` and `paused` have more.
-const EVENT_KEYS: [&str; 5] = ["on", "event", "by", "facts", "note"];
+const EVENT_KEYS: [&str; 6] = ["on", "event", "by", "facts", "note", "person"];
 
 /// Reads a case file against its procedure.
 pub struct Reader<'a> {
@@ -388,6 +388,7 @@ impl Reader<'_> {
         }
         let events = self.events(&raw.events);
         let mut people = Vec::new();
+        let mut holders = Vec::new();
         for (role, person) in raw.people.iter() {
             let path = [key("people"), key(&scalar_text(role).unwrap_or_default())];
             let person = match person {
@@ -409,6 +410,7 @@ impl Reader<'_> {
                 }
             };
             if let Some(id) = self.role(&path, role) {
+                holders.push((id, person.clone()));
                 people.push((procedure.roles[id.index()].name.clone(), person));
             }
         }
@@ -433,6 +435,7 @@ impl Reader<'_> {
                 id: case.unwrap_or_default(),
                 facts,
                 events,
+                people: holders,
             },
             calendar: calendar?,
             expect,
@@ -799,10 +802,32 @@ impl Reader<'_> {
                     agreed_by,
                     facts,
                     note: get("note").and_then(scalar_text),
+                    person: self.person(&at("person"), get("person")),
                 });
             }
         }
         events
+    }
+
+    /// `person: "A. Patel"` on an event: a name, never empty.
+    fn person(&mut self, path: &[PathPart], value: Option<&Yaml>) -> Option<String> {
+        match value? {
+            Yaml::String(p) if !p.trim().is_empty() => Some(p.trim().to_string()),
+            other => {
+                self.error(
+                    path,
+                    CaseErrorKind::BadValue {
+                        what: "person".into(),
+                        found: crate::yaml::to_string(other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string(),
+                        expected: "name the person who made the event: `person: A. Patel`".into(),
+                    },
+                );
+                None
+            }
+        }
     }
 
     fn expect(&mut self, raw: RawExpect) -> Option<Expect> {

@@ -388,6 +388,32 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `lead x, different from NAME` where NAME is an outcome or the step
+    /// itself.
+    #[error("`different from` must name another step, and `{name}` is not one")]
+    #[diagnostic(
+        code(E0430),
+        help("name an earlier step whose lead must be someone else, as in `lead reviewer, different from stage1`")
+    )]
+    DifferentFromNotAnotherStep {
+        name: String,
+        step: String,
+        #[label("an outcome, or step `{step}` itself")]
+        span: SourceSpan,
+    },
+
+    /// `role x, not also x`.
+    #[error("role `{role}` cannot exclude itself")]
+    #[diagnostic(
+        code(E0431),
+        help("`not also` names the other roles one person may not hold besides `{role}`")
+    )]
+    RoleNotAlsoItself {
+        role: String,
+        #[label("the role being declared")]
+        span: SourceSpan,
+    },
+
     /// A declared calendar whose weekend has every day.
     #[error("calendar `{name}` has no working days")]
     #[diagnostic(code(E0415), help("list at most six days under `weekend`"))]

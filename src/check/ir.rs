@@ -151,6 +151,9 @@ pub struct Role {
     pub name: String,
     pub title: Option<String>,
     pub cites: Vec<String>,
+    /// `, not also review_panel`: roles the same person may not also hold
+    /// in a case (the engine checks both ways).
+    pub not_also: Vec<RoleId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -271,6 +274,9 @@ pub struct Step {
     pub name: String,
     pub title: Option<String>,
     pub lead: RoleId,
+    /// `lead x, different from stage1`: steps whose lead may not be the
+    /// person who leads this one.
+    pub different_from: Vec<StepId>,
     pub tasks: Vec<Task>,
     pub deadlines: Vec<Deadline>,
     pub pauses: Vec<Pause>,

@@ -676,14 +676,51 @@ impl<'a> Checker<'a> {
                 .map(|i| self.roles.spans[i as usize])
                 == Some(r.name.span)
             {
+                let not_also = self.not_also(r);
                 roles.push(Role {
                     name: r.name.text.clone(),
                     title: r.title.as_ref().map(|t| t.value.clone()),
                     cites,
+                    not_also,
                 });
             }
         }
         roles
+    }
+
+    /// `role x, not also y, z`: each a declared role other than `x`.
+    fn not_also(&mut self, r: &ast::RoleDecl) -> Vec<RoleId> {
+        let mut out = Vec::new();
+        for other in &r.not_also {
+            if other.text == r.name.text {
+                self.error(CheckError::RoleNotAlsoItself {
+                    role: r.name.text.clone(),
+                    span: other.span.into(),
+                });
+                continue;
+            }
+            if let Some(id) = self.role(other) {
+                out.push(id);
+            }
+        }
+        out
+    }
+
+    /// `lead x, different from stage1`: each another step of the procedure.
+    fn different_from(&mut self, step: &ast::StepDecl) -> Vec<StepId> {
+        let mut out = Vec::new();
+        for d in &step.lead_different {
+            match self.target(&d.step) {
+                Some(Target::Step(id)) if d.step.text != step.name.text => out.push(id),
+                Some(_) => self.error(CheckError::DifferentFromNotAnotherStep {
+                    name: d.step.text.clone(),
+                    step: step.name.text.clone(),
+                    span: d.step.span.into(),
+                }),
+                None => {}
+            }
+        }
+        out
     }
 
     fn fact_irs(&mut self) -> Vec<Fact> {
@@ -1034,6 +1071,7 @@ impl<'a> Checker<'a> {
             }
         }
         let notes = self.notes(&step.notes);
+        let different_from = self.different_from(step);
 
         if !ok {
             return None;
@@ -1042,6 +1080,7 @@ impl<'a> Checker<'a> {
             name: step.name.text.clone(),
             title: step.title.as_ref().map(|t| t.value.clone()),
             lead: lead?,
+            different_from,
             tasks,
             deadlines,
             pauses,

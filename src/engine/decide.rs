@@ -40,6 +40,7 @@ pub(crate) fn decide<'a>(
         learnt: &event.facts,
     };
     fixed_facts_kept(ctx, state, event)?;
+    super::people::check(ctx, state, event).map_err(|k| (k, Some("person")))?;
     let builtin = Builtin::of(event.event);
     let effect = |change, breaches, cites| Effect {
         on: event.on,

@@ -117,6 +117,7 @@ pub(crate) fn apply(
     log: &mut Log,
 ) {
     if let Some(event) = event {
+        super::people::record(ctx, state, event, effect.on);
         if let Some(slot) = state.last_seen.get_mut(event.event.index()) {
             *slot = Some(effect.on);
         }

@@ -119,6 +119,17 @@ pub enum ReplayErrorKind {
     )]
     FixedFactChanged { message: String, fact: String },
 
+    /// An event made by a person the procedure's rules about people
+    /// exclude (`lead x, different from stage1`; `role x, not also y`).
+    #[error("{message}")]
+    #[diagnostic(code(E0821), help("{help}"))]
+    PersonRefused {
+        message: String,
+        help: String,
+        /// `same_person_as_earlier_lead` or `roles_held_together`.
+        reason: &'static str,
+    },
+
     /// Date arithmetic left the calendar's range.
     #[error("a due date falls outside the calendar's years: {message}")]
     #[diagnostic(code(E0811), help("dates must stay within 1970 to 2199"))]
@@ -229,6 +240,10 @@ pub const REASONS: &[(&str, &[&str])] = &[
     ("E0809", &["wrong_role"]),
     ("E0811", &["date_out_of_range"]),
     ("E0820", &["fixed_fact_changed"]),
+    (
+        "E0821",
+        &["same_person_as_earlier_lead", "roles_held_together"],
+    ),
 ];
 
 impl ReplayErrorKind {
@@ -247,6 +262,7 @@ impl ReplayErrorKind {
             ReplayErrorKind::WrongRole { .. } => "wrong_role",
             ReplayErrorKind::DateOutOfRange { .. } => "date_out_of_range",
             ReplayErrorKind::FixedFactChanged { .. } => "fixed_fact_changed",
+            ReplayErrorKind::PersonRefused { reason, .. } => reason,
         }
     }
 
@@ -264,6 +280,7 @@ impl ReplayErrorKind {
             ReplayErrorKind::WrongRole { .. } => "E0809",
             ReplayErrorKind::DateOutOfRange { .. } => "E0811",
             ReplayErrorKind::FixedFactChanged { .. } => "E0820",
+            ReplayErrorKind::PersonRefused { .. } => "E0821",
         }
     }
 }

@@ -32,6 +32,7 @@ mod context;
 mod decide;
 mod effect;
 mod error;
+mod people;
 mod report;
 mod state;
 #[cfg(test)]
@@ -51,8 +52,8 @@ use state::{Phase, State};
 pub use clock::working_days_late;
 pub use error::{ExtensionRefusal, PauseRefusal, ReplayError, ReplayErrorKind, REASONS};
 pub use report::{
-    ActiveStep, Breach, DeadlineReport, NextEvent, OutcomeReport, ProcedureRef, Report,
-    RouteReport, Status, TaskReport, TimelineEntry, WindowReport,
+    ActiveStep, Breach, DeadlineReport, NextEvent, OutcomeReport, PersonReport, ProcedureRef,
+    Report, RouteReport, Status, TaskReport, TimelineEntry, WindowReport,
 };
 
 /// A complaint case: its facts and its events, resolved against a
@@ -63,6 +64,8 @@ pub struct Case {
     /// Each fact's value by [`FactId`]; `None` when the case does not give it.
     pub facts: Vec<Option<Value>>,
     pub events: Vec<CaseEvent>,
+    /// Who holds each role in this case (`people:` in a case file).
+    pub people: Vec<(RoleId, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -83,6 +86,9 @@ pub struct CaseEvent {
     /// Facts that became known with this event.
     pub facts: Vec<(FactId, Value)>,
     pub note: Option<String>,
+    /// The person who made the event (`person: "A. Patel"`); without it,
+    /// the case's holder of the acting role, if it names one.
+    pub person: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,6 +140,7 @@ pub fn replay_to<'a>(
     at: NaiveDate,
 ) -> Result<Replayed<'a>, ReplayError> {
     let mut engine = Engine::new(procedure, calendar, case.facts.clone(), true);
+    engine.state.people = people::holders(procedure, &case.people);
     let mut last = 0;
     for (i, event) in case.events.iter().enumerate() {
         if event.on > at {

@@ -28,6 +28,17 @@ pub struct Report {
     /// Things the reader should know that do not stop the replay (a case
     /// received before the procedure's effective date).
     pub warnings: Vec<ReportWarning>,
+    /// Who holds each role, where the case says (`people:`, or the person
+    /// of the latest event made in the role); left out when none is known.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<PersonReport>,
+}
+
+/// The person who holds a role in a case.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PersonReport {
+    pub role: String,
+    pub person: String,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -247,6 +258,10 @@ impl Engine<'_> {
             routes,
             next,
             warnings,
+            people: super::people::holding(&self.ctx, &self.state)
+                .into_iter()
+                .map(|(role, person)| PersonReport { role, person })
+                .collect(),
         }
     }
 

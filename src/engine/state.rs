@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::check::ir::{Anchor, EventId, OutcomeId, StepId, Value};
+use crate::check::ir::{Anchor, EventId, OutcomeId, RoleId, StepId, Value};
 
 use super::clock::Clock;
 use super::report::Breach;
@@ -18,6 +18,21 @@ pub(crate) struct State {
     /// handle itself (`within 3 weeks of response_sent` after Step 1).
     pub(crate) last_seen: Vec<Option<NaiveDate>>,
     pub(crate) breaches: Vec<Breach>,
+    /// The person the case names in each role, by `RoleId` (`people:`).
+    pub(crate) people: Vec<Option<String>>,
+    /// Who made each event whose person is known, for the rules about
+    /// people (`different from`, `not also`) and for reports.
+    pub(crate) acts: Vec<Act>,
+}
+
+/// An event made by a known person, acting in a role, in a step.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Act {
+    pub(crate) on: NaiveDate,
+    pub(crate) event: EventId,
+    pub(crate) step: StepId,
+    pub(crate) role: RoleId,
+    pub(crate) person: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -89,6 +104,8 @@ impl State {
             facts,
             last_seen: vec![None; events],
             breaches: Vec::new(),
+            people: Vec::new(),
+            acts: Vec::new(),
         }
     }
 

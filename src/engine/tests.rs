@@ -84,6 +84,7 @@ fn event(p: &Procedure, on: &str, name: &str) -> CaseEvent {
         agreed_by: None,
         facts: Vec::new(),
         note: None,
+        person: None,
     }
 }
 
@@ -92,6 +93,7 @@ fn case(p: &Procedure, events: &[(&str, &str)]) -> Case {
         id: "T-1".into(),
         facts: vec![None; p.facts.len()],
         events: events.iter().map(|(on, name)| event(p, on, name)).collect(),
+        people: Vec::new(),
     }
 }
 

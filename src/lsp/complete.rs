@@ -336,6 +336,10 @@ impl Completions<'_> {
             return;
         }
         match (first, previous, last) {
+            ("role", _, ",") => self.keywords(&["not also"]),
+            ("lead", _, ",") => self.keywords(&["different from"]),
+            ("lead", "different", "from") => self.targets(true),
+            ("role", "not", "also") => self.names(Space::Role, Sort::Role),
             (_, _, "->") => self.targets(false),
             ("start", _, "start") | ("escalate", "escalate", "to") => self.targets(true),
             ("route" | "refer", _, "to") => self.names(Space::Body, Sort::Body),
@@ -466,10 +470,22 @@ mod tests {
     }
 
     #[test]
-    fn fixed_follows_a_comma_after_a_fact() {
+    fn clauses_after_a_comma_follow_the_declaration() {
         assert_eq!(
             labels("start first", "fact consent: bool \"Consent\", "),
             ["fixed"]
+        );
+        assert_eq!(
+            labels("start first", "role panel \"Panel\", "),
+            ["not also"]
+        );
+        assert_eq!(
+            labels("start first", "role panel \"Panel\", not also "),
+            ["officer"]
+        );
+        assert_eq!(labels("lead officer", "lead officer, "), ["different from"]);
+        assert!(
+            labels("lead officer", "lead officer, different from ").contains(&"first".to_string())
         );
     }
 

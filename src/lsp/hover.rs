@@ -211,8 +211,20 @@ fn describe(p: &ProcedureDecl, text: &str, item: Item, n: &str) -> String {
         }),
         Item::Role(i) => p.roles.get(i).map(|r| {
             format!(
-                "**role** `{n}`{}{}",
+                "**role** `{n}`{}{}{}",
                 description(r.title.as_ref()),
+                if r.not_also.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "\n\nThe same person may not also be: {}.",
+                        r.not_also
+                            .iter()
+                            .map(|o| format!("`{}`", o.text))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                },
                 cite_line(&r.cite)
             )
         }),

@@ -110,6 +110,10 @@ impl Flattener<'_> {
                 &[&path, "title"],
                 r.title.clone().unwrap_or_else(|| "(untitled)".into()),
             );
+            if !r.not_also.is_empty() {
+                let others: Vec<String> = r.not_also.iter().map(|o| self.role(*o)).collect();
+                self.put(&[&path, "not also"], others.join(", "));
+            }
         }
         for f in &p.facts {
             let path = format!("fact {}", f.name);
@@ -167,6 +171,14 @@ impl Flattener<'_> {
         let step = format!("step {}", s.name);
         self.put(&[&step, "title"], s.title.clone().unwrap_or_default());
         self.put(&[&step, "lead"], self.role(s.lead));
+        if !s.different_from.is_empty() {
+            let steps: Vec<String> = s
+                .different_from
+                .iter()
+                .map(|d| p.steps[d.index()].name.clone())
+                .collect();
+            self.put(&[&step, "lead different from"], steps.join(", "));
+        }
         self.put(&[&step, "cite"], join(&s.cites));
         for t in &s.tasks {
             let item = format!("task {}", t.name);

@@ -4,14 +4,54 @@
 
 use std::fmt::Write;
 
-use crate::check::ir::Procedure;
+use crate::check::ir::{Procedure, RoleId};
 
-use super::doc::{cite, humanize, lower_first, upper_first};
+use super::doc::{cite, humanize, lower_first, step_title, the_role, upper_first};
 
 /// Every section this module adds, after the document's own; nothing when
 /// the procedure uses none of these rules.
 pub(super) fn sections(out: &mut String, procedure: &Procedure) {
+    people(out, procedure);
     fixed_facts(out, procedure);
+}
+
+/// "Who may act": leads who must differ from an earlier step's, and roles
+/// one person may not hold together.
+fn people(out: &mut String, procedure: &Procedure) {
+    let mut lines = Vec::new();
+    for step in &procedure.steps {
+        for earlier in &step.different_from {
+            let earlier = &procedure.steps[earlier.index()];
+            lines.push(format!(
+                "- “{}” is led by someone other than the person who led “{}”.{}",
+                step_title(step),
+                step_title(earlier),
+                cite(&step.cites)
+            ));
+        }
+    }
+    for (i, role) in procedure.roles.iter().enumerate() {
+        for other in &role.not_also {
+            lines.push(format!(
+                "- {} may not also be {}.{}",
+                upper_first(&the_role(procedure, RoleId(i as u32))),
+                the_role(procedure, *other),
+                cite(&role.cites)
+            ));
+        }
+    }
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Who may act\n");
+    let _ = writeln!(
+        out,
+        "Record who made each event (`person:` on the event, or the case's `people:`); redress refuses an event that breaks one of these.\n"
+    );
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(out);
 }
 
 /// "Facts that may not change": a case handler must not record a fixed

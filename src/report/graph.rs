@@ -41,7 +41,12 @@ fn target_id(procedure: &Procedure, target: Target) -> String {
 fn step_lines(procedure: &Procedure, step: &Step) -> Vec<String> {
     let mut lines = vec![step.title.clone().unwrap_or_else(|| step.name.clone())];
     if let Some(role) = procedure.roles.get(step.lead.index()) {
-        lines.push(format!("lead: {}", role.name));
+        let differs: String = step
+            .different_from
+            .iter()
+            .map(|s| format!(", not the lead of {}", procedure.steps[s.index()].name))
+            .collect();
+        lines.push(format!("lead: {}{differs}", role.name));
     }
     for d in &step.deadlines {
         lines.push(format!(

@@ -76,6 +76,14 @@ pub fn human(report: &Report) -> String {
             let _ = writeln!(out, "Status: not yet received");
         }
     }
+    if !report.people.is_empty() {
+        let people: Vec<String> = report
+            .people
+            .iter()
+            .map(|p| format!("{}: {}", p.role, p.person))
+            .collect();
+        let _ = writeln!(out, "People: {}", people.join("; "));
+    }
 
     let _ = writeln!(out, "\nTimeline");
     for t in &report.timeline {

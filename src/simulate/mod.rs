@@ -389,6 +389,7 @@ impl Simulation<'_> {
             agreed_by: None,
             facts: Vec::new(),
             note: None,
+            person: None,
         }
     }
 

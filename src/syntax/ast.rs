@@ -262,6 +262,8 @@ pub struct LimitDecl {
 pub struct RoleDecl {
     pub name: Name,
     pub title: Option<Text>,
+    /// `, not also review_panel`: roles the same person may not also hold.
+    pub not_also: Vec<Name>,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -333,6 +335,8 @@ pub struct StepDecl {
     pub cite: Option<Cite>,
     pub span: Span,
     pub leads: Vec<Valued<Name>>,
+    /// `lead x, different from stage1`: each by the span of its `lead`.
+    pub lead_different: Vec<DifferentFrom>,
     pub tasks: Vec<TaskDecl>,
     pub deadlines: Vec<DeadlineDecl>,
     pub pauses: Vec<PauseDecl>,
@@ -343,6 +347,15 @@ pub struct StepDecl {
     pub refusals: Vec<RefusalDecl>,
     pub routes: Vec<RouteDecl>,
     pub notes: Vec<NoteDecl>,
+}
+
+/// `, different from stage1` after a `lead`.
+#[derive(Clone, Debug)]
+pub struct DifferentFrom {
+    /// The span of the `lead` it belongs to.
+    pub lead: Span,
+    pub step: Name,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]

@@ -196,6 +196,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_reject => "`reject`",
         kw_refuse => "`refuse`",
         kw_fixed => "`fixed`",
+        kw_different => "`different from`",
+        kw_also => "`also`",
         _ => return None,
     })
 }

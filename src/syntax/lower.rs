@@ -137,6 +137,9 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_limit
             | kw_in
             | kw_fixed
+            | kw_different
+            | kw_not
+            | kw_also
     )
 }
 
@@ -521,6 +524,11 @@ impl Lowerer {
         RoleDecl {
             name: first_name(&ps),
             title: first_text(&ps),
+            not_also: ps
+                .iter()
+                .filter(|p| p.as_rule() == Rule::role_not_also)
+                .flat_map(|p| parts(p.clone()).map(|n| name(&n)))
+                .collect(),
             cite: self.take_cite(&ps),
             span,
         }
@@ -613,6 +621,7 @@ impl Lowerer {
             cite: None,
             span,
             leads: Vec::new(),
+            lead_different: Vec::new(),
             tasks: Vec::new(),
             deadlines: Vec::new(),
             pauses: Vec::new(),
@@ -629,7 +638,23 @@ impl Lowerer {
                 Rule::ident => step.name = name(&item),
                 Rule::string => step.title = Some(text(&item)),
                 Rule::cite => step.cite = Some(self.cite(item)),
-                Rule::lead_decl => step.leads.push(self.valued(item, name)),
+                Rule::lead_decl => {
+                    let lead = span_of(&item);
+                    if let Some(d) = item
+                        .clone()
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::lead_different)
+                    {
+                        step.lead_different.push(DifferentFrom {
+                            lead,
+                            step: parts(d.clone())
+                                .next()
+                                .map_or_else(empty_span_name, |p| name(&p)),
+                            span: span_of(&d),
+                        });
+                    }
+                    step.leads.push(self.valued(item, name))
+                }
                 Rule::otherwise_decl => step.otherwise.push(self.valued(item, name)),
                 Rule::task_decl => step.tasks.push(self.task(item)),
                 Rule::deadline_decl => step.deadlines.push(self.deadline(item)),

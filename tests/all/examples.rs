@@ -60,6 +60,11 @@ fn the_every_construct_example_has_every_construct() {
         assert!(types.contains(&t), "fact type {t}");
     }
     assert!(p.facts.iter().any(|f| f.fixed.is_some()), "a fixed fact");
+    assert!(p.roles.iter().any(|r| !r.not_also.is_empty()), "not also");
+    assert!(
+        p.steps.iter().any(|s| !s.lead_different.is_empty()),
+        "different from"
+    );
     assert!(p.bodies.iter().any(|b| b.kind.is_some()));
     assert!(p.outcomes.iter().any(|o| o.is_final) && p.outcomes.iter().any(|o| !o.is_final));
 

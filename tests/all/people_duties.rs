@@ -1,0 +1,70 @@
+//! The rules about people, fixed facts, notices, referrals and tracks as a
+//! case handler meets them in `redress run`, `doc` and `graph`.
+
+use crate::support::redress;
+
+const RIVERSIDE: &str = "examples/riverside/riverside.proc";
+
+#[test]
+fn run_shows_who_holds_each_role() {
+    let case = "examples/riverside/06-everything-done-right.yaml";
+    let run = redress(&["run", RIVERSIDE, case, "--at", "2026-03-20"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The case names the officer and reviewer; the independent person is
+    // known only from the event that names them.
+    assert!(
+        run.stdout.contains(
+            "People: officer: A. Patel; reviewer: B. Jones; independent_person: C. Okafor"
+        ),
+        "{}",
+        run.stdout
+    );
+    let json = redress(&[
+        "run",
+        RIVERSIDE,
+        case,
+        "--at",
+        "2026-03-20",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["people"][0]["role"], "officer");
+    assert_eq!(v["people"][0]["person"], "A. Patel");
+}
+
+#[test]
+fn a_case_with_no_people_has_no_people_in_its_report() {
+    let run = redress(&[
+        "run",
+        "procedures/cafcass.proc",
+        "examples/cafcass/01-resolved-at-step1.yaml",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(v.get("people").is_none(), "{}", run.stdout);
+}
+
+#[test]
+fn doc_and_graph_state_the_rules_about_people_and_fixed_facts() {
+    let doc = redress(&["doc", RIVERSIDE]);
+    assert_eq!(doc.code, 0, "{}", doc.stderr);
+    for line in [
+        "## Who may act",
+        "“Stage 2: review by a senior officer” is led by someone other than the person who led “Stage 1: response by the service”",
+        "may not also be the Stage 1 complaints officer",
+        "## Facts that may not change",
+        "(`consent_to_share`)",
+    ] {
+        assert!(doc.stdout.contains(line), "{line}: {}", doc.stdout);
+    }
+    let graph = redress(&["graph", RIVERSIDE]);
+    assert!(
+        graph
+            .stdout
+            .contains("lead: reviewer, not the lead of stage1"),
+        "{}",
+        graph.stdout
+    );
+}
