@@ -481,6 +481,9 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
         }
         if let Some(by) = &t.by {
             text.push_str(&format!(" by {}", by.text));
+            for also in &t.also_by {
+                text.push_str(&format!(" and {}", also.text));
+            }
         }
         if let Some(g) = &t.guard {
             text.push_str(&format!(" when {}", expr(g, 0)));

@@ -715,6 +715,7 @@ impl Reader<'_> {
             }
 
             let mut by = None;
+            let mut also_by = Vec::new();
             let mut extension = None;
             if let Some(v) = get("by") {
                 if is_extended {
@@ -730,6 +731,19 @@ impl Reader<'_> {
                                         .into(),
                             },
                         ),
+                    }
+                } else if let Some(roles) = v.as_sequence() {
+                    // `by: [authority, independent_person]`: a joint decision.
+                    for (r, role) in roles.iter().enumerate() {
+                        let mut path = at("by");
+                        path.push(index(r));
+                        if let Some(id) = self.role(&path, role) {
+                            if by.is_none() {
+                                by = Some(id);
+                            } else {
+                                also_by.push(id);
+                            }
+                        }
                     }
                 } else {
                     by = self.role(&at("by"), v);
@@ -803,6 +817,7 @@ impl Reader<'_> {
                     facts,
                     note: get("note").and_then(scalar_text),
                     person: self.person(&at("person"), get("person")),
+                    also_by,
                 });
             }
         }

@@ -360,6 +360,9 @@ pub struct Pause {
 pub struct Transition {
     pub event: EventId,
     pub by: Option<RoleId>,
+    /// `by a and b`: a joint decision; the event must record `by` and
+    /// every one of these.
+    pub also_by: Vec<RoleId>,
     pub guard: Option<Expr>,
     /// Tasks of the step, by position, that must be done first. A task
     /// whose guard does not hold is not required.

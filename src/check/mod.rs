@@ -1180,8 +1180,9 @@ impl<'a> Checker<'a> {
             .map(|e| self.events[e.index()].params.clone())
             .unwrap_or_default();
         let by = t.by.as_ref().map(|r| self.role(r));
+        let also_by: Vec<Option<RoleId>> = t.also_by.iter().map(|r| self.role(r)).collect();
         let guard = t.guard.as_ref().map(|g| self.condition(g, &params));
-        let mut ok = true;
+        let mut ok = also_by.iter().all(Option::is_some);
         let requires = self.tasks_named(&t.requires, step, tasks, &mut ok);
         let reopens = self.tasks_named(&t.reopens, step, tasks, &mut ok);
         let target = self.target(&t.target);
@@ -1199,6 +1200,7 @@ impl<'a> Checker<'a> {
         Some(Transition {
             event: event?,
             by: by.flatten(),
+            also_by: also_by.into_iter().flatten().collect(),
             guard: guard.flatten(),
             requires,
             reopens,

@@ -363,7 +363,11 @@ fn handle<'a>(
                 guards: guards.join("; "),
             }));
         };
-        check_role(ctx, event, t.by.or(Some(step.lead)))?;
+        if t.also_by.is_empty() {
+            check_role(ctx, event, t.by.or(Some(step.lead)))?;
+        } else {
+            joint(ctx, event, t)?;
+        }
         let missing = missing_tasks(ctx, facts, visit, step, &t.requires, task).map_err(fail)?;
         if let Some(first) = missing.first() {
             return Err(fail(ReplayErrorKind::TasksNotDone {
@@ -457,6 +461,43 @@ pub(crate) fn missing_tasks<'a>(
         }
     }
     Ok(missing)
+}
+
+/// A joint decision (`by a and b`) records every role it names, in any
+/// order (`by: [a, b]`).
+fn joint(
+    ctx: &Ctx<'_>,
+    event: &CaseEvent,
+    t: &crate::check::ir::Transition,
+) -> Result<(), Failure> {
+    let recorded: Vec<_> = event.by.iter().chain(&event.also_by).copied().collect();
+    let missing: Vec<&str> =
+        t.by.iter()
+            .chain(&t.also_by)
+            .filter(|r| !recorded.contains(r))
+            .map(|r| ctx.role_name(*r))
+            .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let all: Vec<&str> =
+        t.by.iter()
+            .chain(&t.also_by)
+            .map(|r| ctx.role_name(*r))
+            .collect();
+    Err((
+        ReplayErrorKind::JointDecisionIncomplete {
+            message: format!(
+                "`{}` on {} is a joint decision of {}, but the event does not record {}",
+                ctx.event_name(event.event),
+                event.on,
+                all.join(" and "),
+                missing.join(" or ")
+            ),
+            by: all.join(", "),
+        },
+        Some("by"),
+    ))
 }
 
 fn check_role(

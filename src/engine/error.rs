@@ -130,6 +130,15 @@ pub enum ReplayErrorKind {
         reason: &'static str,
     },
 
+    /// A joint decision (`on decided by a and b`) recorded without every
+    /// role it names.
+    #[error("{message}")]
+    #[diagnostic(
+        code(E0822),
+        help("record every role that made the decision: `by: [{by}]`")
+    )]
+    JointDecisionIncomplete { message: String, by: String },
+
     /// Date arithmetic left the calendar's range.
     #[error("a due date falls outside the calendar's years: {message}")]
     #[diagnostic(code(E0811), help("dates must stay within 1970 to 2199"))]
@@ -244,6 +253,7 @@ pub const REASONS: &[(&str, &[&str])] = &[
         "E0821",
         &["same_person_as_earlier_lead", "roles_held_together"],
     ),
+    ("E0822", &["not_joint"]),
 ];
 
 impl ReplayErrorKind {
@@ -263,6 +273,7 @@ impl ReplayErrorKind {
             ReplayErrorKind::DateOutOfRange { .. } => "date_out_of_range",
             ReplayErrorKind::FixedFactChanged { .. } => "fixed_fact_changed",
             ReplayErrorKind::PersonRefused { reason, .. } => reason,
+            ReplayErrorKind::JointDecisionIncomplete { .. } => "not_joint",
         }
     }
 
@@ -281,6 +292,7 @@ impl ReplayErrorKind {
             ReplayErrorKind::DateOutOfRange { .. } => "E0811",
             ReplayErrorKind::FixedFactChanged { .. } => "E0820",
             ReplayErrorKind::PersonRefused { .. } => "E0821",
+            ReplayErrorKind::JointDecisionIncomplete { .. } => "E0822",
         }
     }
 }

@@ -89,6 +89,8 @@ pub struct CaseEvent {
     /// The person who made the event (`person: "A. Patel"`); without it,
     /// the case's holder of the acting role, if it names one.
     pub person: Option<String>,
+    /// `by: [a, b]`: the roles after the first, for a joint decision.
+    pub also_by: Vec<RoleId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

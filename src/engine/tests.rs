@@ -85,6 +85,7 @@ fn event(p: &Procedure, on: &str, name: &str) -> CaseEvent {
         facts: Vec::new(),
         note: None,
         person: None,
+        also_by: Vec::new(),
     }
 }
 

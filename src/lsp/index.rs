@@ -255,6 +255,9 @@ impl Walker<'_> {
             if let Some(by) = &t.by {
                 self.push(Space::Role, by, None);
             }
+            for also in &t.also_by {
+                self.push(Space::Role, also, None);
+            }
             if let Some(guard) = &t.guard {
                 let names: Vec<&str> = t.params.iter().map(|p| p.name.text.as_str()).collect();
                 self.guard(guard, Some((&t.event.text, &names)));

@@ -259,7 +259,14 @@ impl Flattener<'_> {
             );
             self.put(
                 &[&step, &item, "by"],
-                t.by.map(|r| self.role(r)).unwrap_or_default(),
+                t.by.map(|r| {
+                    std::iter::once(r)
+                        .chain(t.also_by.iter().copied())
+                        .map(|r| self.role(r))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                })
+                .unwrap_or_default(),
             );
             let names = |indices: &[u32]| -> String {
                 indices

@@ -669,8 +669,15 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
     let here = procedure.step_named(&step.name);
     for t in &step.transitions {
         let by =
-            t.by.map(|r| format!(" by {}", the_role(procedure, r)))
-                .unwrap_or_default();
+            t.by.map(|r| {
+                let all: Vec<String> = std::iter::once(r)
+                    .chain(t.also_by.iter().copied())
+                    .map(|r| the_role(procedure, r))
+                    .collect();
+                let joint = if t.also_by.is_empty() { "" } else { " jointly" };
+                format!(" by {}{joint}", all.join(" and "))
+            })
+            .unwrap_or_default();
         let when = t
             .guard
             .as_ref()

@@ -71,6 +71,17 @@ fn edges(procedure: &Procedure) -> Vec<Edge> {
                 Some(g) => format!("{event} when {}", words::guard(procedure, g, Some(t.event))),
                 None => event.to_string(),
             };
+            // A joint decision is a condition on the move: say whose.
+            let label = match (t.by, t.also_by.is_empty()) {
+                (Some(first), false) => {
+                    let all: Vec<&str> = std::iter::once(first)
+                        .chain(t.also_by.iter().copied())
+                        .map(|r| procedure.roles[r.index()].name.as_str())
+                        .collect();
+                    format!("{label} (by {})", all.join(" and "))
+                }
+                _ => label,
+            };
             edges.push(Edge {
                 from: from.clone(),
                 to: target_id(procedure, t.target),

@@ -378,10 +378,18 @@ impl Simulation<'_> {
     }
 
     fn event(&self, on: NaiveDate, event: EventId, data: Vec<Option<Value>>) -> CaseEvent {
+        // A joint decision must record every role it names; a simulated
+        // one is made by all of them.
+        let joint = self
+            .procedure
+            .steps
+            .iter()
+            .flat_map(|s| s.transitions_on(event))
+            .find(|t| !t.also_by.is_empty());
         CaseEvent {
             on,
             event,
-            by: None,
+            by: joint.and_then(|t| t.by),
             data,
             extension: None,
             deadline: None,
@@ -390,6 +398,7 @@ impl Simulation<'_> {
             facts: Vec::new(),
             note: None,
             person: None,
+            also_by: joint.map(|t| t.also_by.clone()).unwrap_or_default(),
         }
     }
 

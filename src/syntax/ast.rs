@@ -406,6 +406,8 @@ pub struct TransitionDecl {
     pub event: Name,
     pub params: Vec<Param>,
     pub by: Option<Name>,
+    /// `by a and b`: the roles after the first of a joint decision.
+    pub also_by: Vec<Name>,
     pub guard: Option<Expr>,
     pub requires: Vec<Name>,
     /// Tasks done again after this transition (it must stay in its step).

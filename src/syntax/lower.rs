@@ -768,6 +768,7 @@ impl Lowerer {
             event: idents.first().cloned().unwrap_or_else(empty_span_name),
             params: Vec::new(),
             by: None,
+            also_by: Vec::new(),
             guard: None,
             requires: Vec::new(),
             reopens: Vec::new(),
@@ -795,6 +796,13 @@ impl Lowerer {
                         .collect()
                 }
                 Rule::by_role => transition.by = parts(p).next().map(|r| name(&r)),
+                Rule::by_roles => {
+                    let mut roles = parts(p)
+                        .filter(|r| r.as_rule() == Rule::ident)
+                        .map(|r| name(&r));
+                    transition.by = roles.next();
+                    transition.also_by = roles.collect();
+                }
                 Rule::guard => transition.guard = Some(self.guard(p)),
                 Rule::requires => transition.requires = parts(p).map(|t| name(&t)).collect(),
                 Rule::reopens => transition.reopens = parts(p).map(|t| name(&t)).collect(),

@@ -65,6 +65,13 @@ fn the_every_construct_example_has_every_construct() {
         p.steps.iter().any(|s| !s.lead_different.is_empty()),
         "different from"
     );
+    assert!(
+        p.steps
+            .iter()
+            .flat_map(|s| &s.transitions)
+            .any(|t| !t.also_by.is_empty()),
+        "a joint decision"
+    );
     assert!(p.bodies.iter().any(|b| b.kind.is_some()));
     assert!(p.outcomes.iter().any(|o| o.is_final) && p.outcomes.iter().any(|o| !o.is_final));
 
