@@ -235,7 +235,12 @@ fn route(r: &RouteDecl) -> String {
         .as_ref()
         .map(|g| format!(" when {}", expr(g, 0)))
         .unwrap_or_default();
-    format!("{word} to {}{guard}{}", r.body.text, cite(&r.cite))
+    let due = match &r.due {
+        None => String::new(),
+        Some(ReferDue::Immediately(_)) => " immediately".into(),
+        Some(ReferDue::Within(d)) => format!(" within {}", duration(d)),
+    };
+    format!("{word} to {}{guard}{due}{}", r.body.text, cite(&r.cite))
 }
 
 fn note(n: &NoteDecl) -> String {

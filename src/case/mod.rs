@@ -692,6 +692,9 @@ impl Reader<'_> {
             if builtin == Some(Builtin::Paused) {
                 allowed.extend(["pause", "agreed_by"]);
             }
+            if builtin == Some(Builtin::Referred) {
+                allowed.push("to");
+            }
             allowed.extend(declared.params.iter().map(|p| p.name.as_str()));
             for k in map.keys() {
                 let k = scalar_text(k).unwrap_or_default();
@@ -818,10 +821,31 @@ impl Reader<'_> {
                     note: get("note").and_then(scalar_text),
                     person: self.person(&at("person"), get("person")),
                     also_by,
+                    to: get("to").and_then(|v| self.body(&at("to"), v)),
                 });
             }
         }
         events
+    }
+
+    /// `to: safeguarding` on `referred`: a body the procedure declares.
+    fn body(&mut self, path: &[PathPart], value: &Yaml) -> Option<crate::check::ir::BodyId> {
+        let name = scalar_text(value).unwrap_or_default();
+        let bodies = &self.procedure.bodies;
+        match bodies.iter().position(|b| b.name == name) {
+            Some(i) => Some(crate::check::ir::BodyId(i as u32)),
+            None => {
+                self.error(
+                    path,
+                    CaseErrorKind::BadValue {
+                        what: "body".into(),
+                        found: name.clone(),
+                        expected: help_for(&name, "body", bodies.iter().map(|b| b.name.as_str())),
+                    },
+                );
+                None
+            }
+        }
     }
 
     /// `person: "A. Patel"` on an event: a name, never empty.
@@ -889,7 +913,7 @@ impl Reader<'_> {
                 );
             }
         }
-        let deadline_names: Vec<&str> = procedure
+        let mut deadline_names: Vec<&str> = procedure
             .steps
             .iter()
             .flat_map(|s| {
@@ -901,6 +925,15 @@ impl Reader<'_> {
                 )
             })
             .collect();
+        // A timed referral is named by its body, in `due:` and `breaches:`.
+        deadline_names.extend(
+            procedure
+                .routes
+                .iter()
+                .chain(procedure.steps.iter().flat_map(|s| &s.routes))
+                .filter(|r| r.due.is_some())
+                .map(|r| procedure.bodies[r.body.index()].name.as_str()),
+        );
         let mut due = Vec::new();
         for (k, v) in &raw.due {
             let name = scalar_text(k).unwrap_or_default();

@@ -56,16 +56,19 @@ pub enum Builtin {
     Withdrawn,
     /// A complaint turned away by a `reject` comes back.
     Resubmitted,
+    /// A referral is made (`to: BODY`), discharging a `refer to` duty.
+    Referred,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 6] = [
+    pub const ALL: [Builtin; 7] = [
         Builtin::Received,
         Builtin::Extended,
         Builtin::Paused,
         Builtin::Resumed,
         Builtin::Withdrawn,
         Builtin::Resubmitted,
+        Builtin::Referred,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -76,6 +79,7 @@ impl Builtin {
             Builtin::Resumed => "resumed",
             Builtin::Withdrawn => "withdrawn",
             Builtin::Resubmitted => "resubmitted",
+            Builtin::Referred => "referred",
         }
     }
 
@@ -91,13 +95,14 @@ impl Builtin {
 }
 
 /// The built-in events' names, in id order.
-pub const BUILTIN_EVENTS: [&str; 6] = [
+pub const BUILTIN_EVENTS: [&str; 7] = [
     Builtin::Received.name(),
     Builtin::Extended.name(),
     Builtin::Paused.name(),
     Builtin::Resumed.name(),
     Builtin::Withdrawn.name(),
     Builtin::Resubmitted.name(),
+    Builtin::Referred.name(),
 ];
 
 /// The outcome every procedure has, whether or not it declares it: the
@@ -267,6 +272,17 @@ pub struct Route {
     pub kind: RouteKind,
     pub guard: Option<Expr>,
     pub cites: Vec<String>,
+    /// On a referral: when it must be made, from the day its guard first
+    /// holds; `None` for one only listed.
+    pub due: Option<ReferralDue>,
+}
+
+/// When a referral must be made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReferralDue {
+    /// The same day the guard first holds.
+    Immediately,
+    Within(DurationSpec),
 }
 
 #[derive(Clone, Debug, PartialEq)]

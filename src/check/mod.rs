@@ -835,7 +835,13 @@ impl<'a> Checker<'a> {
             None => None,
         };
         let cites = self.cites(&route.cite);
+        let due = match &route.due {
+            None => None,
+            Some(ast::ReferDue::Immediately(_)) => Some(ReferralDue::Immediately),
+            Some(ast::ReferDue::Within(d)) => Some(ReferralDue::Within(self.duration(d)?)),
+        };
         Some(Route {
+            due,
             body: body?,
             kind: match route.kind {
                 ast::RouteKind::Route => RouteKind::Open,

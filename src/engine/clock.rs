@@ -342,3 +342,21 @@ pub fn working_days_late(calendar: &Calendar, due: NaiveDate, on: NaiveDate) -> 
 pub(crate) fn describe_ceiling(amount: u32, unit: Unit) -> String {
     describe_duration(amount, unit)
 }
+
+/// When a referral is due: the day its condition first held for
+/// `immediately`, else that day plus its duration in the case's calendar
+/// (the day itself not counted). `None` while a duration fact is not given.
+pub(crate) fn referral_due(
+    ctx: &Ctx<'_>,
+    facts: Facts<'_>,
+    since: NaiveDate,
+    due: crate::check::ir::ReferralDue,
+) -> Result<Option<NaiveDate>, ReplayErrorKind> {
+    match due {
+        crate::check::ir::ReferralDue::Immediately => Ok(Some(since)),
+        crate::check::ir::ReferralDue::Within(spec) => match duration_of(spec, facts) {
+            Some((amount, unit)) => ctx.add(since, i64::from(amount), unit).map(Some),
+            None => Ok(None),
+        },
+    }
+}

@@ -80,6 +80,12 @@ pub(crate) fn decide<'a>(
     };
     let step = ctx.step(visit.step);
 
+    // A referral runs alongside everything else: it may be made while the
+    // case is paused or turned away.
+    if builtin == Some(Builtin::Referred) {
+        let body = super::referrals::admit(ctx, state, event).map_err(|k| (k, Some("to")))?;
+        return Ok(effect(Change::Refer(body), Vec::new(), &[]));
+    }
     if builtin == Some(Builtin::Withdrawn) {
         let breaches = leave(ctx, facts, visit, event.on, &[]).map_err(fail)?;
         return Ok(effect(

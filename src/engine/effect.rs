@@ -59,6 +59,8 @@ pub(crate) enum Change {
     },
     /// A complaint turned away comes back: the step is entered afresh.
     Resubmit(Entry),
+    /// A referral is made to a body (`referred`).
+    Refer(crate::check::ir::BodyId),
 }
 
 /// Where entering a target leads, the procedure's own refusals and
@@ -293,7 +295,14 @@ pub(crate) fn apply(
             record(log, name, from);
             enter(ctx, state, entry, on, from, log);
         }
+        Change::Refer(body) => {
+            record(log, None, None);
+            super::referrals::made(ctx, state, body, on, from);
+        }
     }
+    // A change may make a referral's condition hold (facts learnt, a step
+    // entered whose rule it is): its duty starts that day.
+    super::referrals::start(ctx, state, on);
 }
 
 /// Puts the case where an entry ends, logging the refusals and

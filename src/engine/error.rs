@@ -139,6 +139,17 @@ pub enum ReplayErrorKind {
     )]
     JointDecisionIncomplete { message: String, by: String },
 
+    /// A `referred` event without a body, or to a body no `refer to`
+    /// rule names.
+    #[error("{message}")]
+    #[diagnostic(code(E0823), help("{help}"))]
+    ReferralRefused {
+        message: String,
+        help: String,
+        /// `no_body` or `no_referral_rule`.
+        reason: &'static str,
+    },
+
     /// Date arithmetic left the calendar's range.
     #[error("a due date falls outside the calendar's years: {message}")]
     #[diagnostic(code(E0811), help("dates must stay within 1970 to 2199"))]
@@ -254,6 +265,7 @@ pub const REASONS: &[(&str, &[&str])] = &[
         &["same_person_as_earlier_lead", "roles_held_together"],
     ),
     ("E0822", &["not_joint"]),
+    ("E0823", &["no_body", "no_referral_rule"]),
 ];
 
 impl ReplayErrorKind {
@@ -274,6 +286,7 @@ impl ReplayErrorKind {
             ReplayErrorKind::FixedFactChanged { .. } => "fixed_fact_changed",
             ReplayErrorKind::PersonRefused { reason, .. } => reason,
             ReplayErrorKind::JointDecisionIncomplete { .. } => "not_joint",
+            ReplayErrorKind::ReferralRefused { reason, .. } => reason,
         }
     }
 
@@ -293,6 +306,7 @@ impl ReplayErrorKind {
             ReplayErrorKind::FixedFactChanged { .. } => "E0820",
             ReplayErrorKind::PersonRefused { .. } => "E0821",
             ReplayErrorKind::JointDecisionIncomplete { .. } => "E0822",
+            ReplayErrorKind::ReferralRefused { .. } => "E0823",
         }
     }
 }

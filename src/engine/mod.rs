@@ -33,6 +33,7 @@ mod decide;
 mod effect;
 mod error;
 mod people;
+mod referrals;
 mod report;
 mod state;
 #[cfg(test)]
@@ -42,7 +43,7 @@ mod windows;
 use chrono::{Duration as Days, NaiveDate};
 
 use crate::calendar::Calendar;
-use crate::check::ir::{EventId, FactId, Procedure, RoleId, StepId, Unit, Value};
+use crate::check::ir::{BodyId, EventId, FactId, Procedure, RoleId, StepId, Unit, Value};
 
 use context::{Ctx, Facts};
 use decide::Failure;
@@ -53,7 +54,7 @@ pub use clock::working_days_late;
 pub use error::{ExtensionRefusal, PauseRefusal, ReplayError, ReplayErrorKind, REASONS};
 pub use report::{
     ActiveStep, Breach, DeadlineReport, NextEvent, OutcomeReport, PersonReport, ProcedureRef,
-    Report, RouteReport, Status, TaskReport, TimelineEntry, WindowReport,
+    ReferralReport, Report, RouteReport, Status, TaskReport, TimelineEntry, WindowReport,
 };
 
 /// A complaint case: its facts and its events, resolved against a
@@ -91,6 +92,8 @@ pub struct CaseEvent {
     pub person: Option<String>,
     /// `by: [a, b]`: the roles after the first, for a joint decision.
     pub also_by: Vec<RoleId>,
+    /// For `referred`: the body the referral was made to.
+    pub to: Option<BodyId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

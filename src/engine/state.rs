@@ -23,6 +23,24 @@ pub(crate) struct State {
     /// Who made each event whose person is known, for the rules about
     /// people (`different from`, `not also`) and for reports.
     pub(crate) acts: Vec<Act>,
+    /// Referral duties (`refer to BODY when … immediately`), each from the
+    /// day its condition first held.
+    pub(crate) referrals: Vec<Referral>,
+}
+
+/// A referral the case must make, or has made.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Referral {
+    pub(crate) body: crate::check::ir::BodyId,
+    /// The step whose rule it is; `None` for a rule of the whole procedure.
+    pub(crate) step: Option<StepId>,
+    /// The day the rule's condition first held (or the referral was made,
+    /// for one made before it did).
+    pub(crate) since: NaiveDate,
+    /// `None` while a duration fact it counts is not given.
+    pub(crate) due: Option<NaiveDate>,
+    pub(crate) made: Option<NaiveDate>,
+    pub(crate) cites: Vec<String>,
 }
 
 /// An event made by a known person, acting in a role, in a step.
@@ -106,6 +124,7 @@ impl State {
             breaches: Vec::new(),
             people: Vec::new(),
             acts: Vec::new(),
+            referrals: Vec::new(),
         }
     }
 

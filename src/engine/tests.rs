@@ -86,6 +86,7 @@ fn event(p: &Procedure, on: &str, name: &str) -> CaseEvent {
         note: None,
         person: None,
         also_by: Vec::new(),
+        to: None,
     }
 }
 

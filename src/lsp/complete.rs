@@ -367,6 +367,9 @@ impl Completions<'_> {
             (_, _, ",") if w.contains(&"met") => self.events(),
             (_, _, ",") if first == "deadline" => self.keywords(&["extendable"]),
             ("fact", _, ",") => self.keywords(&["fixed"]),
+            ("refer", _, _) if w.contains(&"when") && !GUARD_OPERATORS.contains(&last) => {
+                self.keywords(&["immediately", "within", "and", "or", "cite"])
+            }
             (_, _, ":") => {
                 self.keywords(TYPES);
             }

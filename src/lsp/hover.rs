@@ -81,6 +81,7 @@ fn builtin(b: Builtin) -> &'static str {
         Builtin::Resumed => "The clocks run again.",
         Builtin::Withdrawn => "The complainant withdraws: the case ends as `withdrawn`.",
         Builtin::Resubmitted => "A complaint turned away by a `reject` comes back.",
+        Builtin::Referred => "A referral is made (`to: BODY`), discharging a `refer to` duty.",
     }
 }
 

@@ -163,6 +163,19 @@ impl Flattener<'_> {
         self.put(&when, guard);
         let mut cite = path.clone();
         cite.push("cite");
+        if let Some(due) = r.due {
+            let mut at = path.clone();
+            at.push("due");
+            self.put(
+                &at,
+                match due {
+                    crate::check::ir::ReferralDue::Immediately => "immediately".to_string(),
+                    crate::check::ir::ReferralDue::Within(d) => {
+                        format!("within {}", words::duration(p, d))
+                    }
+                },
+            );
+        }
         self.put(&cite, join(&r.cites));
     }
 

@@ -520,7 +520,8 @@ fn route_phrase(procedure: &Procedure, route: &crate::check::ir::Route, place: &
         .as_ref()
         .map(|g| format!(" {}", condition(procedure, g)))
         .unwrap_or_default();
-    format!("{how} {place}{when}{}", cite(&route.cites))
+    let due = super::doc_duties::referral_due_words(procedure, route);
+    format!("{how} {place}{when}{due}{}", cite(&route.cites))
 }
 
 /// One row a step: tasks, time limits and windows each in their own
@@ -752,7 +753,8 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
                 .as_ref()
                 .map(|g| format!(", {}", condition(procedure, g)))
                 .unwrap_or_default();
-            let _ = writeln!(out, "- {how} {body}{when}.{}", cite(&r.cites));
+            let due = super::doc_duties::referral_due_words(procedure, r);
+            let _ = writeln!(out, "- {how} {body}{when}{due}.{}", cite(&r.cites));
         }
         let _ = writeln!(out);
     }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::check::ir::{Procedure, RoleId};
+use crate::check::ir::{Procedure, ReferralDue, RoleId, Route};
 
 use super::doc::{cite, humanize, lower_first, step_title, the_role, upper_first};
 
@@ -52,6 +52,21 @@ fn people(out: &mut String, procedure: &Procedure) {
         let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out);
+}
+
+/// When a timed referral is due, in words: ", the same day (record
+/// `referred`)".
+pub(super) fn referral_due_words(procedure: &Procedure, route: &Route) -> String {
+    match route.due {
+        None => String::new(),
+        Some(ReferralDue::Immediately) => {
+            ": due the same day the condition is known; record it as `referred`".into()
+        }
+        Some(ReferralDue::Within(spec)) => format!(
+            ": due within {} of the day the condition is known; record it as `referred`",
+            super::doc::duration_words(procedure, spec)
+        ),
+    }
 }
 
 /// "Facts that may not change": a case handler must not record a fixed

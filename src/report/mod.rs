@@ -84,6 +84,29 @@ pub fn human(report: &Report) -> String {
             .collect();
         let _ = writeln!(out, "People: {}", people.join("; "));
     }
+    if !report.referrals.is_empty() {
+        let _ = writeln!(out, "\nReferrals");
+        for r in &report.referrals {
+            let due = r.due.map_or(
+                "not known until the case gives its duration".to_string(),
+                |d| d.to_string(),
+            );
+            let state = match (r.status, r.made_on) {
+                ("made", Some(m)) => format!("made {m}"),
+                ("made_late", Some(m)) => format!("made {m}, LATE (due {due})"),
+                ("overdue", _) => format!("OVERDUE: due {due}"),
+                _ => format!("due {due}"),
+            };
+            let _ = writeln!(
+                out,
+                "  to {} ({}), needed since {}: {state}{}",
+                r.body,
+                r.title,
+                r.since,
+                cites(&r.cite)
+            );
+        }
+    }
 
     let _ = writeln!(out, "\nTimeline");
     for t in &report.timeline {

@@ -399,6 +399,7 @@ impl Simulation<'_> {
             note: None,
             person: None,
             also_by: joint.map(|t| t.also_by.clone()).unwrap_or_default(),
+            to: None,
         }
     }
 

@@ -308,6 +308,8 @@ pub struct RouteDecl {
     pub kind: RouteKind,
     pub body: Name,
     pub guard: Option<Expr>,
+    /// `immediately` or `within DURATION`, on a `refer`: when it is due.
+    pub due: Option<ReferDue>,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -347,6 +349,14 @@ pub struct StepDecl {
     pub refusals: Vec<RefusalDecl>,
     pub routes: Vec<RouteDecl>,
     pub notes: Vec<NoteDecl>,
+}
+
+/// When a referral must be made, from the day its condition first holds.
+#[derive(Clone, Debug)]
+pub enum ReferDue {
+    /// The same day.
+    Immediately(Span),
+    Within(Duration),
 }
 
 /// `, different from stage1` after a `lead`.

@@ -198,6 +198,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_fixed => "`fixed`",
         kw_different => "`different from`",
         kw_also => "`also`",
+        kw_immediately => "`immediately`",
         _ => return None,
     })
 }

@@ -140,6 +140,7 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_different
             | kw_not
             | kw_also
+            | kw_immediately
     )
 }
 
@@ -585,6 +586,12 @@ impl Lowerer {
                 .iter()
                 .find(|p| p.as_rule() == Rule::guard)
                 .map(|p| self.guard(p.clone())),
+            due: ps.iter().find(|p| p.as_rule() == Rule::refer_due).map(|p| {
+                match parts(p.clone()).find(|d| d.as_rule() == Rule::duration) {
+                    Some(d) => ReferDue::Within(self.duration(d)),
+                    None => ReferDue::Immediately(span_of(p)),
+                }
+            }),
             cite: self.take_cite(&ps),
             span,
         }

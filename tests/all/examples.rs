@@ -72,6 +72,10 @@ fn the_every_construct_example_has_every_construct() {
             .any(|t| !t.also_by.is_empty()),
         "a joint decision"
     );
+    assert!(
+        p.routes.iter().any(|r| r.due.is_some()),
+        "a referral with a due date"
+    );
     assert!(p.bodies.iter().any(|b| b.kind.is_some()));
     assert!(p.outcomes.iter().any(|o| o.is_final) && p.outcomes.iter().any(|o| !o.is_final));
 

@@ -68,3 +68,37 @@ fn doc_and_graph_state_the_rules_about_people_and_fixed_facts() {
         graph.stdout
     );
 }
+
+#[test]
+fn an_immediate_referral_made_two_days_later_is_a_breach_and_one_not_made_is_overdue() {
+    let case = "examples/riverside/05-safeguarding-referral-made-late.yaml";
+    let run = redress(&[
+        "run",
+        RIVERSIDE,
+        case,
+        "--at",
+        "2026-03-09",
+        "--format",
+        "json",
+    ]);
+    // Two cases in the file: a JSON array, one report each.
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let late = &v[0];
+    assert_eq!(late["referrals"][0]["status"], "made_late");
+    assert_eq!(late["referrals"][0]["due"], "2026-03-02");
+    assert_eq!(late["breaches"][0]["deadline"], "safeguarding");
+    // Due Monday 2 March, made Wednesday 4 March: Tuesday and Wednesday.
+    assert_eq!(late["breaches"][0]["late_working_days"], 2);
+    let unmade = &v[1];
+    assert_eq!(unmade["referrals"][0]["status"], "overdue");
+    assert_eq!(unmade["referrals"][0]["since"], "2026-03-05");
+    // Due Thursday 5 March; as of Monday 9 March: Friday 6 and Monday 9.
+    assert_eq!(unmade["breaches"][0]["late_working_days"], 2);
+    let doc = redress(&["doc", RIVERSIDE]);
+    assert!(
+        doc.stdout
+            .contains("due the same day the condition is known; record it as `referred`"),
+        "{}",
+        doc.stdout
+    );
+}
