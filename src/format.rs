@@ -397,6 +397,34 @@ fn procedure_items(p: &ProcedureDecl) -> Vec<Item<'_>> {
             format!("outcome {}{fin}{text}{}", o.name.text, cite(&o.cite)),
         ));
     }
+    for n in &p.notices {
+        let title = n
+            .title
+            .as_ref()
+            .map(|t| format!(" {}", quote(&t.value)))
+            .unwrap_or_default();
+        let includes = if n.includes.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " includes {}",
+                n.includes
+                    .iter()
+                    .map(|i| i.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        items.push(line(
+            n.span,
+            format!(
+                "notice {} to {}{title}{includes}{}",
+                n.name.text,
+                n.to.text,
+                cite(&n.cite)
+            ),
+        ));
+    }
     for n in &p.notes {
         items.push(line(n.span, note(n)));
     }

@@ -695,6 +695,9 @@ impl Reader<'_> {
             if builtin == Some(Builtin::Referred) {
                 allowed.push("to");
             }
+            if builtin == Some(Builtin::Notice) {
+                allowed.extend(["notice", "includes"]);
+            }
             allowed.extend(declared.params.iter().map(|p| p.name.as_str()));
             for k in map.keys() {
                 let k = scalar_text(k).unwrap_or_default();
@@ -822,6 +825,14 @@ impl Reader<'_> {
                     person: self.person(&at("person"), get("person")),
                     also_by,
                     to: get("to").and_then(|v| self.body(&at("to"), v)),
+                    notice: get("notice").and_then(scalar_text),
+                    includes: match get("includes") {
+                        Some(Yaml::Sequence(items)) => {
+                            items.iter().filter_map(scalar_text).collect()
+                        }
+                        Some(one) => scalar_text(one).into_iter().collect(),
+                        None => Vec::new(),
+                    },
                 });
             }
         }

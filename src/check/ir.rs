@@ -58,10 +58,12 @@ pub enum Builtin {
     Resubmitted,
     /// A referral is made (`to: BODY`), discharging a `refer to` duty.
     Referred,
+    /// A written notice is sent (`notice: NAME`, `includes: [...]`).
+    Notice,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 7] = [
+    pub const ALL: [Builtin; 8] = [
         Builtin::Received,
         Builtin::Extended,
         Builtin::Paused,
@@ -69,6 +71,7 @@ impl Builtin {
         Builtin::Withdrawn,
         Builtin::Resubmitted,
         Builtin::Referred,
+        Builtin::Notice,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -80,6 +83,7 @@ impl Builtin {
             Builtin::Withdrawn => "withdrawn",
             Builtin::Resubmitted => "resubmitted",
             Builtin::Referred => "referred",
+            Builtin::Notice => "notice",
         }
     }
 
@@ -95,7 +99,7 @@ impl Builtin {
 }
 
 /// The built-in events' names, in id order.
-pub const BUILTIN_EVENTS: [&str; 7] = [
+pub const BUILTIN_EVENTS: [&str; 8] = [
     Builtin::Received.name(),
     Builtin::Extended.name(),
     Builtin::Paused.name(),
@@ -103,6 +107,7 @@ pub const BUILTIN_EVENTS: [&str; 7] = [
     Builtin::Withdrawn.name(),
     Builtin::Resubmitted.name(),
     Builtin::Referred.name(),
+    Builtin::Notice.name(),
 ];
 
 /// The outcome every procedure has, whether or not it declares it: the
@@ -134,6 +139,19 @@ pub struct Procedure {
     pub notes: Vec<Note>,
     /// Every citation label used anywhere, in order of first use.
     pub cited: Vec<String>,
+    /// Written notices and what each must say (`notice … includes …`).
+    pub notices: Vec<Notice>,
+}
+
+/// `notice extension_notice to complainant "Extension letter" includes reason, new_date`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub name: String,
+    pub to: RoleId,
+    pub title: Option<String>,
+    /// What it must say, in the order written.
+    pub includes: Vec<String>,
+    pub cites: Vec<String>,
 }
 
 /// Which calendar due dates are counted in.

@@ -248,6 +248,7 @@ impl<'a> Checker<'a> {
             start: start?,
             notes,
             cited: self.cited.clone(),
+            notices: self.notice_irs(),
         })
     }
 
@@ -686,6 +687,35 @@ impl<'a> Checker<'a> {
             }
         }
         roles
+    }
+
+    /// `notice NAME to ROLE … includes …`: names unique, each `to` a role.
+    fn notice_irs(&mut self) -> Vec<Notice> {
+        let decl = self.decl;
+        let mut names = Table::default();
+        let mut out = Vec::new();
+        for n in &decl.notices {
+            if let Err(first) = names.add(&n.name) {
+                self.duplicate("notice", &n.name, first);
+                continue;
+            }
+            let cites = self.cites(&n.cite);
+            let Some(to) = self.role(&n.to) else { continue };
+            let mut includes: Vec<String> = Vec::new();
+            for item in &n.includes {
+                if !includes.contains(&item.text) {
+                    includes.push(item.text.clone());
+                }
+            }
+            out.push(Notice {
+                name: n.name.text.clone(),
+                to,
+                title: n.title.as_ref().map(|t| t.value.clone()),
+                includes,
+                cites,
+            });
+        }
+        out
     }
 
     /// `role x, not also y, z`: each a declared role other than `x`.

@@ -86,6 +86,14 @@ pub(crate) fn decide<'a>(
         let body = super::referrals::admit(ctx, state, event).map_err(|k| (k, Some("to")))?;
         return Ok(effect(Change::Refer(body), Vec::new(), &[]));
     }
+    if builtin == Some(Builtin::Notice) {
+        let notice = notice(ctx, event)?;
+        return Ok(effect(
+            Change::Notice(notice),
+            Vec::new(),
+            &ctx.procedure.notices[notice].cites,
+        ));
+    }
     if builtin == Some(Builtin::Withdrawn) {
         let breaches = leave(ctx, facts, visit, event.on, &[]).map_err(fail)?;
         return Ok(effect(
@@ -467,6 +475,64 @@ pub(crate) fn missing_tasks<'a>(
         }
     }
     Ok(missing)
+}
+
+/// A `notice` event names a declared notice and says everything it must.
+fn notice(ctx: &Ctx<'_>, event: &CaseEvent) -> Result<usize, Failure> {
+    let notices = &ctx.procedure.notices;
+    let names = || listed(notices.iter().map(|n| n.name.as_str()));
+    let Some(i) = event
+        .notice
+        .as_deref()
+        .and_then(|name| notices.iter().position(|n| n.name == name))
+    else {
+        return Err((
+            ReplayErrorKind::NoticeRefused {
+                message: match &event.notice {
+                    Some(name) => format!(
+                        "`notice` on {} names `{name}`, which the procedure does not declare",
+                        event.on
+                    ),
+                    None => format!("`notice` on {} does not say which notice", event.on),
+                },
+                help: if notices.is_empty() {
+                    "the procedure declares no notices: `notice NAME to ROLE \"Title\" includes …`"
+                        .into()
+                } else {
+                    format!("name one of the procedure's notices: {}", names())
+                },
+                reason: "unknown_notice",
+            },
+            Some("notice"),
+        ));
+    };
+    let decl = &notices[i];
+    let missing: Vec<&str> = decl
+        .includes
+        .iter()
+        .filter(|item| !event.includes.contains(item))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        return Err((
+            ReplayErrorKind::NoticeRefused {
+                message: format!(
+                    "notice `{}` on {} does not include {}",
+                    decl.name,
+                    event.on,
+                    missing.join(", ")
+                ),
+                help: format!(
+                    "the notice must say: {}; list what it said under `includes: [{}]`",
+                    decl.includes.join(", "),
+                    decl.includes.join(", ")
+                ),
+                reason: "missing_content",
+            },
+            Some("includes"),
+        ));
+    }
+    Ok(i)
 }
 
 /// A joint decision (`by a and b`) records every role it names, in any

@@ -61,6 +61,8 @@ pub(crate) enum Change {
     Resubmit(Entry),
     /// A referral is made to a body (`referred`).
     Refer(crate::check::ir::BodyId),
+    /// A notice is sent, by position in the procedure's `notices`.
+    Notice(usize),
 }
 
 /// Where entering a target leads, the procedure's own refusals and
@@ -298,6 +300,10 @@ pub(crate) fn apply(
         Change::Refer(body) => {
             record(log, None, None);
             super::referrals::made(ctx, state, body, on, from);
+        }
+        Change::Notice(notice) => {
+            record(log, None, None);
+            state.notices.push((notice, on));
         }
     }
     // A change may make a referral's condition hold (facts learnt, a step

@@ -150,6 +150,17 @@ pub enum ReplayErrorKind {
         reason: &'static str,
     },
 
+    /// A `notice` event naming no declared notice, or missing content the
+    /// notice must include.
+    #[error("{message}")]
+    #[diagnostic(code(E0824), help("{help}"))]
+    NoticeRefused {
+        message: String,
+        help: String,
+        /// `unknown_notice` or `missing_content`.
+        reason: &'static str,
+    },
+
     /// Date arithmetic left the calendar's range.
     #[error("a due date falls outside the calendar's years: {message}")]
     #[diagnostic(code(E0811), help("dates must stay within 1970 to 2199"))]
@@ -266,6 +277,7 @@ pub const REASONS: &[(&str, &[&str])] = &[
     ),
     ("E0822", &["not_joint"]),
     ("E0823", &["no_body", "no_referral_rule"]),
+    ("E0824", &["unknown_notice", "missing_content"]),
 ];
 
 impl ReplayErrorKind {
@@ -287,6 +299,7 @@ impl ReplayErrorKind {
             ReplayErrorKind::PersonRefused { reason, .. } => reason,
             ReplayErrorKind::JointDecisionIncomplete { .. } => "not_joint",
             ReplayErrorKind::ReferralRefused { reason, .. } => reason,
+            ReplayErrorKind::NoticeRefused { reason, .. } => reason,
         }
     }
 
@@ -307,6 +320,7 @@ impl ReplayErrorKind {
             ReplayErrorKind::PersonRefused { .. } => "E0821",
             ReplayErrorKind::JointDecisionIncomplete { .. } => "E0822",
             ReplayErrorKind::ReferralRefused { .. } => "E0823",
+            ReplayErrorKind::NoticeRefused { .. } => "E0824",
         }
     }
 }

@@ -94,6 +94,9 @@ pub struct CaseEvent {
     pub also_by: Vec<RoleId>,
     /// For `referred`: the body the referral was made to.
     pub to: Option<BodyId>,
+    /// For `notice`: which notice, and what it said (`includes:`).
+    pub notice: Option<String>,
+    pub includes: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -26,6 +26,8 @@ pub(crate) struct State {
     /// Referral duties (`refer to BODY when … immediately`), each from the
     /// day its condition first held.
     pub(crate) referrals: Vec<Referral>,
+    /// Notices sent, by position in the procedure's `notices`, and when.
+    pub(crate) notices: Vec<(usize, NaiveDate)>,
 }
 
 /// A referral the case must make, or has made.
@@ -125,6 +127,7 @@ impl State {
             people: Vec::new(),
             acts: Vec::new(),
             referrals: Vec::new(),
+            notices: Vec::new(),
         }
     }
 

@@ -87,6 +87,8 @@ fn event(p: &Procedure, on: &str, name: &str) -> CaseEvent {
         person: None,
         also_by: Vec::new(),
         to: None,
+        notice: None,
+        includes: Vec::new(),
     }
 }
 

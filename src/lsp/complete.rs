@@ -57,6 +57,7 @@ const HEADER: &[&str] = &[
     "start",
     "step",
     "outcome",
+    "notice",
 ];
 const STEP: &[&str] = &[
     "lead",

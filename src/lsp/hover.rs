@@ -82,6 +82,7 @@ fn builtin(b: Builtin) -> &'static str {
         Builtin::Withdrawn => "The complainant withdraws: the case ends as `withdrawn`.",
         Builtin::Resubmitted => "A complaint turned away by a `reject` comes back.",
         Builtin::Referred => "A referral is made (`to: BODY`), discharging a `refer to` duty.",
+        Builtin::Notice => "A written notice is sent (`notice: NAME`, `includes: [...]`).",
     }
 }
 

@@ -122,6 +122,12 @@ impl Flattener<'_> {
                 self.put(&[&path, "fixed"], why.clone());
             }
         }
+        for n in &p.notices {
+            let path = format!("notice {}", n.name);
+            self.put(&[&path, "to"], self.role(n.to));
+            self.put(&[&path, "title"], n.title.clone().unwrap_or_default());
+            self.put(&[&path, "includes"], n.includes.join(", "));
+        }
         for b in &p.bodies {
             let path = format!("body {}", b.name);
             self.put(&[&path, "title"], b.title.clone());

@@ -11,8 +11,36 @@ use super::doc::{cite, humanize, lower_first, step_title, the_role, upper_first}
 /// Every section this module adds, after the document's own; nothing when
 /// the procedure uses none of these rules.
 pub(super) fn sections(out: &mut String, procedure: &Procedure) {
+    notices(out, procedure);
     people(out, procedure);
     fixed_facts(out, procedure);
+}
+
+/// "Notices": each written notice as a checklist a case handler can tick
+/// before sending it.
+fn notices(out: &mut String, procedure: &Procedure) {
+    if procedure.notices.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Notices\n");
+    let _ = writeln!(
+        out,
+        "Record each as `{{ event: notice, notice: NAME, includes: [...] }}`; redress refuses one that leaves out what it must say.\n"
+    );
+    for n in &procedure.notices {
+        let title = n.title.clone().unwrap_or_else(|| humanize(&n.name));
+        let _ = writeln!(
+            out,
+            "### {title} (`{}`)\n\nTo {}.{}\n",
+            n.name,
+            the_role(procedure, n.to),
+            cite(&n.cites)
+        );
+        for item in &n.includes {
+            let _ = writeln!(out, "- [ ] {} (`{item}`)", upper_first(&humanize(item)));
+        }
+        let _ = writeln!(out);
+    }
 }
 
 /// "Who may act": leads who must differ from an earlier step's, and roles

@@ -400,6 +400,8 @@ impl Simulation<'_> {
             person: None,
             also_by: joint.map(|t| t.also_by.clone()).unwrap_or_default(),
             to: None,
+            notice: None,
+            includes: Vec::new(),
         }
     }
 

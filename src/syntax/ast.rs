@@ -210,6 +210,19 @@ pub struct ProcedureDecl {
     pub steps: Vec<StepDecl>,
     pub outcomes: Vec<OutcomeDecl>,
     pub notes: Vec<NoteDecl>,
+    /// `notice NAME to ROLE "Title" includes a, b`.
+    pub notices: Vec<NoticeDecl>,
+}
+
+/// `notice extension_notice to complainant "Extension letter" includes reason, new_date`.
+#[derive(Clone, Debug)]
+pub struct NoticeDecl {
+    pub name: Name,
+    pub to: Name,
+    pub title: Option<Text>,
+    pub includes: Vec<Name>,
+    pub cite: Option<Cite>,
+    pub span: Span,
 }
 
 /// A header item holding one value: `version "2.0"`, `start step1`.

@@ -199,6 +199,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_different => "`different from`",
         kw_also => "`also`",
         kw_immediately => "`immediately`",
+        kw_notice => "`notice`",
+        kw_includes => "`includes`",
         _ => return None,
     })
 }

@@ -141,6 +141,8 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_not
             | kw_also
             | kw_immediately
+            | kw_notice
+            | kw_includes
     )
 }
 
@@ -403,6 +405,7 @@ impl Lowerer {
             steps: Vec::new(),
             outcomes: Vec::new(),
             notes: Vec::new(),
+            notices: Vec::new(),
         };
         for item in parts(pair) {
             let item_span = span_of(&item);
@@ -429,6 +432,22 @@ impl Lowerer {
                     labels: parts(item).map(|p| text(&p)).collect(),
                     span: item_span,
                 }),
+                Rule::notice_decl => {
+                    let ps: Vec<_> = parts(item).collect();
+                    let mut names = ps.iter().filter(|p| p.as_rule() == Rule::ident).map(name);
+                    proc.notices.push(NoticeDecl {
+                        name: names.next().unwrap_or_else(empty_span_name),
+                        to: names.next().unwrap_or_else(empty_span_name),
+                        title: first_text(&ps),
+                        includes: ps
+                            .iter()
+                            .filter(|p| p.as_rule() == Rule::notice_includes)
+                            .flat_map(|p| parts(p.clone()).map(|n| name(&n)))
+                            .collect(),
+                        cite: self.take_cite(&ps),
+                        span: item_span,
+                    });
+                }
                 Rule::limit_decl => {
                     let ps: Vec<_> = parts(item).collect();
                     let cite = self.take_cite(&ps);

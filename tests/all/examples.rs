@@ -76,6 +76,10 @@ fn the_every_construct_example_has_every_construct() {
         p.routes.iter().any(|r| r.due.is_some()),
         "a referral with a due date"
     );
+    assert!(
+        p.notices.iter().any(|n| !n.includes.is_empty()),
+        "a notice with its contents"
+    );
     assert!(p.bodies.iter().any(|b| b.kind.is_some()));
     assert!(p.outcomes.iter().any(|o| o.is_final) && p.outcomes.iter().any(|o| !o.is_final));
 

@@ -102,3 +102,15 @@ fn an_immediate_referral_made_two_days_later_is_a_breach_and_one_not_made_is_ove
         doc.stdout
     );
 }
+
+#[test]
+fn doc_lists_each_notice_as_a_checklist() {
+    let doc = redress(&["doc", RIVERSIDE]);
+    for line in [
+        "### Stage 2 final response (`final_response`)",
+        "- [ ] Reasons (`reasons`)",
+        "- [ ] Ombudsman contact (`ombudsman_contact`)",
+    ] {
+        assert!(doc.stdout.contains(line), "{line}: {}", doc.stdout);
+    }
+}
