@@ -485,6 +485,14 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
             Some(Extension::UpTo(c)) => text.push_str(&format!(", extendable to {}", duration(c))),
             None => {}
         }
+        for rule in &d.extension_rules {
+            text.push_str(&match rule {
+                ExtensionRule::AtMost { times: 1, .. } => ", at most once".to_string(),
+                ExtensionRule::AtMost { times, .. } => format!(", at most {times} times"),
+                ExtensionRule::GrantedBy(r) => format!(", granted by {}", r.text),
+                ExtensionRule::WithNotice(r) => format!(", with notice to {}", r.text),
+            });
+        }
         if !d.met_by.is_empty() {
             text.push_str(&format!(" met by {}", names(&d.met_by)));
         }

@@ -687,7 +687,7 @@ impl Reader<'_> {
             let is_extended = builtin == Some(Builtin::Extended);
             let mut allowed: Vec<&str> = EVENT_KEYS.to_vec();
             if is_extended {
-                allowed.extend(["until", "deadline"]);
+                allowed.extend(["until", "deadline", "granted_by"]);
             }
             if builtin == Some(Builtin::Paused) {
                 allowed.extend(["pause", "agreed_by"]);
@@ -826,6 +826,10 @@ impl Reader<'_> {
                     also_by,
                     to: get("to").and_then(|v| self.body(&at("to"), v)),
                     notice: get("notice").and_then(scalar_text),
+                    granted_by: match get("granted_by") {
+                        Some(v) => self.role(&at("granted_by"), v),
+                        None => None,
+                    },
                     includes: match get("includes") {
                         Some(Yaml::Sequence(items)) => {
                             items.iter().filter_map(scalar_text).collect()

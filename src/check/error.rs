@@ -402,6 +402,30 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `, at most 0 times` on an extendable deadline.
+    #[error("`at most {times}` allows no extension")]
+    #[diagnostic(
+        code(E0432),
+        help("write `at most once` or `at most 2 times`; for a deadline that may not be extended, leave out `extendable`")
+    )]
+    AtMostNone {
+        times: i64,
+        #[label("at least once")]
+        span: SourceSpan,
+    },
+
+    /// `, with notice to ROLE` where no notice goes to that role.
+    #[error("an extension needs notice to `{role}`, but no notice goes to `{role}`")]
+    #[diagnostic(
+        code(E0433),
+        help("declare the notice and what it must say: `notice extension_notice to {role} \"Extension letter\" includes reason, new_date`")
+    )]
+    NoNoticeToRole {
+        role: String,
+        #[label("no `notice … to {role}` is declared")]
+        span: SourceSpan,
+    },
+
     /// `role x, not also x`.
     #[error("role `{role}` cannot exclude itself")]
     #[diagnostic(

@@ -369,9 +369,22 @@ pub struct Deadline {
     pub duration: DurationSpec,
     pub anchor: Anchor,
     pub extension: Extension,
+    /// Rules on extending it, checked when a case records `extended`.
+    pub extension_rules: ExtensionRules,
     /// Events that meet it; empty means leaving the step meets it.
     pub met_by: Vec<EventId>,
     pub cites: Vec<String>,
+}
+
+/// `, at most once, granted by ROLE, with notice to ROLE`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExtensionRules {
+    /// How many extensions a visit of the step may have.
+    pub at_most: Option<u32>,
+    /// The role that must grant each (`granted_by:` on the event).
+    pub granted_by: Option<RoleId>,
+    /// The role a notice must go to before each extension.
+    pub notice_to: Option<RoleId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

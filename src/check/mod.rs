@@ -689,6 +689,39 @@ impl<'a> Checker<'a> {
         roles
     }
 
+    /// `, at most N`, `, granted by ROLE`, `, with notice to ROLE` on a
+    /// deadline: at least once; roles declared; a notice declared to the
+    /// role that must be told.
+    fn extension_rules(&mut self, d: &ast::DeadlineDecl) -> ExtensionRules {
+        let mut rules = ExtensionRules::default();
+        for rule in &d.extension_rules {
+            match rule {
+                ast::ExtensionRule::AtMost { times, span } => {
+                    if *times < 1 {
+                        self.error(CheckError::AtMostNone {
+                            times: *times,
+                            span: (*span).into(),
+                        });
+                    } else {
+                        rules.at_most = Some(u32::try_from(*times).unwrap_or(u32::MAX));
+                    }
+                }
+                ast::ExtensionRule::GrantedBy(role) => rules.granted_by = self.role(role),
+                ast::ExtensionRule::WithNotice(role) => {
+                    rules.notice_to = self.role(role);
+                    let declared = self.decl.notices.iter().any(|n| n.to.text == role.text);
+                    if rules.notice_to.is_some() && !declared {
+                        self.error(CheckError::NoNoticeToRole {
+                            role: role.text.clone(),
+                            span: role.span.into(),
+                        });
+                    }
+                }
+            }
+        }
+        rules
+    }
+
     /// `notice NAME to ROLE … includes …`: names unique, each `to` a role.
     fn notice_irs(&mut self) -> Vec<Notice> {
         let decl = self.decl;
@@ -1192,6 +1225,7 @@ impl<'a> Checker<'a> {
             }
         }
         let cites = self.cites(&d.cite);
+        let extension_rules = self.extension_rules(d);
         if !ok {
             return None;
         }
@@ -1200,6 +1234,7 @@ impl<'a> Checker<'a> {
             duration: duration?,
             anchor: anchor?,
             extension: extension?,
+            extension_rules,
             met_by,
             cites,
         })

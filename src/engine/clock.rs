@@ -30,6 +30,8 @@ pub(crate) struct Clock {
 pub(crate) struct Extended {
     pub(crate) on: NaiveDate,
     pub(crate) until: NaiveDate,
+    /// Who granted it, where the case says (`granted_by:`).
+    pub(crate) granted_by: Option<crate::check::ir::RoleId>,
 }
 
 /// Where a clock's due date stands.
@@ -258,7 +260,11 @@ impl Clock {
                         None => " by agreement".to_string(),
                     };
                     due = e.until;
-                    text.push_str(&format!("; extended on {}{how} → {}", e.on, e.until));
+                    let who = e
+                        .granted_by
+                        .map(|r| format!(", granted by {}", ctx.role_name(r)))
+                        .unwrap_or_default();
+                    text.push_str(&format!("; extended on {}{how}{who} → {}", e.on, e.until));
                 }
             }
         }

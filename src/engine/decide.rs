@@ -136,6 +136,14 @@ pub(crate) fn decide<'a>(
         })),
         Some(Builtin::Extended) => {
             let (deadline, until) = extension(ctx, facts, visit, step, event)?;
+            extension_rules(
+                ctx,
+                state,
+                visit,
+                &step.deadlines[deadline],
+                deadline,
+                event,
+            )?;
             Ok(effect(
                 Change::Extend { deadline, until },
                 Vec::new(),
@@ -475,6 +483,98 @@ pub(crate) fn missing_tasks<'a>(
         }
     }
     Ok(missing)
+}
+
+/// The deadline's own rules on extending (`at most once`, `granted by`,
+/// `with notice to`), checked after the extension itself is valid.
+fn extension_rules(
+    ctx: &Ctx<'_>,
+    state: &State,
+    visit: &Visit,
+    rule: &crate::check::ir::Deadline,
+    index: usize,
+    event: &CaseEvent,
+) -> Result<(), Failure> {
+    let rules = &rule.extension_rules;
+    let clock = &visit.deadlines[index];
+    let refuse = |why: ExtensionRefusal, reason: String, help: String, key| {
+        Err((ReplayErrorKind::ExtensionRefused { reason, help, why }, key))
+    };
+    if let Some(n) = rules.at_most {
+        if clock.extensions.len() >= n as usize {
+            let times = if n == 1 {
+                "once".to_string()
+            } else {
+                format!("{n} times")
+            };
+            return refuse(
+                ExtensionRefusal::TooMany,
+                format!(
+                    "deadline `{}` may be extended at most {times}, and was extended on {}",
+                    rule.name,
+                    listed(
+                        clock
+                            .extensions
+                            .iter()
+                            .map(|e| e.on.to_string())
+                            .collect::<Vec<_>>()
+                            .iter()
+                            .map(String::as_str)
+                    )
+                ),
+                "no further extension is allowed in this step; the deadline stands".into(),
+                None,
+            );
+        }
+    }
+    if let Some(grantor) = rules.granted_by {
+        if event.granted_by != Some(grantor) {
+            let name = ctx.role_name(grantor);
+            return refuse(
+                ExtensionRefusal::WrongGrantor,
+                match event.granted_by {
+                    Some(other) => format!(
+                        "deadline `{}` is extended only by {name}, not {}",
+                        rule.name,
+                        ctx.role_name(other)
+                    ),
+                    None => format!("deadline `{}` is extended only by {name}; the event does not say who granted it", rule.name),
+                },
+                format!("record who granted it: `granted_by: {name}`"),
+                Some("granted_by"),
+            );
+        }
+    }
+    if let Some(to) = rules.notice_to {
+        let since = clock.extensions.last().map_or(visit.entered, |e| e.on);
+        let told = state
+            .notices
+            .iter()
+            .any(|(n, on)| ctx.procedure.notices[*n].to == to && *on >= since && *on <= event.on);
+        if !told {
+            let name = ctx.role_name(to);
+            let notices: Vec<&str> = ctx
+                .procedure
+                .notices
+                .iter()
+                .filter(|n| n.to == to)
+                .map(|n| n.name.as_str())
+                .collect();
+            return refuse(
+                ExtensionRefusal::NoNotice,
+                format!(
+                    "deadline `{}` is extended only with notice to {name}, and none has been recorded since {since}",
+                    rule.name
+                ),
+                format!(
+                    "record the notice first: `{{ event: notice, notice: {}, includes: [...] }}`",
+                    notices.first().copied().unwrap_or("NAME")
+                ),
+                None,
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A `notice` event names a declared notice and says everything it must.

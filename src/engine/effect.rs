@@ -272,9 +272,11 @@ pub(crate) fn apply(
         }
         Change::Extend { deadline, until } => {
             if let Phase::InStep(visit) = &mut state.phase {
-                visit.deadlines[deadline]
-                    .extensions
-                    .push(Extended { on, until });
+                visit.deadlines[deadline].extensions.push(Extended {
+                    on,
+                    until,
+                    granted_by: event.and_then(|e| e.granted_by),
+                });
                 let name = &ctx.step(visit.step).deadlines[deadline].name;
                 if let Some(event) = event {
                     log.push(|| TimelineEntry {

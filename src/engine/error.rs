@@ -188,6 +188,12 @@ pub enum ExtensionRefusal {
     NotLater,
     /// The new date is beyond the rule's `extendable to` ceiling.
     BeyondCeiling,
+    /// More extensions than the rule's `at most`.
+    TooMany,
+    /// Not granted by the role the rule names (`granted by`).
+    WrongGrantor,
+    /// No notice to the role the rule names (`with notice to`).
+    NoNotice,
 }
 
 /// Why a pause or resumption was refused.
@@ -211,6 +217,9 @@ impl ExtensionRefusal {
             ExtensionRefusal::NoNewDate => "no_new_date",
             ExtensionRefusal::NotLater => "not_later",
             ExtensionRefusal::BeyondCeiling => "beyond_ceiling",
+            ExtensionRefusal::TooMany => "too_many",
+            ExtensionRefusal::WrongGrantor => "wrong_grantor",
+            ExtensionRefusal::NoNotice => "no_notice",
         }
     }
 }
@@ -253,6 +262,9 @@ pub const REASONS: &[(&str, &[&str])] = &[
             "no_new_date",
             "not_later",
             "beyond_ceiling",
+            "too_many",
+            "wrong_grantor",
+            "no_notice",
         ],
     ),
     (

@@ -97,6 +97,8 @@ pub struct CaseEvent {
     /// For `notice`: which notice, and what it said (`includes:`).
     pub notice: Option<String>,
     pub includes: Vec<String>,
+    /// For `extended`: the role that granted it (`granted_by:`).
+    pub granted_by: Option<RoleId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

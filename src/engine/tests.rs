@@ -89,6 +89,7 @@ fn event(p: &Procedure, on: &str, name: &str) -> CaseEvent {
         to: None,
         notice: None,
         includes: Vec::new(),
+        granted_by: None,
     }
 }
 

@@ -234,6 +234,16 @@ impl Flattener<'_> {
                 Extension::UpTo(l) => format!("up to {}", words::duration(p, *l)),
             };
             self.put(&[&step, &item, "extension"], extension);
+            let r = &d.extension_rules;
+            if let Some(n) = r.at_most {
+                self.put(&[&step, &item, "extensions at most"], n.to_string());
+            }
+            if let Some(g) = r.granted_by {
+                self.put(&[&step, &item, "extension granted by"], self.role(g));
+            }
+            if let Some(t) = r.notice_to {
+                self.put(&[&step, &item, "extension notice to"], self.role(t));
+            }
             let met: Vec<String> = d.met_by.iter().map(|e| self.event(*e)).collect();
             self.put(
                 &[&step, &item, "met by"],

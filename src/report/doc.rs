@@ -407,6 +407,7 @@ fn deadline_sentence(procedure: &Procedure, step: &Step, d: &crate::check::ir::D
         duration_words(procedure, d.duration),
         from_phrase(procedure, step, d.anchor),
         extension_words(procedure, &d.extension)
+            + &super::doc_duties::extension_rule_words(procedure, &d.extension_rules)
     )
 }
 

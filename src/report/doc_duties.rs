@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::check::ir::{Procedure, ReferralDue, RoleId, Route};
+use crate::check::ir::{ExtensionRules, Procedure, ReferralDue, RoleId, Route};
 
 use super::doc::{cite, humanize, lower_first, step_title, the_role, upper_first};
 
@@ -80,6 +80,27 @@ fn people(out: &mut String, procedure: &Procedure) {
         let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out);
+}
+
+/// ", at most once, granted by the complaints manager, with notice to the
+/// person who complains".
+pub(super) fn extension_rule_words(procedure: &Procedure, rules: &ExtensionRules) -> String {
+    let mut out = String::new();
+    match rules.at_most {
+        Some(1) => out.push_str(", at most once"),
+        Some(n) => out.push_str(&format!(", at most {n} times")),
+        None => {}
+    }
+    if let Some(r) = rules.granted_by {
+        out.push_str(&format!(", granted by {}", the_role(procedure, r)));
+    }
+    if let Some(r) = rules.notice_to {
+        out.push_str(&format!(
+            ", with a notice to {} first",
+            the_role(procedure, r)
+        ));
+    }
+    out
 }
 
 /// When a timed referral is due, in words: ", the same day (record

@@ -402,6 +402,7 @@ impl Simulation<'_> {
             to: None,
             notice: None,
             includes: Vec::new(),
+            granted_by: None,
         }
     }
 
@@ -673,7 +674,9 @@ impl Simulation<'_> {
             return Ok(());
         };
         *pending = None;
-        if state.met || on > due {
+        // Simulation sends no notices, so an extension that needs one
+        // first is never made.
+        if state.met || on > due || step.deadlines[d].extension_rules.notice_to.is_some() {
             return Ok(());
         }
         let mut until = self
@@ -689,6 +692,7 @@ impl Simulation<'_> {
         let mut event = self.event(on, extended, Vec::new());
         event.deadline = Some(step.deadlines[d].name.clone());
         event.extension = Some(crate::engine::ExtensionRequest::Until(until));
+        event.granted_by = step.deadlines[d].extension_rules.granted_by;
         session.apply(&event).map_err(Stop::from)
     }
 

@@ -364,6 +364,18 @@ pub struct StepDecl {
     pub notes: Vec<NoteDecl>,
 }
 
+/// A rule on extending a deadline.
+#[derive(Clone, Debug)]
+pub enum ExtensionRule {
+    /// `at most once` (1) or `at most N times`.
+    AtMost {
+        times: i64,
+        span: Span,
+    },
+    GrantedBy(Name),
+    WithNotice(Name),
+}
+
 /// When a referral must be made, from the day its condition first holds.
 #[derive(Clone, Debug)]
 pub enum ReferDue {
@@ -405,6 +417,8 @@ pub struct DeadlineDecl {
     pub duration: Duration,
     pub anchor: Option<Anchor>,
     pub extension: Option<Extension>,
+    /// `, at most once`, `, granted by ROLE`, `, with notice to ROLE`.
+    pub extension_rules: Vec<ExtensionRule>,
     pub met_by: Vec<Name>,
     pub cite: Option<Cite>,
     pub span: Span,

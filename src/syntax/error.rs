@@ -201,6 +201,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         kw_immediately => "`immediately`",
         kw_notice => "`notice`",
         kw_includes => "`includes`",
+        kw_granted => "`granted by`",
         _ => return None,
     })
 }

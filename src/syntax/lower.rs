@@ -143,6 +143,11 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_immediately
             | kw_notice
             | kw_includes
+            | kw_at
+            | kw_most
+            | kw_once
+            | kw_times
+            | kw_granted
     )
 }
 
@@ -743,6 +748,7 @@ impl Lowerer {
             },
             anchor: None,
             extension: None,
+            extension_rules: Vec::new(),
             met_by: Vec::new(),
             cite: self.take_cite(&ps),
             span,
@@ -752,6 +758,34 @@ impl Lowerer {
                 Rule::duration => deadline.duration = self.duration(p),
                 Rule::from_anchor => deadline.anchor = parts(p).next().map(|a| self.anchor(a)),
                 Rule::extension => {
+                    for clause in parts(p.clone()) {
+                        let names = || {
+                            parts(clause.clone())
+                                .find(|x| x.as_rule() == Rule::ident)
+                                .map(|x| name(&x))
+                        };
+                        match clause.as_rule() {
+                            Rule::ext_at_most => {
+                                deadline.extension_rules.push(ExtensionRule::AtMost {
+                                    times: parts(clause.clone())
+                                        .find(|x| x.as_rule() == Rule::integer)
+                                        .map_or(1, |x| self.amount(&x)),
+                                    span: span_of(&clause),
+                                })
+                            }
+                            Rule::ext_granted_by => {
+                                if let Some(n) = names() {
+                                    deadline.extension_rules.push(ExtensionRule::GrantedBy(n));
+                                }
+                            }
+                            Rule::ext_with_notice => {
+                                if let Some(n) = names() {
+                                    deadline.extension_rules.push(ExtensionRule::WithNotice(n));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
                     deadline.extension = parts(p).next().map(|e| match e.as_rule() {
                         Rule::extend_to => match parts(e.clone()).next() {
                             Some(d) => Extension::UpTo(self.duration(d)),

@@ -107,6 +107,18 @@ fn the_every_construct_example_has_every_construct() {
         .iter()
         .any(|d| matches!(d.anchor, Some(Anchor::Event(_)))));
     assert!(deadlines.iter().any(|d| !d.met_by.is_empty()));
+    for rule in ["at most", "granted by", "with notice"] {
+        assert!(
+            deadlines
+                .iter()
+                .any(|d| d.extension_rules.iter().any(|r| match r {
+                    redress::syntax::ast::ExtensionRule::AtMost { .. } => rule == "at most",
+                    redress::syntax::ast::ExtensionRule::GrantedBy(_) => rule == "granted by",
+                    redress::syntax::ast::ExtensionRule::WithNotice(_) => rule == "with notice",
+                })),
+            "extension rule {rule}"
+        );
+    }
     let units: Vec<Unit> = deadlines
         .iter()
         .map(|d| &d.duration)
