@@ -491,6 +491,7 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
                 ExtensionRule::AtMost { times, .. } => format!(", at most {times} times"),
                 ExtensionRule::GrantedBy(r) => format!(", granted by {}", r.text),
                 ExtensionRule::WithNotice(r) => format!(", with notice to {}", r.text),
+                ExtensionRule::AgreementOf(r) => format!(", by agreement of {}", r.text),
             });
         }
         if !d.met_by.is_empty() {

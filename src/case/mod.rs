@@ -687,7 +687,7 @@ impl Reader<'_> {
             let is_extended = builtin == Some(Builtin::Extended);
             let mut allowed: Vec<&str> = EVENT_KEYS.to_vec();
             if is_extended {
-                allowed.extend(["until", "deadline", "granted_by"]);
+                allowed.extend(["until", "deadline", "granted_by", "agreed_by"]);
             }
             if builtin == Some(Builtin::Paused) {
                 allowed.extend(["pause", "agreed_by"]);

@@ -385,6 +385,8 @@ pub struct ExtensionRules {
     pub granted_by: Option<RoleId>,
     /// The role a notice must go to before each extension.
     pub notice_to: Option<RoleId>,
+    /// The role that must agree to each (`agreed_by:` on the event).
+    pub agreed_by: Option<RoleId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

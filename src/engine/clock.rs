@@ -32,6 +32,8 @@ pub(crate) struct Extended {
     pub(crate) until: NaiveDate,
     /// Who granted it, where the case says (`granted_by:`).
     pub(crate) granted_by: Option<crate::check::ir::RoleId>,
+    /// Who agreed to it, where the case says (`agreed_by:`).
+    pub(crate) agreed_by: Option<crate::check::ir::RoleId>,
 }
 
 /// Where a clock's due date stands.
@@ -260,10 +262,13 @@ impl Clock {
                         None => " by agreement".to_string(),
                     };
                     due = e.until;
-                    let who = e
+                    let mut who = e
                         .granted_by
                         .map(|r| format!(", granted by {}", ctx.role_name(r)))
                         .unwrap_or_default();
+                    if let Some(r) = e.agreed_by {
+                        who.push_str(&format!(", agreed by {}", ctx.role_name(r)));
+                    }
                     text.push_str(&format!("; extended on {}{how}{who} → {}", e.on, e.until));
                 }
             }

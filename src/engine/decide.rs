@@ -545,6 +545,20 @@ fn extension_rules(
             );
         }
     }
+    if let Some(agreer) = rules.agreed_by {
+        if event.agreed_by != Some(agreer) {
+            let name = ctx.role_name(agreer);
+            return refuse(
+                ExtensionRefusal::NeedsAgreement,
+                format!(
+                    "deadline `{}` is extended only by agreement of {name}; the event does not record it",
+                    rule.name
+                ),
+                format!("record who agreed: `agreed_by: {name}`"),
+                Some("agreed_by"),
+            );
+        }
+    }
     if let Some(to) = rules.notice_to {
         let since = clock.extensions.last().map_or(visit.entered, |e| e.on);
         let told = state

@@ -276,6 +276,7 @@ pub(crate) fn apply(
                     on,
                     until,
                     granted_by: event.and_then(|e| e.granted_by),
+                    agreed_by: event.and_then(|e| e.agreed_by),
                 });
                 let name = &ctx.step(visit.step).deadlines[deadline].name;
                 if let Some(event) = event {

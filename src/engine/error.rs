@@ -194,6 +194,8 @@ pub enum ExtensionRefusal {
     WrongGrantor,
     /// No notice to the role the rule names (`with notice to`).
     NoNotice,
+    /// Not agreed by the role the rule names (`by agreement of`).
+    NeedsAgreement,
 }
 
 /// Why a pause or resumption was refused.
@@ -220,6 +222,7 @@ impl ExtensionRefusal {
             ExtensionRefusal::TooMany => "too_many",
             ExtensionRefusal::WrongGrantor => "wrong_grantor",
             ExtensionRefusal::NoNotice => "no_notice",
+            ExtensionRefusal::NeedsAgreement => "needs_agreement",
         }
     }
 }
@@ -265,6 +268,7 @@ pub const REASONS: &[(&str, &[&str])] = &[
             "too_many",
             "wrong_grantor",
             "no_notice",
+            "needs_agreement",
         ],
     ),
     (

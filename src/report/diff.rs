@@ -244,6 +244,9 @@ impl Flattener<'_> {
             if let Some(t) = r.notice_to {
                 self.put(&[&step, &item, "extension notice to"], self.role(t));
             }
+            if let Some(a) = r.agreed_by {
+                self.put(&[&step, &item, "extension agreed by"], self.role(a));
+            }
             let met: Vec<String> = d.met_by.iter().map(|e| self.event(*e)).collect();
             self.put(
                 &[&step, &item, "met by"],

@@ -94,6 +94,12 @@ pub(super) fn extension_rule_words(procedure: &Procedure, rules: &ExtensionRules
     if let Some(r) = rules.granted_by {
         out.push_str(&format!(", granted by {}", the_role(procedure, r)));
     }
+    if let Some(r) = rules.agreed_by {
+        out.push_str(&format!(
+            ", with the agreement of {}",
+            the_role(procedure, r)
+        ));
+    }
     if let Some(r) = rules.notice_to {
         out.push_str(&format!(
             ", with a notice to {} first",

@@ -693,6 +693,7 @@ impl Simulation<'_> {
         event.deadline = Some(step.deadlines[d].name.clone());
         event.extension = Some(crate::engine::ExtensionRequest::Until(until));
         event.granted_by = step.deadlines[d].extension_rules.granted_by;
+        event.agreed_by = step.deadlines[d].extension_rules.agreed_by;
         session.apply(&event).map_err(Stop::from)
     }
 

@@ -374,6 +374,8 @@ pub enum ExtensionRule {
     },
     GrantedBy(Name),
     WithNotice(Name),
+    /// `by agreement of ROLE`.
+    AgreementOf(Name),
 }
 
 /// When a referral must be made, from the day its condition first holds.

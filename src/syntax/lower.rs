@@ -783,6 +783,11 @@ impl Lowerer {
                                     deadline.extension_rules.push(ExtensionRule::WithNotice(n));
                                 }
                             }
+                            Rule::ext_agreement_of => {
+                                if let Some(n) = names() {
+                                    deadline.extension_rules.push(ExtensionRule::AgreementOf(n));
+                                }
+                            }
                             _ => {}
                         }
                     }

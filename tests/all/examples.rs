@@ -107,7 +107,7 @@ fn the_every_construct_example_has_every_construct() {
         .iter()
         .any(|d| matches!(d.anchor, Some(Anchor::Event(_)))));
     assert!(deadlines.iter().any(|d| !d.met_by.is_empty()));
-    for rule in ["at most", "granted by", "with notice"] {
+    for rule in ["at most", "granted by", "with notice", "by agreement of"] {
         assert!(
             deadlines
                 .iter()
@@ -115,6 +115,8 @@ fn the_every_construct_example_has_every_construct() {
                     redress::syntax::ast::ExtensionRule::AtMost { .. } => rule == "at most",
                     redress::syntax::ast::ExtensionRule::GrantedBy(_) => rule == "granted by",
                     redress::syntax::ast::ExtensionRule::WithNotice(_) => rule == "with notice",
+                    redress::syntax::ast::ExtensionRule::AgreementOf(_) =>
+                        rule == "by agreement of",
                 })),
             "extension rule {rule}"
         );
