@@ -215,6 +215,17 @@ fn cite(c: &Option<Cite>) -> String {
     }
 }
 
+/// `, fixed "why"` after a fact's type and description.
+fn fixed(f: Option<&FixedDecl>) -> String {
+    match f {
+        Some(FixedDecl {
+            reason: Some(why), ..
+        }) => format!(", fixed {}", quote(&why.value)),
+        Some(_) => ", fixed".into(),
+        None => String::new(),
+    }
+}
+
 /// One top-level or step item, to be printed in source order.
 enum Item<'a> {
     Line {
@@ -258,7 +269,12 @@ fn route(r: &RouteDecl) -> String {
         .as_ref()
         .map(|g| format!(" when {}", expr(g, 0)))
         .unwrap_or_default();
-    format!("{word} to {}{guard}{}", r.body.text, cite(&r.cite))
+    let due = match &r.due {
+        None => String::new(),
+        Some(ReferDue::Immediately(_)) => " immediately".into(),
+        Some(ReferDue::Within(d)) => format!(" within {}", duration(d)),
+    };
+    format!("{word} to {}{guard}{due}{}", r.body.text, cite(&r.cite))
 }
 
 fn note(n: &NoteDecl) -> String {
@@ -339,8 +355,20 @@ fn procedure_items(p: &ProcedureDecl) -> Vec<Item<'_>> {
         ));
     }
     for r in &p.roles {
+        let not_also = if r.not_also.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", not also {}",
+                r.not_also
+                    .iter()
+                    .map(|n| n.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
         let rest = format!(
-            "{}{}",
+            "{}{not_also}{}",
             r.title
                 .as_ref()
                 .map(|t| format!(" {}", quote(&t.value)))
@@ -362,9 +390,10 @@ fn procedure_items(p: &ProcedureDecl) -> Vec<Item<'_>> {
         items.push(line(
             f.span,
             format!(
-                "fact {}: {}{title}{}",
+                "fact {}: {}{title}{}{}",
                 f.name.text,
                 type_expr(&f.ty),
+                fixed(f.fixed.as_ref()),
                 cite(&f.cite)
             ),
         ));
@@ -444,6 +473,34 @@ fn procedure_items(p: &ProcedureDecl) -> Vec<Item<'_>> {
             format!("outcome {}{fin}{text}{}", o.name.text, cite(&o.cite)),
         ));
     }
+    for n in &p.notices {
+        let title = n
+            .title
+            .as_ref()
+            .map(|t| format!(" {}", quote(&t.value)))
+            .unwrap_or_default();
+        let includes = if n.includes.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " includes {}",
+                n.includes
+                    .iter()
+                    .map(|i| i.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        items.push(line(
+            n.span,
+            format!(
+                "notice {} to {}{title}{includes}{}",
+                n.name.text,
+                n.to.text,
+                cite(&n.cite)
+            ),
+        ));
+    }
     for n in &p.notes {
         items.push(line(n.span, note(n)));
     }
@@ -456,7 +513,16 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
     for l in &s.leads {
         items.push(line(
             l.span,
-            format!("lead {}{}", l.value.text, cite(&l.cite)),
+            format!(
+                "lead {}{}{}",
+                l.value.text,
+                s.lead_different
+                    .iter()
+                    .filter(|d| d.lead == l.span)
+                    .map(|d| format!(", different from {}", d.step.text))
+                    .collect::<String>(),
+                cite(&l.cite)
+            ),
         ));
     }
     for r in &s.rejects {
@@ -508,6 +574,15 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
             Some(Extension::UpTo(c)) => text.push_str(&format!(", extendable to {}", duration(c))),
             None => {}
         }
+        for rule in &d.extension_rules {
+            text.push_str(&match rule {
+                ExtensionRule::AtMost { times: 1, .. } => ", at most once".to_string(),
+                ExtensionRule::AtMost { times, .. } => format!(", at most {times} times"),
+                ExtensionRule::GrantedBy(r) => format!(", granted by {}", r.text),
+                ExtensionRule::WithNotice(r) => format!(", with notice to {}", r.text),
+                ExtensionRule::AgreementOf(r) => format!(", by agreement of {}", r.text),
+            });
+        }
         if d.soft {
             text.push_str(", or as soon as practicable");
         }
@@ -540,6 +615,9 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
         }
         if let Some(by) = &t.by {
             text.push_str(&format!(" by {}", by.text));
+            for also in &t.also_by {
+                text.push_str(&format!(" and {}", also.text));
+            }
         }
         if let Some(g) = &t.guard {
             text.push_str(&format!(" when {}", expr(g, 0)));

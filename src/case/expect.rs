@@ -173,10 +173,15 @@ pub fn compare(expect: &Expect, report: &Report) -> Vec<Mismatch> {
         let active = report.active.first();
         let deadline = active.and_then(|a| a.deadlines.iter().find(|d| &d.name == name));
         let task = active.and_then(|a| a.tasks.iter().find(|t| &t.name == name));
-        let actual = match (deadline, task) {
-            (Some(d), _) => d.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
-            (None, Some(t)) => t.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
-            (None, None) => "(not running)".to_string(),
+        let referral = report
+            .referrals
+            .iter()
+            .find(|r| &r.body == name && r.made_on.is_none());
+        let actual = match (deadline, task, referral) {
+            (Some(d), _, _) => d.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
+            (None, Some(t), _) => t.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
+            (None, None, Some(r)) => r.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
+            (None, None, None) => "(not running)".to_string(),
         };
         let expected = date.map_or(NOT_STARTED.to_string(), |d| d.to_string());
         check(format!("due.{name}"), expected, actual);

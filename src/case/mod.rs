@@ -157,7 +157,7 @@ type Place<'p> = &'p dyn Fn() -> Vec<PathPart>;
 /// Keys every event may have; `extended` and `paused` have more.
 /// `reason` is free text, as `note` is; it counts only where the event
 /// meets a soft deadline late.
-const EVENT_KEYS: [&str; 6] = ["on", "event", "by", "facts", "note", "reason"];
+const EVENT_KEYS: [&str; 7] = ["on", "event", "by", "facts", "note", "reason", "person"];
 
 /// Reads a case file against its procedure.
 pub struct Reader<'a> {
@@ -417,6 +417,7 @@ impl Reader<'_> {
         }
         let events = self.events(&raw.events);
         let mut people = Vec::new();
+        let mut holders = Vec::new();
         for (role, person) in raw.people.iter() {
             let path = [key("people"), key(&scalar_text(role).unwrap_or_default())];
             let person = match person {
@@ -438,6 +439,7 @@ impl Reader<'_> {
                 }
             };
             if let Some(id) = self.role(&|| path.to_vec(), role) {
+                holders.push((id, person.clone()));
                 people.push((procedure.roles[id.index()].name.clone(), person));
             }
         }
@@ -462,6 +464,7 @@ impl Reader<'_> {
                 id: case.unwrap_or_default(),
                 facts,
                 events,
+                people: holders,
             },
             calendar: calendar?,
             expect,
@@ -728,8 +731,10 @@ impl Reader<'_> {
 
             let is_extended = builtin == Some(Builtin::Extended);
             let extra: &[&str] = match builtin {
-                Some(Builtin::Extended) => &["until", "deadline"],
+                Some(Builtin::Extended) => &["until", "deadline", "granted_by", "agreed_by"],
                 Some(Builtin::Paused) => &["pause", "agreed_by"],
+                Some(Builtin::Referred) => &["to"],
+                Some(Builtin::Notice) => &["notice", "includes"],
                 _ => &[],
             };
             let known = |k: &str| {
@@ -767,6 +772,7 @@ impl Reader<'_> {
             }
 
             let mut by = None;
+            let mut also_by = Vec::new();
             let mut extension = None;
             if let Some(v) = get("by") {
                 if is_extended {
@@ -782,6 +788,19 @@ impl Reader<'_> {
                                         .into(),
                             },
                         ),
+                    }
+                } else if let Some(roles) = v.as_sequence() {
+                    // `by: [authority, independent_person]`: a joint decision.
+                    for (r, role) in roles.iter().enumerate() {
+                        let mut path = at("by");
+                        path.push(index(r));
+                        if let Some(id) = self.role(&|| path.clone(), role) {
+                            if by.is_none() {
+                                by = Some(id);
+                            } else {
+                                also_by.push(id);
+                            }
+                        }
                     }
                 } else {
                     by = self.role(&|| at("by"), v);
@@ -855,10 +874,66 @@ impl Reader<'_> {
                     facts,
                     note: get("note").and_then(scalar_text),
                     reason: get("reason").and_then(scalar_text),
+                    person: self.person(&at("person"), get("person")),
+                    also_by,
+                    to: get("to").and_then(|v| self.body(&at("to"), v)),
+                    notice: get("notice").and_then(scalar_text),
+                    granted_by: match get("granted_by") {
+                        Some(v) => self.role(&|| at("granted_by"), v),
+                        None => None,
+                    },
+                    includes: match get("includes") {
+                        Some(Yaml::Sequence(items)) => {
+                            items.iter().filter_map(scalar_text).collect()
+                        }
+                        Some(one) => scalar_text(one).into_iter().collect(),
+                        None => Vec::new(),
+                    },
                 });
             }
         }
         events
+    }
+
+    /// `to: safeguarding` on `referred`: a body the procedure declares.
+    fn body(&mut self, path: &[PathPart], value: &Yaml) -> Option<crate::check::ir::BodyId> {
+        let name = scalar_text(value).unwrap_or_default();
+        let bodies = &self.procedure.bodies;
+        match bodies.iter().position(|b| b.name == name) {
+            Some(i) => Some(crate::check::ir::BodyId(i as u32)),
+            None => {
+                self.error(
+                    path,
+                    CaseErrorKind::BadValue {
+                        what: "body".into(),
+                        found: name.clone(),
+                        expected: help_for(&name, "body", bodies.iter().map(|b| b.name.as_str())),
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    /// `person: "A. Patel"` on an event: a name, never empty.
+    fn person(&mut self, path: &[PathPart], value: Option<&Yaml>) -> Option<String> {
+        match value? {
+            Yaml::String(p) if !p.trim().is_empty() => Some(p.trim().to_string()),
+            other => {
+                self.error(
+                    path,
+                    CaseErrorKind::BadValue {
+                        what: "person".into(),
+                        found: crate::yaml::to_string(other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string(),
+                        expected: "name the person who made the event: `person: A. Patel`".into(),
+                    },
+                );
+                None
+            }
+        }
     }
 
     fn expect(&mut self, raw: RawExpect) -> Option<Expect> {
@@ -908,7 +983,7 @@ impl Reader<'_> {
                 );
             }
         }
-        let deadline_names: Vec<&str> = procedure
+        let mut deadline_names: Vec<&str> = procedure
             .steps
             .iter()
             .flat_map(|s| {
@@ -920,6 +995,15 @@ impl Reader<'_> {
                 )
             })
             .collect();
+        // A timed referral is named by its body, in `due:` and `breaches:`.
+        deadline_names.extend(
+            procedure
+                .routes
+                .iter()
+                .chain(procedure.steps.iter().flat_map(|s| &s.routes))
+                .filter(|r| r.due.is_some())
+                .map(|r| procedure.bodies[r.body.index()].name.as_str()),
+        );
         let mut due = Vec::new();
         for (k, v) in &raw.due {
             let name = scalar_text(k).unwrap_or_default();

@@ -155,6 +155,7 @@ pub fn load(header: Header<'_>, procedure: &Procedure) -> Option<Loaded> {
     }
     let events = events(procedure, &raw.events)?;
     let mut people = Vec::with_capacity(raw.people.0.len());
+    let mut holders = Vec::with_capacity(raw.people.0.len());
     for (role, person) in &raw.people.0 {
         let Quick::Str(person) = person else {
             return None;
@@ -163,6 +164,7 @@ pub fn load(header: Header<'_>, procedure: &Procedure) -> Option<Loaded> {
             return None;
         }
         let id = role_of(procedure, role)?;
+        holders.push((id, (*person).to_string()));
         people.push((
             procedure.roles[id.index()].name.clone(),
             (*person).to_string(),
@@ -178,6 +180,7 @@ pub fn load(header: Header<'_>, procedure: &Procedure) -> Option<Loaded> {
             id: raw.case.to_string(),
             facts,
             events,
+            people: holders,
         },
         calendar,
         expect: None,
@@ -242,6 +245,7 @@ fn events(procedure: &Procedure, raw: &[Pairs<'_>]) -> Option<Vec<CaseEvent>> {
         let extra: &[&str] = match builtin {
             Some(Builtin::Extended) => &["until", "deadline"],
             Some(Builtin::Paused) => &["pause", "agreed_by"],
+            Some(Builtin::Referred) => &["to"],
             _ => &[],
         };
         let known = |k: &str| {
@@ -249,7 +253,7 @@ fn events(procedure: &Procedure, raw: &[Pairs<'_>]) -> Option<Vec<CaseEvent>> {
                 || extra.contains(&k)
                 || declared.params.iter().any(|p| p.name == k)
         };
-        if !map.0.iter().all(|(k, _)| known(k)) {
+        if !map.0.iter().all(|(k, _)| known(k)) || map.get("person").is_some() {
             return None;
         }
         let mut by = None;
@@ -299,6 +303,20 @@ fn events(procedure: &Procedure, raw: &[Pairs<'_>]) -> Option<Vec<CaseEvent>> {
             facts,
             note: text("note")?,
             reason: text("reason")?,
+            // Who acted is read, and refused when malformed, the full way.
+            person: None,
+            also_by: Vec::new(),
+            to: match map.get("to") {
+                Some(v) => {
+                    let name = str_of(v)?;
+                    let i = procedure.bodies.iter().position(|b| b.name == name)?;
+                    Some(crate::check::ir::BodyId(i as u32))
+                }
+                None => None,
+            },
+            notice: None,
+            includes: Vec::new(),
+            granted_by: None,
         });
     }
     Some(events)

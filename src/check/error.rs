@@ -399,6 +399,56 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `lead x, different from NAME` where NAME is an outcome or the step
+    /// itself.
+    #[error("`different from` must name another step, and `{name}` is not one")]
+    #[diagnostic(
+        code(E0440),
+        help("name an earlier step whose lead must be someone else, as in `lead reviewer, different from stage1`")
+    )]
+    DifferentFromNotAnotherStep {
+        name: String,
+        step: String,
+        #[label("an outcome, or step `{step}` itself")]
+        span: SourceSpan,
+    },
+
+    /// `, at most 0 times` on an extendable deadline.
+    #[error("`at most {times}` allows no extension")]
+    #[diagnostic(
+        code(E0442),
+        help("write `at most once` or `at most 2 times`; for a deadline that may not be extended, leave out `extendable`")
+    )]
+    AtMostNone {
+        times: i64,
+        #[label("at least once")]
+        span: SourceSpan,
+    },
+
+    /// `, with notice to ROLE` where no notice goes to that role.
+    #[error("an extension needs notice to `{role}`, but no notice goes to `{role}`")]
+    #[diagnostic(
+        code(E0443),
+        help("declare the notice and what it must say: `notice extension_notice to {role} \"Extension letter\" includes reason, new_date`")
+    )]
+    NoNoticeToRole {
+        role: String,
+        #[label("no `notice … to {role}` is declared")]
+        span: SourceSpan,
+    },
+
+    /// `role x, not also x`.
+    #[error("role `{role}` cannot exclude itself")]
+    #[diagnostic(
+        code(E0441),
+        help("`not also` names the other roles one person may not hold besides `{role}`")
+    )]
+    RoleNotAlsoItself {
+        role: String,
+        #[label("the role being declared")]
+        span: SourceSpan,
+    },
+
     /// A declared calendar whose weekend has every day.
     #[error("calendar `{name}` has no working days")]
     #[diagnostic(code(E0415), help("list at most six days under `weekend`"))]

@@ -56,16 +56,22 @@ pub enum Builtin {
     Withdrawn,
     /// A complaint turned away by a `reject` comes back.
     Resubmitted,
+    /// A referral is made (`to: BODY`), discharging a `refer to` duty.
+    Referred,
+    /// A written notice is sent (`notice: NAME`, `includes: [...]`).
+    Notice,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 6] = [
+    pub const ALL: [Builtin; 8] = [
         Builtin::Received,
         Builtin::Extended,
         Builtin::Paused,
         Builtin::Resumed,
         Builtin::Withdrawn,
         Builtin::Resubmitted,
+        Builtin::Referred,
+        Builtin::Notice,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -76,6 +82,8 @@ impl Builtin {
             Builtin::Resumed => "resumed",
             Builtin::Withdrawn => "withdrawn",
             Builtin::Resubmitted => "resubmitted",
+            Builtin::Referred => "referred",
+            Builtin::Notice => "notice",
         }
     }
 
@@ -91,13 +99,15 @@ impl Builtin {
 }
 
 /// The built-in events' names, in id order.
-pub const BUILTIN_EVENTS: [&str; 6] = [
+pub const BUILTIN_EVENTS: [&str; 8] = [
     Builtin::Received.name(),
     Builtin::Extended.name(),
     Builtin::Paused.name(),
     Builtin::Resumed.name(),
     Builtin::Withdrawn.name(),
     Builtin::Resubmitted.name(),
+    Builtin::Referred.name(),
+    Builtin::Notice.name(),
 ];
 
 /// The outcome every procedure has, whether or not it declares it: the
@@ -137,6 +147,8 @@ pub struct Procedure {
     /// The date expressions time limits count from or end on, for
     /// [`Anchor::Date`].
     pub dates: Vec<Expr>,
+    /// Written notices and what each must say (`notice … includes …`).
+    pub notices: Vec<Notice>,
 }
 
 /// `setting escalation_window: duration = 20 working days`: a fact whose
@@ -173,6 +185,17 @@ impl Procedure {
     }
 }
 
+/// `notice extension_notice to complainant "Extension letter" includes reason, new_date`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub name: String,
+    pub to: RoleId,
+    pub title: Option<String>,
+    /// What it must say, in the order written.
+    pub includes: Vec<String>,
+    pub cites: Vec<String>,
+}
+
 /// Which calendar due dates are counted in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CalendarChoice {
@@ -195,6 +218,9 @@ pub struct Role {
     pub name: String,
     pub title: Option<String>,
     pub cites: Vec<String>,
+    /// `, not also review_panel`: roles the same person may not also hold
+    /// in a case (the engine checks both ways).
+    pub not_also: Vec<RoleId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -203,6 +229,9 @@ pub struct Fact {
     pub title: Option<String>,
     pub ty: Type,
     pub cites: Vec<String>,
+    /// `, fixed "why"`: once the case gives the fact, no later event may
+    /// change it. `Some("")` when no reason is written.
+    pub fixed: Option<String>,
 }
 
 /// The type of a fact or of an event's data field.
@@ -305,6 +334,17 @@ pub struct Route {
     pub kind: RouteKind,
     pub guard: Option<Expr>,
     pub cites: Vec<String>,
+    /// On a referral: when it must be made, from the day its guard first
+    /// holds; `None` for one only listed.
+    pub due: Option<ReferralDue>,
+}
+
+/// When a referral must be made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReferralDue {
+    /// The same day the guard first holds.
+    Immediately,
+    Within(DurationSpec),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -312,6 +352,9 @@ pub struct Step {
     pub name: String,
     pub title: Option<String>,
     pub lead: RoleId,
+    /// `lead x, different from stage1`: steps whose lead may not be the
+    /// person who leads this one.
+    pub different_from: Vec<StepId>,
     pub tasks: Vec<Task>,
     pub deadlines: Vec<Deadline>,
     pub pauses: Vec<Pause>,
@@ -384,6 +427,8 @@ pub struct Deadline {
     /// `beginning with`: the anchor day is the first day of the period.
     pub beginning: bool,
     pub extension: Extension,
+    /// Rules on extending it, checked when a case records `extended`.
+    pub extension_rules: ExtensionRules,
     /// Events that meet it; empty means leaving the step meets it.
     pub met_by: Vec<EventId>,
     pub cites: Vec<String>,
@@ -393,6 +438,19 @@ pub struct Deadline {
     /// `, or as soon as practicable`: met late by an event that records a
     /// `reason:`, it is "late, with reason", not a breach.
     pub soft: bool,
+}
+
+/// `, at most once, granted by ROLE, with notice to ROLE`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExtensionRules {
+    /// How many extensions a visit of the step may have.
+    pub at_most: Option<u32>,
+    /// The role that must grant each (`granted_by:` on the event).
+    pub granted_by: Option<RoleId>,
+    /// The role a notice must go to before each extension.
+    pub notice_to: Option<RoleId>,
+    /// The role that must agree to each (`agreed_by:` on the event).
+    pub agreed_by: Option<RoleId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -415,6 +473,9 @@ pub struct Pause {
 pub struct Transition {
     pub event: EventId,
     pub by: Option<RoleId>,
+    /// `by a and b`: a joint decision; the event must record `by` and
+    /// every one of these.
+    pub also_by: Vec<RoleId>,
     pub guard: Option<Expr>,
     /// Tasks of the step, by position, that must be done first. A task
     /// whose guard does not hold is not required.

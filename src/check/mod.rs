@@ -260,6 +260,7 @@ impl<'a> Checker<'a> {
             cited: self.cited.clone(),
             settings,
             dates: std::mem::take(&mut self.dates),
+            notices: self.notice_irs(),
         })
     }
 
@@ -803,14 +804,114 @@ impl<'a> Checker<'a> {
                 .map(|i| self.roles.spans[i as usize])
                 == Some(r.name.span)
             {
+                let not_also = self.not_also(r);
                 roles.push(Role {
                     name: r.name.text.clone(),
                     title: r.title.as_ref().map(|t| t.value.clone()),
                     cites,
+                    not_also,
                 });
             }
         }
         roles
+    }
+
+    /// `, at most N`, `, granted by ROLE`, `, with notice to ROLE` on a
+    /// deadline: at least once; roles declared; a notice declared to the
+    /// role that must be told.
+    fn extension_rules(&mut self, d: &ast::DeadlineDecl) -> ExtensionRules {
+        let mut rules = ExtensionRules::default();
+        for rule in &d.extension_rules {
+            match rule {
+                ast::ExtensionRule::AtMost { times, span } => {
+                    if *times < 1 {
+                        self.error(CheckError::AtMostNone {
+                            times: *times,
+                            span: (*span).into(),
+                        });
+                    } else {
+                        rules.at_most = Some(u32::try_from(*times).unwrap_or(u32::MAX));
+                    }
+                }
+                ast::ExtensionRule::GrantedBy(role) => rules.granted_by = self.role(role),
+                ast::ExtensionRule::AgreementOf(role) => rules.agreed_by = self.role(role),
+                ast::ExtensionRule::WithNotice(role) => {
+                    rules.notice_to = self.role(role);
+                    let declared = self.decl.notices.iter().any(|n| n.to.text == role.text);
+                    if rules.notice_to.is_some() && !declared {
+                        self.error(CheckError::NoNoticeToRole {
+                            role: role.text.clone(),
+                            span: role.span.into(),
+                        });
+                    }
+                }
+            }
+        }
+        rules
+    }
+
+    /// `notice NAME to ROLE … includes …`: names unique, each `to` a role.
+    fn notice_irs(&mut self) -> Vec<Notice> {
+        let decl = self.decl;
+        let mut names = Table::default();
+        let mut out = Vec::new();
+        for n in &decl.notices {
+            if let Err(first) = names.add(&n.name) {
+                self.duplicate("notice", &n.name, first);
+                continue;
+            }
+            let cites = self.cites(&n.cite);
+            let Some(to) = self.role(&n.to) else { continue };
+            let mut includes: Vec<String> = Vec::new();
+            for item in &n.includes {
+                if !includes.contains(&item.text) {
+                    includes.push(item.text.clone());
+                }
+            }
+            out.push(Notice {
+                name: n.name.text.clone(),
+                to,
+                title: n.title.as_ref().map(|t| t.value.clone()),
+                includes,
+                cites,
+            });
+        }
+        out
+    }
+
+    /// `role x, not also y, z`: each a declared role other than `x`.
+    fn not_also(&mut self, r: &ast::RoleDecl) -> Vec<RoleId> {
+        let mut out = Vec::new();
+        for other in &r.not_also {
+            if other.text == r.name.text {
+                self.error(CheckError::RoleNotAlsoItself {
+                    role: r.name.text.clone(),
+                    span: other.span.into(),
+                });
+                continue;
+            }
+            if let Some(id) = self.role(other) {
+                out.push(id);
+            }
+        }
+        out
+    }
+
+    /// `lead x, different from stage1`: each another step of the procedure.
+    fn different_from(&mut self, step: &ast::StepDecl) -> Vec<StepId> {
+        let mut out = Vec::new();
+        for d in &step.lead_different {
+            match self.target(&d.step) {
+                Some(Target::Step(id)) if d.step.text != step.name.text => out.push(id),
+                Some(_) => self.error(CheckError::DifferentFromNotAnotherStep {
+                    name: d.step.text.clone(),
+                    step: step.name.text.clone(),
+                    span: d.step.span.into(),
+                }),
+                None => {}
+            }
+        }
+        out
     }
 
     fn fact_irs(&mut self) -> Vec<Fact> {
@@ -828,6 +929,12 @@ impl<'a> Checker<'a> {
                     title: f.title.as_ref().map(|t| t.value.clone()),
                     ty: self.fact_types[i as usize].clone(),
                     cites,
+                    fixed: f.fixed.as_ref().map(|x| {
+                        x.reason
+                            .as_ref()
+                            .map(|t| t.value.clone())
+                            .unwrap_or_default()
+                    }),
                 });
             }
         }
@@ -854,6 +961,8 @@ impl<'a> Checker<'a> {
                 title: s.title.as_ref().map(|t| t.value.clone()),
                 ty: ty.clone(),
                 cites,
+                // A setting is the organisation's: no case gives it.
+                fixed: None,
             });
             if let Some(default) = self.setting_default(&s.name.text, &ty, &s.default) {
                 settings.push(Setting {
@@ -986,7 +1095,13 @@ impl<'a> Checker<'a> {
             None => None,
         };
         let cites = self.cites(&route.cite);
+        let due = match &route.due {
+            None => None,
+            Some(ast::ReferDue::Immediately(_)) => Some(ReferralDue::Immediately),
+            Some(ast::ReferDue::Within(d)) => Some(ReferralDue::Within(self.duration(d)?)),
+        };
         Some(Route {
+            due,
             body: body?,
             kind: match route.kind {
                 ast::RouteKind::Route => RouteKind::Open,
@@ -1240,6 +1355,7 @@ impl<'a> Checker<'a> {
             }
         }
         let notes = self.notes(&step.notes);
+        let different_from = self.different_from(step);
 
         if !ok {
             return None;
@@ -1248,6 +1364,7 @@ impl<'a> Checker<'a> {
             name: step.name.text.clone(),
             title: step.title.as_ref().map(|t| t.value.clone()),
             lead: lead?,
+            different_from,
             tasks,
             deadlines,
             pauses,
@@ -1332,6 +1449,7 @@ impl<'a> Checker<'a> {
         }
         let cites = self.cites(&d.cite);
         let guard = d.guard.as_ref().map(|g| self.condition(g, &[]));
+        let extension_rules = self.extension_rules(d);
         if !ok {
             return None;
         }
@@ -1341,6 +1459,7 @@ impl<'a> Checker<'a> {
             anchor: anchor?,
             beginning: d.beginning,
             extension: extension?,
+            extension_rules,
             met_by,
             cites,
             guard: guard.map_or(Some(None), |g| g.map(Some))?,
@@ -1359,8 +1478,9 @@ impl<'a> Checker<'a> {
             .map(|e| self.events[e.index()].params.clone())
             .unwrap_or_default();
         let by = t.by.as_ref().map(|r| self.role(r));
+        let also_by: Vec<Option<RoleId>> = t.also_by.iter().map(|r| self.role(r)).collect();
         let guard = t.guard.as_ref().map(|g| self.condition(g, &params));
-        let mut ok = true;
+        let mut ok = also_by.iter().all(Option::is_some);
         let requires = self.tasks_named(&t.requires, step, tasks, &mut ok);
         let reopens = self.tasks_named(&t.reopens, step, tasks, &mut ok);
         let target = self.target(&t.target);
@@ -1378,6 +1498,7 @@ impl<'a> Checker<'a> {
         Some(Transition {
             event: event?,
             by: by.flatten(),
+            also_by: also_by.into_iter().flatten().collect(),
             guard: guard.flatten(),
             requires,
             reopens,

@@ -3,7 +3,7 @@
 
 use super::describe_duration;
 use crate::check::ir::{
-    Anchor, CompareOp, DurationSpec, EventId, Expr, Param, Procedure, Type, Value,
+    Anchor, CompareOp, DurationSpec, EventId, Expr, FactId, Param, Procedure, Type, Value,
 };
 
 /// `complainant_is in {child, young_person} or adult_requests_support`.
@@ -72,6 +72,16 @@ pub fn anchor(procedure: &Procedure, anchor: Anchor) -> String {
             .get(i as usize)
             .map_or("?".into(), |e| guard(procedure, e, None)),
     }
+}
+
+/// A fact's value as written in a case file: `true`, `child`, `2026-05-04`.
+pub fn fact_value(procedure: &Procedure, fact: FactId, value: &Value) -> String {
+    let ty = procedure.facts.get(fact.index()).map(|f| &f.ty);
+    Printer {
+        procedure,
+        params: &[],
+    }
+    .value(value, ty)
 }
 
 struct Printer<'a> {

@@ -36,6 +36,10 @@ pub(crate) struct Clock {
 pub(crate) struct Extended {
     pub(crate) on: NaiveDate,
     pub(crate) until: NaiveDate,
+    /// Who granted it, where the case says (`granted_by:`).
+    pub(crate) granted_by: Option<crate::check::ir::RoleId>,
+    /// Who agreed to it, where the case says (`agreed_by:`).
+    pub(crate) agreed_by: Option<crate::check::ir::RoleId>,
 }
 
 /// Where a clock's due date stands.
@@ -310,7 +314,14 @@ impl Clock {
                         None => " by agreement".to_string(),
                     };
                     due = e.until;
-                    text.push_str(&format!("; extended on {}{how} → {}", e.on, e.until));
+                    let mut who = e
+                        .granted_by
+                        .map(|r| format!(", granted by {}", ctx.role_name(r)))
+                        .unwrap_or_default();
+                    if let Some(r) = e.agreed_by {
+                        who.push_str(&format!(", agreed by {}", ctx.role_name(r)));
+                    }
+                    text.push_str(&format!("; extended on {}{how}{who} → {}", e.on, e.until));
                 }
             }
         }
@@ -425,4 +436,22 @@ pub fn working_days_late(calendar: &Calendar, due: NaiveDate, on: NaiveDate) -> 
 /// How a ceiling reads in an explanation.
 pub(crate) fn describe_ceiling(amount: u32, unit: Unit) -> String {
     describe_duration(amount, unit)
+}
+
+/// When a referral is due: the day its condition first held for
+/// `immediately`, else that day plus its duration in the case's calendar
+/// (the day itself not counted). `None` while a duration fact is not given.
+pub(crate) fn referral_due(
+    ctx: &Ctx<'_>,
+    facts: Facts<'_>,
+    since: NaiveDate,
+    due: crate::check::ir::ReferralDue,
+) -> Result<Option<NaiveDate>, ReplayErrorKind> {
+    match due {
+        crate::check::ir::ReferralDue::Immediately => Ok(Some(since)),
+        crate::check::ir::ReferralDue::Within(spec) => match duration_of(spec, facts) {
+            Some((amount, unit)) => ctx.add(since, i64::from(amount), unit).map(Some),
+            None => Ok(None),
+        },
+    }
 }

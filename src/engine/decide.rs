@@ -4,6 +4,7 @@
 use chrono::{Duration as Days, NaiveDate};
 
 use crate::check::ir::{Anchor, Builtin, Extension, Step, Target};
+use crate::check::words;
 
 use super::clock::{describe_ceiling, duration_of, Clock, Due};
 use super::context::{Ctx, Facts, Moment};
@@ -45,6 +46,9 @@ pub(crate) fn decide<'a>(
             ..moment(state, event.on)
         },
     };
+    fixed_facts_kept(ctx, state, event)?;
+    super::people::check(ctx, state, event).map_err(|k| (k, Some("person")))?;
+    let builtin = Builtin::of(event.event);
     let effect = |change, breaches, cites| Effect {
         on: event.on,
         change,
@@ -83,6 +87,20 @@ pub(crate) fn decide<'a>(
     };
     let step = ctx.step(visit.step);
 
+    // A referral runs alongside everything else: it may be made while the
+    // case is paused or turned away.
+    if builtin == Some(Builtin::Referred) {
+        let body = super::referrals::admit(ctx, state, event).map_err(|k| (k, Some("to")))?;
+        return Ok(effect(Change::Refer(body), Vec::new(), &[]));
+    }
+    if builtin == Some(Builtin::Notice) {
+        let notice = notice(ctx, event)?;
+        return Ok(effect(
+            Change::Notice(notice),
+            Vec::new(),
+            &ctx.procedure.notices[notice].cites,
+        ));
+    }
     if builtin == Some(Builtin::Withdrawn) {
         let breaches = leave(ctx, facts, visit, event.on, &[]).map_err(fail)?;
         return Ok(effect(
@@ -128,6 +146,14 @@ pub(crate) fn decide<'a>(
         })),
         Some(Builtin::Extended) => {
             let (deadline, until) = extension(ctx, facts, visit, step, event)?;
+            extension_rules(
+                ctx,
+                state,
+                visit,
+                &step.deadlines[deadline],
+                deadline,
+                event,
+            )?;
             Ok(effect(
                 Change::Extend { deadline, until },
                 Vec::new(),
@@ -468,7 +494,11 @@ fn handle<'a>(
                 guards: guards.join("; "),
             }));
         };
-        check_role(ctx, event, t.by.or(Some(step.lead)))?;
+        if t.also_by.is_empty() {
+            check_role(ctx, event, t.by.or(Some(step.lead)))?;
+        } else {
+            joint(ctx, event, t)?;
+        }
         let missing = missing_tasks(ctx, facts, visit, step, &t.requires, task).map_err(fail)?;
         if let Some(first) = missing.first() {
             return Err(fail(ReplayErrorKind::TasksNotDone {
@@ -615,6 +645,207 @@ pub(crate) fn missing_tasks<'a>(
         }
     }
     Ok(missing)
+}
+
+/// The deadline's own rules on extending (`at most once`, `granted by`,
+/// `with notice to`), checked after the extension itself is valid.
+fn extension_rules(
+    ctx: &Ctx<'_>,
+    state: &State,
+    visit: &Visit,
+    rule: &crate::check::ir::Deadline,
+    index: usize,
+    event: &CaseEvent,
+) -> Result<(), Failure> {
+    let rules = &rule.extension_rules;
+    let clock = &visit.deadlines[index];
+    let refuse = |why: ExtensionRefusal, reason: String, help: String, key| {
+        Err((ReplayErrorKind::ExtensionRefused { reason, help, why }, key))
+    };
+    if let Some(n) = rules.at_most {
+        if clock.extensions.len() >= n as usize {
+            let times = if n == 1 {
+                "once".to_string()
+            } else {
+                format!("{n} times")
+            };
+            return refuse(
+                ExtensionRefusal::TooMany,
+                format!(
+                    "deadline `{}` may be extended at most {times}, and was extended on {}",
+                    rule.name,
+                    listed(
+                        clock
+                            .extensions
+                            .iter()
+                            .map(|e| e.on.to_string())
+                            .collect::<Vec<_>>()
+                            .iter()
+                            .map(String::as_str)
+                    )
+                ),
+                "no further extension is allowed in this step; the deadline stands".into(),
+                None,
+            );
+        }
+    }
+    if let Some(grantor) = rules.granted_by {
+        if event.granted_by != Some(grantor) {
+            let name = ctx.role_name(grantor);
+            return refuse(
+                ExtensionRefusal::WrongGrantor,
+                match event.granted_by {
+                    Some(other) => format!(
+                        "deadline `{}` is extended only by {name}, not {}",
+                        rule.name,
+                        ctx.role_name(other)
+                    ),
+                    None => format!("deadline `{}` is extended only by {name}; the event does not say who granted it", rule.name),
+                },
+                format!("record who granted it: `granted_by: {name}`"),
+                Some("granted_by"),
+            );
+        }
+    }
+    if let Some(agreer) = rules.agreed_by {
+        if event.agreed_by != Some(agreer) {
+            let name = ctx.role_name(agreer);
+            return refuse(
+                ExtensionRefusal::NeedsAgreement,
+                format!(
+                    "deadline `{}` is extended only by agreement of {name}; the event does not record it",
+                    rule.name
+                ),
+                format!("record who agreed: `agreed_by: {name}`"),
+                Some("agreed_by"),
+            );
+        }
+    }
+    if let Some(to) = rules.notice_to {
+        let since = clock.extensions.last().map_or(visit.entered, |e| e.on);
+        let told = state
+            .notices
+            .iter()
+            .any(|(n, on)| ctx.procedure.notices[*n].to == to && *on >= since && *on <= event.on);
+        if !told {
+            let name = ctx.role_name(to);
+            let notices: Vec<&str> = ctx
+                .procedure
+                .notices
+                .iter()
+                .filter(|n| n.to == to)
+                .map(|n| n.name.as_str())
+                .collect();
+            return refuse(
+                ExtensionRefusal::NoNotice,
+                format!(
+                    "deadline `{}` is extended only with notice to {name}, and none has been recorded since {since}",
+                    rule.name
+                ),
+                format!(
+                    "record the notice first: `{{ event: notice, notice: {}, includes: [...] }}`",
+                    notices.first().copied().unwrap_or("NAME")
+                ),
+                None,
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A `notice` event names a declared notice and says everything it must.
+fn notice(ctx: &Ctx<'_>, event: &CaseEvent) -> Result<usize, Failure> {
+    let notices = &ctx.procedure.notices;
+    let names = || listed(notices.iter().map(|n| n.name.as_str()));
+    let Some(i) = event
+        .notice
+        .as_deref()
+        .and_then(|name| notices.iter().position(|n| n.name == name))
+    else {
+        return Err((
+            ReplayErrorKind::NoticeRefused {
+                message: match &event.notice {
+                    Some(name) => format!(
+                        "`notice` on {} names `{name}`, which the procedure does not declare",
+                        event.on
+                    ),
+                    None => format!("`notice` on {} does not say which notice", event.on),
+                },
+                help: if notices.is_empty() {
+                    "the procedure declares no notices: `notice NAME to ROLE \"Title\" includes …`"
+                        .into()
+                } else {
+                    format!("name one of the procedure's notices: {}", names())
+                },
+                reason: "unknown_notice",
+            },
+            Some("notice"),
+        ));
+    };
+    let decl = &notices[i];
+    let missing: Vec<&str> = decl
+        .includes
+        .iter()
+        .filter(|item| !event.includes.contains(item))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        return Err((
+            ReplayErrorKind::NoticeRefused {
+                message: format!(
+                    "notice `{}` on {} does not include {}",
+                    decl.name,
+                    event.on,
+                    missing.join(", ")
+                ),
+                help: format!(
+                    "the notice must say: {}; list what it said under `includes: [{}]`",
+                    decl.includes.join(", "),
+                    decl.includes.join(", ")
+                ),
+                reason: "missing_content",
+            },
+            Some("includes"),
+        ));
+    }
+    Ok(i)
+}
+
+/// A joint decision (`by a and b`) records every role it names, in any
+/// order (`by: [a, b]`).
+fn joint(
+    ctx: &Ctx<'_>,
+    event: &CaseEvent,
+    t: &crate::check::ir::Transition,
+) -> Result<(), Failure> {
+    let recorded: Vec<_> = event.by.iter().chain(&event.also_by).copied().collect();
+    let missing: Vec<&str> =
+        t.by.iter()
+            .chain(&t.also_by)
+            .filter(|r| !recorded.contains(r))
+            .map(|r| ctx.role_name(*r))
+            .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let all: Vec<&str> =
+        t.by.iter()
+            .chain(&t.also_by)
+            .map(|r| ctx.role_name(*r))
+            .collect();
+    Err((
+        ReplayErrorKind::JointDecisionIncomplete {
+            message: format!(
+                "`{}` on {} is a joint decision of {}, but the event does not record {}",
+                ctx.event_name(event.event),
+                event.on,
+                all.join(" and "),
+                missing.join(" or ")
+            ),
+            by: all.join(", "),
+        },
+        Some("by"),
+    ))
 }
 
 fn check_role(
@@ -1228,4 +1459,37 @@ pub(crate) fn not_allowed(ctx: &Ctx<'_>, event: &CaseEvent, visit: &Visit) -> Fa
         allowed,
         reason,
     })
+}
+
+/// A `fixed` fact, once given, keeps its value: an event that gives it
+/// again with another value is refused (giving the same value is no change).
+fn fixed_facts_kept(ctx: &Ctx<'_>, state: &State, event: &CaseEvent) -> Result<(), Failure> {
+    for (fact, now) in &event.facts {
+        let decl = &ctx.procedure.facts[fact.index()];
+        let (Some(why), Some(Some(was))) = (&decl.fixed, state.facts.get(fact.index())) else {
+            continue;
+        };
+        if was != now {
+            return Err((
+                ReplayErrorKind::FixedFactChanged {
+                    message: format!(
+                        "`{}` on {} changes fact `{}` from {} to {}, but it is fixed{}",
+                        ctx.event_name(event.event),
+                        event.on,
+                        decl.name,
+                        words::fact_value(ctx.procedure, *fact, was),
+                        words::fact_value(ctx.procedure, *fact, now),
+                        if why.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": \"{why}\"")
+                        }
+                    ),
+                    fact: decl.name.clone(),
+                },
+                Some("facts"),
+            ));
+        }
+    }
+    Ok(())
 }

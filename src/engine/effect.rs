@@ -66,6 +66,10 @@ pub(crate) enum Change {
     },
     /// A complaint turned away comes back: the step is entered afresh.
     Resubmit(Entry),
+    /// A referral is made to a body (`referred`).
+    Refer(crate::check::ir::BodyId),
+    /// A notice is sent, by position in the procedure's `notices`.
+    Notice(usize),
 }
 
 /// Where entering a target leads, the procedure's own refusals and
@@ -127,6 +131,7 @@ pub(crate) fn apply(
     log: &mut Log,
 ) {
     if let Some(event) = event {
+        super::people::record(ctx, state, event, effect.on);
         if let Some(slot) = state.last_seen.get_mut(event.event.index()) {
             *slot = Some(effect.on);
         }
@@ -304,9 +309,12 @@ pub(crate) fn apply(
         }
         Change::Extend { deadline, until } => {
             if let Phase::InStep(visit) = &mut state.phase {
-                visit.deadlines[deadline]
-                    .extensions
-                    .push(Extended { on, until });
+                visit.deadlines[deadline].extensions.push(Extended {
+                    on,
+                    until,
+                    granted_by: event.and_then(|e| e.granted_by),
+                    agreed_by: event.and_then(|e| e.agreed_by),
+                });
                 let name = &ctx.step(visit.step).deadlines[deadline].name;
                 if let Some(event) = event {
                     log.push(|| TimelineEntry {
@@ -329,7 +337,18 @@ pub(crate) fn apply(
             record(log, name, from);
             enter(ctx, state, entry, on, from, log);
         }
+        Change::Refer(body) => {
+            record(log, None, None);
+            super::referrals::made(ctx, state, body, on, from);
+        }
+        Change::Notice(notice) => {
+            record(log, None, None);
+            state.notices.push((notice, on));
+        }
     }
+    // A change may make a referral's condition hold (facts learnt, a step
+    // entered whose rule it is): its duty starts that day.
+    super::referrals::start(ctx, state, on);
 }
 
 /// Puts the case where an entry ends, logging the refusals and

@@ -109,6 +109,58 @@ pub enum ReplayErrorKind {
         expected: String,
     },
 
+    /// An event that changes a fact the procedure declares `fixed`.
+    /// The message is made whole by the engine (event, date, both values
+    /// and why), so that the variant stays small.
+    #[error("{message}")]
+    #[diagnostic(
+        code(E0820),
+        help("once the case gives `{fact}`, it stays: leave it out of this event's `facts:`, or correct the value given first")
+    )]
+    FixedFactChanged { message: String, fact: String },
+
+    /// An event made by a person the procedure's rules about people
+    /// exclude (`lead x, different from stage1`; `role x, not also y`).
+    #[error("{message}")]
+    #[diagnostic(code(E0821), help("{help}"))]
+    PersonRefused {
+        message: String,
+        help: String,
+        /// `same_person_as_earlier_lead` or `roles_held_together`.
+        reason: &'static str,
+    },
+
+    /// A joint decision (`on decided by a and b`) recorded without every
+    /// role it names.
+    #[error("{message}")]
+    #[diagnostic(
+        code(E0822),
+        help("record every role that made the decision: `by: [{by}]`")
+    )]
+    JointDecisionIncomplete { message: String, by: String },
+
+    /// A `referred` event without a body, or to a body no `refer to`
+    /// rule names.
+    #[error("{message}")]
+    #[diagnostic(code(E0823), help("{help}"))]
+    ReferralRefused {
+        message: String,
+        help: String,
+        /// `no_body` or `no_referral_rule`.
+        reason: &'static str,
+    },
+
+    /// A `notice` event naming no declared notice, or missing content the
+    /// notice must include.
+    #[error("{message}")]
+    #[diagnostic(code(E0824), help("{help}"))]
+    NoticeRefused {
+        message: String,
+        help: String,
+        /// `unknown_notice` or `missing_content`.
+        reason: &'static str,
+    },
+
     /// Date arithmetic left the calendar's range.
     #[error("a due date falls outside the calendar's years: {message}")]
     #[diagnostic(code(E0811), help("dates must stay within 1970 to 2199"))]
@@ -136,6 +188,14 @@ pub enum ExtensionRefusal {
     NotLater,
     /// The new date is beyond the rule's `extendable to` ceiling.
     BeyondCeiling,
+    /// More extensions than the rule's `at most`.
+    TooMany,
+    /// Not granted by the role the rule names (`granted by`).
+    WrongGrantor,
+    /// No notice to the role the rule names (`with notice to`).
+    NoNotice,
+    /// Not agreed by the role the rule names (`by agreement of`).
+    NeedsAgreement,
 }
 
 /// Why a pause or resumption was refused.
@@ -159,6 +219,10 @@ impl ExtensionRefusal {
             ExtensionRefusal::NoNewDate => "no_new_date",
             ExtensionRefusal::NotLater => "not_later",
             ExtensionRefusal::BeyondCeiling => "beyond_ceiling",
+            ExtensionRefusal::TooMany => "too_many",
+            ExtensionRefusal::WrongGrantor => "wrong_grantor",
+            ExtensionRefusal::NoNotice => "no_notice",
+            ExtensionRefusal::NeedsAgreement => "needs_agreement",
         }
     }
 }
@@ -201,6 +265,10 @@ pub const REASONS: &[(&str, &[&str])] = &[
             "no_new_date",
             "not_later",
             "beyond_ceiling",
+            "too_many",
+            "wrong_grantor",
+            "no_notice",
+            "needs_agreement",
         ],
     ),
     (
@@ -218,6 +286,14 @@ pub const REASONS: &[(&str, &[&str])] = &[
     ("E0808", &["no_transition_applies"]),
     ("E0809", &["wrong_role"]),
     ("E0811", &["date_out_of_range"]),
+    ("E0820", &["fixed_fact_changed"]),
+    (
+        "E0821",
+        &["same_person_as_earlier_lead", "roles_held_together"],
+    ),
+    ("E0822", &["not_joint"]),
+    ("E0823", &["no_body", "no_referral_rule"]),
+    ("E0824", &["unknown_notice", "missing_content"]),
 ];
 
 impl ReplayErrorKind {
@@ -235,6 +311,11 @@ impl ReplayErrorKind {
             ReplayErrorKind::NoTransitionApplies { .. } => "no_transition_applies",
             ReplayErrorKind::WrongRole { .. } => "wrong_role",
             ReplayErrorKind::DateOutOfRange { .. } => "date_out_of_range",
+            ReplayErrorKind::FixedFactChanged { .. } => "fixed_fact_changed",
+            ReplayErrorKind::PersonRefused { reason, .. } => reason,
+            ReplayErrorKind::JointDecisionIncomplete { .. } => "not_joint",
+            ReplayErrorKind::ReferralRefused { reason, .. } => reason,
+            ReplayErrorKind::NoticeRefused { reason, .. } => reason,
         }
     }
 
@@ -251,6 +332,11 @@ impl ReplayErrorKind {
             ReplayErrorKind::NoTransitionApplies { .. } => "E0808",
             ReplayErrorKind::WrongRole { .. } => "E0809",
             ReplayErrorKind::DateOutOfRange { .. } => "E0811",
+            ReplayErrorKind::FixedFactChanged { .. } => "E0820",
+            ReplayErrorKind::PersonRefused { .. } => "E0821",
+            ReplayErrorKind::JointDecisionIncomplete { .. } => "E0822",
+            ReplayErrorKind::ReferralRefused { .. } => "E0823",
+            ReplayErrorKind::NoticeRefused { .. } => "E0824",
         }
     }
 }

@@ -41,6 +41,8 @@ mod context;
 mod decide;
 mod effect;
 mod error;
+mod people;
+mod referrals;
 mod report;
 mod state;
 #[cfg(test)]
@@ -50,7 +52,7 @@ mod windows;
 use chrono::{Duration as Days, NaiveDate};
 
 use crate::calendar::Calendar;
-use crate::check::ir::{EventId, FactId, Procedure, RoleId, StepId, Unit, Value};
+use crate::check::ir::{BodyId, EventId, FactId, Procedure, RoleId, StepId, Unit, Value};
 
 use context::{Ctx, Facts};
 use decide::Failure;
@@ -60,8 +62,8 @@ use state::{Phase, State};
 pub use clock::working_days_late;
 pub use error::{ExtensionRefusal, PauseRefusal, ReplayError, ReplayErrorKind, REASONS};
 pub use report::{
-    ActiveStep, Breach, DeadlineReport, NextEvent, OutcomeReport, ProcedureRef, Report,
-    RouteReport, Status, TaskReport, TimelineEntry, WindowReport,
+    ActiveStep, Breach, DeadlineReport, NextEvent, OutcomeReport, PersonReport, ProcedureRef,
+    ReferralReport, Report, RouteReport, Status, TaskReport, TimelineEntry, WindowReport,
 };
 
 /// A complaint case: its facts and its events, resolved against a
@@ -72,6 +74,8 @@ pub struct Case {
     /// Each fact's value by [`FactId`]; `None` when the case does not give it.
     pub facts: Vec<Option<Value>>,
     pub events: Vec<CaseEvent>,
+    /// Who holds each role in this case (`people:` in a case file).
+    pub people: Vec<(RoleId, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -95,6 +99,18 @@ pub struct CaseEvent {
     /// Why the event is late (`reason:`): a soft deadline it meets late is
     /// then "late, with reason" rather than a breach.
     pub reason: Option<String>,
+    /// The person who made the event (`person: "A. Patel"`); without it,
+    /// the case's holder of the acting role, if it names one.
+    pub person: Option<String>,
+    /// `by: [a, b]`: the roles after the first, for a joint decision.
+    pub also_by: Vec<RoleId>,
+    /// For `referred`: the body the referral was made to.
+    pub to: Option<BodyId>,
+    /// For `notice`: which notice, and what it said (`includes:`).
+    pub notice: Option<String>,
+    pub includes: Vec<String>,
+    /// For `extended`: the role that granted it (`granted_by:`).
+    pub granted_by: Option<RoleId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,6 +183,7 @@ fn replay_logged<'a>(
     case: &Case,
     at: NaiveDate,
 ) -> Result<Replayed<'a>, ReplayError> {
+    engine.state.people = people::holders(engine.ctx.procedure, &case.people);
     let mut last = 0;
     for (i, event) in case.events.iter().enumerate() {
         if event.on > at {

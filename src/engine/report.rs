@@ -31,6 +31,36 @@ pub struct Report {
     /// Things the reader should know that do not stop the replay (a case
     /// received before the procedure's effective date).
     pub warnings: Vec<ReportWarning>,
+    /// Who holds each role, where the case says (`people:`, or the person
+    /// of the latest event made in the role); left out when none is known.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<PersonReport>,
+    /// Referrals the case must make or has made (`refer to … immediately`),
+    /// each with its due date; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub referrals: Vec<ReferralReport>,
+}
+
+/// A referral duty as of the report's date.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ReferralReport {
+    pub body: String,
+    pub title: String,
+    /// The day its condition first held.
+    pub since: NaiveDate,
+    /// `None` while a duration fact it counts is not given.
+    pub due: Option<NaiveDate>,
+    pub made_on: Option<NaiveDate>,
+    /// `due`, `overdue`, `made` or `made_late`.
+    pub status: &'static str,
+    pub cite: Vec<String>,
+}
+
+/// The person who holds a role in a case.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PersonReport {
+    pub role: String,
+    pub person: String,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -224,6 +254,7 @@ impl Engine<'_> {
             }
         };
         let next = self.next_events(&active, at);
+        let referrals = self.referrals(at, &mut breaches);
         let routes = self.routes();
         let mut warnings = Vec::new();
         if let (Some(effective), Some(first)) = (self.ctx.procedure.effective, case.events.first())
@@ -255,7 +286,44 @@ impl Engine<'_> {
             routes,
             next,
             warnings,
+            people: super::people::holding(&self.ctx, &self.state)
+                .into_iter()
+                .map(|(role, person)| PersonReport { role, person })
+                .collect(),
+            referrals,
         }
+    }
+
+    /// Each referral duty as of `at`; one unmade past its due date is also
+    /// an open breach, like an overdue deadline.
+    fn referrals(&self, at: NaiveDate, breaches: &mut Vec<Breach>) -> Vec<ReferralReport> {
+        let ctx = &self.ctx;
+        self.state
+            .referrals
+            .iter()
+            .map(|r| {
+                let made = r.made.filter(|m| *m <= at);
+                let status = match (made, r.due) {
+                    (Some(m), Some(d)) if m > d => "made_late",
+                    (Some(_), _) => "made",
+                    (None, Some(d)) if at > d => {
+                        breaches.push(super::referrals::breach(ctx, r, d, None, at));
+                        "overdue"
+                    }
+                    (None, _) => "due",
+                };
+                let body = &ctx.procedure.bodies[r.body.index()];
+                ReferralReport {
+                    body: body.name.clone(),
+                    title: body.title.clone(),
+                    since: r.since,
+                    due: r.due,
+                    made_on: made,
+                    status,
+                    cite: r.cites.clone(),
+                }
+            })
+            .collect()
     }
 
     /// The active step, and the breaches still open in it as of `at`.

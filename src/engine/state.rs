@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::check::ir::{Anchor, EventId, OutcomeId, StepId, Value};
+use crate::check::ir::{Anchor, EventId, OutcomeId, RoleId, StepId, Value};
 
 use super::clock::Clock;
 use super::report::Breach;
@@ -21,6 +21,41 @@ pub(crate) struct State {
     /// Soft deadlines met late by an event that gave a reason: reported
     /// apart from breaches.
     pub(crate) late_with_reason: Vec<Breach>,
+    /// The person the case names in each role, by `RoleId` (`people:`).
+    pub(crate) people: Vec<Option<String>>,
+    /// Who made each event whose person is known, for the rules about
+    /// people (`different from`, `not also`) and for reports.
+    pub(crate) acts: Vec<Act>,
+    /// Referral duties (`refer to BODY when … immediately`), each from the
+    /// day its condition first held.
+    pub(crate) referrals: Vec<Referral>,
+    /// Notices sent, by position in the procedure's `notices`, and when.
+    pub(crate) notices: Vec<(usize, NaiveDate)>,
+}
+
+/// A referral the case must make, or has made.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Referral {
+    pub(crate) body: crate::check::ir::BodyId,
+    /// The step whose rule it is; `None` for a rule of the whole procedure.
+    pub(crate) step: Option<StepId>,
+    /// The day the rule's condition first held (or the referral was made,
+    /// for one made before it did).
+    pub(crate) since: NaiveDate,
+    /// `None` while a duration fact it counts is not given.
+    pub(crate) due: Option<NaiveDate>,
+    pub(crate) made: Option<NaiveDate>,
+    pub(crate) cites: Vec<String>,
+}
+
+/// An event made by a known person, acting in a role, in a step.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Act {
+    pub(crate) on: NaiveDate,
+    pub(crate) event: EventId,
+    pub(crate) step: StepId,
+    pub(crate) role: RoleId,
+    pub(crate) person: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -95,6 +130,10 @@ impl State {
             last_seen: vec![None; events],
             breaches: Vec::new(),
             late_with_reason: Vec::new(),
+            people: Vec::new(),
+            acts: Vec::new(),
+            referrals: Vec::new(),
+            notices: Vec::new(),
         }
     }
 

@@ -85,6 +85,12 @@ fn event(p: &Procedure, on: &str, name: &str) -> CaseEvent {
         facts: Vec::new(),
         note: None,
         reason: None,
+        person: None,
+        also_by: Vec::new(),
+        to: None,
+        notice: None,
+        includes: Vec::new(),
+        granted_by: None,
     }
 }
 
@@ -93,6 +99,7 @@ fn case(p: &Procedure, events: &[(&str, &str)]) -> Case {
         id: "T-1".into(),
         facts: vec![None; p.facts.len()],
         events: events.iter().map(|(on, name)| event(p, on, name)).collect(),
+        people: Vec::new(),
     }
 }
 

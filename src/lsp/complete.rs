@@ -59,6 +59,7 @@ const HEADER: &[&str] = &[
     "start",
     "step",
     "outcome",
+    "notice",
 ];
 const STEP: &[&str] = &[
     "lead",
@@ -348,6 +349,10 @@ impl Completions<'_> {
             return;
         }
         match (first, previous, last) {
+            ("role", _, ",") => self.keywords(&["not also"]),
+            ("lead", _, ",") => self.keywords(&["different from"]),
+            ("lead", "different", "from") => self.targets(true),
+            ("role", "not", "also") => self.names(Space::Role, Sort::Role),
             (_, _, "->") => self.targets(false),
             ("start", _, "start") | ("escalate", "escalate", "to") => self.targets(true),
             ("route" | "refer", _, "to") => self.names(Space::Body, Sort::Body),
@@ -373,7 +378,14 @@ impl Completions<'_> {
             (_, _, "requires" | "reopens") => self.tasks(),
             (_, _, ",") if w.contains(&"requires") || w.contains(&"reopens") => self.tasks(),
             (_, _, ",") if w.contains(&"met") => self.events(),
+            (_, _, ",") if first == "deadline" && w.contains(&"extendable") => {
+                self.keywords(&["at most once", "granted by", "with notice to"])
+            }
             (_, _, ",") if first == "deadline" => self.keywords(&["extendable"]),
+            ("fact", _, ",") => self.keywords(&["fixed"]),
+            ("refer", _, _) if w.contains(&"when") && !GUARD_OPERATORS.contains(&last) => {
+                self.keywords(&["immediately", "within", "and", "or", "cite"])
+            }
             (_, _, ":") => {
                 self.keywords(TYPES);
             }
@@ -492,6 +504,26 @@ mod tests {
         assert!(labels("lead officer", "on ").contains(&"entry".to_string()));
         assert_eq!(labels("lead officer", "on entry "), ["when"]);
         assert!(labels("lead officer", "on ").contains(&"missed".to_string()));
+    }
+
+    #[test]
+    fn clauses_after_a_comma_follow_the_declaration() {
+        assert_eq!(
+            labels("start first", "fact consent: bool \"Consent\", "),
+            ["fixed"]
+        );
+        assert_eq!(
+            labels("start first", "role panel \"Panel\", "),
+            ["not also"]
+        );
+        assert_eq!(
+            labels("start first", "role panel \"Panel\", not also "),
+            ["officer"]
+        );
+        assert_eq!(labels("lead officer", "lead officer, "), ["different from"]);
+        assert!(
+            labels("lead officer", "lead officer, different from ").contains(&"first".to_string())
+        );
     }
 
     #[test]

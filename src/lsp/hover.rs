@@ -81,6 +81,8 @@ fn builtin(b: Builtin) -> &'static str {
         Builtin::Resumed => "The clocks run again.",
         Builtin::Withdrawn => "The complainant withdraws: the case ends as `withdrawn`.",
         Builtin::Resubmitted => "A complaint turned away by a `reject` comes back.",
+        Builtin::Referred => "A referral is made (`to: BODY`), discharging a `refer to` duty.",
+        Builtin::Notice => "A written notice is sent (`notice: NAME`, `includes: [...]`).",
     }
 }
 
@@ -211,16 +213,29 @@ fn describe(p: &ProcedureDecl, text: &str, item: Item, n: &str) -> String {
         }),
         Item::Role(i) => p.roles.get(i).map(|r| {
             format!(
-                "**role** `{n}`{}{}",
+                "**role** `{n}`{}{}{}",
                 description(r.title.as_ref()),
+                if r.not_also.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "\n\nThe same person may not also be: {}.",
+                        r.not_also
+                            .iter()
+                            .map(|o| format!("`{}`", o.text))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                },
                 cite_line(&r.cite)
             )
         }),
         Item::Fact(i) => p.facts.get(i).map(|f| {
             format!(
-                "**fact** `{n}`: {}{}{}",
+                "**fact** `{n}`: {}{}{}{}",
                 type_words(text, &f.ty),
                 description(f.title.as_ref()),
+                fixed_words(f.fixed.as_ref()),
                 cite_line(&f.cite)
             )
         }),
@@ -489,6 +504,17 @@ fn timed(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
         }
     }
     None
+}
+
+/// `fixed`: once given, the fact may not change, and why.
+fn fixed_words(fixed: Option<&crate::syntax::ast::FixedDecl>) -> String {
+    match fixed {
+        Some(f) => match &f.reason {
+            Some(why) => format!("\n\nFixed: once given, it may not change ({}).", why.value),
+            None => "\n\nFixed: once given, it may not change.".into(),
+        },
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]

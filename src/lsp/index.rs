@@ -178,6 +178,9 @@ impl Walker<'_> {
         }
         for (i, r) in p.roles.iter().enumerate() {
             self.push(Space::Role, &r.name, Some(Item::Role(i)));
+            for other in &r.not_also {
+                self.push(Space::Role, other, None);
+            }
         }
         for (i, f) in p.facts.iter().enumerate() {
             self.push(Space::Fact, &f.name, Some(Item::Fact(i)));
@@ -220,6 +223,9 @@ impl Walker<'_> {
         self.push(Space::Target, &step.name, Some(Item::Step(si)));
         for lead in &step.leads {
             self.push(Space::Role, &lead.value, None);
+        }
+        for d in &step.lead_different {
+            self.push(Space::Target, &d.step, None);
         }
         for (ti, task) in step.tasks.iter().enumerate() {
             self.push(Space::Task(si), &task.name, Some(Item::Task(si, ti)));
@@ -274,6 +280,9 @@ impl Walker<'_> {
             }
             if let Some(by) = &t.by {
                 self.push(Space::Role, by, None);
+            }
+            for also in &t.also_by {
+                self.push(Space::Role, also, None);
             }
             if let Some(guard) = &t.guard {
                 let names: Vec<&str> = t.params.iter().map(|p| p.name.text.as_str()).collect();

@@ -106,10 +106,23 @@ impl Flattener<'_> {
                 &[&path, "title"],
                 r.title.clone().unwrap_or_else(|| "(untitled)".into()),
             );
+            if !r.not_also.is_empty() {
+                let others: Vec<String> = r.not_also.iter().map(|o| self.role(*o)).collect();
+                self.put(&[&path, "not also"], others.join(", "));
+            }
         }
         for f in &p.facts {
             let path = format!("fact {}", f.name);
             self.put(&[&path, "type"], type_text(&f.ty));
+            if let Some(why) = &f.fixed {
+                self.put(&[&path, "fixed"], why.clone());
+            }
+        }
+        for n in &p.notices {
+            let path = format!("notice {}", n.name);
+            self.put(&[&path, "to"], self.role(n.to));
+            self.put(&[&path, "title"], n.title.clone().unwrap_or_default());
+            self.put(&[&path, "includes"], n.includes.join(", "));
         }
         for setting in &p.settings {
             if let Some(f) = p.facts.get(setting.fact.index()) {
@@ -180,6 +193,19 @@ impl Flattener<'_> {
         self.put(&when, guard);
         let mut cite = path.clone();
         cite.push("cite");
+        if let Some(due) = r.due {
+            let mut at = path.clone();
+            at.push("due");
+            self.put(
+                &at,
+                match due {
+                    crate::check::ir::ReferralDue::Immediately => "immediately".to_string(),
+                    crate::check::ir::ReferralDue::Within(d) => {
+                        format!("within {}", words::duration(p, d))
+                    }
+                },
+            );
+        }
         self.put(&cite, join(&r.cites));
     }
 
@@ -188,6 +214,14 @@ impl Flattener<'_> {
         let step = format!("step {}", s.name);
         self.put(&[&step, "title"], s.title.clone().unwrap_or_default());
         self.put(&[&step, "lead"], self.role(s.lead));
+        if !s.different_from.is_empty() {
+            let steps: Vec<String> = s
+                .different_from
+                .iter()
+                .map(|d| p.steps[d.index()].name.clone())
+                .collect();
+            self.put(&[&step, "lead different from"], steps.join(", "));
+        }
         self.put(&[&step, "cite"], join(&s.cites));
         for t in &s.tasks {
             let item = format!("task {}", t.name);
@@ -227,6 +261,19 @@ impl Flattener<'_> {
                 Extension::UpTo(l) => format!("up to {}", words::duration(p, *l)),
             };
             self.put(&[&step, &item, "extension"], extension);
+            let r = &d.extension_rules;
+            if let Some(n) = r.at_most {
+                self.put(&[&step, &item, "extensions at most"], n.to_string());
+            }
+            if let Some(g) = r.granted_by {
+                self.put(&[&step, &item, "extension granted by"], self.role(g));
+            }
+            if let Some(t) = r.notice_to {
+                self.put(&[&step, &item, "extension notice to"], self.role(t));
+            }
+            if let Some(a) = r.agreed_by {
+                self.put(&[&step, &item, "extension agreed by"], self.role(a));
+            }
             if let Some(g) = &d.guard {
                 self.put(&[&step, &item, "when"], words::guard(p, g, None));
             }
@@ -277,7 +324,14 @@ impl Flattener<'_> {
             );
             self.put(
                 &[&step, &item, "by"],
-                t.by.map(|r| self.role(r)).unwrap_or_default(),
+                t.by.map(|r| {
+                    std::iter::once(r)
+                        .chain(t.also_by.iter().copied())
+                        .map(|r| self.role(r))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                })
+                .unwrap_or_default(),
             );
             let names = |indices: &[u32]| -> String {
                 indices

@@ -650,6 +650,7 @@ fn deadline_sentence(procedure: &Procedure, step: &Step, d: &crate::check::ir::D
         upper_first(&humanize(&d.name)),
         period_words(procedure, step, d.duration, d.anchor, d.beginning),
         extension_words(procedure, &d.extension)
+            + &super::doc_duties::extension_rule_words(procedure, &d.extension_rules)
     )
 }
 
@@ -773,6 +774,7 @@ pub fn markdown(procedure: &Procedure) -> String {
         }
         let _ = writeln!(out);
     }
+    super::doc_duties::sections(&mut out, procedure);
     out
 }
 
@@ -800,7 +802,8 @@ fn route_phrase(procedure: &Procedure, route: &crate::check::ir::Route, place: &
         .as_ref()
         .map(|g| format!(" {}", condition(procedure, g)))
         .unwrap_or_default();
-    format!("{how} {place}{when}{}", cite(&route.cites))
+    let due = super::doc_duties::referral_due_words(procedure, route);
+    format!("{how} {place}{when}{due}{}", cite(&route.cites))
 }
 
 /// One row a step: tasks, time limits and windows each in their own
@@ -977,8 +980,15 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
     let here = procedure.step_named(&step.name);
     for t in &step.transitions {
         let by =
-            t.by.map(|r| format!(" by {}", the_role(procedure, r)))
-                .unwrap_or_default();
+            t.by.map(|r| {
+                let all: Vec<String> = std::iter::once(r)
+                    .chain(t.also_by.iter().copied())
+                    .map(|r| the_role(procedure, r))
+                    .collect();
+                let joint = if t.also_by.is_empty() { "" } else { " jointly" };
+                format!(" by {}{joint}", all.join(" and "))
+            })
+            .unwrap_or_default();
         let when = t
             .guard
             .as_ref()
@@ -1081,7 +1091,8 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
                 .as_ref()
                 .map(|g| format!(", {}", condition(procedure, g)))
                 .unwrap_or_default();
-            let _ = writeln!(out, "- {how} {body}{when}.{}", cite(&r.cites));
+            let due = super::doc_duties::referral_due_words(procedure, r);
+            let _ = writeln!(out, "- {how} {body}{when}{due}.{}", cite(&r.cites));
         }
         let _ = writeln!(out);
     }

@@ -41,7 +41,12 @@ fn target_id(procedure: &Procedure, target: Target) -> String {
 fn step_lines(procedure: &Procedure, step: &Step) -> Vec<String> {
     let mut lines = vec![step.title.clone().unwrap_or_else(|| step.name.clone())];
     if let Some(role) = procedure.roles.get(step.lead.index()) {
-        lines.push(format!("lead: {}", role.name));
+        let differs: String = step
+            .different_from
+            .iter()
+            .map(|s| format!(", not the lead of {}", procedure.steps[s.index()].name))
+            .collect();
+        lines.push(format!("lead: {}{differs}", role.name));
     }
     for d in &step.deadlines {
         let when = d
@@ -89,6 +94,17 @@ fn edges(procedure: &Procedure) -> Vec<Edge> {
             let label = match &t.guard {
                 Some(g) => format!("{event} when {}", words::guard(procedure, g, Some(t.event))),
                 None => event.to_string(),
+            };
+            // A joint decision is a condition on the move: say whose.
+            let label = match (t.by, t.also_by.is_empty()) {
+                (Some(first), false) => {
+                    let all: Vec<&str> = std::iter::once(first)
+                        .chain(t.also_by.iter().copied())
+                        .map(|r| procedure.roles[r.index()].name.as_str())
+                        .collect();
+                    format!("{label} (by {})", all.join(" and "))
+                }
+                _ => label,
             };
             edges.push(Edge {
                 from: from.clone(),

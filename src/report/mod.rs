@@ -6,6 +6,7 @@ pub mod ci;
 pub mod diagnostic;
 pub mod diff;
 pub mod doc;
+mod doc_duties;
 pub mod graph;
 pub mod leaflet;
 pub mod status;
@@ -73,6 +74,37 @@ pub fn human(report: &Report) -> String {
         }
         _ => {
             let _ = writeln!(out, "Status: not yet received");
+        }
+    }
+    if !report.people.is_empty() {
+        let people: Vec<String> = report
+            .people
+            .iter()
+            .map(|p| format!("{}: {}", p.role, p.person))
+            .collect();
+        let _ = writeln!(out, "People: {}", people.join("; "));
+    }
+    if !report.referrals.is_empty() {
+        let _ = writeln!(out, "\nReferrals");
+        for r in &report.referrals {
+            let due = r.due.map_or(
+                "not known until the case gives its duration".to_string(),
+                |d| d.to_string(),
+            );
+            let state = match (r.status, r.made_on) {
+                ("made", Some(m)) => format!("made {m}"),
+                ("made_late", Some(m)) => format!("made {m}, LATE (due {due})"),
+                ("overdue", _) => format!("OVERDUE: due {due}"),
+                _ => format!("due {due}"),
+            };
+            let _ = writeln!(
+                out,
+                "  to {} ({}), needed since {}: {state}{}",
+                r.body,
+                r.title,
+                r.since,
+                cites(&r.cite)
+            );
         }
     }
 

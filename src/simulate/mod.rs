@@ -409,10 +409,18 @@ impl Simulation<'_> {
     }
 
     fn event(&self, on: NaiveDate, event: EventId, data: Vec<Option<Value>>) -> CaseEvent {
+        // A joint decision must record every role it names; a simulated
+        // one is made by all of them.
+        let joint = self
+            .procedure
+            .steps
+            .iter()
+            .flat_map(|s| s.transitions_on(event))
+            .find(|t| !t.also_by.is_empty());
         CaseEvent {
             on,
             event,
-            by: None,
+            by: joint.and_then(|t| t.by),
             data,
             extension: None,
             deadline: None,
@@ -423,6 +431,12 @@ impl Simulation<'_> {
             // Simulation records no reasons: a soft deadline met late is
             // counted as a breach, the worst case (docs/simulate.md).
             reason: None,
+            person: None,
+            also_by: joint.map(|t| t.also_by.clone()).unwrap_or_default(),
+            to: None,
+            notice: None,
+            includes: Vec::new(),
+            granted_by: None,
         }
     }
 
@@ -729,7 +743,9 @@ impl Simulation<'_> {
             return Ok(());
         };
         *pending = None;
-        if state.met || on > due {
+        // Simulation sends no notices, so an extension that needs one
+        // first is never made.
+        if state.met || on > due || step.deadlines[d].extension_rules.notice_to.is_some() {
             return Ok(());
         }
         let mut until = self
@@ -745,6 +761,8 @@ impl Simulation<'_> {
         let mut event = self.event(on, extended, Vec::new());
         event.deadline = Some(step.deadlines[d].name.clone());
         event.extension = Some(crate::engine::ExtensionRequest::Until(until));
+        event.granted_by = step.deadlines[d].extension_rules.granted_by;
+        event.agreed_by = step.deadlines[d].extension_rules.agreed_by;
         session.apply(&event).map_err(Stop::from)
     }
 

@@ -261,6 +261,8 @@ pub struct ProcedureDecl {
     pub settings: Vec<SettingDecl>,
     /// `anywhere on E -> OUTCOME "why"`.
     pub anywhere: Vec<AnywhereDecl>,
+    /// `notice NAME to ROLE "Title" includes a, b`.
+    pub notices: Vec<NoticeDecl>,
 }
 
 /// `anywhere on legal_proceedings_started -> closed_for_legal_action "…"`.
@@ -270,6 +272,17 @@ pub struct AnywhereDecl {
     pub guard: Option<Expr>,
     pub target: Name,
     pub reason: Option<Text>,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+/// `notice extension_notice to complainant "Extension letter" includes reason, new_date`.
+#[derive(Clone, Debug)]
+pub struct NoticeDecl {
+    pub name: Name,
+    pub to: Name,
+    pub title: Option<Text>,
+    pub includes: Vec<Name>,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -328,6 +341,8 @@ pub struct LimitDecl {
 pub struct RoleDecl {
     pub name: Name,
     pub title: Option<Text>,
+    /// `, not also review_panel`: roles the same person may not also hold.
+    pub not_also: Vec<Name>,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -337,6 +352,8 @@ pub struct FactDecl {
     pub name: Name,
     pub ty: TypeExpr,
     pub title: Option<Text>,
+    /// `, fixed "why"`: once given, the fact may not change.
+    pub fixed: Option<FixedDecl>,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -352,6 +369,13 @@ pub struct SettingDecl {
     pub default: Expr,
     pub title: Option<Text>,
     pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+/// `, fixed "Once given, consent cannot be withdrawn"`.
+#[derive(Clone, Debug)]
+pub struct FixedDecl {
+    pub reason: Option<Text>,
     pub span: Span,
 }
 
@@ -377,6 +401,8 @@ pub struct RouteDecl {
     pub kind: RouteKind,
     pub body: Name,
     pub guard: Option<Expr>,
+    /// `immediately` or `within DURATION`, on a `refer`: when it is due.
+    pub due: Option<ReferDue>,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -404,6 +430,8 @@ pub struct StepDecl {
     pub cite: Option<Cite>,
     pub span: Span,
     pub leads: Vec<Valued<Name>>,
+    /// `lead x, different from stage1`: each by the span of its `lead`.
+    pub lead_different: Vec<DifferentFrom>,
     pub tasks: Vec<TaskDecl>,
     pub deadlines: Vec<DeadlineDecl>,
     pub pauses: Vec<PauseDecl>,
@@ -421,6 +449,37 @@ pub struct StepDecl {
     /// `otherwise`); `reason` is always `None`.
     pub otherwise_when: Vec<RefusalDecl>,
     pub notes: Vec<NoteDecl>,
+}
+
+/// A rule on extending a deadline.
+#[derive(Clone, Debug)]
+pub enum ExtensionRule {
+    /// `at most once` (1) or `at most N times`.
+    AtMost {
+        times: i64,
+        span: Span,
+    },
+    GrantedBy(Name),
+    WithNotice(Name),
+    /// `by agreement of ROLE`.
+    AgreementOf(Name),
+}
+
+/// When a referral must be made, from the day its condition first holds.
+#[derive(Clone, Debug)]
+pub enum ReferDue {
+    /// The same day.
+    Immediately(Span),
+    Within(Duration),
+}
+
+/// `, different from stage1` after a `lead`.
+#[derive(Clone, Debug)]
+pub struct DifferentFrom {
+    /// The span of the `lead` it belongs to.
+    pub lead: Span,
+    pub step: Name,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -455,6 +514,8 @@ pub struct DeadlineDecl {
     /// `until DATE` instead of a duration and anchor.
     pub until: Option<Expr>,
     pub extension: Option<Extension>,
+    /// `, at most once`, `, granted by ROLE`, `, with notice to ROLE`.
+    pub extension_rules: Vec<ExtensionRule>,
     pub met_by: Vec<Name>,
     /// `when G`: the deadline applies only while G holds.
     pub guard: Option<Expr>,
@@ -483,6 +544,8 @@ pub struct TransitionDecl {
     pub event: Name,
     pub params: Vec<Param>,
     pub by: Option<Name>,
+    /// `by a and b`: the roles after the first of a joint decision.
+    pub also_by: Vec<Name>,
     pub guard: Option<Expr>,
     pub requires: Vec<Name>,
     /// Tasks done again after this transition (it must stay in its step).

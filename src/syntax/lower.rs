@@ -144,6 +144,18 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_as
             | kw_soon
             | kw_practicable
+            | kw_fixed
+            | kw_different
+            | kw_not
+            | kw_also
+            | kw_immediately
+            | kw_notice
+            | kw_includes
+            | kw_at
+            | kw_most
+            | kw_once
+            | kw_times
+            | kw_granted
     )
 }
 
@@ -454,6 +466,7 @@ impl Lowerer {
             notes: Vec::new(),
             settings: Vec::new(),
             anywhere: Vec::new(),
+            notices: Vec::new(),
         };
         for item in parts(pair) {
             let item_span = span_of(&item);
@@ -481,6 +494,22 @@ impl Lowerer {
                     labels: parts(item).map(|p| text(&p)).collect(),
                     span: item_span,
                 }),
+                Rule::notice_decl => {
+                    let ps: Vec<_> = parts(item).collect();
+                    let mut names = ps.iter().filter(|p| p.as_rule() == Rule::ident).map(name);
+                    proc.notices.push(NoticeDecl {
+                        name: names.next().unwrap_or_else(empty_span_name),
+                        to: names.next().unwrap_or_else(empty_span_name),
+                        title: first_text(&ps),
+                        includes: ps
+                            .iter()
+                            .filter(|p| p.as_rule() == Rule::notice_includes)
+                            .flat_map(|p| parts(p.clone()).map(|n| name(&n)))
+                            .collect(),
+                        cite: self.take_cite(&ps),
+                        span: item_span,
+                    });
+                }
                 Rule::limit_decl => {
                     let ps: Vec<_> = parts(item).collect();
                     let cite = self.take_cite(&ps);
@@ -591,6 +620,11 @@ impl Lowerer {
         RoleDecl {
             name: first_name(&ps),
             title: first_text(&ps),
+            not_also: ps
+                .iter()
+                .filter(|p| p.as_rule() == Rule::role_not_also)
+                .flat_map(|p| parts(p.clone()).map(|n| name(&n)))
+                .collect(),
             cite: self.take_cite(&ps),
             span,
         }
@@ -607,6 +641,13 @@ impl Lowerer {
                 .map(|p| self.fact_type(p.clone()))
                 .unwrap_or(TypeExpr::Text(span)),
             title: first_text(&ps),
+            fixed: ps
+                .iter()
+                .find(|p| p.as_rule() == Rule::fact_fixed)
+                .map(|p| FixedDecl {
+                    reason: parts(p.clone()).next().map(|t| text(&t)),
+                    span: span_of(p),
+                }),
             cite: self.take_cite(&ps),
             span,
         }
@@ -662,6 +703,12 @@ impl Lowerer {
                 .iter()
                 .find(|p| p.as_rule() == Rule::guard)
                 .map(|p| self.guard(p.clone())),
+            due: ps.iter().find(|p| p.as_rule() == Rule::refer_due).map(|p| {
+                match parts(p.clone()).find(|d| d.as_rule() == Rule::duration) {
+                    Some(d) => ReferDue::Within(self.duration(d)),
+                    None => ReferDue::Immediately(span_of(p)),
+                }
+            }),
             cite: self.take_cite(&ps),
             span,
         }
@@ -698,6 +745,7 @@ impl Lowerer {
             cite: None,
             span,
             leads: Vec::new(),
+            lead_different: Vec::new(),
             tasks: Vec::new(),
             deadlines: Vec::new(),
             pauses: Vec::new(),
@@ -717,7 +765,23 @@ impl Lowerer {
                 Rule::ident => step.name = name(&item),
                 Rule::string => step.title = Some(text(&item)),
                 Rule::cite => step.cite = Some(self.cite(item)),
-                Rule::lead_decl => step.leads.push(self.valued(item, name)),
+                Rule::lead_decl => {
+                    let lead = span_of(&item);
+                    if let Some(d) = item
+                        .clone()
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::lead_different)
+                    {
+                        step.lead_different.push(DifferentFrom {
+                            lead,
+                            step: parts(d.clone())
+                                .next()
+                                .map_or_else(empty_span_name, |p| name(&p)),
+                            span: span_of(&d),
+                        });
+                    }
+                    step.leads.push(self.valued(item, name))
+                }
                 Rule::otherwise_decl
                     if item
                         .clone()
@@ -798,6 +862,7 @@ impl Lowerer {
             beginning: false,
             until: None,
             extension: None,
+            extension_rules: Vec::new(),
             met_by: Vec::new(),
             guard: None,
             soft: ps.iter().any(|p| p.as_rule() == Rule::soft),
@@ -814,6 +879,39 @@ impl Lowerer {
                     deadline.anchor = anchor_of(p).map(|a| self.anchor(a));
                 }
                 Rule::extension => {
+                    for clause in parts(p.clone()) {
+                        let names = || {
+                            parts(clause.clone())
+                                .find(|x| x.as_rule() == Rule::ident)
+                                .map(|x| name(&x))
+                        };
+                        match clause.as_rule() {
+                            Rule::ext_at_most => {
+                                deadline.extension_rules.push(ExtensionRule::AtMost {
+                                    times: parts(clause.clone())
+                                        .find(|x| x.as_rule() == Rule::integer)
+                                        .map_or(1, |x| self.amount(&x)),
+                                    span: span_of(&clause),
+                                })
+                            }
+                            Rule::ext_granted_by => {
+                                if let Some(n) = names() {
+                                    deadline.extension_rules.push(ExtensionRule::GrantedBy(n));
+                                }
+                            }
+                            Rule::ext_with_notice => {
+                                if let Some(n) = names() {
+                                    deadline.extension_rules.push(ExtensionRule::WithNotice(n));
+                                }
+                            }
+                            Rule::ext_agreement_of => {
+                                if let Some(n) = names() {
+                                    deadline.extension_rules.push(ExtensionRule::AgreementOf(n));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
                     deadline.extension = parts(p).next().map(|e| match e.as_rule() {
                         Rule::extend_to => match parts(e.clone()).next() {
                             Some(d) => Extension::UpTo(self.duration(d)),
@@ -856,6 +954,7 @@ impl Lowerer {
             event: idents.first().cloned().unwrap_or_else(empty_span_name),
             params: Vec::new(),
             by: None,
+            also_by: Vec::new(),
             guard: None,
             requires: Vec::new(),
             reopens: Vec::new(),
@@ -883,6 +982,13 @@ impl Lowerer {
                         .collect()
                 }
                 Rule::by_role => transition.by = parts(p).next().map(|r| name(&r)),
+                Rule::by_roles => {
+                    let mut roles = parts(p)
+                        .filter(|r| r.as_rule() == Rule::ident)
+                        .map(|r| name(&r));
+                    transition.by = roles.next();
+                    transition.also_by = roles.collect();
+                }
                 Rule::guard => transition.guard = Some(self.guard(p)),
                 Rule::requires => transition.requires = parts(p).map(|t| name(&t)).collect(),
                 Rule::reopens => transition.reopens = parts(p).map(|t| name(&t)).collect(),

@@ -80,6 +80,27 @@ fn the_every_construct_example_has_every_construct() {
     for t in ["bool", "date", "duration", "text", "enum"] {
         assert!(types.contains(&t), "fact type {t}");
     }
+    assert!(p.facts.iter().any(|f| f.fixed.is_some()), "a fixed fact");
+    assert!(p.roles.iter().any(|r| !r.not_also.is_empty()), "not also");
+    assert!(
+        p.steps.iter().any(|s| !s.lead_different.is_empty()),
+        "different from"
+    );
+    assert!(
+        p.steps
+            .iter()
+            .flat_map(|s| &s.transitions)
+            .any(|t| !t.also_by.is_empty()),
+        "a joint decision"
+    );
+    assert!(
+        p.routes.iter().any(|r| r.due.is_some()),
+        "a referral with a due date"
+    );
+    assert!(
+        p.notices.iter().any(|n| !n.includes.is_empty()),
+        "a notice with its contents"
+    );
     assert!(p.bodies.iter().any(|b| b.kind.is_some()));
     assert!(!p.settings.is_empty(), "a setting");
     assert!(
@@ -147,6 +168,20 @@ fn the_every_construct_example_has_every_construct() {
         deadlines.iter().any(|d| d.soft),
         "or as soon as practicable"
     );
+    for rule in ["at most", "granted by", "with notice", "by agreement of"] {
+        assert!(
+            deadlines
+                .iter()
+                .any(|d| d.extension_rules.iter().any(|r| match r {
+                    redress::syntax::ast::ExtensionRule::AtMost { .. } => rule == "at most",
+                    redress::syntax::ast::ExtensionRule::GrantedBy(_) => rule == "granted by",
+                    redress::syntax::ast::ExtensionRule::WithNotice(_) => rule == "with notice",
+                    redress::syntax::ast::ExtensionRule::AgreementOf(_) =>
+                        rule == "by agreement of",
+                })),
+            "extension rule {rule}"
+        );
+    }
     let units: Vec<Unit> = deadlines
         .iter()
         .map(|d| &d.duration)

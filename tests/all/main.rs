@@ -26,6 +26,7 @@ mod mutations;
 #[cfg(target_os = "linux")]
 mod output_cli;
 mod paths_cli;
+mod people_duties;
 mod procedures;
 mod readme;
 mod run_cli;

@@ -1,0 +1,162 @@
+//! The sections of `redress doc` for the rules about people, notices,
+//! referrals, parallel work and facts that may not change: each says, for
+//! the staff who run the procedure, what they must record and when.
+
+use std::fmt::Write;
+
+use crate::check::ir::{ExtensionRules, Procedure, ReferralDue, RoleId, Route};
+
+use super::doc::{cite, humanize, lower_first, step_title, the_role, upper_first};
+
+/// Every section this module adds, after the document's own; nothing when
+/// the procedure uses none of these rules.
+pub(super) fn sections(out: &mut String, procedure: &Procedure) {
+    notices(out, procedure);
+    people(out, procedure);
+    fixed_facts(out, procedure);
+}
+
+/// "Notices": each written notice as a checklist a case handler can tick
+/// before sending it.
+fn notices(out: &mut String, procedure: &Procedure) {
+    if procedure.notices.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Notices\n");
+    let _ = writeln!(
+        out,
+        "Record each as `{{ event: notice, notice: NAME, includes: [...] }}`; redress refuses one that leaves out what it must say.\n"
+    );
+    for n in &procedure.notices {
+        let title = n.title.clone().unwrap_or_else(|| humanize(&n.name));
+        let _ = writeln!(
+            out,
+            "### {title} (`{}`)\n\nTo {}.{}\n",
+            n.name,
+            the_role(procedure, n.to),
+            cite(&n.cites)
+        );
+        for item in &n.includes {
+            let _ = writeln!(out, "- [ ] {} (`{item}`)", upper_first(&humanize(item)));
+        }
+        let _ = writeln!(out);
+    }
+}
+
+/// "Who may act": leads who must differ from an earlier step's, and roles
+/// one person may not hold together.
+fn people(out: &mut String, procedure: &Procedure) {
+    let mut lines = Vec::new();
+    for step in &procedure.steps {
+        for earlier in &step.different_from {
+            let earlier = &procedure.steps[earlier.index()];
+            lines.push(format!(
+                "- “{}” is led by someone other than the person who led “{}”.{}",
+                step_title(step),
+                step_title(earlier),
+                cite(&step.cites)
+            ));
+        }
+    }
+    for (i, role) in procedure.roles.iter().enumerate() {
+        for other in &role.not_also {
+            lines.push(format!(
+                "- {} may not also be {}.{}",
+                upper_first(&the_role(procedure, RoleId(i as u32))),
+                the_role(procedure, *other),
+                cite(&role.cites)
+            ));
+        }
+    }
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Who may act\n");
+    let _ = writeln!(
+        out,
+        "Record who made each event (`person:` on the event, or the case's `people:`); redress refuses an event that breaks one of these.\n"
+    );
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(out);
+}
+
+/// ", at most once, granted by the complaints manager, with notice to the
+/// person who complains".
+pub(super) fn extension_rule_words(procedure: &Procedure, rules: &ExtensionRules) -> String {
+    let mut out = String::new();
+    match rules.at_most {
+        Some(1) => out.push_str(", at most once"),
+        Some(n) => out.push_str(&format!(", at most {n} times")),
+        None => {}
+    }
+    if let Some(r) = rules.granted_by {
+        out.push_str(&format!(", granted by {}", the_role(procedure, r)));
+    }
+    if let Some(r) = rules.agreed_by {
+        out.push_str(&format!(
+            ", with the agreement of {}",
+            the_role(procedure, r)
+        ));
+    }
+    if let Some(r) = rules.notice_to {
+        out.push_str(&format!(
+            ", with a notice to {} first",
+            the_role(procedure, r)
+        ));
+    }
+    out
+}
+
+/// When a timed referral is due, in words: ", the same day (record
+/// `referred`)".
+pub(super) fn referral_due_words(procedure: &Procedure, route: &Route) -> String {
+    match route.due {
+        None => String::new(),
+        Some(ReferralDue::Immediately) => {
+            ": due the same day the condition is known; record it as `referred`".into()
+        }
+        Some(ReferralDue::Within(spec)) => format!(
+            ": due within {} of the day the condition is known; record it as `referred`",
+            super::doc::duration_words(procedure, spec)
+        ),
+    }
+}
+
+/// "Facts that may not change": a case handler must not record a fixed
+/// fact again with another value.
+fn fixed_facts(out: &mut String, procedure: &Procedure) {
+    let fixed: Vec<_> = procedure
+        .facts
+        .iter()
+        .filter_map(|f| f.fixed.as_ref().map(|why| (f, why)))
+        .collect();
+    if fixed.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Facts that may not change\n");
+    let _ = writeln!(
+        out,
+        "Once recorded for a case, these stay as first recorded; a later record that changes one is refused.\n"
+    );
+    for (fact, why) in fixed {
+        let name = fact
+            .title
+            .as_deref()
+            .map_or_else(|| humanize(&fact.name), str::to_string);
+        let why = if why.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", lower_first(why.trim_end_matches('.')))
+        };
+        let _ = writeln!(
+            out,
+            "- {} (`{}`){why}.{}",
+            upper_first(&name),
+            fact.name,
+            cite(&fact.cites)
+        );
+    }
+    let _ = writeln!(out);
+}
