@@ -585,6 +585,20 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// A setting that no guard or duration reads: W0502 as for a fact,
+    /// said as what it is.
+    #[error("setting `{name}` is never used")]
+    #[diagnostic(
+        code(W0502),
+        severity(Warning),
+        help("use it in a guard or a duration, or remove it")
+    )]
+    UnusedSetting {
+        name: String,
+        #[label("declared here")]
+        span: SourceSpan,
+    },
+
     /// A step without a citation in a procedure that has a source.
     #[error("step `{step}` does not cite the source")]
     #[diagnostic(

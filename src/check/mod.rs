@@ -1687,7 +1687,13 @@ impl<'a> Checker<'a> {
             }
         }
         for (i, used) in self.used_facts.clone().into_iter().enumerate() {
-            if !used {
+            // A setting's FactId is its place after the declared facts.
+            if !used && i >= decl.facts.len() {
+                self.error(CheckError::UnusedSetting {
+                    name: self.facts.names[i].clone(),
+                    span: self.facts.spans[i].into(),
+                });
+            } else if !used {
                 self.error(CheckError::UnusedFact {
                     name: self.facts.names[i].clone(),
                     span: self.facts.spans[i].into(),

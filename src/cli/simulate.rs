@@ -6,7 +6,8 @@ use clap::Args;
 use thiserror::Error;
 
 use crate::calendar::parse_date;
-use crate::simulate::{human, load_assumptions, simulate, Assumptions, Config};
+use crate::check::ir::Procedure;
+use crate::simulate::{arrival_period, human, load_assumptions, simulate, Assumptions, Config};
 
 use crate::diagnostic::{Diagnostic, SourceMap};
 
@@ -18,7 +19,9 @@ use super::{HumanOrJson, Outcome};
 
 #[derive(Args)]
 pub(crate) struct SimulateArgs {
-    /// The procedure (.proc file).
+    /// The procedure (.proc file), or a folder holding the versions of one
+    /// procedure: the version in force on the simulated cases' received
+    /// dates is used.
     procedure: PathBuf,
     #[command(flatten)]
     settings: super::settings_arg::SettingsArg,
@@ -100,11 +103,40 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
         Ok(h) => h,
         Err(outcome) => return outcome,
     };
-    let procedure =
-        match compile_procedure(&args.procedure).and_then(|p| args.settings.apply_or_report(p)) {
-            Ok(p) => p,
+    let versions = if args.procedure.is_dir() {
+        match versions_in(&args.procedure) {
+            Ok(v) => v,
             Err(outcome) => return outcome,
-        };
+        }
+    } else {
+        match compile_procedure(&args.procedure) {
+            Ok(p) => vec![p],
+            Err(outcome) => return outcome,
+        }
+    };
+    // One file given by name is simulated as it always was, whatever its
+    // `effective` date; a folder is chosen from by date.
+    let by_date = args.procedure.is_dir();
+    let chosen = match in_force_on(&versions, start).or(versions.first().filter(|_| !by_date)) {
+        Some(p) => p.clone(),
+        None => {
+            let earliest = versions.iter().filter_map(|p| p.effective).min();
+            errln!(
+                "error: --start {start} is before every version of `{}`: the earliest takes effect on {}",
+                versions[0].id,
+                earliest.map(|d| d.to_string()).unwrap_or_default()
+            );
+            errln!(
+                "  help: pass --start {} or later",
+                earliest.map(|d| d.to_string()).unwrap_or_default()
+            );
+            return Outcome::Usage;
+        }
+    };
+    let procedure = match args.settings.apply_or_report(chosen) {
+        Ok(p) => p,
+        Err(outcome) => return outcome,
+    };
     let assumptions = match &args.assumptions {
         None => Assumptions::default(),
         Some(path) => {
@@ -141,6 +173,28 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
         start,
         threads: args.threads,
     };
+    if let Some((first, last)) = arrival_period(calendar.get(), &assumptions, &config) {
+        // Every simulated case must be received under the one version
+        // chosen; a revision taking effect among them is refused rather
+        // than silently simulated with the old rules.
+        if let Some(next) = versions
+            .iter()
+            .filter(|p| p.effective.is_some_and(|e| e > start && e <= last))
+            .min_by_key(|p| p.effective)
+        {
+            let on = next.effective.map(|d| d.to_string()).unwrap_or_default();
+            errln!(
+                "error: the simulated cases are received from {first} to {last}, and version {} of `{}` takes effect on {on}, between them",
+                next.version.as_deref().unwrap_or("(none)"),
+                next.id
+            );
+            errln!(
+                "  help: simulate one version at a time: --start {on} or later for version {}, or fewer --cases (or a higher arrivals.per_working_day) so that every case is received before {on}",
+                next.version.as_deref().unwrap_or("(none)")
+            );
+            return Outcome::Usage;
+        }
+    }
     match simulate(&procedure, calendar.get(), &assumptions, &config) {
         Ok(summary) => {
             match args.format {
@@ -164,4 +218,51 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
             Outcome::Usage
         }
     }
+}
+
+/// The versions of the one procedure in a folder. A folder of several
+/// procedures, or none, is a usage error naming what was found.
+fn versions_in(dir: &std::path::Path) -> Result<Vec<Procedure>, Outcome> {
+    let found = super::test::procedures(&[dir.to_path_buf()]);
+    let mut ids: Vec<&String> = found.keys().collect();
+    ids.sort();
+    if ids.len() != 1 {
+        let list = ids
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        errln!(
+            "error: {} holds {} procedures ({}); simulate needs the versions of one procedure",
+            dir.display(),
+            ids.len(),
+            if list.is_empty() {
+                "no .proc file"
+            } else {
+                &list
+            }
+        );
+        errln!(
+            "  help: give one .proc file, or a folder holding only the versions of one procedure"
+        );
+        return Err(Outcome::Usage);
+    }
+    match found.into_values().next() {
+        Some(super::test::Found::Compiled(p)) => Ok(vec![*p]),
+        Some(super::test::Found::Versions(v)) => Ok(v),
+        Some(super::test::Found::Broken { report, .. }) => {
+            errln!("{report}");
+            Err(Outcome::Invalid)
+        }
+        None => Err(Outcome::Usage),
+    }
+}
+
+/// The version in force on `day`: the latest to take effect on or before
+/// it (a file without `effective` is always in force).
+fn in_force_on(versions: &[Procedure], day: chrono::NaiveDate) -> Option<&Procedure> {
+    versions
+        .iter()
+        .filter(|p| p.effective.is_none_or(|e| e <= day))
+        .max_by_key(|p| p.effective)
 }

@@ -93,6 +93,13 @@ pub struct BreachRate {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Summary {
     pub procedure: String,
+    /// The version simulated and the day it took effect, when the
+    /// procedure declares them: with several versions, the one in force on
+    /// every simulated case's received date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<NaiveDate>,
     pub cases: u64,
     pub seed: u64,
     pub start: NaiveDate,
@@ -812,6 +819,29 @@ impl Simulation<'_> {
     }
 }
 
+/// The days the first and the last simulated case arrive (`received`),
+/// as `simulate` spreads them, so that a caller can choose the version in
+/// force over them; `None` when the last falls beyond the calendar.
+pub fn arrival_period(
+    calendar: &Calendar,
+    assumptions: &Assumptions,
+    config: &Config,
+) -> Option<(NaiveDate, NaiveDate)> {
+    let per_working_day = assumptions.per_working_day.unwrap_or_else(|| {
+        u32::try_from(config.cases.max(1).div_ceil(250))
+            .unwrap_or(u32::MAX)
+            .max(1)
+    });
+    let first = match calendar.is_working_day(config.start) {
+        Ok(true) => config.start,
+        _ => calendar.next_working_day(config.start).ok()?,
+    };
+    let last_offset = i64::try_from(config.cases.saturating_sub(1) / u64::from(per_working_day))
+        .unwrap_or(i64::MAX);
+    let last = calendar.add_working_days(first, last_offset).ok()?;
+    Some((first, last))
+}
+
 /// Simulates `config.cases` cases of `procedure`.
 pub fn simulate(
     procedure: &Procedure,
@@ -1007,6 +1037,8 @@ fn summarise(sim: &Simulation<'_>, tally: Tally, config: &Config, per_working_da
         .collect();
     Summary {
         procedure: p.id.clone(),
+        version: p.version.clone(),
+        effective: p.effective,
         cases: config.cases,
         seed: config.seed,
         start: sim.first_arrival,
@@ -1086,6 +1118,13 @@ pub fn human(s: &Summary) -> String {
         "Simulated {} cases of {} (seed {}; arrivals from {}, {} a working day)\n",
         s.cases, s.procedure, s.seed, s.start, s.per_working_day
     ));
+    if let Some(version) = &s.version {
+        let from = s
+            .effective
+            .map(|d| format!(", in force from {d}"))
+            .unwrap_or_default();
+        out.push_str(&format!("Version {version}{from}\n"));
+    }
     if !s.defaults.is_empty() {
         out.push_str(&format!(
             "Facts without an assumption, given to every case: {}\n",
