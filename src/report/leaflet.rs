@@ -335,7 +335,15 @@ fn stage(
     }
 
     let _ = writeln!(out, "What happens next:\n");
+    // Windows to the same stage for the same person are one sentence: a
+    // request inside any of them is in time, so the reader needs the
+    // later one, not two instructions that seem to disagree.
+    let mut said: Vec<(crate::check::ir::StepId, Option<crate::check::ir::RoleId>)> = Vec::new();
     for e in &step.escalations {
+        if said.contains(&(e.target, e.by)) {
+            continue;
+        }
+        said.push((e.target, e.by));
         let to = procedure
             .steps
             .get(e.target.index())
@@ -345,11 +353,18 @@ fn stage(
             Some(r) => upper_first(&who(procedure, you, r)),
             None => "You".to_string(),
         };
-        let _ = writeln!(
-            out,
-            "- {asker} can ask for **{to}**. Ask {}.",
-            leaflet_period(procedure, step, e.within, e.anchor, e.beginning)
-        );
+        let periods: Vec<String> = step
+            .escalations
+            .iter()
+            .filter(|o| o.target == e.target && o.by == e.by)
+            .map(|o| leaflet_period(procedure, step, o.within, o.anchor, o.beginning))
+            .collect();
+        let when = if periods.len() > 1 {
+            format!("{}, whichever ends later", periods.join(", or "))
+        } else {
+            periods.concat()
+        };
+        let _ = writeln!(out, "- {asker} can ask for **{to}**. Ask {when}.");
     }
     if let Some(o) = &step.otherwise {
         // Only the complainant can ask: say so, rather than "nobody".
