@@ -224,7 +224,7 @@ impl Engine<'_> {
             }
         };
         let next = self.next_events(&active, at);
-        let routes = self.routes();
+        let routes = self.routes(at);
         let mut warnings = Vec::new();
         if let (Some(effective), Some(first)) = (self.ctx.procedure.effective, case.events.first())
         {
@@ -418,8 +418,9 @@ impl Engine<'_> {
 
     /// Every route and referral: the procedure's own throughout the case,
     /// a step's while the case is in that step. Once the case has closed,
-    /// none is open (and each says so).
-    fn routes(&self) -> Vec<RouteReport> {
+    /// none is open (and each says so). Conditions are read on `at`, the
+    /// report's as-of date, so that one reading `today` can be decided.
+    fn routes(&self, at: NaiveDate) -> Vec<RouteReport> {
         let procedure = self.ctx.procedure;
         let (step_routes, closed) = match &self.state.phase {
             Phase::InStep(v) => (self.ctx.step(v.step).routes.as_slice(), None),
@@ -435,13 +436,13 @@ impl Engine<'_> {
             .routes
             .iter()
             .chain(step_routes)
-            .map(|route| self.route_report(route, closed))
+            .map(|route| self.route_report(route, closed, at))
             .collect()
     }
 
-    fn route_report(&self, route: &Route, closed: Option<NaiveDate>) -> RouteReport {
+    fn route_report(&self, route: &Route, closed: Option<NaiveDate>, at: NaiveDate) -> RouteReport {
         let body = &self.ctx.procedure.bodies[route.body.index()];
-        let facts = self.facts();
+        let facts = self.facts_on(at);
         let (holds, missing_facts) = match &route.guard {
             None => (true, Vec::new()),
             Some(g) => match self.ctx.holds(g, facts, &[], String::new) {

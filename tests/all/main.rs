@@ -34,6 +34,7 @@ mod simulate_cli;
 mod simulate_trust;
 mod status_cli;
 mod support;
+mod time_routes;
 mod time_rules;
 mod time_values;
 mod yaml_input;
