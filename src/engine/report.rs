@@ -459,13 +459,16 @@ impl Engine<'_> {
                 }
             },
         };
+        // A route whose condition reads `closed` is for after the outcome;
+        // any other closes with the case.
+        let after_outcome = route.guard.as_ref().is_some_and(|g| g.reads_closed());
         let why_not = match (closed, holds) {
-            (Some(on), _) => Some(format!("the case closed on {on}")),
-            (None, false) if !missing_facts.is_empty() => {
+            (Some(on), _) if !after_outcome => Some(format!("the case closed on {on}")),
+            (_, false) if !missing_facts.is_empty() => {
                 Some("the case does not give what its condition needs".to_string())
             }
-            (None, false) => Some("its condition does not hold".to_string()),
-            (None, true) => None,
+            (_, false) => Some("its condition does not hold".to_string()),
+            (_, true) => None,
         };
         RouteReport {
             body: body.name.clone(),

@@ -3,21 +3,23 @@
 
 use crate::support::{redress, scratch};
 
-/// A procedure whose route opens once 8 weeks have passed since the
-/// complaint was received, and a case received on it.
-fn files(name: &str) -> (String, String) {
+/// A procedure with `routes` (lines at its top), and a case received on
+/// Monday 2 March 2026 with `more` events after it.
+fn files(name: &str, routes: &str, more: &str) -> (String, String) {
     let dir = scratch(name);
     std::fs::create_dir_all(&dir).expect("folder");
     let proc_path = dir.join("p.proc");
     std::fs::write(
         &proc_path,
-        "procedure p \"P\" {\n  role officer \"Officer\"\n  body ombudsman ombudsman \"The Ombudsman\"\n  route to ombudsman when today >= received + 8 weeks\n  start stage1\n  step stage1 \"Stage 1\" {\n    lead officer\n    on response_sent -> resolved\n  }\n  outcome resolved final \"Resolved\"\n}\n",
+        format!("procedure p \"P\" {{\n  role officer \"Officer\"\n  body ombudsman ombudsman \"The Ombudsman\"\n{routes}\n  start stage1\n  step stage1 \"Stage 1\" {{\n    lead officer\n    on response_sent -> resolved\n  }}\n  outcome resolved final \"Resolved\"\n}}\n"),
     )
     .expect("write");
     let case_path = dir.join("case.yaml");
     std::fs::write(
         &case_path,
-        "procedure: p\ncase: X\nevents:\n  - { on: 2026-03-02, event: received }\n",
+        format!(
+            "procedure: p\ncase: X\nevents:\n  - {{ on: 2026-03-02, event: received }}\n{more}"
+        ),
     )
     .expect("write");
     (
@@ -30,7 +32,11 @@ fn files(name: &str) -> (String, String) {
 fn a_route_reading_today_is_decided_on_the_as_of_date() {
     // Received Monday 2 March 2026; 8 weeks (56 days) later is Monday 27
     // April 2026 (worked by hand: 29 days to 31 March, 27 more in April).
-    let (procedure, case) = files("time-routes-today");
+    let (procedure, case) = files(
+        "time-routes-today",
+        "  route to ombudsman when today >= received + 8 weeks",
+        "",
+    );
     for (at, open) in [("2026-04-26", false), ("2026-04-27", true)] {
         let run = redress(&["run", &procedure, &case, "--at", at, "--format", "json"]);
         assert_eq!(run.code, 0, "{at}: {}{}", run.stdout, run.stderr);
@@ -44,4 +50,67 @@ fn a_route_reading_today_is_decided_on_the_as_of_date() {
             );
         }
     }
+}
+
+/// The routes `run` shows as of `at`, as JSON.
+fn routes(procedure: &str, case: &str, at: &str) -> Vec<serde_json::Value> {
+    let run = redress(&["run", procedure, case, "--at", at, "--format", "json"]);
+    assert_eq!(run.code, 0, "{at}: {}{}", run.stdout, run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    json["routes"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn a_route_when_closed_opens_with_the_outcome_and_others_close() {
+    let (procedure, case) = files(
+        "time-routes-closed",
+        "  body regulator regulator \"The Regulator\"\n  route to ombudsman when closed\n  route to regulator",
+        "  - { on: 2026-03-10, event: response_sent }\n",
+    );
+    let before = routes(&procedure, &case, "2026-03-09");
+    assert_eq!(before[0]["open"], false, "{before:?}");
+    assert_eq!(before[0]["why_not"], "its condition does not hold");
+    assert_eq!(before[1]["open"], true, "{before:?}");
+    let after = routes(&procedure, &case, "2026-03-10");
+    assert_eq!(after[0]["open"], true, "{after:?}");
+    assert_eq!(after[1]["open"], false, "{after:?}");
+    assert_eq!(after[1]["why_not"], "the case closed on 2026-03-10");
+}
+
+#[test]
+fn closed_is_kept_by_fmt_and_said_in_doc() {
+    let (procedure, _) = files(
+        "time-routes-closed-fmt",
+        "  route to ombudsman when   closed",
+        "",
+    );
+    let fmt = redress(&["fmt", "--check", &procedure]);
+    assert_ne!(fmt.code, 0, "the extra spaces are not canonical");
+    let fmt = redress(&["fmt", &procedure]);
+    assert_eq!(fmt.code, 0, "{}", fmt.stderr);
+    let text = std::fs::read_to_string(&procedure).expect("read");
+    assert!(text.contains("route to ombudsman when closed\n"), "{text}");
+    let doc = redress(&["doc", &procedure]);
+    assert_eq!(doc.code, 0, "{}", doc.stderr);
+    assert!(
+        doc.stdout.contains("the case has its outcome"),
+        "{}",
+        doc.stdout
+    );
+}
+
+#[test]
+fn a_fact_called_closed_is_refused_since_guards_reserve_the_word() {
+    let (procedure, _) = files(
+        "time-routes-fact-closed",
+        "  fact closed: bool \"Closed\"\n  route to ombudsman when closed",
+        "",
+    );
+    let check = redress(&["check", &procedure]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert!(
+        check.stderr.contains("E0215") && check.stderr.contains("a fact cannot be called `closed`"),
+        "{}",
+        check.stderr
+    );
 }
