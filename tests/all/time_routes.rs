@@ -114,3 +114,16 @@ fn a_fact_called_closed_is_refused_since_guards_reserve_the_word() {
         check.stderr
     );
 }
+
+#[test]
+fn the_regulator_examples_ombudsman_route_is_not_open_the_day_before_8_weeks() {
+    // The case's comment works the date: 8 weeks after 2 March 2026 is 27
+    // April 2026, when the example's expect: says the route is open.
+    let open = routes(
+        "examples/regulator/regulator.proc",
+        "examples/regulator/10-ombudsman-after-8-weeks.yaml",
+        "2026-04-26",
+    );
+    assert_eq!(open[0]["body"], "financial_ombudsman", "{open:?}");
+    assert_eq!(open[0]["open"], false, "{open:?}");
+}
