@@ -127,3 +127,21 @@ fn the_regulator_examples_ombudsman_route_is_not_open_the_day_before_8_weeks() {
     assert_eq!(open[0]["body"], "financial_ombudsman", "{open:?}");
     assert_eq!(open[0]["open"], false, "{open:?}");
 }
+
+#[test]
+fn run_lists_a_route_open_after_the_outcome_and_says_the_others_closed() {
+    let (procedure, case) = files(
+        "time-routes-closed-human",
+        "  body regulator regulator \"The Regulator\"\n  route to ombudsman when closed\n  route to regulator",
+        "  - { on: 2026-03-10, event: response_sent }\n",
+    );
+    let run = redress(&["run", &procedure, &case, "--at", "2026-03-10"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("open      ombudsman"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("(the case has closed: its other routes are no longer open)"),
+        "{}",
+        run.stdout
+    );
+}
