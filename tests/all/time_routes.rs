@@ -93,7 +93,8 @@ fn closed_is_kept_by_fmt_and_said_in_doc() {
     let doc = redress(&["doc", &procedure]);
     assert_eq!(doc.code, 0, "{}", doc.stderr);
     assert!(
-        doc.stdout.contains("the case has its outcome"),
+        doc.stdout
+            .contains("open to the complainant after the outcome |"),
         "{}",
         doc.stdout
     );
