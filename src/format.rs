@@ -184,6 +184,7 @@ fn expr(e: &Expr, context: u8) -> String {
         ),
         Expr::Moment { moment, .. } => moment.word().to_string(),
         Expr::DateOf { event, .. } => format!("date of {}", event.text),
+        Expr::Closed { .. } => "closed".to_string(),
         Expr::Extreme { latest, dates, .. } => format!(
             "{}({})",
             if *latest { "latest" } else { "earliest" },

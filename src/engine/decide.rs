@@ -1103,6 +1103,7 @@ fn moment_undated(state: &State) -> Moment<'_> {
         today: None,
         current: None,
         seen: state.visit().map_or(&[], |v| v.seen.as_slice()),
+        closed: matches!(state.phase, Phase::Closed(_)),
     }
 }
 

@@ -103,6 +103,7 @@ const GUARD_WORDS: &[&str] = &[
     "false",
     "received",
     "today",
+    "closed",
     "date of",
     "latest(",
     "earliest(",

@@ -193,6 +193,10 @@ pub enum Expr {
         dates: Vec<Expr>,
         span: Span,
     },
+    /// `closed`: the case has an outcome.
+    Closed {
+        span: Span,
+    },
 }
 
 /// A day every case has, named by a reserved word in guards.
@@ -224,7 +228,8 @@ impl Expr {
             | Expr::Shift { span, .. }
             | Expr::Moment { span, .. }
             | Expr::DateOf { span, .. }
-            | Expr::Extreme { span, .. } => *span,
+            | Expr::Extreme { span, .. }
+            | Expr::Closed { span } => *span,
             Expr::Date(d) => d.span,
             Expr::Text(t) => t.span,
             Expr::Name(n) => n.span,

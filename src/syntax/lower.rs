@@ -414,6 +414,7 @@ impl Lowerer {
                 moment: Moment::Today,
                 span,
             },
+            Rule::kw_closed => Expr::Closed { span },
             Rule::date_of => Expr::DateOf {
                 event: parts(pair)
                     .find(|p| p.as_rule() == Rule::ident)
