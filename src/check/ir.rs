@@ -451,6 +451,9 @@ pub struct ExtensionRules {
     pub notice_to: Option<RoleId>,
     /// The role that must agree to each (`agreed_by:` on the event).
     pub agreed_by: Option<RoleId>,
+    /// `without good reason`: the ceiling is the usual limit, and an
+    /// extension beyond it is allowed when the event gives a `reason:`.
+    pub soft_cap: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

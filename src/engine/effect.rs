@@ -63,6 +63,8 @@ pub(crate) enum Change {
     Extend {
         deadline: usize,
         until: NaiveDate,
+        /// Beyond a `without good reason` ceiling, on the event's reason.
+        beyond_usual: bool,
     },
     /// A complaint turned away comes back: the step is entered afresh.
     Resubmit(Entry),
@@ -307,13 +309,22 @@ pub(crate) fn apply(
             }
             record(log, None, None);
         }
-        Change::Extend { deadline, until } => {
+        Change::Extend {
+            deadline,
+            until,
+            beyond_usual,
+        } => {
             if let Phase::InStep(visit) = &mut state.phase {
                 visit.deadlines[deadline].extensions.push(Extended {
                     on,
                     until,
                     granted_by: event.and_then(|e| e.granted_by),
                     agreed_by: event.and_then(|e| e.agreed_by),
+                    reason: event.and_then(|e| e.reason.clone()),
+                    beyond_usual,
+                    told: ctx.step(visit.step).deadlines[deadline]
+                        .extension_rules
+                        .notice_to,
                 });
                 let name = &ctx.step(visit.step).deadlines[deadline].name;
                 if let Some(event) = event {

@@ -368,6 +368,11 @@ impl Completions<'_> {
             (_, "met", "by") => self.events(),
             (_, _, "met") => self.keywords(&["by"]),
             (_, _, "extendable") => self.keywords(&["by agreement", "to"]),
+            (_, _, "days" | "weeks" | "months")
+                if first == "deadline" && w.iter().rev().take(4).any(|x| *x == "to") =>
+            {
+                self.keywords(&["without good reason"])
+            }
             (_, "extendable", "by") => self.keywords(&["agreement"]),
             (_, "agreement", "of") | (_, _, "lead") | ("pause", "agreement", _) => {
                 self.names(Space::Role, Sort::Role)

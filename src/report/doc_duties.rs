@@ -86,6 +86,9 @@ fn people(out: &mut String, procedure: &Procedure) {
 /// person who complains".
 pub(super) fn extension_rule_words(procedure: &Procedure, rules: &ExtensionRules) -> String {
     let mut out = String::new();
+    if rules.soft_cap {
+        out.push_str(" (the usual limit: longer only for a good reason, which is recorded)");
+    }
     match rules.at_most {
         Some(1) => out.push_str(", at most once"),
         Some(n) => out.push_str(&format!(", at most {n} times")),

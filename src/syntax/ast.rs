@@ -463,6 +463,8 @@ pub enum ExtensionRule {
     WithNotice(Name),
     /// `by agreement of ROLE`.
     AgreementOf(Name),
+    /// `extendable to D without good reason`: beyond D only with a reason.
+    WithoutGoodReason(Span),
 }
 
 /// When a referral must be made, from the day its condition first holds.

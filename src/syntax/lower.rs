@@ -912,6 +912,15 @@ impl Lowerer {
                             _ => {}
                         }
                     }
+                    if let Some(cap) = parts(p.clone())
+                        .filter(|e| e.as_rule() == Rule::extend_to)
+                        .flat_map(parts)
+                        .find(|x| x.as_rule() == Rule::ext_soft_cap)
+                    {
+                        deadline
+                            .extension_rules
+                            .push(ExtensionRule::WithoutGoodReason(span_of(&cap)));
+                    }
                     deadline.extension = parts(p).next().map(|e| match e.as_rule() {
                         Rule::extend_to => match parts(e.clone()).next() {
                             Some(d) => Extension::UpTo(self.duration(d)),

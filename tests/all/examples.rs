@@ -168,7 +168,13 @@ fn the_every_construct_example_has_every_construct() {
         deadlines.iter().any(|d| d.soft),
         "or as soon as practicable"
     );
-    for rule in ["at most", "granted by", "with notice", "by agreement of"] {
+    for rule in [
+        "at most",
+        "granted by",
+        "with notice",
+        "by agreement of",
+        "without good reason",
+    ] {
         assert!(
             deadlines
                 .iter()
@@ -178,6 +184,8 @@ fn the_every_construct_example_has_every_construct() {
                     redress::syntax::ast::ExtensionRule::WithNotice(_) => rule == "with notice",
                     redress::syntax::ast::ExtensionRule::AgreementOf(_) =>
                         rule == "by agreement of",
+                    redress::syntax::ast::ExtensionRule::WithoutGoodReason(_) =>
+                        rule == "without good reason",
                 })),
             "extension rule {rule}"
         );
