@@ -589,6 +589,8 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
                 ExtensionRule::AgreementOf(r) => format!(", by agreement of {}", r.text),
                 // Printed after the ceiling it qualifies, above.
                 ExtensionRule::WithoutGoodReason(_) => String::new(),
+                ExtensionRule::BeforeExpiry(_) => ", before expiry".to_string(),
+                ExtensionRule::AfterExpiry(_) => ", even after expiry".to_string(),
             });
         }
         if d.soft {

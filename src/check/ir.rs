@@ -454,6 +454,9 @@ pub struct ExtensionRules {
     /// `without good reason`: the ceiling is the usual limit, and an
     /// extension beyond it is allowed when the event gives a `reason:`.
     pub soft_cap: bool,
+    /// `even after expiry`: an extension after the due date is allowed
+    /// and shown as late; without it (or with `before expiry`) refused.
+    pub after_expiry: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -46,6 +46,8 @@ pub(crate) struct Extended {
     pub(crate) beyond_usual: bool,
     /// Who was told before it (`with notice to`), the notice checked first.
     pub(crate) told: Option<crate::check::ir::RoleId>,
+    /// Made after the due date it moved had passed (`even after expiry`).
+    pub(crate) late_from: Option<NaiveDate>,
 }
 
 /// Where a clock's due date stands.
@@ -315,6 +317,9 @@ impl Clock {
                     text.push_str(&format!("; paused {from} to {to}, +{unit_words} → {due}"));
                 }
                 Change::Extension(e) => {
+                    if let Some(passed) = e.late_from {
+                        text.push_str(&format!("; passed on {passed} unmet"));
+                    }
                     let how = match ceiling {
                         Some(c) if e.beyond_usual => format!(", beyond the usual limit of {c}"),
                         Some(c) => format!(", within the ceiling of {c}"),
@@ -334,7 +339,11 @@ impl Clock {
                     if let Some(why) = &e.reason {
                         who.push_str(&format!(", because {why}"));
                     }
-                    text.push_str(&format!("; extended on {}{how}{who} → {}", e.on, e.until));
+                    let late = if e.late_from.is_some() { " late" } else { "" };
+                    text.push_str(&format!(
+                        "; extended{late} on {}{how}{who} → {}",
+                        e.on, e.until
+                    ));
                 }
             }
         }

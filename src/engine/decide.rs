@@ -145,7 +145,8 @@ pub(crate) fn decide<'a>(
             why: PauseRefusal::NotPaused,
         })),
         Some(Builtin::Extended) => {
-            let (deadline, until, beyond_usual) = extension(ctx, facts, visit, step, event)?;
+            let (deadline, until, beyond_usual, late_from) =
+                extension(ctx, facts, visit, step, event)?;
             extension_rules(
                 ctx,
                 state,
@@ -159,6 +160,7 @@ pub(crate) fn decide<'a>(
                     deadline,
                     until,
                     beyond_usual,
+                    late_from,
                 },
                 Vec::new(),
                 &step.deadlines[deadline].cites,
@@ -1225,7 +1227,7 @@ fn extension(
     visit: &Visit,
     step: &Step,
     event: &CaseEvent,
-) -> Result<(usize, NaiveDate, bool), Failure> {
+) -> Result<(usize, NaiveDate, bool, Option<NaiveDate>), Failure> {
     let refuse = |why: ExtensionRefusal, reason: String, help: String, key| {
         (ReplayErrorKind::ExtensionRefused { reason, help, why }, key)
     };
@@ -1334,14 +1336,14 @@ fn extension(
             None,
         ));
     }
-    if event.on > due {
+    if event.on > due && !rule.extension_rules.after_expiry {
         return Err(refuse(
             ExtensionRefusal::AfterDue,
             format!(
                 "deadline `{}` passed on {due}; it cannot be extended after it has passed",
                 rule.name
             ),
-            "agree an extension before the due date".into(),
+            "agree an extension before the due date (a procedure that allows late ones says `, even after expiry`)".into(),
             None,
         ));
     }
@@ -1412,7 +1414,8 @@ fn extension(
             }
         }
     }
-    Ok((index, until, beyond_usual))
+    let late_from = (event.on > due).then_some(due);
+    Ok((index, until, beyond_usual, late_from))
 }
 
 /// "`x` on D is not allowed in step S", with what the step allows now.

@@ -65,6 +65,8 @@ pub(crate) enum Change {
         until: NaiveDate,
         /// Beyond a `without good reason` ceiling, on the event's reason.
         beyond_usual: bool,
+        /// The due date it had passed, for an extension made late.
+        late_from: Option<NaiveDate>,
     },
     /// A complaint turned away comes back: the step is entered afresh.
     Resubmit(Entry),
@@ -313,6 +315,7 @@ pub(crate) fn apply(
             deadline,
             until,
             beyond_usual,
+            late_from,
         } => {
             if let Phase::InStep(visit) = &mut state.phase {
                 visit.deadlines[deadline].extensions.push(Extended {
@@ -325,6 +328,7 @@ pub(crate) fn apply(
                     told: ctx.step(visit.step).deadlines[deadline]
                         .extension_rules
                         .notice_to,
+                    late_from,
                 });
                 let name = &ctx.step(visit.step).deadlines[deadline].name;
                 if let Some(event) = event {

@@ -383,9 +383,14 @@ impl Completions<'_> {
             (_, _, "requires" | "reopens") => self.tasks(),
             (_, _, ",") if w.contains(&"requires") || w.contains(&"reopens") => self.tasks(),
             (_, _, ",") if w.contains(&"met") => self.events(),
-            (_, _, ",") if first == "deadline" && w.contains(&"extendable") => {
-                self.keywords(&["at most once", "granted by", "with notice to"])
-            }
+            (_, _, ",") if first == "deadline" && w.contains(&"extendable") => self.keywords(&[
+                "at most once",
+                "granted by",
+                "with notice to",
+                "by agreement of",
+                "before expiry",
+                "even after expiry",
+            ]),
             (_, _, ",") if first == "deadline" => self.keywords(&["extendable"]),
             ("fact", _, ",") => self.keywords(&["fixed"]),
             ("refer", _, _) if w.contains(&"when") && !GUARD_OPERATORS.contains(&last) => {

@@ -904,6 +904,12 @@ impl Lowerer {
                                     deadline.extension_rules.push(ExtensionRule::WithNotice(n));
                                 }
                             }
+                            Rule::ext_before_expiry => deadline
+                                .extension_rules
+                                .push(ExtensionRule::BeforeExpiry(span_of(&clause))),
+                            Rule::ext_after_expiry => deadline
+                                .extension_rules
+                                .push(ExtensionRule::AfterExpiry(span_of(&clause))),
                             Rule::ext_agreement_of => {
                                 if let Some(n) = names() {
                                     deadline.extension_rules.push(ExtensionRule::AgreementOf(n));

@@ -174,6 +174,7 @@ fn the_every_construct_example_has_every_construct() {
         "with notice",
         "by agreement of",
         "without good reason",
+        "even after expiry",
     ] {
         assert!(
             deadlines
@@ -186,6 +187,9 @@ fn the_every_construct_example_has_every_construct() {
                         rule == "by agreement of",
                     redress::syntax::ast::ExtensionRule::WithoutGoodReason(_) =>
                         rule == "without good reason",
+                    redress::syntax::ast::ExtensionRule::AfterExpiry(_) =>
+                        rule == "even after expiry",
+                    redress::syntax::ast::ExtensionRule::BeforeExpiry(_) => false,
                 })),
             "extension rule {rule}"
         );
