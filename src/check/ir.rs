@@ -451,6 +451,12 @@ pub struct ExtensionRules {
     pub notice_to: Option<RoleId>,
     /// The role that must agree to each (`agreed_by:` on the event).
     pub agreed_by: Option<RoleId>,
+    /// `without good reason`: the ceiling is the usual limit, and an
+    /// extension beyond it is allowed when the event gives a `reason:`.
+    pub soft_cap: bool,
+    /// `even after expiry`: an extension after the due date is allowed
+    /// and shown as late; without it (or with `before expiry`) refused.
+    pub after_expiry: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

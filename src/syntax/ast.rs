@@ -468,6 +468,13 @@ pub enum ExtensionRule {
     WithNotice(Name),
     /// `by agreement of ROLE`.
     AgreementOf(Name),
+    /// `extendable to D without good reason`: beyond D only with a reason.
+    WithoutGoodReason(Span),
+    /// `before expiry`: said explicitly, as every extension needs it unless
+    /// the deadline says `even after expiry`.
+    BeforeExpiry(Span),
+    /// `even after expiry`: a late extension is allowed and shown as late.
+    AfterExpiry(Span),
 }
 
 /// When a referral must be made, from the day its condition first holds.
