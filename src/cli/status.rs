@@ -27,7 +27,8 @@ pub(crate) struct StatusArgs {
     #[arg(default_value = "cases")]
     paths: Vec<PathBuf>,
     /// Where to find the procedures the cases name (also searched: .proc
-    /// files under the PATHs).
+    /// files under the PATHs, and beside each case file named with its
+    /// folder).
     #[arg(long, value_name = "DIR", default_value = "procedures")]
     procedures: PathBuf,
     /// The date to report as of (default: today).
@@ -81,9 +82,7 @@ pub(crate) fn run(args: StatusArgs) -> Outcome {
         Ok(files) => files,
         Err(outcome) => return outcome,
     };
-    let mut search = vec![args.procedures.clone()];
-    search.extend(args.paths.iter().filter(|p| p.is_dir()).cloned());
-    let found = procedures(&search);
+    let found = procedures(&super::test::search_dirs(&args.procedures, &args.paths));
     let options = Options {
         as_of,
         within: i64::from(args.within),

@@ -31,7 +31,8 @@ pub(crate) struct TestArgs {
     #[arg(default_value = "examples")]
     paths: Vec<PathBuf>,
     /// Where to find the procedures the cases name (also searched: .proc
-    /// files under the PATHs).
+    /// files under the PATHs, and beside each case file named with its
+    /// folder).
     #[arg(long, value_name = "DIR", default_value = "procedures")]
     procedures: PathBuf,
     #[command(flatten)]
@@ -140,6 +141,26 @@ pub(crate) fn procedures(dirs: &[PathBuf]) -> HashMap<String, Found> {
     by_id
 }
 
+/// Where to look for the procedures cases name: `--procedures`, every
+/// folder given, and the folder of every case file given by a path with a
+/// folder in it, so that `redress test examples/versions/a.yaml` finds the
+/// procedure beside it as `redress test examples/versions/` does. The folder
+/// of a bare file name (the current folder) is not walked: it may hold a
+/// whole project, `target/` included.
+pub(crate) fn search_dirs(procedures: &Path, paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut search = vec![procedures.to_path_buf()];
+    for path in paths {
+        if path.is_dir() {
+            search.push(path.clone());
+        } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !search.iter().any(|s| s == parent) {
+                search.push(parent.to_path_buf());
+            }
+        }
+    }
+    search
+}
+
 fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -169,9 +190,7 @@ pub(crate) fn run(args: TestArgs) -> Outcome {
         Ok(files) => files,
         Err(outcome) => return outcome,
     };
-    let mut search = vec![args.procedures.clone()];
-    search.extend(args.paths.iter().filter(|p| p.is_dir()).cloned());
-    let mut procedures = procedures(&search);
+    let mut procedures = procedures(&search_dirs(&args.procedures, &args.paths));
     // Diagnostics in JSON and JUnit are read by programs: no terminal
     // colours in them.
     let colour = matches!(args.format, Format::Human) && wants_colour();

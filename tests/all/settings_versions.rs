@@ -344,3 +344,21 @@ fn a_settings_file_the_case_names_but_that_is_missing_is_shown_at_the_cases_line
         run.stderr
     );
 }
+
+#[test]
+fn test_and_status_on_one_case_file_find_the_procedure_beside_it() {
+    // Named with its folder, a case finds its procedure there, as the
+    // folder itself does; before, only `procedures/` was searched and this
+    // said "no procedure `versions_demo` was found".
+    let case = "examples/versions/02-received-on-the-revision-day.yaml";
+    let test = redress(&["test", case]);
+    assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
+    assert!(
+        test.stdout.contains("1 passed, 0 failed"),
+        "{}",
+        test.stdout
+    );
+    let status = redress(&["status", case, "--at", "2026-04-10"]);
+    assert_eq!(status.code, 0, "{}{}", status.stdout, status.stderr);
+    assert!(!status.stderr.contains("no procedure"), "{}", status.stderr);
+}
