@@ -210,8 +210,7 @@ fn the_escalation_window_follows_the_organisations_settings_file() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout
-            .contains("within 1 month of “stage1 response”"),
+        run.stdout.contains("within 1 month of “stage1 response”"),
         "{}",
         run.stdout
     );
