@@ -437,6 +437,33 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `starts NAME` where no `track NAME` is declared.
+    #[error("`starts {name}` names no track")]
+    #[diagnostic(
+        code(E0460),
+        help("declare it at the procedure's level: `track {name} \"Title\" {{ task … on EVENT -> done }}`{known}")
+    )]
+    UnknownTrack {
+        name: String,
+        /// ", or start one of: a, b" when tracks are declared.
+        known: String,
+        #[label("no `track {name}` in this procedure")]
+        span: SourceSpan,
+    },
+
+    /// A track with no `on E -> done`: once started it could never finish,
+    /// and the case could never be fully closed.
+    #[error("track `{name}` never finishes")]
+    #[diagnostic(
+        code(E0461),
+        help("say which event finishes it, as in `on actions_completed -> done`")
+    )]
+    TrackWithoutDone {
+        name: String,
+        #[label("no `on EVENT -> done` in this track")]
+        span: SourceSpan,
+    },
+
     /// `role x, not also x`.
     #[error("role `{role}` cannot exclude itself")]
     #[diagnostic(

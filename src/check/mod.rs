@@ -230,6 +230,7 @@ impl<'a> Checker<'a> {
         let start = self.start();
         let notes = self.notes(&decl.notes);
         let anywhere = self.anywhere(&decl.anywhere);
+        self.track_checks();
 
         let steps: Option<Vec<Step>> = steps.into_iter().collect();
         if let Some(steps) = &steps {
@@ -262,6 +263,43 @@ impl<'a> Checker<'a> {
             dates: std::mem::take(&mut self.dates),
             notices: self.notice_irs(),
         })
+    }
+
+    /// Tracks: each `starts` names a declared track, and each track says
+    /// which event finishes it.
+    fn track_checks(&mut self) {
+        let decl = self.decl;
+        let declared: Vec<&str> = decl
+            .tracks
+            .iter()
+            .map(|t| t.body.name.text.as_str())
+            .collect();
+        let known = if declared.is_empty() {
+            String::new()
+        } else {
+            format!(", or start one of: {}", declared.join(", "))
+        };
+        for step in &decl.steps {
+            for t in &step.transitions {
+                for name in &t.starts {
+                    if !declared.contains(&name.text.as_str()) {
+                        self.error(CheckError::UnknownTrack {
+                            name: name.text.clone(),
+                            known: known.clone(),
+                            span: name.span.into(),
+                        });
+                    }
+                }
+            }
+        }
+        for track in &decl.tracks {
+            if track.done_on.is_empty() {
+                self.error(CheckError::TrackWithoutDone {
+                    name: track.body.name.text.clone(),
+                    span: track.body.name.span.into(),
+                });
+            }
+        }
     }
 
     /// Fills the name tables first, so that references may come before
