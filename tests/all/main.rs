@@ -38,4 +38,5 @@ mod status_cli;
 mod support;
 mod time_rules;
 mod time_values;
+mod tracks;
 mod yaml_input;
