@@ -3,57 +3,16 @@
 //! a few hundred steps likewise; `redress paths` of a 100-step chain that
 //! loops back at every step with 100 loops allowed.
 
-use std::fmt::Write;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use redress::analysis::paths::{paths, Options, DEFAULT_LIMIT};
+use redress::analysis::sample::back_chain;
 use redress::compile::compile_str;
 
-/// `s0` forks into `a1 | b1`, each `aN`, `bN` into `a(N+1) | b(N+1)`, the
-/// last pair back to `s0`: 2^layers paths a loop.
+/// The shared ladder, with a `limit` so that `check` runs W0508's analysis.
 fn ladder(layers: usize) -> String {
-    let mut text = String::from(
-        "procedure ladder \"Ladder\" {\n  role m \"M\"\n  limit 1 month from received\n  start s0\n  step s0 \"S0\" {\n    lead m\n    deadline reply 2 working days\n    on left -> a1\n    on right -> b1\n    on done -> closed\n  }\n",
-    );
-    for n in 1..=layers {
-        for (x, days) in [("a", 3), ("b", 5)] {
-            let ways = if n < layers {
-                format!("on left -> a{0}\n    on right -> b{0}", n + 1)
-            } else {
-                "on back -> s0".to_string()
-            };
-            let _ = write!(
-                text,
-                "  step {x}{n} \"{x}{n}\" {{\n    lead m\n    deadline reply {days} working days\n    {ways}\n  }}\n"
-            );
-        }
-    }
-    text.push_str("  outcome closed \"Closed\"\n}\n");
-    text
-}
-
-/// `s1 -> … -> sN -> closed`, each step after the first able to go back.
-fn back_chain(steps: usize) -> String {
-    let mut text = String::from("procedure chain \"Chain\" {\n  role m \"M\"\n  start s1\n");
-    for n in 1..=steps {
-        let next = if n < steps {
-            format!("s{}", n + 1)
-        } else {
-            "closed".into()
-        };
-        let back = if n > 1 {
-            format!("\n    on back -> s{}", n - 1)
-        } else {
-            String::new()
-        };
-        let _ = write!(
-            text,
-            "  step s{n} \"S{n}\" {{\n    lead m\n    deadline reply 1 working day\n    on next -> {next}{back}\n  }}\n"
-        );
-    }
-    text.push_str("  outcome closed \"Closed\"\n}\n");
-    text
+    redress::analysis::sample::ladder(layers, "  limit 1 month from received\n")
 }
 
 fn bench(c: &mut Criterion) {

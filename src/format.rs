@@ -184,6 +184,7 @@ fn expr(e: &Expr, context: u8) -> String {
         ),
         Expr::Moment { moment, .. } => moment.word().to_string(),
         Expr::DateOf { event, .. } => format!("date of {}", event.text),
+        Expr::Closed { .. } => "closed".to_string(),
         Expr::Extreme { latest, dates, .. } => format!(
             "{}({})",
             if *latest { "latest" } else { "earliest" },
@@ -579,6 +580,12 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
             Some(Extension::UpTo(c)) => text.push_str(&format!(", extendable to {}", duration(c))),
             None => {}
         }
+        if d.extension_rules
+            .iter()
+            .any(|r| matches!(r, ExtensionRule::WithoutGoodReason(_)))
+        {
+            text.push_str(" without good reason");
+        }
         for rule in &d.extension_rules {
             text.push_str(&match rule {
                 ExtensionRule::AtMost { times: 1, .. } => ", at most once".to_string(),
@@ -586,6 +593,10 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
                 ExtensionRule::GrantedBy(r) => format!(", granted by {}", r.text),
                 ExtensionRule::WithNotice(r) => format!(", with notice to {}", r.text),
                 ExtensionRule::AgreementOf(r) => format!(", by agreement of {}", r.text),
+                // Printed after the ceiling it qualifies, above.
+                ExtensionRule::WithoutGoodReason(_) => String::new(),
+                ExtensionRule::BeforeExpiry(_) => ", before expiry".to_string(),
+                ExtensionRule::AfterExpiry(_) => ", even after expiry".to_string(),
             });
         }
         if d.soft {

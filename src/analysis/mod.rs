@@ -2,3 +2,4 @@
 //! paths exist and how long they can take.
 
 pub mod paths;
+pub mod sample;

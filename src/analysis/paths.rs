@@ -926,6 +926,11 @@ pub fn human(paths: &Paths) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::sample::back_chain;
+
+    fn ladder(layers: usize) -> String {
+        crate::analysis::sample::ladder(layers, "")
+    }
 
     fn procedure(text: &str) -> Procedure {
         let (file, syntax) = crate::syntax::parse(text);
@@ -944,52 +949,6 @@ mod tests {
             },
         )
         .expect("within bounds")
-    }
-
-    /// `s0` forks into `a1 | b1`; each `aN`, `bN` into `a(N+1) | b(N+1)`;
-    /// the last pair goes back to `s0`, which may also close the case.
-    /// Every `a` step has 3 working days, every `b` step 5, `s0` 2.
-    fn ladder(layers: usize) -> String {
-        let mut text = String::from(
-            "procedure ladder \"Ladder\" {\n  role m \"M\"\n  start s0\n  step s0 \"S0\" {\n    lead m\n    deadline reply 2 working days\n    on left -> a1\n    on right -> b1\n    on done -> closed\n  }\n",
-        );
-        for n in 1..=layers {
-            for (x, days) in [("a", 3), ("b", 5)] {
-                let ways = if n < layers {
-                    format!("on left -> a{0}\n    on right -> b{0}", n + 1)
-                } else {
-                    "on back -> s0".to_string()
-                };
-                text.push_str(&format!(
-                    "  step {x}{n} \"{x}{n}\" {{\n    lead m\n    deadline reply {days} working days\n    {ways}\n  }}\n"
-                ));
-            }
-        }
-        text.push_str("  outcome closed \"Closed\"\n}\n");
-        text
-    }
-
-    /// `s1 -> s2 -> … -> sN -> closed`, and each step after the first may
-    /// go back to the one before; each step has 1 working day.
-    fn back_chain(steps: usize) -> String {
-        let mut text = String::from("procedure chain \"Chain\" {\n  role m \"M\"\n  start s1\n");
-        for n in 1..=steps {
-            let next = if n < steps {
-                format!("s{}", n + 1)
-            } else {
-                "closed".into()
-            };
-            let back = if n > 1 {
-                format!("\n    on back -> s{}", n - 1)
-            } else {
-                String::new()
-            };
-            text.push_str(&format!(
-                "  step s{n} \"S{n}\" {{\n    lead m\n    deadline reply 1 working day\n    on next -> {next}{back}\n  }}\n"
-            ));
-        }
-        text.push_str("  outcome closed \"Closed\"\n}\n");
-        text
     }
 
     #[test]

@@ -142,6 +142,7 @@ impl Checker<'_> {
             ast::Expr::DateOf { event, .. } => {
                 Typed::Value(Expr::DateOf(self.event(event)?), Type::Date)
             }
+            ast::Expr::Closed { .. } => Typed::Value(Expr::Closed, Type::Bool),
             ast::Expr::Shift {
                 date,
                 back,
@@ -200,12 +201,13 @@ impl Checker<'_> {
         self.value(expr, &[])
     }
 
-    /// `today` and `received` are dates every case has; a fact of that name
-    /// could never be read in a condition.
+    /// `today` and `received` are dates every case has, `closed` whether it
+    /// has ended; a fact of that name could never be read in a condition.
     pub(super) fn reserved_fact_name(&mut self, name: &ast::Name) {
         let meaning = match name.text.as_str() {
             "today" => "the day the rule is applied",
             "received" => "the day the case was received",
+            "closed" => "that the case has its outcome",
             _ => return,
         };
         self.error(CheckError::ReservedFactName {

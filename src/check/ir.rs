@@ -451,6 +451,12 @@ pub struct ExtensionRules {
     pub notice_to: Option<RoleId>,
     /// The role that must agree to each (`agreed_by:` on the event).
     pub agreed_by: Option<RoleId>,
+    /// `without good reason`: the ceiling is the usual limit, and an
+    /// extension beyond it is allowed when the event gives a `reason:`.
+    pub soft_cap: bool,
+    /// `even after expiry`: an extension after the due date is allowed
+    /// and shown as late; without it (or with `before expiry`) refused.
+    pub after_expiry: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -637,6 +643,8 @@ pub enum Expr {
     DateOf(EventId),
     /// The latest (`true`) or earliest of dates.
     Extreme(bool, Vec<Expr>),
+    /// The case has an outcome.
+    Closed,
 }
 
 /// Fifths of a calendar day in one working day: the unit of
@@ -692,6 +700,10 @@ pub trait Env {
     /// "has not happened" rather than "not known here".
     fn knows_events(&self) -> bool {
         false
+    }
+    /// Whether the case has an outcome; `None` where that is not known.
+    fn closed(&self) -> Option<bool> {
+        None
     }
     /// `date` moved by `amount` (negative: back) of `unit`; working days
     /// need the case's calendar, so an environment without one cannot.
@@ -765,6 +777,7 @@ impl Expr {
             Expr::Received => Value::Date(env.received()?),
             Expr::Today => Value::Date(env.today()?),
             Expr::DateOf(e) => Value::Date(env.event_date(*e)?),
+            Expr::Closed => Value::Bool(env.closed()?),
             Expr::Extreme(latest, dates) => {
                 let mut found: Option<NaiveDate> = None;
                 for d in dates {
@@ -824,6 +837,21 @@ impl Expr {
         }
     }
 
+    /// Whether the expression reads `closed`: a route that does stays
+    /// open after the case has its outcome while it holds.
+    pub fn reads_closed(&self) -> bool {
+        match self {
+            Expr::Closed => true,
+            Expr::Shift { date, by, .. } => date.reads_closed() || by.reads_closed(),
+            Expr::Extreme(_, dates) => dates.iter().any(Expr::reads_closed),
+            Expr::Not(e) | Expr::In(e, _) => e.reads_closed(),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Compare(_, a, b) => {
+                a.reads_closed() || b.reads_closed()
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the guard holds; `None` when it cannot be decided.
     pub fn holds(&self, env: &dyn Env) -> Option<bool> {
         match self.eval(env)? {
@@ -860,7 +888,7 @@ impl Expr {
                     d.inputs(facts, params);
                 }
             }
-            Expr::Received | Expr::Today | Expr::DateOf(_) => {}
+            Expr::Received | Expr::Today | Expr::DateOf(_) | Expr::Closed => {}
         }
     }
 }

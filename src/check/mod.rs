@@ -873,6 +873,9 @@ impl<'a> Checker<'a> {
                 }
                 ast::ExtensionRule::GrantedBy(role) => rules.granted_by = self.role(role),
                 ast::ExtensionRule::AgreementOf(role) => rules.agreed_by = self.role(role),
+                ast::ExtensionRule::WithoutGoodReason(_) => rules.soft_cap = true,
+                ast::ExtensionRule::BeforeExpiry(_) => {}
+                ast::ExtensionRule::AfterExpiry(_) => rules.after_expiry = true,
                 ast::ExtensionRule::WithNotice(role) => {
                     rules.notice_to = self.role(role);
                     let declared = self.decl.notices.iter().any(|n| n.to.text == role.text);

@@ -232,6 +232,13 @@ impl CaseFile {
                         && i == 0
                         && forced.is_some()
                         && d.iter().any(|d| d.code == "E1304") => {}
+                // A file the case names but which cannot be read has no
+                // line to point at: point at the case's `settings:`.
+                Err((d, _))
+                    if !(forced.is_some() && i == 0) && d.iter().any(|d| d.code == "E0006") =>
+                {
+                    return Err((self.settings_problem(doc, &d), None));
+                }
                 Err((d, _)) => return Err((d, Some(map))),
             }
         }
@@ -253,7 +260,15 @@ impl CaseFile {
         doc: &Document<'_>,
         diagnostics: &[Diagnostic],
     ) -> Vec<Diagnostic> {
-        let at = locate(doc.text, &[key("settings")]).unwrap_or(0) + doc.offset;
+        let value = locate(doc.text, &[key("settings")]).unwrap_or(0);
+        // The label covers the path the case gives, to the end of its line.
+        let len = doc
+            .text
+            .get(value..)
+            .and_then(|t| t.lines().next())
+            .map_or(0, |l| l.trim_end().len())
+            .max(1);
+        let at = value + doc.offset;
         diagnostics
             .first()
             .map(|d| Diagnostic {
@@ -262,8 +277,8 @@ impl CaseFile {
                 message: format!("in the case's settings file: {}", d.message),
                 labels: vec![crate::diagnostic::Label {
                     file: self.file,
-                    span: at..at + "settings".len(),
-                    text: Some("settings named here".into()),
+                    span: at..at + len,
+                    text: Some("settings file named here".into()),
                 }],
                 help: d.help.clone(),
             })

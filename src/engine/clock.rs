@@ -32,7 +32,7 @@ pub(crate) struct Clock {
 }
 
 /// One extension: agreed on a day, to a new due date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Extended {
     pub(crate) on: NaiveDate,
     pub(crate) until: NaiveDate,
@@ -40,6 +40,14 @@ pub(crate) struct Extended {
     pub(crate) granted_by: Option<crate::check::ir::RoleId>,
     /// Who agreed to it, where the case says (`agreed_by:`).
     pub(crate) agreed_by: Option<crate::check::ir::RoleId>,
+    /// Why, where the case says (`reason:`).
+    pub(crate) reason: Option<String>,
+    /// Beyond a `without good reason` ceiling, allowed on its reason.
+    pub(crate) beyond_usual: bool,
+    /// Who was told before it (`with notice to`), the notice checked first.
+    pub(crate) told: Option<crate::check::ir::RoleId>,
+    /// Made after the due date it moved had passed (`even after expiry`).
+    pub(crate) late_from: Option<NaiveDate>,
 }
 
 /// Where a clock's due date stands.
@@ -291,7 +299,7 @@ impl Clock {
             .chain(
                 self.extensions
                     .iter()
-                    .map(|e| (e.on, 0, Change::Extension(*e))),
+                    .map(|e| (e.on, 0, Change::Extension(e.clone()))),
             )
             .collect();
         changes.sort_by_key(|(on, order, _)| (*on, *order));
@@ -309,7 +317,11 @@ impl Clock {
                     text.push_str(&format!("; paused {from} to {to}, +{unit_words} → {due}"));
                 }
                 Change::Extension(e) => {
+                    if let Some(passed) = e.late_from {
+                        text.push_str(&format!("; passed on {passed} unmet"));
+                    }
                     let how = match ceiling {
+                        Some(c) if e.beyond_usual => format!(", beyond the usual limit of {c}"),
                         Some(c) => format!(", within the ceiling of {c}"),
                         None => " by agreement".to_string(),
                     };
@@ -321,7 +333,17 @@ impl Clock {
                     if let Some(r) = e.agreed_by {
                         who.push_str(&format!(", agreed by {}", ctx.role_name(r)));
                     }
-                    text.push_str(&format!("; extended on {}{how}{who} → {}", e.on, e.until));
+                    if let Some(r) = e.told {
+                        who.push_str(&format!(", with notice to {}", ctx.role_name(r)));
+                    }
+                    if let Some(why) = &e.reason {
+                        who.push_str(&format!(", because {why}"));
+                    }
+                    let late = if e.late_from.is_some() { " late" } else { "" };
+                    text.push_str(&format!(
+                        "; extended{late} on {}{how}{who} → {}",
+                        e.on, e.until
+                    ));
                 }
             }
         }

@@ -189,6 +189,8 @@ pub(crate) struct Moment<'s> {
     pub(crate) current: Option<EventId>,
     /// Events seen in the current visit, with their latest dates.
     pub(crate) seen: &'s [(EventId, NaiveDate)],
+    /// The case has an outcome (`closed` in a guard).
+    pub(crate) closed: bool,
 }
 
 impl<'s> Moment<'s> {
@@ -252,6 +254,9 @@ impl Env for Guarded<'_, '_> {
     }
     fn knows_events(&self) -> bool {
         true
+    }
+    fn closed(&self) -> Option<bool> {
+        Some(self.facts.moment.closed)
     }
     fn shift(&self, date: NaiveDate, amount: i64, unit: Unit) -> Option<NaiveDate> {
         shift_in(self.calendar, date, amount, unit)

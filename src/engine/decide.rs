@@ -145,7 +145,8 @@ pub(crate) fn decide<'a>(
             why: PauseRefusal::NotPaused,
         })),
         Some(Builtin::Extended) => {
-            let (deadline, until) = extension(ctx, facts, visit, step, event)?;
+            let (deadline, until, beyond_usual, late_from) =
+                extension(ctx, facts, visit, step, event)?;
             extension_rules(
                 ctx,
                 state,
@@ -155,7 +156,12 @@ pub(crate) fn decide<'a>(
                 event,
             )?;
             Ok(effect(
-                Change::Extend { deadline, until },
+                Change::Extend {
+                    deadline,
+                    until,
+                    beyond_usual,
+                    late_from,
+                },
                 Vec::new(),
                 &step.deadlines[deadline].cites,
             ))
@@ -1103,6 +1109,7 @@ fn moment_undated(state: &State) -> Moment<'_> {
         today: None,
         current: None,
         seen: state.visit().map_or(&[], |v| v.seen.as_slice()),
+        closed: matches!(state.phase, Phase::Closed(_)),
     }
 }
 
@@ -1221,10 +1228,11 @@ fn extension(
     visit: &Visit,
     step: &Step,
     event: &CaseEvent,
-) -> Result<(usize, NaiveDate), Failure> {
+) -> Result<(usize, NaiveDate, bool, Option<NaiveDate>), Failure> {
     let refuse = |why: ExtensionRefusal, reason: String, help: String, key| {
         (ReplayErrorKind::ExtensionRefused { reason, help, why }, key)
     };
+    let mut beyond_usual = false;
     let index = match &event.deadline {
         Some(name) => step
             .deadlines
@@ -1329,14 +1337,14 @@ fn extension(
             None,
         ));
     }
-    if event.on > due {
+    if event.on > due && !rule.extension_rules.after_expiry {
         return Err(refuse(
             ExtensionRefusal::AfterDue,
             format!(
                 "deadline `{}` passed on {due}; it cannot be extended after it has passed",
                 rule.name
             ),
-            "agree an extension before the due date".into(),
+            "agree an extension before the due date (a procedure that allows late ones says `, even after expiry`)".into(),
             None,
         ));
     }
@@ -1373,7 +1381,24 @@ fn extension(
             }));
         };
         if let Some(limit) = clock.ceiling(ctx, facts, amount, unit).map_err(fail)? {
-            if until > limit {
+            let soft = rule.extension_rules.soft_cap;
+            if until > limit && soft && event.reason.is_some() {
+                beyond_usual = true;
+            } else if until > limit && soft {
+                return Err(refuse(
+                    ExtensionRefusal::BeyondCeiling,
+                    format!(
+                        "{until} is beyond the usual limit of {} for `{}`, which ends on {limit}, and the event gives no reason",
+                        describe_ceiling(amount, unit),
+                        rule.name
+                    ),
+                    format!("say why it must go beyond the usual limit: `reason: …`; or extend to {limit} at the latest"),
+                    Some(match event.extension {
+                        Some(ExtensionRequest::By(..)) => "by",
+                        _ => "until",
+                    }),
+                ));
+            } else if until > limit {
                 return Err(refuse(
                     ExtensionRefusal::BeyondCeiling,
                     format!(
@@ -1390,7 +1415,8 @@ fn extension(
             }
         }
     }
-    Ok((index, until))
+    let late_from = (event.on > due).then_some(due);
+    Ok((index, until, beyond_usual, late_from))
 }
 
 /// "`x` on D is not allowed in step S", with what the step allows now.

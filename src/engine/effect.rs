@@ -63,6 +63,10 @@ pub(crate) enum Change {
     Extend {
         deadline: usize,
         until: NaiveDate,
+        /// Beyond a `without good reason` ceiling, on the event's reason.
+        beyond_usual: bool,
+        /// The due date it had passed, for an extension made late.
+        late_from: Option<NaiveDate>,
     },
     /// A complaint turned away comes back: the step is entered afresh.
     Resubmit(Entry),
@@ -307,13 +311,24 @@ pub(crate) fn apply(
             }
             record(log, None, None);
         }
-        Change::Extend { deadline, until } => {
+        Change::Extend {
+            deadline,
+            until,
+            beyond_usual,
+            late_from,
+        } => {
             if let Phase::InStep(visit) = &mut state.phase {
                 visit.deadlines[deadline].extensions.push(Extended {
                     on,
                     until,
                     granted_by: event.and_then(|e| e.granted_by),
                     agreed_by: event.and_then(|e| e.agreed_by),
+                    reason: event.and_then(|e| e.reason.clone()),
+                    beyond_usual,
+                    told: ctx.step(visit.step).deadlines[deadline]
+                        .extension_rules
+                        .notice_to,
+                    late_from,
                 });
                 let name = &ctx.step(visit.step).deadlines[deadline].name;
                 if let Some(event) = event {

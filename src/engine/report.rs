@@ -255,7 +255,7 @@ impl Engine<'_> {
         };
         let next = self.next_events(&active, at);
         let referrals = self.referrals(at, &mut breaches);
-        let routes = self.routes();
+        let routes = self.routes(at);
         let mut warnings = Vec::new();
         if let (Some(effective), Some(first)) = (self.ctx.procedure.effective, case.events.first())
         {
@@ -486,8 +486,9 @@ impl Engine<'_> {
 
     /// Every route and referral: the procedure's own throughout the case,
     /// a step's while the case is in that step. Once the case has closed,
-    /// none is open (and each says so).
-    fn routes(&self) -> Vec<RouteReport> {
+    /// none is open (and each says so). Conditions are read on `at`, the
+    /// report's as-of date, so that one reading `today` can be decided.
+    fn routes(&self, at: NaiveDate) -> Vec<RouteReport> {
         let procedure = self.ctx.procedure;
         let (step_routes, closed) = match &self.state.phase {
             Phase::InStep(v) => (self.ctx.step(v.step).routes.as_slice(), None),
@@ -503,13 +504,13 @@ impl Engine<'_> {
             .routes
             .iter()
             .chain(step_routes)
-            .map(|route| self.route_report(route, closed))
+            .map(|route| self.route_report(route, closed, at))
             .collect()
     }
 
-    fn route_report(&self, route: &Route, closed: Option<NaiveDate>) -> RouteReport {
+    fn route_report(&self, route: &Route, closed: Option<NaiveDate>, at: NaiveDate) -> RouteReport {
         let body = &self.ctx.procedure.bodies[route.body.index()];
-        let facts = self.facts();
+        let facts = self.facts_on(at);
         let (holds, missing_facts) = match &route.guard {
             None => (true, Vec::new()),
             Some(g) => match self.ctx.holds(g, facts, &[], String::new) {
@@ -526,13 +527,16 @@ impl Engine<'_> {
                 }
             },
         };
+        // A route whose condition reads `closed` is for after the outcome;
+        // any other closes with the case.
+        let after_outcome = route.guard.as_ref().is_some_and(|g| g.reads_closed());
         let why_not = match (closed, holds) {
-            (Some(on), _) => Some(format!("the case closed on {on}")),
-            (None, false) if !missing_facts.is_empty() => {
+            (Some(on), _) if !after_outcome => Some(format!("the case closed on {on}")),
+            (_, false) if !missing_facts.is_empty() => {
                 Some("the case does not give what its condition needs".to_string())
             }
-            (None, false) => Some("its condition does not hold".to_string()),
-            (None, true) => None,
+            (_, false) => Some("its condition does not hold".to_string()),
+            (_, true) => None,
         };
         RouteReport {
             body: body.name.clone(),

@@ -104,6 +104,7 @@ const GUARD_WORDS: &[&str] = &[
     "false",
     "received",
     "today",
+    "closed",
     "date of",
     "latest(",
     "earliest(",
@@ -369,6 +370,11 @@ impl Completions<'_> {
             (_, "met", "by") => self.events(),
             (_, _, "met") => self.keywords(&["by"]),
             (_, _, "extendable") => self.keywords(&["by agreement", "to"]),
+            (_, _, "days" | "weeks" | "months")
+                if first == "deadline" && w.iter().rev().take(4).any(|x| *x == "to") =>
+            {
+                self.keywords(&["without good reason"])
+            }
             (_, "extendable", "by") => self.keywords(&["agreement"]),
             (_, "agreement", "of") | (_, _, "lead") | ("pause", "agreement", _) => {
                 self.names(Space::Role, Sort::Role)
@@ -379,9 +385,14 @@ impl Completions<'_> {
             (_, _, "requires" | "reopens") => self.tasks(),
             (_, _, ",") if w.contains(&"requires") || w.contains(&"reopens") => self.tasks(),
             (_, _, ",") if w.contains(&"met") => self.events(),
-            (_, _, ",") if first == "deadline" && w.contains(&"extendable") => {
-                self.keywords(&["at most once", "granted by", "with notice to"])
-            }
+            (_, _, ",") if first == "deadline" && w.contains(&"extendable") => self.keywords(&[
+                "at most once",
+                "granted by",
+                "with notice to",
+                "by agreement of",
+                "before expiry",
+                "even after expiry",
+            ]),
             (_, _, ",") if first == "deadline" => self.keywords(&["extendable"]),
             ("fact", _, ",") => self.keywords(&["fixed"]),
             ("refer", _, _) if w.contains(&"when") && !GUARD_OPERATORS.contains(&last) => {

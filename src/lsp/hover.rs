@@ -394,14 +394,24 @@ pub(crate) fn deadline(step: &StepDecl, index: usize) -> Option<String> {
                 .join(" or ")
         )
     };
+    let mut after = String::new();
+    if let Some(g) = &d.guard {
+        after.push_str(&format!(
+            " It applies only when `{}` (while that is not known, it applies).",
+            crate::format::expression(g)
+        ));
+    }
+    if d.soft {
+        after.push_str(" Soft (`or as soon as practicable`): met late with a `reason:`, it counts as late, with reason, not as a breach.");
+    }
     if let Some(u) = &d.until {
         return Some(format!(
-            "Until `{}`{extension}; {met}.",
+            "Until `{}`{extension}; {met}.{after}",
             crate::format::expression(u)
         ));
     }
     Some(format!(
-        "{} {} {}{extension}; {met}.",
+        "{} {} {}{extension}; {met}.{after}",
         duration_words(&d.duration),
         counting(d.beginning, "from"),
         anchor_words(step, d.anchor.as_ref())
@@ -481,6 +491,9 @@ fn timed(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
             return Some((format!("**limit**\n\n{}", limit(l)), l.span));
         }
     }
+    if let Some(words) = time_moves(p, offset) {
+        return Some(words);
+    }
     let step = p.steps.iter().find(|s| inside(s.span, offset))?;
     for (di, d) in step.deadlines.iter().enumerate() {
         if inside(d.span, offset) {
@@ -515,6 +528,59 @@ fn fixed_words(fixed: Option<&crate::syntax::ast::FixedDecl>) -> String {
         },
         None => String::new(),
     }
+}
+
+/// `anywhere on`, `on missed` and `on entry when`: moves the procedure
+/// makes on a day or an event rather than by a step's own `on` line.
+fn time_moves(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
+    let when = |guard: &Option<crate::syntax::ast::Expr>| {
+        guard.as_ref().map_or(String::new(), |g| {
+            format!(" when `{}`", crate::format::expression(g))
+        })
+    };
+    for a in &p.anywhere {
+        if inside(a.span, offset) {
+            return Some((
+                format!(
+                    "**anywhere**\n\nIn whichever step the case is (paused or turned away too), `{}`{} ends the case as `{}`; a step's own rule for `{}` wins.",
+                    a.event.text,
+                    when(&a.guard),
+                    a.target.text,
+                    a.event.text
+                ),
+                a.span,
+            ));
+        }
+    }
+    let step = p.steps.iter().find(|s| inside(s.span, offset))?;
+    for m in &step.missed_moves {
+        if inside(m.span, offset) {
+            return Some((
+                format!(
+                    "**on missed**\n\nThe day after deadline `{}`'s due date passes unmet (pauses and extensions counted), the case moves to `{}` by itself.",
+                    m.deadline.text, m.target.text
+                ),
+                m.span,
+            ));
+        }
+    }
+    for r in &step.entry_moves {
+        if inside(r.span, offset) {
+            let target = r
+                .target
+                .as_ref()
+                .map_or(String::new(), |t| format!(" to `{}`", t.text));
+            return Some((
+                format!(
+                    "**on entry**\n\nOn the day the case enters `{}`, if `{}` holds it goes straight on{target}.",
+                    step.name.text,
+                    crate::format::expression(&r.guard)
+                ),
+                r.span,
+            ));
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -607,5 +673,42 @@ mod tests {
             .unwrap_or_default();
         assert!(words.starts_with("**setting** `window`"), "{words}");
         assert!(words.contains("by default 20 working days"), "{words}");
+    }
+
+    /// Hover over `text` at `needle` plus `plus` characters.
+    fn over(text: &str, needle: &str, plus: usize) -> String {
+        let offset = text.find(needle).unwrap_or_default() + plus;
+        Index::parse(text)
+            .and_then(|i| hover(&i, text, offset))
+            .map(|(w, _)| w)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn time_moves_and_soft_guarded_deadlines_read_in_plain_words() {
+        let text = "procedure p \"P\" {\n  role r\n  fact urgent: bool\n  anywhere on court -> done \"Court\"\n  start s\n  step s {\n    lead r\n    \
+                    on entry when urgent -> t\n    deadline reply 10 days from entry when urgent, or as soon as practicable met by replied\n    \
+                    on missed reply -> t\n    on replied -> done\n  }\n  step t {\n    lead r\n    on e -> done\n  }\n  outcome done final\n}\n";
+        let anywhere = over(text, "anywhere", 2);
+        assert!(
+            anywhere.starts_with("**anywhere**") && anywhere.contains("ends the case as `done`"),
+            "{anywhere}"
+        );
+        let missed = over(text, "on missed", 4);
+        assert!(
+            missed.contains("The day after deadline `reply`'s due date passes unmet"),
+            "{missed}"
+        );
+        let entry = over(text, "on entry", 3);
+        assert!(
+            entry.contains("if `urgent` holds it goes straight on to `t`"),
+            "{entry}"
+        );
+        let deadline = over(text, "10 days", 1);
+        assert!(
+            deadline.contains("It applies only when `urgent`")
+                && deadline.contains("late, with reason"),
+            "{deadline}"
+        );
     }
 }

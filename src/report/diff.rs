@@ -274,6 +274,15 @@ impl Flattener<'_> {
             if let Some(a) = r.agreed_by {
                 self.put(&[&step, &item, "extension agreed by"], self.role(a));
             }
+            if r.after_expiry {
+                self.put(&[&step, &item, "extension after expiry"], "allowed");
+            }
+            if r.soft_cap {
+                self.put(
+                    &[&step, &item, "extension limit"],
+                    "usual, beyond it with a reason",
+                );
+            }
             if let Some(g) = &d.guard {
                 self.put(&[&step, &item, "when"], words::guard(p, g, None));
             }

@@ -358,6 +358,7 @@ pub(super) fn condition_words(
         Expr::Fact(f) => fact_text(*f),
         Expr::Param(p) => subject(&Expr::Param(*p)).map_or_else(fallback, |(quoted, _)| quoted),
         Expr::Const(Value::Bool(b)) => if *b { "always" } else { "never" }.to_string(),
+        Expr::Closed => "the case has its outcome".to_string(),
         Expr::Not(e) => match e.as_ref() {
             Expr::Fact(_) | Expr::Param(_) => {
                 format!("it is not so that {}", condition_words(procedure, e, event))
@@ -752,7 +753,22 @@ pub fn markdown(procedure: &Procedure) -> String {
         for (i, body) in procedure.bodies.iter().enumerate() {
             let mut places: Vec<String> = Vec::new();
             for r in procedure.routes.iter().filter(|r| r.body.index() == i) {
-                places.push(route_phrase(procedure, r, "at any point"));
+                // One that reads `closed` is for after the outcome, not
+                // for "any point" of the case.
+                if r.guard == Some(crate::check::ir::Expr::Closed) {
+                    let bare = crate::check::ir::Route {
+                        guard: None,
+                        ..r.clone()
+                    };
+                    places.push(route_phrase(procedure, &bare, "after the outcome"));
+                    continue;
+                }
+                let place = if r.guard.as_ref().is_some_and(|g| g.reads_closed()) {
+                    "after the outcome"
+                } else {
+                    "at any point"
+                };
+                places.push(route_phrase(procedure, r, place));
             }
             for step in &procedure.steps {
                 for r in step.routes.iter().filter(|r| r.body.index() == i) {

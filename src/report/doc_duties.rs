@@ -86,6 +86,12 @@ fn people(out: &mut String, procedure: &Procedure) {
 /// person who complains".
 pub(super) fn extension_rule_words(procedure: &Procedure, rules: &ExtensionRules) -> String {
     let mut out = String::new();
+    if rules.soft_cap {
+        out.push_str(" (the usual limit: longer only for a good reason, which is recorded)");
+    }
+    if rules.after_expiry {
+        out.push_str(", even after it has passed (a late extension is shown as late)");
+    }
     match rules.at_most {
         Some(1) => out.push_str(", at most once"),
         Some(n) => out.push_str(&format!(", at most {n} times")),

@@ -9,8 +9,8 @@
 use std::fmt::Write;
 
 use crate::check::ir::{
-    Anchor, BodyKind, Builtin, Expr, Extension, Procedure, RoleId, Route, RouteKind, Step, Target,
-    WITHDRAWN_OUTCOME,
+    Anchor, BodyKind, Builtin, Expr, Extension, Procedure, Refusal, RoleId, Route, RouteKind, Step,
+    Target, WITHDRAWN_OUTCOME,
 };
 
 use super::doc::{
@@ -220,44 +220,18 @@ fn stage(
     }
 
     for r in &step.rejects {
-        let reason = r
-            .reason
-            .as_deref()
-            .map(|t| format!(" {t}."))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "Your complaint is not accepted if {}.{reason}\n",
-            lower_first(&condition_words(procedure, &r.guard, None))
-        );
+        if_sentence(out, procedure, "Your complaint is not accepted", r, "");
     }
     for m in &step.entry_moves {
-        let reason = m
-            .reason
-            .as_deref()
-            .map(|t| format!(" {t}."))
-            .unwrap_or_default();
         let to = m
             .target
             .map(|t| super::doc::target_title(procedure, t))
             .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "If {}, your complaint goes straight to {to}.{reason}\n",
-            lower_first(&condition_words(procedure, &m.guard, None))
-        );
+        let goes = format!(", your complaint goes straight to {to}");
+        if_sentence(out, procedure, "", m, &goes);
     }
     for r in &step.refusals {
-        let reason = r
-            .reason
-            .as_deref()
-            .map(|t| format!(" {t}."))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "This stage does not go ahead if {}.{reason}\n",
-            lower_first(&condition_words(procedure, &r.guard, None))
-        );
+        if_sentence(out, procedure, "This stage does not go ahead", r, "");
     }
 
     if !step.tasks.is_empty() {
@@ -335,7 +309,15 @@ fn stage(
     }
 
     let _ = writeln!(out, "What happens next:\n");
+    // Windows to the same stage for the same person are one sentence: a
+    // request inside any of them is in time, so the reader needs the
+    // later one, not two instructions that seem to disagree.
+    let mut said: Vec<(crate::check::ir::StepId, Option<crate::check::ir::RoleId>)> = Vec::new();
     for e in &step.escalations {
+        if said.contains(&(e.target, e.by)) {
+            continue;
+        }
+        said.push((e.target, e.by));
         let to = procedure
             .steps
             .get(e.target.index())
@@ -345,11 +327,18 @@ fn stage(
             Some(r) => upper_first(&who(procedure, you, r)),
             None => "You".to_string(),
         };
-        let _ = writeln!(
-            out,
-            "- {asker} can ask for **{to}**. Ask {}.",
-            leaflet_period(procedure, step, e.within, e.anchor, e.beginning)
-        );
+        let periods: Vec<String> = step
+            .escalations
+            .iter()
+            .filter(|o| o.target == e.target && o.by == e.by)
+            .map(|o| leaflet_period(procedure, step, o.within, o.anchor, o.beginning))
+            .collect();
+        let when = if periods.len() > 1 {
+            format!("{}, whichever ends later", periods.join(", or "))
+        } else {
+            periods.concat()
+        };
+        let _ = writeln!(out, "- {asker} can ask for **{to}**. Ask {when}.");
     }
     if let Some(o) = &step.otherwise {
         // Only the complainant can ask: say so, rather than "nobody".
@@ -475,4 +464,25 @@ fn outside(out: &mut String, procedure: &Procedure) {
         }
         let _ = writeln!(out);
     }
+}
+
+/// "OPENING if CONDITION THEN. REASON." for a refusal, a rejection or an
+/// `on entry` move, whose reason, when written, is the policy's own words.
+fn if_sentence(out: &mut String, procedure: &Procedure, opening: &str, r: &Refusal, then: &str) {
+    let condition = lower_first(&condition_words(procedure, &r.guard, None));
+    let reason = r
+        .reason
+        .as_deref()
+        .map(|t| format!(" {t}."))
+        .unwrap_or_default();
+    let sentence = if opening.is_empty() {
+        format!("If {condition}{then}.")
+    } else {
+        format!("{opening} if {condition}{then}.")
+    };
+    let _ = writeln!(
+        out,
+        "{sentence}{reason}
+"
+    );
 }

@@ -243,6 +243,8 @@ pub fn human(report: &Report) -> String {
             let _ = writeln!(out, "  none open");
         }
         let others = report.routes.len() - shown.len();
+        // A route whose condition reads `closed` may be open after the outcome.
+        let open_after_outcome = closed && !shown.is_empty();
         for r in shown {
             let state = match (r.open, r.missing_facts.is_empty()) {
                 (true, _) => "open",
@@ -264,7 +266,12 @@ pub fn human(report: &Report) -> String {
                 cites(&r.cite)
             );
         }
-        if closed {
+        if open_after_outcome && others > 0 {
+            let _ = writeln!(
+                out,
+                "  (the case has closed: its other routes are no longer open)"
+            );
+        } else if closed && !open_after_outcome {
             let _ = writeln!(
                 out,
                 "  (the case has closed: its routes are no longer open)"

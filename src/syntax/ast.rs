@@ -193,6 +193,10 @@ pub enum Expr {
         dates: Vec<Expr>,
         span: Span,
     },
+    /// `closed`: the case has an outcome.
+    Closed {
+        span: Span,
+    },
 }
 
 /// A day every case has, named by a reserved word in guards.
@@ -224,7 +228,8 @@ impl Expr {
             | Expr::Shift { span, .. }
             | Expr::Moment { span, .. }
             | Expr::DateOf { span, .. }
-            | Expr::Extreme { span, .. } => *span,
+            | Expr::Extreme { span, .. }
+            | Expr::Closed { span } => *span,
             Expr::Date(d) => d.span,
             Expr::Text(t) => t.span,
             Expr::Name(n) => n.span,
@@ -486,6 +491,13 @@ pub enum ExtensionRule {
     WithNotice(Name),
     /// `by agreement of ROLE`.
     AgreementOf(Name),
+    /// `extendable to D without good reason`: beyond D only with a reason.
+    WithoutGoodReason(Span),
+    /// `before expiry`: said explicitly, as every extension needs it unless
+    /// the deadline says `even after expiry`.
+    BeforeExpiry(Span),
+    /// `even after expiry`: a late extension is allowed and shown as late.
+    AfterExpiry(Span),
 }
 
 /// When a referral must be made, from the day its condition first holds.

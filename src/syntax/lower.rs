@@ -417,6 +417,7 @@ impl Lowerer {
                 moment: Moment::Today,
                 span,
             },
+            Rule::kw_closed => Expr::Closed { span },
             Rule::date_of => Expr::DateOf {
                 event: parts(pair)
                     .find(|p| p.as_rule() == Rule::ident)
@@ -909,6 +910,12 @@ impl Lowerer {
                                     deadline.extension_rules.push(ExtensionRule::WithNotice(n));
                                 }
                             }
+                            Rule::ext_before_expiry => deadline
+                                .extension_rules
+                                .push(ExtensionRule::BeforeExpiry(span_of(&clause))),
+                            Rule::ext_after_expiry => deadline
+                                .extension_rules
+                                .push(ExtensionRule::AfterExpiry(span_of(&clause))),
                             Rule::ext_agreement_of => {
                                 if let Some(n) = names() {
                                     deadline.extension_rules.push(ExtensionRule::AgreementOf(n));
@@ -916,6 +923,15 @@ impl Lowerer {
                             }
                             _ => {}
                         }
+                    }
+                    if let Some(cap) = parts(p.clone())
+                        .filter(|e| e.as_rule() == Rule::extend_to)
+                        .flat_map(parts)
+                        .find(|x| x.as_rule() == Rule::ext_soft_cap)
+                    {
+                        deadline
+                            .extension_rules
+                            .push(ExtensionRule::WithoutGoodReason(span_of(&cap)));
                     }
                     deadline.extension = parts(p).next().map(|e| match e.as_rule() {
                         Rule::extend_to => match parts(e.clone()).next() {

@@ -42,6 +42,7 @@ fn walk(expr: &Expr, seen: &mut Vec<&'static str>) {
         }
         Expr::Moment { moment, .. } => moment.word(),
         Expr::DateOf { .. } => "date of",
+        Expr::Closed { .. } => "closed",
         Expr::Extreme { latest, dates, .. } => {
             for d in dates {
                 walk(d, seen);
@@ -168,7 +169,14 @@ fn the_every_construct_example_has_every_construct() {
         deadlines.iter().any(|d| d.soft),
         "or as soon as practicable"
     );
-    for rule in ["at most", "granted by", "with notice", "by agreement of"] {
+    for rule in [
+        "at most",
+        "granted by",
+        "with notice",
+        "by agreement of",
+        "without good reason",
+        "even after expiry",
+    ] {
         assert!(
             deadlines
                 .iter()
@@ -178,6 +186,11 @@ fn the_every_construct_example_has_every_construct() {
                     redress::syntax::ast::ExtensionRule::WithNotice(_) => rule == "with notice",
                     redress::syntax::ast::ExtensionRule::AgreementOf(_) =>
                         rule == "by agreement of",
+                    redress::syntax::ast::ExtensionRule::WithoutGoodReason(_) =>
+                        rule == "without good reason",
+                    redress::syntax::ast::ExtensionRule::AfterExpiry(_) =>
+                        rule == "even after expiry",
+                    redress::syntax::ast::ExtensionRule::BeforeExpiry(_) => false,
                 })),
             "extension rule {rule}"
         );
@@ -233,7 +246,7 @@ fn the_every_construct_example_has_every_construct() {
     }
     for kind in [
         "not", "and", "or", "==", "!=", "<", "<=", ">", "in", "date", "duration", "text", "name",
-        "+", "-", "received", "today", "date of", "latest", "earliest",
+        "+", "-", "received", "today", "date of", "latest", "earliest", "closed",
     ] {
         assert!(seen.contains(&kind), "guard form {kind}");
     }

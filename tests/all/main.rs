@@ -36,6 +36,7 @@ mod simulate_trust;
 mod simulate_versions;
 mod status_cli;
 mod support;
+mod time_routes;
 mod time_rules;
 mod time_values;
 mod tracks;

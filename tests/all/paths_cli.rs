@@ -1,6 +1,8 @@
 //! `redress paths` on both procedures, with the counts and worst cases
 //! worked out by hand.
 
+use redress::analysis::sample::ladder;
+
 use crate::support::{redress, scratch};
 
 fn paths(args: &[&str]) -> serde_json::Value {
@@ -153,29 +155,6 @@ fn scratch_file(folder: &str, text: &str) -> String {
     let path = scratch(folder).join("generated.proc");
     std::fs::write(&path, text).expect("write procedure");
     path.to_string_lossy().into_owned()
-}
-
-/// The ladder of issue 11: `s0` forks into `a1 | b1`, each `aN`, `bN` into
-/// `a(N+1) | b(N+1)`, the last pair back to `s0`, which may also close the
-/// case. `a` steps take 3 working days, `b` steps 5, `s0` 2.
-fn ladder(layers: usize, limit: &str) -> String {
-    let mut text = format!(
-        "procedure ladder \"Ladder\" {{\n  role m \"M\"\n{limit}  start s0\n  step s0 \"S0\" {{\n    lead m\n    deadline reply 2 working days\n    on left -> a1\n    on right -> b1\n    on done -> closed\n  }}\n"
-    );
-    for n in 1..=layers {
-        for (x, days) in [("a", 3), ("b", 5)] {
-            let ways = if n < layers {
-                format!("on left -> a{0}\n    on right -> b{0}", n + 1)
-            } else {
-                "on back -> s0".to_string()
-            };
-            text.push_str(&format!(
-                "  step {x}{n} \"{x}{n}\" {{\n    lead m\n    deadline reply {days} working days\n    {ways}\n  }}\n"
-            ));
-        }
-    }
-    text.push_str("  outcome closed \"Closed\"\n}\n");
-    text
 }
 
 #[test]

@@ -321,3 +321,26 @@ fn test_applies_a_settings_file_only_to_the_procedure_it_names() {
     // Every other example still passes: only the one case fails.
     assert!(run.stdout.contains(" passed, 1 failed"), "{}", run.stdout);
 }
+
+#[test]
+fn a_settings_file_the_case_names_but_that_is_missing_is_shown_at_the_cases_line() {
+    let dir = scratch("settings-missing");
+    let case = dir.join("case.yaml");
+    std::fs::write(
+        &case,
+        "procedure: settings_demo\ncase: S-9\nsettings: northshire.yaml\nevents:\n  - { on: 2026-03-02, event: received }\n",
+    )
+    .expect("write case");
+    let case = case.to_string_lossy().to_string();
+    let run = redress(&["run", "examples/settings/settings.proc", &case]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("E0006"), "{}", run.stderr);
+    // Labelled at line 3 of the case file, where the path is given, not
+    // at line 1 of a file that does not exist.
+    assert!(run.stderr.contains("case.yaml:3:11"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("settings file named here"),
+        "{}",
+        run.stderr
+    );
+}
