@@ -464,6 +464,22 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// An event a track takes (a task or `-> done`) that a step, `anywhere`,
+    /// another track or the built-ins also use: an event goes to one line
+    /// of work only.
+    #[error("event `{event}` of track `{track}` is also used by {other}")]
+    #[diagnostic(
+        code(E0462),
+        help("give the track an event of its own, as in `on {event}_done -> done`: a track runs beside the steps, and an event both could take would be ambiguous")
+    )]
+    TrackEventShared {
+        event: String,
+        track: String,
+        other: String,
+        #[label("already an event of {other}")]
+        span: SourceSpan,
+    },
+
     /// `role x, not also x`.
     #[error("role `{role}` cannot exclude itself")]
     #[diagnostic(

@@ -8,6 +8,7 @@ mod error;
 mod graph;
 mod guard;
 pub mod ir;
+mod tracks;
 pub mod words;
 
 use std::collections::HashMap;
@@ -206,6 +207,7 @@ impl<'a> Checker<'a> {
         let calendars = self.calendars();
         let calendar = self.calendar_choice(&calendars);
         self.collect_events();
+        self.collect_track_events();
 
         let limit = self.single_limit();
         let roles = self.role_irs();
@@ -231,6 +233,7 @@ impl<'a> Checker<'a> {
         let notes = self.notes(&decl.notes);
         let anywhere = self.anywhere(&decl.anywhere);
         self.track_checks();
+        let tracks = self.track_irs();
 
         let steps: Option<Vec<Step>> = steps.into_iter().collect();
         if let Some(steps) = &steps {
@@ -262,6 +265,7 @@ impl<'a> Checker<'a> {
             settings,
             dates: std::mem::take(&mut self.dates),
             notices: self.notice_irs(),
+            tracks: tracks?,
         })
     }
 
@@ -1545,6 +1549,7 @@ impl<'a> Checker<'a> {
             reopens,
             target: target?,
             cites,
+            starts: self.starts_of(t),
         })
     }
 

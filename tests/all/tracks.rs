@@ -1,5 +1,5 @@
-//! Tracks (`track NAME { … on E -> done }`, `starts TRACK`): what is built
-//! so far is syntax, check and `fmt`; the engine does not run them yet.
+//! Tracks (`track NAME { … on E -> done }`, `starts TRACK`): syntax, check
+//! and `fmt`, and the engine running them beside the main line.
 
 use redress::format::format_source;
 
@@ -46,4 +46,195 @@ fn a_track_that_finishes_and_is_started_by_name_checks_clean() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let said = format!("{}{}", out.stdout, out.stderr);
     assert!(said.contains("0 errors, 0 warnings"), "{said}");
+}
+
+/// Replays `events` (YAML flow lines) against PROCEDURE as of `at`, as JSON.
+fn run_json(procedure: &str, name: &str, events: &[&str], at: &str) -> (i32, serde_json::Value) {
+    let dir = crate::support::scratch(name);
+    let proc_path = dir.join("tracks.proc");
+    std::fs::write(&proc_path, procedure).expect("writes");
+    let case_path = dir.join("case.yaml");
+    let mut case = String::from("procedure: fx\ncase: T-1\nevents:\n");
+    for e in events {
+        case.push_str(&format!("  - {e}\n"));
+    }
+    std::fs::write(&case_path, case).expect("writes");
+    let out = crate::support::redress(&[
+        "run",
+        proc_path.to_str().expect("utf-8 path"),
+        case_path.to_str().expect("utf-8 path"),
+        "--at",
+        at,
+        "--format",
+        "json",
+    ]);
+    let json = match out.code {
+        0 => serde_json::from_str(&out.stdout).unwrap_or(serde_json::Value::Null),
+        _ => serde_json::Value::String(out.stderr.clone()),
+    };
+    (out.code, json)
+}
+
+// Dates by hand over the England and Wales calendar: the track starts on
+// Tuesday 3 March 2026; 20 working days after it (4-6, 9-13, 16-20, 23-27,
+// 30-31 March) is Tuesday 31 March, and the task's 10 working days end on
+// Tuesday 17 March. From 31 March to Monday 20 April, skipping Good Friday
+// (3 April) and Easter Monday (6 April), is 12 working days late.
+const RECEIVED: &str = "{ on: 2026-03-02, event: received }";
+const RESPONSE: &str = "{ on: 2026-03-03, event: response_sent }";
+
+#[test]
+fn a_track_done_in_time_leaves_the_case_fully_closed() {
+    let (code, json) = run_json(
+        PROCEDURE,
+        "tracks-done",
+        &[
+            RECEIVED,
+            RESPONSE,
+            "{ on: 2026-03-10, event: repair }",
+            "{ on: 2026-03-30, event: actions_completed }",
+        ],
+        "2026-04-20",
+    );
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["status"], "closed");
+    assert!(json.get("open_tracks").is_none(), "{json}");
+    assert_eq!(json["tracks"][0]["status"], "done");
+    assert_eq!(json["tracks"][0]["done_on"], "2026-03-30");
+    assert_eq!(json["tracks"][0]["deadlines"][0]["due"], "2026-03-31");
+    assert_eq!(json["breaches"], serde_json::json!([]));
+}
+
+#[test]
+fn a_track_keeps_its_deadline_after_the_case_closes() {
+    let (code, json) = run_json(
+        PROCEDURE,
+        "tracks-open",
+        &[RECEIVED, RESPONSE],
+        "2026-04-20",
+    );
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["status"], "closed");
+    assert_eq!(json["open_tracks"], 1);
+    assert_eq!(json["tracks"][0]["status"], "running");
+    let breaches = json["breaches"].as_array().expect("breaches");
+    let repairs = breaches
+        .iter()
+        .find(|b| b["deadline"] == "repairs")
+        .expect("the track's deadline is breached");
+    assert_eq!(repairs["step"], "remedial_actions");
+    assert_eq!(repairs["due"], "2026-03-31");
+    assert_eq!(repairs["late_working_days"], 12);
+    let task = breaches.iter().find(|b| b["deadline"] == "repair");
+    assert_eq!(task.map(|b| b["due"].clone()), Some("2026-03-17".into()));
+}
+
+#[test]
+fn the_human_report_says_the_case_is_not_fully_closed() {
+    let dir = crate::support::scratch("tracks-human");
+    let proc_path = dir.join("tracks.proc");
+    std::fs::write(&proc_path, PROCEDURE).expect("writes");
+    let case_path = dir.join("case.yaml");
+    std::fs::write(
+        &case_path,
+        format!("procedure: fx\ncase: T-1\nevents:\n  - {RECEIVED}\n  - {RESPONSE}\n"),
+    )
+    .expect("writes");
+    let out = crate::support::redress(&[
+        "run",
+        proc_path.to_str().expect("utf-8 path"),
+        case_path.to_str().expect("utf-8 path"),
+        "--at",
+        "2026-03-20",
+    ]);
+    assert!(
+        out.stdout
+            .contains("Outcome reached, 1 track still open: not fully closed"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("repairs            due 2026-03-31, 7 working days left"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_track_event_before_the_track_starts_is_refused() {
+    let (code, json) = run_json(
+        PROCEDURE,
+        "tracks-refused",
+        &[RECEIVED, "{ on: 2026-03-03, event: actions_completed }"],
+        "2026-03-20",
+    );
+    assert_eq!(code, 1, "{json}");
+    let said = json.to_string();
+    assert!(
+        said.contains("E0801") && said.contains("track `remedial_actions` has not started"),
+        "{said}"
+    );
+}
+
+/// A step that stays put on `promised`, so a case can start its track twice.
+const LOOPING: &str = r#"procedure fx "Fixture" {
+  role officer "Officer"
+  start first
+  step first "First" {
+    lead officer
+    on promised starts remedial_actions -> first
+    on response_sent -> closed
+  }
+  track remedial_actions "Outstanding remedial actions" {
+    deadline repairs 20 working days from entry met by actions_completed
+    on actions_completed -> done
+  }
+  outcome closed "Closed"
+}
+"#;
+
+#[test]
+fn starting_a_running_track_again_keeps_its_due_dates() {
+    let (code, json) = run_json(
+        LOOPING,
+        "tracks-again",
+        &[
+            RECEIVED,
+            "{ on: 2026-03-03, event: promised }",
+            "{ on: 2026-03-10, event: promised }",
+        ],
+        "2026-03-20",
+    );
+    assert_eq!(code, 0, "{json}");
+    let tracks = json["tracks"].as_array().expect("tracks");
+    assert_eq!(tracks.len(), 1, "{json}");
+    assert_eq!(tracks[0]["started"], "2026-03-03");
+    assert_eq!(tracks[0]["deadlines"][0]["due"], "2026-03-31");
+    assert!(json["timeline"]
+        .to_string()
+        .contains("already running since 2026-03-03"));
+}
+
+#[test]
+fn a_finished_track_starts_afresh() {
+    // From Wednesday 11 March, 20 working days (12-13, 16-20, 23-27,
+    // 30 March-2 April, 7-10 April past Good Friday and Easter Monday) end
+    // on Friday 10 April.
+    let (code, json) = run_json(
+        LOOPING,
+        "tracks-afresh",
+        &[
+            RECEIVED,
+            "{ on: 2026-03-03, event: promised }",
+            "{ on: 2026-03-10, event: actions_completed }",
+            "{ on: 2026-03-11, event: promised }",
+        ],
+        "2026-03-20",
+    );
+    assert_eq!(code, 0, "{json}");
+    let tracks = json["tracks"].as_array().expect("tracks");
+    assert_eq!(tracks.len(), 2, "{json}");
+    assert_eq!(tracks[1]["deadlines"][0]["due"], "2026-04-10");
+    assert_eq!(json["open_tracks"], 1);
 }
