@@ -346,6 +346,18 @@ impl<'a> Session<'a> {
     pub fn breaches(&self) -> &[Breach] {
         &self.engine.state.breaches
     }
+
+    /// The tracks running, by position in the procedure's `tracks`, with
+    /// the day each started.
+    pub fn running_tracks(&self) -> Vec<(usize, NaiveDate)> {
+        self.engine
+            .state
+            .tracks
+            .iter()
+            .filter(|run| run.running())
+            .map(|run| (run.track, run.started))
+            .collect()
+    }
 }
 
 /// A deadline of the current step, as simulation sees it.

@@ -238,3 +238,63 @@ fn a_finished_track_starts_afresh() {
     assert_eq!(tracks[1]["deadlines"][0]["due"], "2026-04-10");
     assert_eq!(json["open_tracks"], 1);
 }
+
+#[test]
+fn paths_list_a_tracks_own_bound_apart_from_the_main_line() {
+    let dir = crate::support::scratch("tracks-paths");
+    let path = dir.join("tracks.proc");
+    std::fs::write(&path, PROCEDURE).expect("writes");
+    let out = crate::support::redress(&[
+        "paths",
+        path.to_str().expect("utf-8 path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    // The main line has no time limit of its own: the track's 20 working
+    // days do not lengthen it.
+    assert_eq!(json["longest_worst_case"], 0);
+    assert_eq!(json["tracks"][0]["track"], "remedial_actions");
+    assert_eq!(json["tracks"][0]["longest_working_days"], 20);
+    assert_eq!(
+        json["tracks"][0]["started_by"],
+        serde_json::json!(["first -[response_sent]->"])
+    );
+}
+
+#[test]
+fn simulate_plays_each_started_track_and_counts_its_breaches() {
+    let dir = crate::support::scratch("tracks-simulate");
+    let path = dir.join("tracks.proc");
+    std::fs::write(&path, PROCEDURE).expect("writes");
+    let assumptions = dir.join("assumptions.yaml");
+    // The repairs always take 30 working days: every track's 20-day
+    // deadline is breached; the task, done on day 5, never is.
+    std::fs::write(
+        &assumptions,
+        "durations:\n  actions_completed: { fixed: 30 }\n  repair: { fixed: 5 }\n",
+    )
+    .expect("writes");
+    let out = crate::support::redress(&[
+        "simulate",
+        path.to_str().expect("utf-8 path"),
+        "--cases",
+        "50",
+        "--assumptions",
+        assumptions.to_str().expect("utf-8 path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let breaches = json["breaches"].as_array().expect("breaches");
+    let rate = |name: &str| {
+        breaches
+            .iter()
+            .find(|b| b["step"] == "remedial_actions" && b["deadline"] == name)
+            .map(|b| (b["ran"].clone(), b["breached"].clone()))
+    };
+    assert_eq!(rate("repairs"), Some((50.into(), 50.into())));
+    assert_eq!(rate("repair"), Some((50.into(), 0.into())));
+}
