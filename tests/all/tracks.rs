@@ -298,3 +298,55 @@ fn simulate_plays_each_started_track_and_counts_its_breaches() {
     assert_eq!(rate("repairs"), Some((50.into(), 50.into())));
     assert_eq!(rate("repair"), Some((50.into(), 0.into())));
 }
+
+#[test]
+fn status_lists_a_running_tracks_deadline_after_the_case_has_closed() {
+    // Riverside case 17, as of Monday 20 April 2026: resolved on 10 April,
+    // its repairs (due Thursday 9 April) 7 working days late.
+    let out = crate::support::redress(&[
+        "status",
+        "examples/riverside/17-repairs-overdue-after-the-case-closed.yaml",
+        "--procedures",
+        "examples/riverside",
+        "--at",
+        "2026-04-20",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let overdue = json["overdue"].as_array().expect("overdue");
+    let repairs = overdue
+        .iter()
+        .find(|i| i["item"] == "repairs")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(repairs["step"], "remedial_actions");
+    assert_eq!(repairs["due"], "2026-04-09");
+    assert_eq!(repairs["working_days"], 7);
+}
+
+#[test]
+fn expect_tracks_fails_when_the_track_is_not_in_that_state() {
+    let dir = crate::support::scratch("tracks-expect");
+    let case =
+        std::fs::read_to_string("examples/riverside/17-repairs-overdue-after-the-case-closed.yaml")
+            .expect("reads");
+    let wrong = case.replace(
+        "tracks: { remedial_actions: running }",
+        "tracks: { remedial_actions: done }",
+    );
+    assert_ne!(case, wrong);
+    std::fs::copy(
+        "examples/riverside/riverside.proc",
+        dir.join("riverside.proc"),
+    )
+    .expect("copies");
+    std::fs::write(dir.join("17.yaml"), wrong).expect("writes");
+    let out = crate::support::redress(&["test", dir.to_str().expect("utf-8 path")]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("tracks.remedial_actions"),
+        "{}",
+        out.stdout
+    );
+}
