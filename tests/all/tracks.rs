@@ -350,3 +350,93 @@ fn expect_tracks_fails_when_the_track_is_not_in_that_state() {
         out.stdout
     );
 }
+
+#[test]
+fn graph_draws_a_track_as_a_subgraph_started_by_a_dashed_edge() {
+    let dir = crate::support::scratch("tracks-graph");
+    let path = dir.join("tracks.proc");
+    std::fs::write(&path, PROCEDURE).expect("writes");
+    let path = path.to_str().expect("utf-8 path");
+    let mermaid = crate::support::redress(&["graph", path]);
+    assert_eq!(mermaid.code, 0, "{}", mermaid.stderr);
+    assert!(
+        mermaid
+            .stdout
+            .contains("subgraph t_n_remedial_actions_track"),
+        "{}",
+        mermaid.stdout
+    );
+    assert!(
+        mermaid
+            .stdout
+            .contains("n_first -.->|\"response_sent starts\"| t_n_remedial_actions"),
+        "{}",
+        mermaid.stdout
+    );
+    let dot = crate::support::redress(&["graph", "--format", "dot", path]);
+    assert!(
+        dot.stdout.contains("subgraph cluster_t_n_remedial_actions"),
+        "{}",
+        dot.stdout
+    );
+    assert!(
+        dot.stdout.contains(
+            "n_first -> t_n_remedial_actions [label=\"response_sent starts\", style=dashed]"
+        ),
+        "{}",
+        dot.stdout
+    );
+}
+
+#[test]
+fn doc_and_the_leaflet_say_what_a_track_is_in_plain_words() {
+    let riverside = "examples/riverside/riverside.proc";
+    let doc = crate::support::redress(&["doc", riverside]);
+    assert_eq!(doc.code, 0, "{}", doc.stderr);
+    for line in [
+        "## Work that runs beside the steps",
+        "Starts with “response sent” in “Stage 1: response by the service”, when the stage 1 response promises repairs.",
+        "- **Repairs** (met by “repairs completed”): 20 working days from the day it starts.",
+        "Finished by “repairs completed”.",
+    ] {
+        assert!(doc.stdout.contains(line), "lost `{line}`:\n{}", doc.stdout);
+    }
+    let leaflet = crate::support::redress(&["doc", "--audience", "complainant", riverside]);
+    assert!(
+        leaflet
+            .stdout
+            .contains("keep running even after your complaint is closed. From the day it starts: Repairs: 20 working days"),
+        "{}",
+        leaflet.stdout
+    );
+}
+
+#[test]
+fn diff_sees_a_change_to_a_track_and_to_what_starts_it() {
+    let dir = crate::support::scratch("tracks-diff");
+    let old = dir.join("old.proc");
+    let new = dir.join("new.proc");
+    std::fs::write(&old, PROCEDURE).expect("writes");
+    let changed = PROCEDURE
+        .replace(
+            "deadline repairs 20 working days",
+            "deadline repairs 25 working days",
+        )
+        .replace(
+            "on response_sent starts remedial_actions -> closed",
+            "on response_sent -> closed",
+        );
+    std::fs::write(&new, changed).expect("writes");
+    let out = crate::support::redress(&[
+        "diff",
+        old.to_str().expect("utf-8 path"),
+        new.to_str().expect("utf-8 path"),
+    ]);
+    assert!(
+        out.stdout
+            .contains("deadline repairs › duration: 20 working days → 25 working days"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("starts"), "{}", out.stdout);
+}
