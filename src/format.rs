@@ -236,6 +236,7 @@ enum Item<'a> {
     },
     Step(&'a StepDecl),
     Calendar(&'a CalendarDecl),
+    Track(&'a TrackDecl),
 }
 
 impl Item<'_> {
@@ -244,6 +245,7 @@ impl Item<'_> {
             Item::Line { span, .. } => *span,
             Item::Step(s) => s.span,
             Item::Calendar(c) => c.span,
+            Item::Track(t) => t.span,
         }
     }
 
@@ -462,6 +464,9 @@ fn procedure_items(p: &ProcedureDecl) -> Vec<Item<'_>> {
     for s in &p.steps {
         items.push(Item::Step(s));
     }
+    for t in &p.tracks {
+        items.push(Item::Track(t));
+    }
     for o in &p.outcomes {
         let fin = if o.is_final { " final" } else { "" };
         let text = o
@@ -638,6 +643,9 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
         }
         if !t.reopens.is_empty() {
             text.push_str(&format!(" reopens {}", names(&t.reopens)));
+        }
+        if !t.starts.is_empty() {
+            text.push_str(&format!(" starts {}", names(&t.starts)));
         }
         text.push_str(&format!(" -> {}{}", t.target.text, cite(&t.cite)));
         items.push(line(t.span, text));
@@ -863,6 +871,7 @@ impl Printer<'_> {
                 }
                 Item::Step(s) => self.step(s, indent),
                 Item::Calendar(c) => self.calendar(c, indent),
+                Item::Track(t) => self.track(t, indent),
             }
             previous_block = item.is_block();
         }
@@ -895,6 +904,45 @@ impl Printer<'_> {
         self.comments_before(s.span.end, indent + 2);
         self.out.push_str(&format!("{pad}}}"));
         self.end_line(s.span.end);
+    }
+
+    /// A track prints as a step does, its `on E -> done` lines among its
+    /// tasks and deadlines in source order.
+    fn track(&mut self, t: &TrackDecl, indent: usize) {
+        let pad = " ".repeat(indent);
+        let s = &t.body;
+        let title = s
+            .title
+            .as_ref()
+            .map(|t| format!(" {}", quote(&t.value)))
+            .unwrap_or_default();
+        self.out.push_str(&format!(
+            "{pad}track {}{title}{} {{",
+            s.name.text,
+            cite(&s.cite)
+        ));
+        let header_end = s
+            .cite
+            .as_ref()
+            .map(|c| c.span.end)
+            .or(s.title.as_ref().map(|t| t.span.end))
+            .unwrap_or(s.name.span.end);
+        let brace = self.source[header_end..]
+            .find('{')
+            .map_or(header_end, |i| header_end + i + 1);
+        self.end_line(brace);
+        let mut items = step_items(s);
+        for d in &t.done_on {
+            items.push(line(
+                d.span,
+                format!("on {} -> done{}", d.event.text, cite(&d.cite)),
+            ));
+        }
+        items.sort_by_key(|i| i.span().start);
+        self.items(&items, indent + 2);
+        self.comments_before(t.span.end, indent + 2);
+        self.out.push_str(&format!("{pad}}}"));
+        self.end_line(t.span.end);
     }
 
     fn calendar(&mut self, c: &CalendarDecl, indent: usize) {

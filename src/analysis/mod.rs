@@ -3,3 +3,4 @@
 
 pub mod paths;
 pub mod sample;
+pub mod tracks;

@@ -121,6 +121,10 @@ pub struct Paths {
     pub shortest_best_case: Option<u32>,
     pub outcomes_reachable: Vec<String>,
     pub outcomes_unreachable: Vec<String>,
+    /// Each track's own bound (tracks run beside the paths and do not
+    /// lengthen them); left out when the procedure has none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tracks: Vec<super::tracks::TrackBound>,
 }
 
 /// A path's worst case over the procedure's `limit`, for W0508.
@@ -796,6 +800,7 @@ pub fn paths(procedure: &Procedure, options: Options) -> Result<Paths, TooLarge>
         paths: listed,
         outcomes_reachable: reachable,
         outcomes_unreachable: unreachable,
+        tracks: super::tracks::bounds(procedure),
     })
 }
 
@@ -920,6 +925,7 @@ pub fn human(paths: &Paths) -> String {
             paths.outcomes_unreachable.join(", ")
         ));
     }
+    out.push_str(&super::tracks::human(&paths.tracks));
     out
 }
 

@@ -22,7 +22,13 @@ pub struct Expect {
     pub error: Option<ExpectedError>,
     /// Names of the soft deadlines met late with a reason, in any order.
     pub late_with_reason: Option<Vec<String>>,
+    /// Each track named, with the state it must be in: `running`, `done`
+    /// or `not started` (its latest run's).
+    pub tracks: Vec<(String, String)>,
 }
+
+/// What `expect: tracks:` may say of a track.
+pub(super) const TRACK_STATES: [&str; 3] = ["running", "done", NOT_STARTED];
 
 /// `error: E0805`, or `error: { code: E0803, reason: beyond_ceiling }`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,11 +183,26 @@ pub fn compare(expect: &Expect, report: &Report) -> Vec<Mismatch> {
             .referrals
             .iter()
             .find(|r| &r.body == name && r.made_on.is_none());
-        let actual = match (deadline, task, referral) {
-            (Some(d), _, _) => d.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
-            (None, Some(t), _) => t.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
-            (None, None, Some(r)) => r.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
-            (None, None, None) => "(not running)".to_string(),
+        // A running track's deadline or timed task, when no step has it.
+        let running = report.tracks.iter().filter(|t| t.done_on.is_none());
+        let in_track = running.clone().find_map(|t| {
+            let d = t
+                .deadlines
+                .iter()
+                .find(|d| &d.name == name && d.met_on.is_none());
+            d.map(|d| d.due).or_else(|| {
+                t.tasks
+                    .iter()
+                    .find(|k| &k.name == name && !k.done)
+                    .map(|k| k.due)
+            })
+        });
+        let actual = match (deadline, task, referral, in_track) {
+            (Some(d), _, _, _) => d.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
+            (None, Some(t), _, _) => t.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
+            (None, None, Some(r), _) => r.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
+            (None, None, None, Some(due)) => due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
+            (None, None, None, None) => "(not running)".to_string(),
         };
         let expected = date.map_or(NOT_STARTED.to_string(), |d| d.to_string());
         check(format!("due.{name}"), expected, actual);
@@ -219,6 +240,15 @@ pub fn compare(expect: &Expect, report: &Report) -> Vec<Mismatch> {
                     .collect(),
             ),
         );
+    }
+    for (name, state) in &expect.tracks {
+        let actual = report
+            .tracks
+            .iter()
+            .rev()
+            .find(|t| &t.track == name)
+            .map_or(NOT_STARTED, |t| t.status);
+        check(format!("tracks.{name}"), state.clone(), actual.to_string());
     }
     mismatches
 }

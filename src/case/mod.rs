@@ -121,6 +121,9 @@ struct RawExpect {
     late_with_reason: Option<Vec<String>>,
     #[serde(default)]
     error: Option<RawExpectedError>,
+    /// `tracks: { remedial_actions: done }`.
+    #[serde(default)]
+    tracks: Mapping,
 }
 
 /// `error: E0805` or `error: { code: E0803, reason: beyond_ceiling }`.
@@ -995,6 +998,15 @@ impl Reader<'_> {
                 )
             })
             .collect();
+        // A track's deadlines and timed tasks, in `due:` and `breaches:`.
+        deadline_names.extend(procedure.tracks.iter().flat_map(|t| {
+            t.deadlines.iter().map(|d| d.name.as_str()).chain(
+                t.tasks
+                    .iter()
+                    .filter(|t| t.within.is_some())
+                    .map(|t| t.name.as_str()),
+            )
+        }));
         // A timed referral is named by its body, in `due:` and `breaches:`.
         deadline_names.extend(
             procedure
@@ -1064,6 +1076,35 @@ impl Reader<'_> {
                 );
             }
         }
+        let mut tracks = Vec::new();
+        for (k, v) in &raw.tracks {
+            let name = scalar_text(k).unwrap_or_default();
+            let path = || vec![key("expect"), key("tracks"), key(&name)];
+            if !procedure.tracks.iter().any(|t| t.name == name) {
+                bad(
+                    self,
+                    path(),
+                    format!("procedure has no track `{name}`"),
+                    help_for(
+                        &name,
+                        "track",
+                        procedure.tracks.iter().map(|t| t.name.as_str()),
+                    ),
+                );
+                continue;
+            }
+            let state = scalar_text(v).unwrap_or_default();
+            if !expect::TRACK_STATES.contains(&state.as_str()) {
+                bad(
+                    self,
+                    path(),
+                    format!("`{state}` is not a track's state"),
+                    "a track is `running`, `done` or `not started`".into(),
+                );
+                continue;
+            }
+            tracks.push((name, state));
+        }
         let error = match raw.error {
             None => None,
             Some(RawExpectedError::Code(code)) => Some(ExpectedError { code, reason: None }),
@@ -1103,6 +1144,7 @@ impl Reader<'_> {
             breaches: raw.breaches,
             routes: raw.routes,
             late_with_reason: raw.late_with_reason,
+            tracks,
         })
     }
 }

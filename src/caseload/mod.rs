@@ -321,6 +321,55 @@ pub fn items(
             items.push(item);
         }
     }
+    // A running track's deadlines and tasks are due or overdue like a
+    // step's, whether the main line is open or has reached its outcome;
+    // the item's step is the track. A track has no lead: its deadlines go
+    // to whoever does its first task.
+    for track in report.tracks.iter().filter(|t| t.done_on.is_none()) {
+        let step = Some(track.track.as_str());
+        let lead = track
+            .tasks
+            .iter()
+            .map(|t| t.by.as_str())
+            .find(|b| !b.is_empty())
+            .unwrap_or("");
+        let dated = track
+            .deadlines
+            .iter()
+            .filter(|d| d.met_on.is_none())
+            .filter_map(|d| {
+                let due = d.due?;
+                Some((
+                    ItemKind::Deadline,
+                    lead,
+                    &d.name,
+                    due,
+                    d.explanation.clone(),
+                ))
+            })
+            .chain(track.tasks.iter().filter(|t| !t.done).filter_map(|t| {
+                let due = t.due?;
+                let title = t.title.as_deref().unwrap_or(&t.name);
+                let who = if t.by.is_empty() { lead } else { t.by.as_str() };
+                let why = format!("{title}: to be done by {due}{}", cites(&t.cite));
+                Some((ItemKind::Task, who, &t.name, due, why))
+            }));
+        for (kind, who, name, due, explanation) in dated {
+            let (section, days) = if at > due {
+                (Section::Overdue, Some(working_days_late(calendar, due, at)))
+            } else {
+                match ahead(due) {
+                    Some(n) if n <= options.within => (Section::Due, Some(n)),
+                    _ => continue,
+                }
+            };
+            let mut item = make(section, step, who, kind, name);
+            item.due = Some(due);
+            item.working_days = days;
+            item.explanation = explanation;
+            items.push(item);
+        }
+    }
     if let Some(outcome) = &report.outcome {
         let back = calendar.working_days_between(outcome.on, at).ok();
         if outcome.on <= at && back.is_some_and(|n| n <= options.within) {

@@ -437,6 +437,49 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `starts NAME` where no `track NAME` is declared.
+    #[error("`starts {name}` names no track")]
+    #[diagnostic(
+        code(E0460),
+        help("declare it at the procedure's level: `track {name} \"Title\" {{ task … on EVENT -> done }}`{known}")
+    )]
+    UnknownTrack {
+        name: String,
+        /// ", or start one of: a, b" when tracks are declared.
+        known: String,
+        #[label("no `track {name}` in this procedure")]
+        span: SourceSpan,
+    },
+
+    /// A track with no `on E -> done`: once started it could never finish,
+    /// and the case could never be fully closed.
+    #[error("track `{name}` never finishes")]
+    #[diagnostic(
+        code(E0461),
+        help("say which event finishes it, as in `on actions_completed -> done`")
+    )]
+    TrackWithoutDone {
+        name: String,
+        #[label("no `on EVENT -> done` in this track")]
+        span: SourceSpan,
+    },
+
+    /// An event a track takes (a task or `-> done`) that a step, `anywhere`,
+    /// another track or the built-ins also use: an event goes to one line
+    /// of work only.
+    #[error("event `{event}` of track `{track}` is also used by {other}")]
+    #[diagnostic(
+        code(E0462),
+        help("give the track an event of its own, as in `on {event}_done -> done`: a track runs beside the steps, and an event both could take would be ambiguous")
+    )]
+    TrackEventShared {
+        event: String,
+        track: String,
+        other: String,
+        #[label("already an event of {other}")]
+        span: SourceSpan,
+    },
+
     /// `role x, not also x`.
     #[error("role `{role}` cannot exclude itself")]
     #[diagnostic(

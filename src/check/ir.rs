@@ -149,6 +149,35 @@ pub struct Procedure {
     pub dates: Vec<Expr>,
     /// Written notices and what each must say (`notice … includes …`).
     pub notices: Vec<Notice>,
+    /// `track NAME { … }`: duties that run beside the steps once a
+    /// transition's `starts` sets them going; by position, as
+    /// `Transition::starts` names them.
+    pub tracks: Vec<Track>,
+}
+
+/// A track: tasks and deadlines of their own, counted from the day a
+/// transition starts it (`from entry`), until one of `done_on`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Track {
+    pub name: String,
+    pub title: Option<String>,
+    pub tasks: Vec<Task>,
+    pub deadlines: Vec<Deadline>,
+    /// `on E -> done`: the events that finish it.
+    pub done_on: Vec<EventId>,
+    pub notes: Vec<Note>,
+    pub cites: Vec<String>,
+}
+
+impl Track {
+    /// Whether `event` is one of the track's own: a task, a `met by` or a
+    /// `-> done`. The checker keeps these apart from every step's events,
+    /// so an event goes either to the main line or to one track.
+    pub fn takes(&self, event: EventId) -> bool {
+        self.done_on.contains(&event)
+            || self.tasks.iter().any(|t| t.event == event)
+            || self.deadlines.iter().any(|d| d.met_by.contains(&event))
+    }
 }
 
 /// `setting escalation_window: duration = 20 working days`: a fact whose
@@ -491,6 +520,9 @@ pub struct Transition {
     pub reopens: Vec<u32>,
     pub target: Target,
     pub cites: Vec<String>,
+    /// `starts TRACK`: tracks, by position in `Procedure::tracks`, this
+    /// transition sets running.
+    pub starts: Vec<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

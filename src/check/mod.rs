@@ -8,6 +8,7 @@ mod error;
 mod graph;
 mod guard;
 pub mod ir;
+mod tracks;
 pub mod words;
 
 use std::collections::HashMap;
@@ -206,6 +207,7 @@ impl<'a> Checker<'a> {
         let calendars = self.calendars();
         let calendar = self.calendar_choice(&calendars);
         self.collect_events();
+        self.collect_track_events();
 
         let limit = self.single_limit();
         let roles = self.role_irs();
@@ -230,6 +232,8 @@ impl<'a> Checker<'a> {
         let start = self.start();
         let notes = self.notes(&decl.notes);
         let anywhere = self.anywhere(&decl.anywhere);
+        self.track_checks();
+        let tracks = self.track_irs();
 
         let steps: Option<Vec<Step>> = steps.into_iter().collect();
         if let Some(steps) = &steps {
@@ -261,7 +265,45 @@ impl<'a> Checker<'a> {
             settings,
             dates: std::mem::take(&mut self.dates),
             notices: self.notice_irs(),
+            tracks: tracks?,
         })
+    }
+
+    /// Tracks: each `starts` names a declared track, and each track says
+    /// which event finishes it.
+    fn track_checks(&mut self) {
+        let decl = self.decl;
+        let declared: Vec<&str> = decl
+            .tracks
+            .iter()
+            .map(|t| t.body.name.text.as_str())
+            .collect();
+        let known = if declared.is_empty() {
+            String::new()
+        } else {
+            format!(", or start one of: {}", declared.join(", "))
+        };
+        for step in &decl.steps {
+            for t in &step.transitions {
+                for name in &t.starts {
+                    if !declared.contains(&name.text.as_str()) {
+                        self.error(CheckError::UnknownTrack {
+                            name: name.text.clone(),
+                            known: known.clone(),
+                            span: name.span.into(),
+                        });
+                    }
+                }
+            }
+        }
+        for track in &decl.tracks {
+            if track.done_on.is_empty() {
+                self.error(CheckError::TrackWithoutDone {
+                    name: track.body.name.text.clone(),
+                    span: track.body.name.span.into(),
+                });
+            }
+        }
     }
 
     /// Fills the name tables first, so that references may come before
@@ -1507,6 +1549,7 @@ impl<'a> Checker<'a> {
             reopens,
             target: target?,
             cites,
+            starts: self.starts_of(t),
         })
     }
 

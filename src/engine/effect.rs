@@ -119,7 +119,7 @@ impl Log {
         }
     }
 
-    fn push(&mut self, entry: impl FnOnce() -> TimelineEntry) {
+    pub(crate) fn push(&mut self, entry: impl FnOnce() -> TimelineEntry) {
         if self.recording {
             self.entries.push(entry());
         }

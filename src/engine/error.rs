@@ -250,6 +250,7 @@ pub const REASONS: &[(&str, &[&str])] = &[
             "paused",
             "turned_away",
             "refusal_loop",
+            "track_not_running",
         ],
     ),
     ("E0802", &["tasks_not_done"]),

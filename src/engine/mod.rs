@@ -47,6 +47,7 @@ mod report;
 mod state;
 #[cfg(test)]
 mod tests;
+mod tracks;
 mod windows;
 
 use chrono::{Duration as Days, NaiveDate};
@@ -63,7 +64,8 @@ pub use clock::working_days_late;
 pub use error::{ExtensionRefusal, PauseRefusal, ReplayError, ReplayErrorKind, REASONS};
 pub use report::{
     ActiveStep, Breach, DeadlineReport, NextEvent, OutcomeReport, PersonReport, ProcedureRef,
-    ReferralReport, Report, RouteReport, Status, TaskReport, TimelineEntry, WindowReport,
+    ReferralReport, Report, RouteReport, Status, TaskReport, TimelineEntry, TrackReport,
+    WindowReport,
 };
 
 /// A complaint case: its facts and its events, resolved against a
@@ -344,6 +346,18 @@ impl<'a> Session<'a> {
     pub fn breaches(&self) -> &[Breach] {
         &self.engine.state.breaches
     }
+
+    /// The tracks running, by position in the procedure's `tracks`, with
+    /// the day each started.
+    pub fn running_tracks(&self) -> Vec<(usize, NaiveDate)> {
+        self.engine
+            .state
+            .tracks
+            .iter()
+            .filter(|run| run.running())
+            .map(|run| (run.track, run.started))
+            .collect()
+    }
 }
 
 /// A deadline of the current step, as simulation sees it.
@@ -413,24 +427,59 @@ impl<'a> Engine<'a> {
     /// if the event is accepted.
     fn process(&mut self, event: &CaseEvent) -> Result<(), Failure> {
         let ctx = self.ctx;
-        decide::late_request(&ctx, &self.state, event)?;
+        let track = tracks::owner(&ctx, event.event);
+        if track.is_none() {
+            decide::late_request(&ctx, &self.state, event)?;
+        }
         let due_first = decide::automatic_due(&ctx, &self.state, event.on)
             .map_err(|k| (k, None))?
             .is_some();
         if !due_first {
+            if let Some(index) = track {
+                let effect = tracks::decide(&ctx, &self.state, event, index)?;
+                tracks::apply(&ctx, &mut self.state, event, effect, &mut self.log);
+                return Ok(());
+            }
             let effect = decide::decide(&ctx, &self.state, event)?;
+            let starts = tracks::started_by(&ctx, &self.state, event);
             apply(&ctx, &mut self.state, Some(event), effect, &mut self.log);
+            start_tracks(&ctx, &mut self.state, event, starts, &mut self.log);
             return Ok(());
         }
         let mut state = self.state.clone();
         let mut log = Log::new(self.log.recording);
         advance(&ctx, &mut state, event.on, &mut log).map_err(|k| (k, None))?;
-        let effect = decide::decide(&ctx, &state, event)?;
-        apply(&ctx, &mut state, Some(event), effect, &mut log);
+        if let Some(index) = track {
+            let effect = tracks::decide(&ctx, &state, event, index)?;
+            tracks::apply(&ctx, &mut state, event, effect, &mut log);
+        } else {
+            let effect = decide::decide(&ctx, &state, event)?;
+            let starts = tracks::started_by(&ctx, &state, event);
+            apply(&ctx, &mut state, Some(event), effect, &mut log);
+            start_tracks(&ctx, &mut state, event, starts, &mut log);
+        }
         self.state = state;
         self.log.entries.append(&mut log.entries);
         Ok(())
     }
+}
+
+/// Starts the tracks a transition names, once its effect is applied.
+fn start_tracks(
+    ctx: &Ctx<'_>,
+    state: &mut State,
+    event: &CaseEvent,
+    starts: Vec<usize>,
+    log: &mut Log,
+) {
+    if starts.is_empty() {
+        return;
+    }
+    let effect = tracks::TrackEffect {
+        starts,
+        ..tracks::TrackEffect::default()
+    };
+    tracks::apply(ctx, state, event, effect, log);
 }
 
 /// Applies every automatic move due before `date`, one after another (a

@@ -39,6 +39,38 @@ pub struct Report {
     /// each with its due date; left out when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub referrals: Vec<ReferralReport>,
+    /// Every track the case has started (`starts T`), running or done,
+    /// with its due dates; left out when none has started.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tracks: Vec<TrackReport>,
+    /// How many started tracks are not done: a case whose main line has an
+    /// outcome is fully closed only at 0. Left out when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub open_tracks: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// A track as of the report's date.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct TrackReport {
+    pub track: String,
+    pub title: Option<String>,
+    pub started: NaiveDate,
+    pub done_on: Option<NaiveDate>,
+    /// `running` or `done`.
+    pub status: &'static str,
+    pub deadlines: Vec<DeadlineReport>,
+    pub tasks: Vec<TaskReport>,
+}
+
+impl Report {
+    /// Closed with an outcome and every started track done.
+    pub fn fully_closed(&self) -> bool {
+        self.status == Status::Closed && self.open_tracks == 0
+    }
 }
 
 /// A referral duty as of the report's date.
@@ -255,6 +287,8 @@ impl Engine<'_> {
         };
         let next = self.next_events(&active, at);
         let referrals = self.referrals(at, &mut breaches);
+        let tracks = self.tracks(at, &mut breaches);
+        let open_tracks = tracks.iter().filter(|t| t.done_on.is_none()).count();
         let routes = self.routes(at);
         let mut warnings = Vec::new();
         if let (Some(effective), Some(first)) = (self.ctx.procedure.effective, case.events.first())
@@ -291,6 +325,8 @@ impl Engine<'_> {
                 .map(|(role, person)| PersonReport { role, person })
                 .collect(),
             referrals,
+            tracks,
+            open_tracks,
         }
     }
 
@@ -451,6 +487,97 @@ impl Engine<'_> {
             windows,
         };
         (active, open)
+    }
+
+    /// Each track run as of `at`, with its due dates explained; a running
+    /// track's deadline or task past its due date is also an open breach.
+    fn tracks(&self, at: NaiveDate, breaches: &mut Vec<Breach>) -> Vec<TrackReport> {
+        let ctx = &self.ctx;
+        let facts = self.facts_on(at);
+        let mut out = Vec::new();
+        for run in &self.state.tracks {
+            let track = &ctx.procedure.tracks[run.track];
+            let mut deadlines = Vec::new();
+            for (i, d) in track.deadlines.iter().enumerate() {
+                if !ctx.deadline_applies(d, facts) {
+                    continue;
+                }
+                let clock = &run.deadlines[i];
+                let rule = crate::check::words::duration(ctx.procedure, d.duration);
+                let anchor = match d.anchor {
+                    Anchor::Entry => format!("start of track {} on {}", track.name, run.started),
+                    Anchor::Event(e) => match clock.anchor {
+                        Some(date) => format!("{} on {date}", ctx.event_name(e)),
+                        None => format!("{} (not yet in this track)", ctx.event_name(e)),
+                    },
+                    dated => {
+                        let words = crate::check::words::anchor(ctx.procedure, dated);
+                        match ctx.date_anchor(dated, facts) {
+                            Ok(date) => format!("{words} = {date}"),
+                            Err(_) => format!("{words} (not known yet)"),
+                        }
+                    }
+                };
+                let mut report = self.clock_report(&d.name, clock, at, None, &d.cites);
+                report.explanation = clock.explain(ctx, facts, &anchor, &rule, &d.cites, None);
+                if run.running() {
+                    if let (true, Some(due)) = (report.overdue, report.due) {
+                        breaches.push(super::tracks::breach(
+                            ctx, track, &d.name, due, None, at, &d.cites,
+                        ));
+                    }
+                } else {
+                    report.overdue = false;
+                    report.remaining_working_days = None;
+                }
+                deadlines.push(report);
+            }
+            let mut tasks = Vec::new();
+            for (t, task) in track.tasks.iter().enumerate() {
+                if !ctx.applies(&task.guard, facts, String::new).unwrap_or(true) {
+                    continue;
+                }
+                let due = run.task_clocks[t]
+                    .as_ref()
+                    .and_then(|c| c.due(ctx, facts).ok()?.date());
+                if let (Some(due), None, true) = (due, run.task_done[t], run.running()) {
+                    if at > due {
+                        breaches.push(super::tracks::breach(
+                            ctx,
+                            track,
+                            &task.name,
+                            due,
+                            None,
+                            at,
+                            &task.cites,
+                        ));
+                    }
+                }
+                tasks.push(TaskReport {
+                    name: task.name.clone(),
+                    title: task.title.clone(),
+                    by: task
+                        .by
+                        .map(|r| ctx.role_name(r).to_string())
+                        .unwrap_or_default(),
+                    done: run.task_done[t].is_some(),
+                    done_on: run.task_done[t],
+                    required: false,
+                    due,
+                    cite: task.cites.clone(),
+                });
+            }
+            out.push(TrackReport {
+                track: track.name.clone(),
+                title: track.title.clone(),
+                started: run.started,
+                done_on: run.done,
+                status: if run.running() { "running" } else { "done" },
+                deadlines,
+                tasks,
+            });
+        }
+        out
     }
 
     /// A clock as of `at`: its due date (moved on while paused), whether it

@@ -31,6 +31,8 @@ pub(crate) struct State {
     pub(crate) referrals: Vec<Referral>,
     /// Notices sent, by position in the procedure's `notices`, and when.
     pub(crate) notices: Vec<(usize, NaiveDate)>,
+    /// Every track the case has started, in the order they started.
+    pub(crate) tracks: Vec<super::tracks::TrackRun>,
 }
 
 /// A referral the case must make, or has made.
@@ -134,6 +136,7 @@ impl State {
             acts: Vec::new(),
             referrals: Vec::new(),
             notices: Vec::new(),
+            tracks: Vec::new(),
         }
     }
 

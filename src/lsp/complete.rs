@@ -60,6 +60,7 @@ const HEADER: &[&str] = &[
     "step",
     "outcome",
     "notice",
+    "track",
 ];
 const STEP: &[&str] = &[
     "lead",

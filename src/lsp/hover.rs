@@ -494,6 +494,9 @@ fn timed(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
     if let Some(words) = time_moves(p, offset) {
         return Some(words);
     }
+    if let Some(words) = track_hover(p, offset) {
+        return Some(words);
+    }
     let step = p.steps.iter().find(|s| inside(s.span, offset))?;
     for (di, d) in step.deadlines.iter().enumerate() {
         if inside(d.span, offset) {
@@ -517,6 +520,74 @@ fn timed(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
         }
     }
     None
+}
+
+/// A track in plain words: what it is, what starts it, and what ends it.
+fn track_words(p: &ProcedureDecl, track: &crate::syntax::ast::TrackDecl) -> String {
+    let name = &track.body.name.text;
+    let starts: Vec<String> = p
+        .steps
+        .iter()
+        .flat_map(|s| {
+            s.transitions
+                .iter()
+                .filter(|t| t.starts.iter().any(|n| &n.text == name))
+                .map(move |t| format!("`{}` in step `{}`", t.event.text, s.name.text))
+        })
+        .collect();
+    let started = if starts.is_empty() {
+        "Nothing starts it yet: add `starts` to a transition.".to_string()
+    } else {
+        format!("Started by {}.", starts.join(", "))
+    };
+    let done: Vec<String> = track
+        .done_on
+        .iter()
+        .map(|d| format!("`{}`", d.event.text))
+        .collect();
+    format!(
+        "**track** `{name}`{}\n\nWork that runs beside the steps: its tasks and deadlines count from the day it starts, and go on after the case moves on or reaches its outcome; the case is fully closed only when it is done. {started} Finished by {}.{}",
+        description(track.body.title.as_ref()),
+        done.join(" or "),
+        cite_line(&track.body.cite)
+    )
+}
+
+/// Inside a track (its name, a deadline, a task) or on a `starts` name.
+fn track_hover(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
+    for s in &p.steps {
+        for t in &s.transitions {
+            for n in &t.starts {
+                if inside(n.span, offset) {
+                    let track = p.tracks.iter().find(|k| k.body.name.text == n.text)?;
+                    return Some((track_words(p, track), n.span));
+                }
+            }
+        }
+    }
+    let track = p.tracks.iter().find(|t| inside(t.span, offset))?;
+    let body = &track.body;
+    for (di, d) in body.deadlines.iter().enumerate() {
+        if inside(d.span, offset) {
+            let words = deadline(body, di)?.replace(
+                &format!("entry into step `{}`", body.name.text),
+                "the day the track starts",
+            );
+            return Some((format!("**deadline** `{}`\n\n{words}", d.name.text), d.span));
+        }
+    }
+    for t in &body.tasks {
+        if inside(t.span, offset) {
+            if let Some(words) = task_within(body, t) {
+                let words = words.replace(
+                    &format!("entry into step `{}`", body.name.text),
+                    "the day the track starts",
+                );
+                return Some((format!("**task** `{}`\n\n{words}", t.name.text), t.span));
+            }
+        }
+    }
+    Some((track_words(p, track), track.body.name.span))
 }
 
 /// `fixed`: once given, the fact may not change, and why.
@@ -612,6 +683,44 @@ mod tests {
         let index = Index::parse(TEXT)?;
         let offset = TEXT.find(needle)? + plus;
         hover(&index, TEXT, offset).map(|(text, _)| text)
+    }
+
+    #[test]
+    fn a_track_its_deadline_and_what_starts_it_read_in_plain_words() {
+        let text = r#"procedure fx "Fixture" {
+  role officer "Officer"
+  start first
+  step first "First" {
+    lead officer
+    on response_sent starts remedial_actions -> closed
+  }
+  track remedial_actions "Outstanding remedial actions" {
+    deadline repairs 20 working days from entry met by actions_completed
+    on actions_completed -> done
+  }
+  outcome closed "Closed"
+}"#;
+        let Some(index) = Index::parse(text) else {
+            panic!("parses");
+        };
+        let over = |needle: &str, plus: usize| {
+            let offset = text.find(needle).map_or(0, |o| o + plus);
+            hover(&index, text, offset)
+                .map(|(t, _)| t)
+                .unwrap_or_default()
+        };
+        let track = over("starts remedial_actions", 9);
+        assert!(track.contains("**track** `remedial_actions`"), "{track}");
+        assert!(
+            track.contains("Started by `response_sent` in step `first`"),
+            "{track}"
+        );
+        assert!(track.contains("Finished by `actions_completed`"), "{track}");
+        let deadline = over("20 working days", 3);
+        assert!(
+            deadline.contains("20 working days from the day the track starts"),
+            "{deadline}"
+        );
     }
 
     #[test]

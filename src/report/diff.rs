@@ -159,6 +159,9 @@ impl Flattener<'_> {
         for s in &p.steps {
             self.step(s);
         }
+        for t in &p.tracks {
+            self.track(t);
+        }
         for a in &p.anywhere {
             let mut item = format!("anywhere on {}", self.event(a.event));
             if let Some(g) = &a.guard {
@@ -207,6 +210,50 @@ impl Flattener<'_> {
             );
         }
         self.put(&cite, join(&r.cites));
+    }
+
+    /// A track: its title, tasks, deadlines and what finishes it, under
+    /// `track NAME`.
+    fn track(&mut self, t: &crate::check::ir::Track) {
+        let p = self.procedure;
+        let track = format!("track {}", t.name);
+        self.put(&[&track, "title"], t.title.clone().unwrap_or_default());
+        self.put(&[&track, "cite"], join(&t.cites));
+        for task in &t.tasks {
+            let item = format!("task {}", task.name);
+            self.put(
+                &[&track, &item, "title"],
+                task.title.clone().unwrap_or_else(|| task.name.clone()),
+            );
+            self.put(
+                &[&track, &item, "by"],
+                task.by.map(|r| self.role(r)).unwrap_or_default(),
+            );
+            if let Some((d, a)) = task.within {
+                self.put(
+                    &[&track, &item, "within"],
+                    words::period(p, d, a, task.within_beginning, "from"),
+                );
+            }
+            self.put(&[&track, &item, "cite"], join(&task.cites));
+        }
+        for d in &t.deadlines {
+            let item = format!("deadline {}", d.name);
+            self.put(&[&track, &item, "duration"], words::duration(p, d.duration));
+            self.put(&[&track, &item, "from"], words::anchor(p, d.anchor));
+            let met: Vec<String> = d.met_by.iter().map(|e| self.event(*e)).collect();
+            self.put(
+                &[&track, &item, "met by"],
+                if met.is_empty() {
+                    "finishing the track".into()
+                } else {
+                    met.join(", ")
+                },
+            );
+            self.put(&[&track, &item, "cite"], join(&d.cites));
+        }
+        let done: Vec<String> = t.done_on.iter().map(|e| self.event(*e)).collect();
+        self.put(&[&track, "done on"], done.join(", "));
     }
 
     fn step(&mut self, s: &Step) {
@@ -351,6 +398,14 @@ impl Flattener<'_> {
             };
             self.put(&[&step, &item, "requires"], names(&t.requires));
             self.put(&[&step, &item, "reopens"], names(&t.reopens));
+            if !t.starts.is_empty() {
+                let tracks: Vec<String> = t
+                    .starts
+                    .iter()
+                    .filter_map(|i| p.tracks.get(*i as usize).map(|t| t.name.clone()))
+                    .collect();
+                self.put(&[&step, &item, "starts"], tracks.join(", "));
+            }
             self.put(&[&step, &item, "cite"], join(&t.cites));
         }
         for e in &s.escalations {

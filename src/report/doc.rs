@@ -494,7 +494,7 @@ fn date_expr_words(
 }
 
 /// "a", "a or b", "a, b or c".
-fn or_list(items: &[String]) -> String {
+pub(super) fn or_list(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

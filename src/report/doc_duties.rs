@@ -14,6 +14,111 @@ pub(super) fn sections(out: &mut String, procedure: &Procedure) {
     notices(out, procedure);
     people(out, procedure);
     fixed_facts(out, procedure);
+    tracks(out, procedure);
+}
+
+/// "Work that runs beside the steps": each track, what starts it, its
+/// tasks and deadlines counted from the day it starts, and what finishes it.
+fn tracks(out: &mut String, procedure: &Procedure) {
+    use super::doc::{duration_words, event_words, or_list, task_title};
+    use crate::check::ir::Anchor;
+    if procedure.tracks.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "## Work that runs beside the steps
+"
+    );
+    let _ = writeln!(
+        out,
+        "Each of these keeps its own tasks and deadlines from the day it starts, after the case moves on and after it reaches its outcome; the case is fully closed only when every one it started is finished.\n"
+    );
+    let from = |anchor: Anchor| match anchor {
+        Anchor::Entry => "the day it starts".to_string(),
+        Anchor::Event(e) => event_words(procedure, e),
+        other => crate::check::words::anchor(procedure, other),
+    };
+    for (i, track) in procedure.tracks.iter().enumerate() {
+        let title = track.title.clone().unwrap_or_else(|| humanize(&track.name));
+        let _ = writeln!(
+            out,
+            "### {title} (`{}`){}\n",
+            track.name,
+            cite(&track.cites)
+        );
+        let starts: Vec<String> = procedure
+            .steps
+            .iter()
+            .flat_map(|s| {
+                s.transitions
+                    .iter()
+                    .filter(|t| t.starts.contains(&(i as u32)))
+                    .map(move |t| {
+                        let when = t
+                            .guard
+                            .as_ref()
+                            .map(|g| {
+                                format!(
+                                    ", when {}",
+                                    super::doc::condition_words(procedure, g, None)
+                                )
+                            })
+                            .unwrap_or_default();
+                        format!(
+                            "{} in “{}”{when}",
+                            event_words(procedure, t.event),
+                            step_title(s)
+                        )
+                    })
+            })
+            .collect();
+        if !starts.is_empty() {
+            let _ = writeln!(out, "Starts with {}.\n", or_list(&starts));
+        }
+        for task in &track.tasks {
+            let who = task
+                .by
+                .map(|r| format!(", by {}", the_role(procedure, r)))
+                .unwrap_or_default();
+            let when = task
+                .within
+                .map(|(d, a)| format!(", within {} of {}", duration_words(procedure, d), from(a)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- {}{who}{when}.{}",
+                task_title(task),
+                cite(&task.cites)
+            );
+        }
+        for d in &track.deadlines {
+            let met: Vec<String> = d
+                .met_by
+                .iter()
+                .map(|e| event_words(procedure, *e))
+                .collect();
+            let met = if met.is_empty() {
+                "met when it finishes".to_string()
+            } else {
+                format!("met by {}", or_list(&met))
+            };
+            let _ = writeln!(
+                out,
+                "- **{}** ({met}): {} from {}.{}",
+                upper_first(&humanize(&d.name)),
+                duration_words(procedure, d.duration),
+                from(d.anchor),
+                cite(&d.cites)
+            );
+        }
+        let done: Vec<String> = track
+            .done_on
+            .iter()
+            .map(|e| event_words(procedure, *e))
+            .collect();
+        let _ = writeln!(out, "\nFinished by {}.\n", or_list(&done));
+    }
 }
 
 /// "Notices": each written notice as a checklist a case handler can tick

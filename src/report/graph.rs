@@ -244,6 +244,7 @@ pub fn mermaid(procedure: &Procedure) -> String {
             edge.to
         ));
     }
+    out.push_str(&mermaid_tracks(procedure));
     let outcomes: Vec<String> = procedure
         .declared_outcomes()
         .map(|o| node_id(&o.name))
@@ -300,6 +301,110 @@ pub fn dot(procedure: &Procedure) -> String {
             dot_text(&edge.label)
         ));
     }
+    out.push_str(&dot_tracks(procedure));
     out.push_str("}\n");
+    out
+}
+
+/// A track's node id: apart from steps' and outcomes' (`n_…`).
+fn track_id(name: &str) -> String {
+    format!("t_{}", node_id(name))
+}
+
+/// What a track's box says: its title, tasks, deadlines and what ends it.
+fn track_lines(procedure: &Procedure, track: &crate::check::ir::Track) -> Vec<String> {
+    let mut lines = vec![format!(
+        "track: {}",
+        track.title.clone().unwrap_or_else(|| track.name.clone())
+    )];
+    for t in &track.tasks {
+        match t.within {
+            Some((d, _)) => lines.push(format!(
+                "task {} within {}",
+                t.name,
+                crate::check::words::duration(procedure, d)
+            )),
+            None => lines.push(format!("task {}", t.name)),
+        }
+    }
+    for d in &track.deadlines {
+        lines.push(format!(
+            "{}: {}",
+            d.name,
+            crate::check::words::duration(procedure, d.duration)
+        ));
+    }
+    let done: Vec<&str> = track
+        .done_on
+        .iter()
+        .map(|e| procedure.events[e.index()].name.as_str())
+        .collect();
+    lines.push(format!("done on {}", done.join(", ")));
+    lines
+}
+
+/// Each transition that starts a track: (from step, event, track index).
+fn starts(procedure: &Procedure) -> Vec<(String, String, usize)> {
+    let mut out = Vec::new();
+    for step in &procedure.steps {
+        for t in &step.transitions {
+            for track in &t.starts {
+                out.push((
+                    node_id(&step.name),
+                    procedure.events[t.event.index()].name.clone(),
+                    *track as usize,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Tracks as subgraphs beside the steps, `starts` as dashed edges.
+fn mermaid_tracks(procedure: &Procedure) -> String {
+    let mut out = String::new();
+    for track in &procedure.tracks {
+        let id = track_id(&track.name);
+        let lines: Vec<String> = track_lines(procedure, track)
+            .iter()
+            .map(|l| mermaid_text(l))
+            .collect();
+        out.push_str(&format!(
+            "  subgraph {id}_track[\"{}\"]\n    {id}[\"{}\"]\n  end\n",
+            mermaid_text(&format!("track {}", track.name)),
+            lines.join("<br/>")
+        ));
+    }
+    for (from, event, track) in starts(procedure) {
+        out.push_str(&format!(
+            "  {from} -.->|\"{} starts\"| {}\n",
+            mermaid_text(&event),
+            track_id(&procedure.tracks[track].name)
+        ));
+    }
+    out
+}
+
+fn dot_tracks(procedure: &Procedure) -> String {
+    let mut out = String::new();
+    for track in &procedure.tracks {
+        let id = track_id(&track.name);
+        let lines: Vec<String> = track_lines(procedure, track)
+            .iter()
+            .map(|l| dot_text(l))
+            .collect();
+        out.push_str(&format!(
+            "  subgraph cluster_{id} {{\n    label=\"{}\";\n    style=dashed;\n    {id} [label=\"{}\"];\n  }}\n",
+            dot_text(&format!("track {}", track.name)),
+            lines.join("\\n")
+        ));
+    }
+    for (from, event, track) in starts(procedure) {
+        out.push_str(&format!(
+            "  {from} -> {} [label=\"{} starts\", style=dashed];\n",
+            track_id(&procedure.tracks[track].name),
+            dot_text(&event)
+        ));
+    }
     out
 }

@@ -176,6 +176,7 @@ pub fn leaflet(procedure: &Procedure) -> String {
         );
     }
 
+    promises(&mut out, procedure);
     outside(&mut out, procedure);
 
     let _ = writeln!(out, "## How a complaint can end\n");
@@ -485,4 +486,62 @@ fn if_sentence(out: &mut String, procedure: &Procedure, opening: &str, r: &Refus
         "{sentence}{reason}
 "
     );
+}
+
+/// "What we promise keeps going": each track, in the complainant's words —
+/// what starts it and how long it may take — since a promise of repairs
+/// still binds us after the complaint itself has closed.
+fn promises(out: &mut String, procedure: &Procedure) {
+    use super::doc::{duration_words, task_title};
+    if procedure.tracks.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## What we promise keeps going\n");
+    for (i, track) in procedure.tracks.iter().enumerate() {
+        let title = track.title.clone().unwrap_or_else(|| humanize(&track.name));
+        let when: Vec<String> = procedure
+            .steps
+            .iter()
+            .flat_map(|s| {
+                s.transitions
+                    .iter()
+                    .filter(|t| t.starts.contains(&(i as u32)))
+            })
+            .map(|t| match &t.guard {
+                Some(g) => format!("when {}", super::doc::condition_words(procedure, g, None)),
+                None => format!("after {}", super::doc::event_words(procedure, t.event)),
+            })
+            .collect();
+        let when = if when.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", when.join(" or "))
+        };
+        let mut limits: Vec<String> = track
+            .deadlines
+            .iter()
+            .filter(|d| d.anchor == Anchor::Entry)
+            .map(|d| {
+                format!(
+                    "{}: {}",
+                    super::doc::upper_first(&humanize(&d.name)),
+                    duration_words(procedure, d.duration)
+                )
+            })
+            .collect();
+        limits.extend(track.tasks.iter().filter_map(|t| {
+            let (d, a) = t.within?;
+            (a == Anchor::Entry)
+                .then(|| format!("{}: {}", task_title(t), duration_words(procedure, d)))
+        }));
+        let limits = if limits.is_empty() {
+            String::new()
+        } else {
+            format!(" From the day it starts: {}.", limits.join("; "))
+        };
+        let _ = writeln!(
+            out,
+            "- {title}{when}: this work has its own time limits, which keep running even after your complaint is closed.{limits}\n"
+        );
+    }
 }

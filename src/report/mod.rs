@@ -11,6 +11,7 @@ pub mod graph;
 pub mod leaflet;
 pub mod status;
 pub mod test_run;
+mod tracks;
 
 use std::fmt::Write;
 
@@ -53,6 +54,7 @@ pub fn human(report: &Report) -> String {
             if let Some(text) = &o.text {
                 let _ = writeln!(out, "  {text}");
             }
+            tracks::still_open(report, &mut out);
         }
         (_, _, Some(a)) => {
             let title = a
@@ -192,6 +194,8 @@ pub fn human(report: &Report) -> String {
             }
         }
     }
+
+    tracks::section(report, &mut out);
 
     let _ = writeln!(out, "\nBreaches");
     if report.breaches.is_empty() {

@@ -11,6 +11,7 @@
 
 mod assumptions;
 mod rng;
+mod tracks;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -258,6 +259,9 @@ struct Simulation<'a> {
     deadline_index: HashMap<(String, String), usize>,
     /// For each step, the positions in `deadlines` of its own.
     step_deadlines: Vec<Vec<usize>>,
+    /// For each track, the positions in `deadlines` of its own, after the
+    /// steps' (keyed by the track's name where a step's would be).
+    track_deadlines: Vec<Vec<usize>>,
     first_arrival: NaiveDate,
     per_working_day: u32,
     /// The assumptions indexed for the hot loop: by fact, by step, by
@@ -479,7 +483,10 @@ impl Simulation<'_> {
                 return;
             }
             let (step_id, entered) = match session.position() {
-                Position::Closed { on } => return self.finish(&session, arrival, on, tally),
+                Position::Closed { on } => {
+                    self.play_tracks(&mut session, rng, tally);
+                    return self.finish(&session, arrival, on, tally);
+                }
                 Position::NotReceived => {
                     return stop(
                         tally,
@@ -889,6 +896,20 @@ pub fn simulate(
             deadlines.push((step.name.clone(), name));
         }
     }
+    let mut track_deadlines = vec![Vec::new(); procedure.tracks.len()];
+    for (i, track) in procedure.tracks.iter().enumerate() {
+        let names = track.deadlines.iter().map(|d| d.name.clone()).chain(
+            track
+                .tasks
+                .iter()
+                .filter(|t| t.within.is_some())
+                .map(|t| t.name.clone()),
+        );
+        for name in names {
+            track_deadlines[i].push(deadlines.len());
+            deadlines.push((track.name.clone(), name));
+        }
+    }
     let deadline_index = deadlines
         .iter()
         .enumerate()
@@ -939,6 +960,7 @@ pub fn simulate(
         deadlines,
         deadline_index,
         step_deadlines,
+        track_deadlines,
         first_arrival,
         per_working_day,
     };

@@ -268,6 +268,29 @@ pub struct ProcedureDecl {
     pub anywhere: Vec<AnywhereDecl>,
     /// `notice NAME to ROLE "Title" includes a, b`.
     pub notices: Vec<NoticeDecl>,
+    /// `track NAME "Title" { task … deadline … on E -> done }`.
+    pub tracks: Vec<TrackDecl>,
+}
+
+/// `track remedial_actions "Outstanding remedial actions" { … }`: duties
+/// that run beside the steps once a transition starts them.
+#[derive(Clone, Debug)]
+pub struct TrackDecl {
+    /// The track's name, title, cite, tasks, deadlines and notes, lowered
+    /// as a step's are, so that every task and deadline form a step takes
+    /// (and every checker and printer of them) serves a track too.
+    pub body: StepDecl,
+    /// `on E -> done`: the events that finish the track.
+    pub done_on: Vec<TrackDone>,
+    pub span: Span,
+}
+
+/// `on actions_completed -> done` inside a track.
+#[derive(Clone, Debug)]
+pub struct TrackDone {
+    pub event: Name,
+    pub cite: Option<Cite>,
+    pub span: Span,
 }
 
 /// `anywhere on legal_proceedings_started -> closed_for_legal_action "…"`.
@@ -562,6 +585,8 @@ pub struct TransitionDecl {
     pub requires: Vec<Name>,
     /// Tasks done again after this transition (it must stay in its step).
     pub reopens: Vec<Name>,
+    /// `starts TRACK, …`: tracks set running by this transition.
+    pub starts: Vec<Name>,
     pub target: Name,
     pub cite: Option<Cite>,
     pub span: Span,

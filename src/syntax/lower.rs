@@ -156,6 +156,9 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_once
             | kw_times
             | kw_granted
+            | kw_track
+            | kw_starts
+            | kw_done
     )
 }
 
@@ -468,6 +471,7 @@ impl Lowerer {
             settings: Vec::new(),
             anywhere: Vec::new(),
             notices: Vec::new(),
+            tracks: Vec::new(),
         };
         for item in parts(pair) {
             let item_span = span_of(&item);
@@ -489,6 +493,7 @@ impl Lowerer {
                 }
                 Rule::calendar_use => proc.calendar_uses.push(self.valued(item, name)),
                 Rule::anywhere_decl => proc.anywhere.push(self.anywhere(item)),
+                Rule::track_decl => proc.tracks.push(self.track(item)),
                 Rule::start_decl => proc.starts.push(self.valued(item, name)),
                 Rule::calendar_decl => proc.calendars.push(self.calendar(item)),
                 Rule::paragraphs_decl => proc.paragraphs.push(ParagraphsDecl {
@@ -974,6 +979,7 @@ impl Lowerer {
             guard: None,
             requires: Vec::new(),
             reopens: Vec::new(),
+            starts: Vec::new(),
             target: idents.last().cloned().unwrap_or_else(empty_span_name),
             cite: self.take_cite(&ps),
             span,
@@ -1008,10 +1014,34 @@ impl Lowerer {
                 Rule::guard => transition.guard = Some(self.guard(p)),
                 Rule::requires => transition.requires = parts(p).map(|t| name(&t)).collect(),
                 Rule::reopens => transition.reopens = parts(p).map(|t| name(&t)).collect(),
+                Rule::starts => transition.starts = parts(p).map(|t| name(&t)).collect(),
                 _ => {}
             }
         }
         transition
+    }
+
+    /// `track NAME "Title" { … }`: a step-like block of duties.
+    fn track(&self, pair: Pair<'_, Rule>) -> TrackDecl {
+        let span = span_of(&pair);
+        let done_on = pair
+            .clone()
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::track_done)
+            .map(|p| {
+                let qs: Vec<_> = parts(p.clone()).collect();
+                TrackDone {
+                    event: first_name(&qs),
+                    cite: self.take_cite(&qs),
+                    span: span_of(&p),
+                }
+            })
+            .collect();
+        TrackDecl {
+            body: self.step(pair),
+            done_on,
+            span,
+        }
     }
 
     fn escalate(&self, pair: Pair<'_, Rule>) -> EscalateDecl {

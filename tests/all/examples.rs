@@ -111,6 +111,19 @@ fn the_every_construct_example_has_every_construct() {
         "a closure period"
     );
     assert!(p.outcomes.iter().any(|o| o.is_final) && p.outcomes.iter().any(|o| !o.is_final));
+    assert!(
+        p.tracks.iter().any(|t| !t.done_on.is_empty()
+            && !t.body.deadlines.is_empty()
+            && !t.body.tasks.is_empty()),
+        "a track with a task, a deadline and `-> done`"
+    );
+    assert!(
+        p.steps
+            .iter()
+            .flat_map(|s| &s.transitions)
+            .any(|t| !t.starts.is_empty()),
+        "a transition that `starts` a track"
+    );
 
     let steps = &p.steps;
     let all_routes: Vec<_> = p

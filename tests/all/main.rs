@@ -40,4 +40,5 @@ mod support;
 mod time_routes;
 mod time_rules;
 mod time_values;
+mod tracks;
 mod yaml_input;
