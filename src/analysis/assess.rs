@@ -131,6 +131,21 @@ impl Assessment {
     pub fn met(&self) -> bool {
         !self.provisions.iter().any(|p| p.verdict.fails())
     }
+
+    /// Each rule not met (or met in part) once, with every provision it
+    /// falls short of: one rule may cite several provisions.
+    pub fn faults(&self) -> Vec<(Vec<&str>, &Finding)> {
+        let mut out: Vec<(Vec<&str>, &Finding)> = Vec::new();
+        for p in &self.provisions {
+            for f in p.findings.iter().filter(|f| f.verdict.fails()) {
+                match out.iter_mut().find(|(_, g)| *g == f) {
+                    Some((labels, _)) => labels.push(&p.provision),
+                    None => out.push((vec![&p.provision], f)),
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Assesses `own` against `standard` through `follows`.
@@ -159,7 +174,14 @@ pub fn assess(own: &Procedure, standard: &Procedure, follows: &Follows) -> Asses
             rules.push((r.cites.clone(), a.route(r, Some((stage, mine)))));
         }
         if !s.different_from.is_empty() {
-            rules.push((s.cites.clone(), a.different_from(stage, mine)));
+            // A person rule comes from what its `lead` line cites, else
+            // from its step's provisions.
+            let cites = if s.lead_cites.is_empty() {
+                &s.cites
+            } else {
+                &s.lead_cites
+            };
+            rules.push((cites.clone(), a.different_from(stage, mine)));
         }
     }
     for n in 0..standard.notices.len() {
@@ -1005,8 +1027,8 @@ procedure code "Code" {
     deadline response 10 working days from acknowledge, extendable to 20 working days, with notice to complainant met by responded cite "2"
     on responded -> stage2 cite "7"
   }
-  step stage2 "Stage 2" cite "6" {
-    lead landlord, different from stage1
+  step stage2 "Stage 2" cite "7" {
+    lead landlord, different from stage1 cite "6"
     deadline response 20 working days from entry met by decided cite "2"
     on decided -> closed cite "7"
   }

@@ -208,40 +208,34 @@ fn diagnostics(
     spans: &dyn Fn(Item) -> Option<Span>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for p in assessment.provisions.iter().filter(|p| p.verdict.fails()) {
-        for f in p.findings.iter().filter(|f| f.verdict.fails()) {
-            let span: Range<usize> = spans(f.evidence.item).map_or(0..0, |s| s.start..s.end);
-            let (code, severity) = if f.verdict == Verdict::No {
-                ("E1710", Severity::Error)
-            } else {
-                ("W1711", Severity::Warning)
-            };
-            out.push(Diagnostic {
-                code: code.into(),
-                severity,
-                message: format!(
-                    "{} {} is {}: {}: {}",
-                    assessment.standard,
-                    p.provision,
-                    if f.verdict == Verdict::No {
-                        "not met"
-                    } else {
-                        "met only in part"
-                    },
-                    f.requirement,
-                    f.comment
-                ),
-                labels: vec![Label {
-                    file,
-                    span,
-                    text: Some(f.evidence.what.clone()),
-                }],
-                help: Some(format!(
-                    "change the procedure to meet provision {} of {}, or record why it differs (docs/assess.md)",
-                    p.provision, assessment.standard
-                )),
-            });
-        }
+    for (provisions, f) in assessment.faults() {
+        let span: Range<usize> = spans(f.evidence.item).map_or(0..0, |s| s.start..s.end);
+        let (code, severity, verb) = if f.verdict == Verdict::No {
+            ("E1710", Severity::Error, "not met")
+        } else {
+            ("W1711", Severity::Warning, "met only in part")
+        };
+        out.push(Diagnostic {
+            code: code.into(),
+            severity,
+            message: format!(
+                "{} {} {verb}: {}: {}",
+                assessment.standard,
+                provisions.join(", "),
+                f.requirement,
+                f.comment
+            ),
+            labels: vec![Label {
+                file,
+                span,
+                text: Some(f.evidence.what.clone()),
+            }],
+            help: Some(format!(
+                "change the procedure to meet {} {}, or record why it differs (docs/assess.md)",
+                assessment.standard,
+                provisions.join(", ")
+            )),
+        });
     }
     out
 }

@@ -5,10 +5,21 @@
 
 use serde::Serialize;
 
-use crate::analysis::assess::{Assessment, Item, Verdict};
+use crate::analysis::assess::{Assessment, Finding, Item, Verdict};
 
 /// Where an item of the assessed procedure stands: its line, from 1.
 pub type Lines<'a> = &'a dyn Fn(Item) -> Option<usize>;
+
+fn finding<'a>(f: &'a Finding, lines: Lines<'_>) -> JsonFinding<'a> {
+    JsonFinding {
+        requirement: &f.requirement,
+        complies: f.verdict,
+        evidence: &f.evidence.what,
+        line: lines(f.evidence.item),
+        cites: &f.evidence.cites,
+        comment: &f.comment,
+    }
+}
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
@@ -111,6 +122,15 @@ struct JsonAssessment<'a> {
     standard_title: &'a str,
     met: bool,
     provisions: Vec<JsonProvision<'a>>,
+    /// Each rule not met once, with the provisions it falls short of.
+    faults: Vec<JsonFault<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFault<'a> {
+    provisions: Vec<&'a str>,
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
 }
 
 #[derive(Serialize)]
@@ -146,18 +166,15 @@ pub fn json(assessment: &Assessment, file: &str, lines: Lines<'_>) -> serde_json
                 provision: &p.provision,
                 complies: p.verdict,
                 requirement: &p.requirement,
-                findings: p
-                    .findings
-                    .iter()
-                    .map(|f| JsonFinding {
-                        requirement: &f.requirement,
-                        complies: f.verdict,
-                        evidence: &f.evidence.what,
-                        line: lines(f.evidence.item),
-                        cites: &f.evidence.cites,
-                        comment: &f.comment,
-                    })
-                    .collect(),
+                findings: p.findings.iter().map(|f| finding(f, lines)).collect(),
+            })
+            .collect(),
+        faults: assessment
+            .faults()
+            .into_iter()
+            .map(|(provisions, f)| JsonFault {
+                provisions,
+                finding: finding(f, lines),
             })
             .collect(),
     };
