@@ -260,3 +260,58 @@ fn a_standard_is_found_by_its_id_under_procedures() {
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[test]
+fn the_landlord_example_has_exactly_its_two_faults_against_the_housing_code() {
+    let run = redress(&[
+        "assess",
+        "examples/landlord/oakfield-homes.proc",
+        "--against",
+        "housing-ombudsman-2024",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let faults: Vec<(Vec<String>, u64, String)> = value["faults"]
+        .as_array()
+        .expect("faults")
+        .iter()
+        .map(|f| {
+            let provisions = f["provisions"]
+                .as_array()
+                .expect("provisions")
+                .iter()
+                .map(|p| p.as_str().unwrap_or_default().to_string())
+                .collect();
+            (
+                provisions,
+                f["line"].as_u64().unwrap_or(0),
+                f["comment"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(faults.len(), 2, "{faults:#?}");
+    // Line 51: `deadline response 15 working days from received, …`; the
+    // Code's is 10 working days from the acknowledgement (6.3 to 6.5).
+    assert_eq!(faults[0].0, ["6.3", "6.4", "6.5"]);
+    assert_eq!(faults[0].1, 51);
+    assert!(faults[0].2.contains("15 working days"), "{}", faults[0].2);
+    // Line 36: the extension letter, without the Ombudsman's details.
+    assert_eq!(faults[1].0, ["6.4", "6.5", "6.15", "6.16"]);
+    assert_eq!(faults[1].1, 36);
+    assert_eq!(faults[1].2, "it does not include ombudsman_contact");
+    let run = redress(&[
+        "assess",
+        "examples/landlord/oakfield-homes.proc",
+        "--against",
+        "housing-ombudsman-2024",
+        "--format",
+        "github",
+    ]);
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    assert!(lines[0].starts_with("::error file=examples/landlord/oakfield-homes.proc,line=51,"));
+    assert!(lines[1].starts_with("::error file=examples/landlord/oakfield-homes.proc,line=36,"));
+}
