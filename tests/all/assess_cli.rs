@@ -73,11 +73,11 @@ fn the_two_faults_are_reported_at_their_lines_and_nothing_else() {
     assert_eq!(code, 1, "{stderr}");
     let faults = failing(&value);
     assert_eq!(faults.len(), 2, "{faults:#?}");
-    // Line 13 is `deadline reply 15 working days from entry, …`; line 8
+    // Line 15 is `deadline reply 15 working days from entry, …`; line 9
     // the extension letter's `notice`.
-    assert_eq!((faults[0].0.as_str(), faults[0].1), ("2", 13));
+    assert_eq!((faults[0].0.as_str(), faults[0].1), ("2", 15));
     assert!(faults[0].2.contains("15 working days"), "{}", faults[0].2);
-    assert_eq!((faults[1].0.as_str(), faults[1].1), ("4", 8));
+    assert_eq!((faults[1].0.as_str(), faults[1].1), ("4", 9));
     assert_eq!(faults[1].2, "it does not include ombudsman_details");
     // Provision 2's stage-2 deadline is met, so it is met in part.
     assert_eq!(verdicts(&value)[1].1, "partly");
@@ -95,7 +95,7 @@ fn the_markdown_table_has_the_published_columns_and_proc_s_lines() {
     assert!(run
         .stdout
         .contains("| Provision | Requirement | Complies | Evidence | Comment |"));
-    assert!(run.stdout.contains("| 4 | notice extension_notice including reason, new_date, ombudsman_details | No | notice extension_letter including reason, new_date (tests/fixtures/assess/faults.proc:8) | it does not include ombudsman_details |"), "{}", run.stdout);
+    assert!(run.stdout.contains("| 4 | notice extension_notice including reason, new_date, ombudsman_details | No | notice extension_letter including reason, new_date (tests/fixtures/assess/faults.proc:9) | it does not include ombudsman_details |"), "{}", run.stdout);
     assert!(run.stdout.contains("| 3 | The landlord must publish its complaints policy on its website. | For the organisation to evidence |"));
     assert!(
         run.stdout.ends_with(
@@ -129,7 +129,7 @@ fn sarif_and_github_annotate_the_failing_lines_of_proc() {
             )
         })
         .collect();
-    assert_eq!(at, [("E1710".to_string(), 13), ("E1710".to_string(), 8)]);
+    assert_eq!(at, [("E1710".to_string(), 15), ("E1710".to_string(), 9)]);
     let run = redress(&[
         "assess",
         "tests/fixtures/assess/faults.proc",
@@ -141,8 +141,8 @@ fn sarif_and_github_annotate_the_failing_lines_of_proc() {
     assert_eq!(run.code, 1);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{}", run.stdout);
-    assert!(lines[0].starts_with("::error file=tests/fixtures/assess/faults.proc,line=13,"));
-    assert!(lines[1].starts_with("::error file=tests/fixtures/assess/faults.proc,line=8,"));
+    assert!(lines[0].starts_with("::error file=tests/fixtures/assess/faults.proc,line=15,"));
+    assert!(lines[1].starts_with("::error file=tests/fixtures/assess/faults.proc,line=9,"));
 }
 
 #[test]
