@@ -255,6 +255,28 @@ fn notes_citing(standard: &Procedure, label: &str) -> String {
         .filter(|n| cites(&n.cites))
         .map(|n| n.text.clone())
         .collect();
+    // Without a note, the reasons of the refusals citing it say what it
+    // asks (exclusions, time limits), then the facts it turns on.
+    if texts.is_empty() {
+        for s in &standard.steps {
+            for r in s.rejects.iter().chain(&s.refusals) {
+                if let Some(reason) = r.reason.as_ref().filter(|_| cites(&r.cites)) {
+                    if !texts.contains(reason) {
+                        texts.push(reason.clone());
+                    }
+                }
+            }
+        }
+    }
+    if texts.is_empty() {
+        texts.extend(
+            standard
+                .facts
+                .iter()
+                .filter(|f| cites(&f.cites))
+                .filter_map(|f| f.title.clone()),
+        );
+    }
     if texts.is_empty() {
         texts.extend(
             standard
@@ -264,7 +286,7 @@ fn notes_citing(standard: &Procedure, label: &str) -> String {
                 .map(|s| s.title.clone().unwrap_or_else(|| s.name.clone())),
         );
     }
-    texts.join(" ")
+    texts.join("; ")
 }
 
 /// A verdict and why.
@@ -298,6 +320,9 @@ struct Limit<'a> {
     duration: DurationSpec,
     anchor: Anchor,
     beginning: bool,
+    /// The word before the anchor: `from` for a deadline, `of` for a
+    /// task's or a window's time.
+    usual: &'static str,
 }
 
 impl Limit<'_> {
@@ -340,7 +365,7 @@ impl Limit<'_> {
             self.duration,
             self.anchor,
             self.beginning,
-            "from",
+            self.usual,
         )
     }
 }
@@ -374,6 +399,7 @@ impl<'a> Assessor<'a> {
             duration,
             anchor,
             beginning,
+            usual: "from",
         }
     }
 
@@ -560,10 +586,7 @@ impl<'a> Assessor<'a> {
         let mut requirement = format!("{}: task {}", s.name, task.name);
         if let Some((within, anchor)) = task.within {
             let l = self.limit(false, s, within, anchor, task.within_beginning);
-            requirement.push_str(&format!(
-                " within {}",
-                l.words().trim_start_matches("until ")
-            ));
+            requirement.push_str(&format!(" within {}", Limit { usual: "of", ..l }.words()));
         }
         if let Some(g) = &task.guard {
             requirement.push_str(&format!(" when {}", words::guard(self.std, g, None)));
@@ -578,7 +601,7 @@ impl<'a> Assessor<'a> {
         let mut what = format!("step {}, task {}", my.name, found.name);
         if let Some((within, anchor)) = found.within {
             let l = self.limit(true, my, within, anchor, found.within_beginning);
-            what.push_str(&format!(" within {}", l.words()));
+            what.push_str(&format!(" within {}", Limit { usual: "of", ..l }.words()));
         }
         if let Some((within, anchor)) = task.within {
             let theirs = self.limit(false, s, within, anchor, task.within_beginning);
@@ -685,7 +708,10 @@ impl<'a> Assessor<'a> {
     fn window(&self, stage: StepId, w: usize, mine: StepId) -> Finding {
         let s = self.stage(stage);
         let theirs = &s.escalations[w];
-        let t = self.limit(false, s, theirs.within, theirs.anchor, theirs.beginning);
+        let t = Limit {
+            usual: "of",
+            ..self.limit(false, s, theirs.within, theirs.anchor, theirs.beginning)
+        };
         let event = self.std.events[theirs.event.index()].name.clone();
         let requirement = format!(
             "{}: the complainant may ask ({event}) within {}",
@@ -704,7 +730,10 @@ impl<'a> Assessor<'a> {
             return self.missing(requirement, mine, format!("window for `{name}`"));
         };
         let found = &my.escalations[i];
-        let m = self.limit(true, my, found.within, found.anchor, found.beginning);
+        let m = Limit {
+            usual: "of",
+            ..self.limit(true, my, found.within, found.anchor, found.beginning)
+        };
         let judged = self.no_shorter(m, t);
         Finding {
             requirement,

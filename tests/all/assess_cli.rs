@@ -315,3 +315,32 @@ fn the_landlord_example_has_exactly_its_two_faults_against_the_housing_code() {
     assert!(lines[0].starts_with("::error file=examples/landlord/oakfield-homes.proc,line=51,"));
     assert!(lines[1].starts_with("::error file=examples/landlord/oakfield-homes.proc,line=36,"));
 }
+
+#[test]
+fn the_council_example_assesses_clean_against_the_lgsco_code() {
+    let run = redress(&[
+        "assess",
+        "examples/landlord/brookfield-council.proc",
+        "--against",
+        "lgsco-2024",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.stdout);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(value["met"], true);
+    assert_eq!(value["faults"].as_array().map(Vec::len), Some(0));
+    let verdicts = verdicts(&value);
+    // Notes only: for the council to evidence, never counted as met.
+    for evidence in ["Introduction", "6.6", "6.7", "6.8"] {
+        assert!(
+            verdicts.contains(&(
+                evidence.to_string(),
+                "for_the_organisation_to_evidence".to_string()
+            )),
+            "{verdicts:?}"
+        );
+    }
+    let met = verdicts.iter().filter(|(_, v)| v == "yes").count();
+    assert_eq!((met, verdicts.len()), (16, 20), "{verdicts:?}");
+}
