@@ -11,7 +11,7 @@ fn bless() -> bool {
 
 #[test]
 fn docs_cafcass_and_babicm_are_the_current_doc_output() {
-    for name in ["cafcass", "babicm"] {
+    for name in ["cafcass", "babicm", "housing-ombudsman-2024", "lgsco-2024"] {
         let run = redress(&["doc", &format!("procedures/{name}.proc")]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         let path = root().join(format!("docs/{name}.md"));
@@ -29,7 +29,7 @@ fn docs_cafcass_and_babicm_are_the_current_doc_output() {
 
 #[test]
 fn the_leaflets_in_docs_leaflets_are_the_current_complainant_output() {
-    for name in ["cafcass", "babicm"] {
+    for name in ["cafcass", "babicm", "housing-ombudsman-2024", "lgsco-2024"] {
         let run = redress(&[
             "doc",
             &format!("procedures/{name}.proc"),
@@ -170,7 +170,7 @@ fn durations_of_one_are_singular_in_both_documents() {
 fn the_diagrams_in_procedures_md_are_the_current_graph_output() {
     let path = root().join("docs/procedures.md");
     let mut text = std::fs::read_to_string(&path).expect("docs/procedures.md");
-    for name in ["cafcass", "babicm"] {
+    for name in ["cafcass", "babicm", "housing-ombudsman-2024", "lgsco-2024"] {
         let run = redress(&["graph", &format!("procedures/{name}.proc")]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         let marker = format!("<!-- redress graph procedures/{name}.proc -->\n```mermaid\n");
@@ -200,7 +200,7 @@ fn the_diagrams_in_procedures_md_are_the_current_graph_output() {
 fn the_doc_cites_every_paragraph_the_procedure_cites() {
     // The document is for people checking the procedure against its source:
     // every paragraph that carries a rule must be visible in it.
-    for name in ["cafcass", "babicm"] {
+    for name in ["cafcass", "babicm", "housing-ombudsman-2024", "lgsco-2024"] {
         let doc = redress(&["doc", &format!("procedures/{name}.proc")]).stdout;
         let coverage = redress(&[
             "check",
