@@ -1210,6 +1210,114 @@ procedure mine "Mine" {{
         assert_eq!(a.provisions[1].findings[0].verdict, Verdict::No);
     }
 
+    /// A standard with a window of 20 working days from its response, and
+    /// an own procedure whose window is `window`.
+    fn windows(window: &str) -> Assessment {
+        let standard = compile(
+            r#"
+procedure code "Code" {
+  paragraphs "1"
+  role landlord "Landlord"
+  role complainant "Complainant"
+  start stage1
+  step stage1 "Stage 1" {
+    lead landlord
+    on responded -> considered
+  }
+  step considered "Considered" {
+    lead complainant
+    escalate to stage2 on stage2_requested by complainant within 20 working days of responded cite "1"
+    otherwise -> closed
+  }
+  step stage2 "Stage 2" {
+    lead landlord
+    on decided -> closed
+  }
+  outcome closed "Closed"
+}
+"#,
+        );
+        let own = compile(&format!(
+            r#"
+procedure mine "Mine" {{
+  role landlord "Landlord"
+  role complainant "Complainant"
+  start first
+  step first "First" {{
+    lead landlord
+    on responded -> thinking
+  }}
+  step thinking "Thinking" {{
+    lead complainant
+    escalate to second on stage2_requested by complainant within {window}
+    otherwise -> closed
+  }}
+  step second "Second" {{
+    lead landlord
+    on decided -> closed
+  }}
+  outcome closed "Closed"
+}}
+"#
+        ));
+        let follows = Follows {
+            stages: vec![Some(StepId(0)), Some(StepId(1)), Some(StepId(2))],
+            names: Default::default(),
+        };
+        assess(&own, &standard, &follows)
+    }
+
+    #[test]
+    fn a_window_complies_when_never_shorter_than_the_standard_s() {
+        assert_eq!(
+            windows("20 working days of responded").provisions[0].verdict,
+            Verdict::Yes
+        );
+        // A month is 22 working days in the one model of lengths.
+        assert_eq!(
+            windows("1 month of responded").provisions[0].verdict,
+            Verdict::Yes
+        );
+        let short = windows("15 working days of responded");
+        assert_eq!(short.provisions[0].verdict, Verdict::No);
+        assert_eq!(
+            short.provisions[0].findings[0].comment,
+            "15 working days of responded is shorter than the standard's 20 working days of responded"
+        );
+    }
+
+    #[test]
+    fn a_window_from_the_step_s_entry_is_compared_with_the_latest_the_standard_s_can_close() {
+        // The standard's window counts from `responded`, an event of an
+        // earlier step: it came before entry, so 20 working days from entry
+        // is as long, and 19 is not.
+        assert_eq!(
+            windows("20 working days of entry").provisions[0].verdict,
+            Verdict::Yes
+        );
+        assert_eq!(
+            windows("19 working days of entry").provisions[0].verdict,
+            Verdict::No
+        );
+    }
+
+    #[test]
+    fn an_extension_the_standard_does_not_allow_is_not_met() {
+        let text = own(
+            "10 working days from acknowledge",
+            ALL,
+            ", different from first",
+        )
+        .replace(
+            "deadline response 20 working days from entry met by decided",
+            "deadline response 20 working days from entry, extendable by agreement met by decided",
+        );
+        let a = run(&text);
+        let f = &a.provisions[1].findings[1];
+        assert_eq!(f.verdict, Verdict::No);
+        assert_eq!(f.comment, "it may be extended; the standard's may not");
+    }
+
     #[test]
     fn a_route_offered_only_under_a_condition_is_narrower_than_one_always_open() {
         let text = own(
