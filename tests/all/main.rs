@@ -9,6 +9,7 @@ mod calendar;
 mod case_fixtures;
 mod check_cli;
 mod check_fixtures;
+mod complaint_codes;
 mod days_cli;
 mod diagnostic_codes;
 mod diagnostics_cli;
