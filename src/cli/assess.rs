@@ -13,10 +13,11 @@ use crate::compile::compile;
 use crate::diagnostic::{Diagnostic, FileId, Label, Severity, SourceMap};
 use crate::syntax::ast::{ProcedureDecl, Span, StepDecl};
 
-use super::load::read_source;
+use super::load::{read_file, read_source};
 use super::output::{errln, out, outln};
 use super::render::show;
 use super::Outcome;
+use crate::source::MAX_FILE_BYTES;
 
 #[derive(Args)]
 pub(crate) struct AssessArgs {
@@ -89,8 +90,11 @@ fn standard_path(against: &str, dir: &Path) -> Option<PathBuf> {
         return Some(named);
     }
     let files = super::walk::files_under(dir, &["proc"], super::test::is_assumptions);
+    // Read as every file is, bounded, so no file under DIR makes the
+    // search wait or fill memory.
     files.into_iter().find(|path| {
-        std::fs::read_to_string(path).is_ok_and(|text| {
+        read_file(path, MAX_FILE_BYTES).is_ok_and(|bytes| {
+            let text = String::from_utf8_lossy(&bytes);
             crate::syntax::parse(&text)
                 .0
                 .and_then(|f| f.procedure)
