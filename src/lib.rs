@@ -20,6 +20,7 @@ pub mod cli;
 pub mod compile;
 pub mod diagnostic;
 pub mod engine;
+pub mod follows;
 pub mod format;
 pub mod import;
 pub mod lsp;

@@ -364,6 +364,26 @@ impl<'a> StepTimes<'a> {
     }
 }
 
+/// The latest an anchor of `step` can come after entry into the step, in
+/// [`approximate_length`] units, following tasks and windows counted from
+/// one another as the path analysis does; `Err` with the reasons when no
+/// bound can be sound (a date the case gives, an event that can come at
+/// any time). `redress assess` compares due dates through it.
+pub fn anchor_latest(
+    procedure: &Procedure,
+    step: &Step,
+    anchor: Anchor,
+) -> Result<u64, Vec<String>> {
+    let times = StepTimes::new(procedure, step);
+    let mut leg = Leg::default();
+    let delay = times.anchor_delay(anchor, "it", &mut leg, &mut Vec::new());
+    if leg.open_ended.is_empty() {
+        Ok(delay)
+    } else {
+        Err(leg.open_ended)
+    }
+}
+
 /// How a path leaves a step.
 enum Exit {
     /// `on missed`: the deadline, by position, passed unmet.

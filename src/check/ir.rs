@@ -384,6 +384,9 @@ pub struct Step {
     /// `lead x, different from stage1`: steps whose lead may not be the
     /// person who leads this one.
     pub different_from: Vec<StepId>,
+    /// What the `lead` line cites (`lead x, different from stage1 cite
+    /// "6.13"`): the provisions a person rule comes from.
+    pub lead_cites: Vec<String>,
     pub tasks: Vec<Task>,
     pub deadlines: Vec<Deadline>,
     pub pauses: Vec<Pause>,

@@ -1401,6 +1401,12 @@ impl<'a> Checker<'a> {
         }
         let notes = self.notes(&step.notes);
         let different_from = self.different_from(step);
+        let lead_cites = step
+            .leads
+            .iter()
+            .filter_map(|l| l.cite.as_ref())
+            .flat_map(|c| c.labels.iter().map(|l| l.value.clone()))
+            .collect();
 
         if !ok {
             return None;
@@ -1410,6 +1416,7 @@ impl<'a> Checker<'a> {
             title: step.title.as_ref().map(|t| t.value.clone()),
             lead: lead?,
             different_from,
+            lead_cites,
             tasks,
             deadlines,
             pauses,

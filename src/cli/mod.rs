@@ -4,6 +4,7 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+mod assess;
 mod calendar_args;
 mod cases;
 mod check;
@@ -96,6 +97,8 @@ enum Command {
     Doc(doc::DocArgs),
     /// A diagram of a procedure (Mermaid or Graphviz DOT).
     Graph(graph::GraphArgs),
+    /// A procedure assessed against a standard it follows, provision by provision (docs/assess.md).
+    Assess(assess::AssessArgs),
     /// Cases from a case-management export (CSV) through a mapping.
     #[command(subcommand)]
     Import(import::ImportCommand),
@@ -129,6 +132,7 @@ pub fn main() -> ExitCode {
                 Command::Run(args) => run::run(args),
                 Command::Test(args) => test::run(args),
                 Command::Graph(args) => graph::run(args),
+                Command::Assess(args) => assess::run(args),
                 Command::Doc(args) => doc::run(args),
                 Command::Diff(args) => diff::run(args),
                 Command::Fmt(args) => fmt::run(args),

@@ -75,6 +75,10 @@ pub(crate) fn is_not_a_case(path: &Path) -> bool {
                     // `settings:`) live beside the cases that use them.
                     || n.ends_with(".settings.yaml")
                     || n.ends_with(".settings.yml")
+                    // Which step plays which stage of a standard
+                    // (`redress assess`) lives beside the procedure.
+                    || n.ends_with(".follows.yaml")
+                    || n.ends_with(".follows.yml")
         })
 }
 

@@ -2,6 +2,7 @@
 //! serde's rendering of [`Report`]), and diagnostics for people and JSON
 //! ([`diagnostic`]) and for CI systems ([`ci`]).
 
+pub mod assess;
 pub mod ci;
 pub mod diagnostic;
 pub mod diff;

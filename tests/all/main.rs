@@ -3,6 +3,7 @@
 // A failed expectation in a test is meant to stop the test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod assess_cli;
 mod bulk_cases;
 mod calendar;
 mod case_fixtures;
