@@ -186,6 +186,7 @@ pub fn load(header: Header<'_>, procedure: &Procedure) -> Option<Loaded> {
         expect: None,
         before_effective_deliberate,
         people,
+        warnings: Vec::new(),
     })
 }
 
@@ -260,8 +261,8 @@ fn events(procedure: &Procedure, raw: &[Pairs<'_>]) -> Option<Vec<CaseEvent>> {
         let mut extension = None;
         if let Some(v) = map.get("by") {
             if builtin == Some(Builtin::Extended) {
-                let (n, u) = parse_duration(str_of(v)?)?;
-                extension = Some(ExtensionRequest::By(n, u));
+                // The old form, with its warning (W0601): the full reader.
+                return None;
             } else {
                 by = Some(role_of(procedure, str_of(v)?)?);
             }

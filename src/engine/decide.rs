@@ -1356,8 +1356,8 @@ fn extension(
         None => {
             return Err(refuse(
                 ExtensionRefusal::NoNewDate,
-                "an extension needs `until: DATE` or `by: DURATION`".into(),
-                "for example `until: 2027-03-01` or `by: 10 working days`".into(),
+                "an extension needs `until: DATE` or `for: DURATION`".into(),
+                "for example `until: 2027-03-01` or `for: 10 working days`".into(),
                 None,
             ))
         }
