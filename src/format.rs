@@ -555,6 +555,9 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
                 text.push_str(&format!(" {word} {}", anchor(a)));
             }
         }
+        if let Some(n) = &t.notice {
+            text.push_str(&format!(" requires notice {}", n.text));
+        }
         text.push_str(&cite(&t.cite));
         items.push(line(t.span, text));
     }
@@ -635,6 +638,9 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
         }
         if !t.requires.is_empty() {
             text.push_str(&format!(" requires {}", names(&t.requires)));
+        }
+        if let Some(n) = &t.notice {
+            text.push_str(&format!(" requires notice {}", n.text));
         }
         if !t.reopens.is_empty() {
             text.push_str(&format!(" reopens {}", names(&t.reopens)));

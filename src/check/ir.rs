@@ -417,6 +417,9 @@ pub struct Task {
     /// `within … beginning with …`: the anchor day is the first day.
     pub within_beginning: bool,
     pub cites: Vec<String>,
+    /// `requires notice NAME`: a declared notice (by name) recorded before
+    /// the task's event; the event is refused without it.
+    pub notice: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -491,6 +494,9 @@ pub struct Transition {
     pub reopens: Vec<u32>,
     pub target: Target,
     pub cites: Vec<String>,
+    /// `requires notice NAME`: a declared notice (by name) recorded before
+    /// the event; the event is refused without it.
+    pub notice: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -1188,8 +1188,10 @@ impl<'a> Checker<'a> {
                 })
             });
             let cites = self.cites(&task.cite);
+            let notice = task.notice.as_ref().map(|n| self.notice_named(n));
             match (guard, within, self.event_index.get(&task.name.text)) {
                 (Some(None), _, _) | (_, Some(None), _) | (_, _, None) => ok = false,
+                _ if notice == Some(None) => ok = false,
                 _ if by == Some(None) => ok = false,
                 (guard, within, Some(&event)) => tasks.push(Task {
                     name: task.name.text.clone(),
@@ -1200,6 +1202,7 @@ impl<'a> Checker<'a> {
                     within: within.flatten(),
                     within_beginning: task.within_beginning,
                     cites,
+                    notice: notice.flatten(),
                 }),
             }
         }
@@ -1495,7 +1498,8 @@ impl<'a> Checker<'a> {
             ok = false;
         }
         let cites = self.cites(&t.cite);
-        if !ok || by == Some(None) || guard == Some(None) {
+        let notice = t.notice.as_ref().map(|n| self.notice_named(n));
+        if !ok || by == Some(None) || guard == Some(None) || notice == Some(None) {
             return None;
         }
         Some(Transition {
@@ -1507,7 +1511,31 @@ impl<'a> Checker<'a> {
             reopens,
             target: target?,
             cites,
+            notice: notice.flatten(),
         })
+    }
+
+    /// `requires notice NAME`: a notice the procedure declares (E0216).
+    fn notice_named(&mut self, n: &ast::Name) -> Option<String> {
+        let decl = self.decl;
+        if decl.notices.iter().any(|d| d.name.text == n.text) {
+            return Some(n.text.clone());
+        }
+        let help = if decl.notices.is_empty() {
+            "declare it: `notice NAME to ROLE \"Title\" includes …`".to_string()
+        } else {
+            help_for(
+                &n.text,
+                "notice",
+                decl.notices.iter().map(|d| d.name.text.as_str()),
+            )
+        };
+        self.error(CheckError::UnknownNotice {
+            name: n.text.clone(),
+            help,
+            span: n.span.into(),
+        });
+        None
     }
 
     /// Resolves task names within a step.

@@ -517,6 +517,26 @@ pub(super) fn step_title(step: &Step) -> String {
     step.title.clone().unwrap_or_else(|| humanize(&step.name))
 }
 
+/// `requires notice NAME` in words: the letter that must have gone first
+/// and what it must say, so a case handler can check it before acting.
+fn notice_first(procedure: &Procedure, name: &str) -> String {
+    let Some(n) = procedure.notices.iter().find(|n| n.name == name) else {
+        return String::new();
+    };
+    let title = n.title.clone().unwrap_or_else(|| humanize(&n.name));
+    let says = if n.includes.is_empty() {
+        String::new()
+    } else {
+        let items: Vec<String> = n.includes.iter().map(|i| humanize(i)).collect();
+        format!(", saying {}", items.join(", "))
+    };
+    format!(
+        ", only once “{title}” (`{}`) has been sent to {}{says}",
+        n.name,
+        the_role(procedure, n.to)
+    )
+}
+
 pub(super) fn task_title(task: &crate::check::ir::Task) -> String {
     task.title.clone().unwrap_or_else(|| humanize(&task.name))
 }
@@ -938,9 +958,14 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
                     )
                 })
                 .unwrap_or_default();
+            let notice = t
+                .notice
+                .as_deref()
+                .map(|n| notice_first(procedure, n))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "- {}{by}{when}{within}.{}",
+                "- {}{by}{when}{within}{notice}.{}",
                 task_title(t),
                 cite(&t.cites)
             );
@@ -1027,9 +1052,14 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
         } else {
             format!("the case moves to {}", target_title(procedure, t.target))
         };
+        let notice = t
+            .notice
+            .as_deref()
+            .map(|n| notice_first(procedure, n))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "- On {}{by}{when}, {dest}.{}",
+            "- On {}{by}{when}{notice}, {dest}.{}",
             event_words(procedure, t.event),
             cite(&t.cites)
         );

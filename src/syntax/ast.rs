@@ -506,6 +506,8 @@ pub struct TaskDecl {
     pub within_beginning: bool,
     /// `until DATE`: due on a date rather than within a duration.
     pub until: Option<Expr>,
+    /// `requires notice NAME`: not done until that notice is recorded.
+    pub notice: Option<Name>,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -562,6 +564,8 @@ pub struct TransitionDecl {
     pub requires: Vec<Name>,
     /// Tasks done again after this transition (it must stay in its step).
     pub reopens: Vec<Name>,
+    /// `requires notice NAME`: refused until that notice is recorded.
+    pub notice: Option<Name>,
     pub target: Name,
     pub cite: Option<Cite>,
     pub span: Span,

@@ -820,11 +820,13 @@ impl Lowerer {
             within: None,
             within_beginning: false,
             until: None,
+            notice: None,
             cite: self.take_cite(&ps),
             span,
         };
         for p in ps {
             match p.as_rule() {
+                Rule::requires_notice => task.notice = parts(p).next().map(|n| name(&n)),
                 Rule::guard => task.guard = Some(self.guard(p)),
                 Rule::by_role => task.by = parts(p).next().map(|r| name(&r)),
                 Rule::task_within => {
@@ -974,6 +976,7 @@ impl Lowerer {
             guard: None,
             requires: Vec::new(),
             reopens: Vec::new(),
+            notice: None,
             target: idents.last().cloned().unwrap_or_else(empty_span_name),
             cite: self.take_cite(&ps),
             span,
@@ -1008,6 +1011,9 @@ impl Lowerer {
                 Rule::guard => transition.guard = Some(self.guard(p)),
                 Rule::requires => transition.requires = parts(p).map(|t| name(&t)).collect(),
                 Rule::reopens => transition.reopens = parts(p).map(|t| name(&t)).collect(),
+                Rule::requires_notice => {
+                    transition.notice = parts(p).next().map(|n| name(&n));
+                }
                 _ => {}
             }
         }

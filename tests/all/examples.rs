@@ -122,6 +122,17 @@ fn the_every_construct_example_has_every_construct() {
     assert!(all_routes.iter().any(|r| r.kind == RouteKind::Referral));
     let tasks: Vec<_> = steps.iter().flat_map(|s| &s.tasks).collect();
     assert!(tasks.iter().any(|t| t.guard.is_some()) && tasks.iter().any(|t| t.by.is_some()));
+    assert!(
+        tasks.iter().any(|t| t.notice.is_some()),
+        "a task that requires a notice"
+    );
+    assert!(
+        steps
+            .iter()
+            .flat_map(|s| &s.transitions)
+            .any(|t| t.notice.is_some()),
+        "a transition that requires a notice"
+    );
     assert!(tasks
         .iter()
         .any(|t| matches!(t.within, Some((Duration::Fact(_), Some(Anchor::Entry(_)))))));
