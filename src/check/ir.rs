@@ -417,9 +417,9 @@ pub struct Task {
     /// `within … beginning with …`: the anchor day is the first day.
     pub within_beginning: bool,
     pub cites: Vec<String>,
-    /// `requires notice NAME`: a declared notice (by name) recorded before
-    /// the task's event; the event is refused without it.
-    pub notice: Option<String>,
+    /// `requires notice A, B`: declared notices (by name) recorded before
+    /// the task's event; the event is refused without them.
+    pub notices: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -494,9 +494,9 @@ pub struct Transition {
     pub reopens: Vec<u32>,
     pub target: Target,
     pub cites: Vec<String>,
-    /// `requires notice NAME`: a declared notice (by name) recorded before
-    /// the event; the event is refused without it.
-    pub notice: Option<String>,
+    /// `requires notice A, B`: declared notices (by name) recorded before
+    /// the event; the event is refused without them.
+    pub notices: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -1188,10 +1188,11 @@ impl<'a> Checker<'a> {
                 })
             });
             let cites = self.cites(&task.cite);
-            let notice = task.notice.as_ref().map(|n| self.notice_named(n));
+            let notice: Option<Vec<String>> =
+                task.notices.iter().map(|n| self.notice_named(n)).collect();
             match (guard, within, self.event_index.get(&task.name.text)) {
                 (Some(None), _, _) | (_, Some(None), _) | (_, _, None) => ok = false,
-                _ if notice == Some(None) => ok = false,
+                _ if notice.is_none() => ok = false,
                 _ if by == Some(None) => ok = false,
                 (guard, within, Some(&event)) => tasks.push(Task {
                     name: task.name.text.clone(),
@@ -1202,7 +1203,7 @@ impl<'a> Checker<'a> {
                     within: within.flatten(),
                     within_beginning: task.within_beginning,
                     cites,
-                    notice: notice.flatten(),
+                    notices: notice.unwrap_or_default(),
                 }),
             }
         }
@@ -1498,8 +1499,8 @@ impl<'a> Checker<'a> {
             ok = false;
         }
         let cites = self.cites(&t.cite);
-        let notice = t.notice.as_ref().map(|n| self.notice_named(n));
-        if !ok || by == Some(None) || guard == Some(None) || notice == Some(None) {
+        let notices: Option<Vec<String>> = t.notices.iter().map(|n| self.notice_named(n)).collect();
+        if !ok || by == Some(None) || guard == Some(None) || notices.is_none() {
             return None;
         }
         Some(Transition {
@@ -1511,7 +1512,7 @@ impl<'a> Checker<'a> {
             reopens,
             target: target?,
             cites,
-            notice: notice.flatten(),
+            notices: notices.unwrap_or_default(),
         })
     }
 

@@ -379,7 +379,7 @@ fn handle<'a>(
             }));
         }
         check_role(ctx, event, rule.by.or(Some(step.lead)))?;
-        if let Some(notice) = &rule.notice {
+        for notice in &rule.notices {
             notice_recorded(
                 ctx,
                 state,
@@ -528,7 +528,7 @@ fn handle<'a>(
                     .join(", "),
             }));
         }
-        if let Some(notice) = &t.notice {
+        for notice in &t.notices {
             let what = format!("`{name}` (-> {})", ctx.procedure.target_name(t.target));
             notice_recorded(ctx, state, visit, notice, event, &what)?;
         }

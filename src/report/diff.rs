@@ -246,10 +246,7 @@ impl Flattener<'_> {
                     words::period(p, d, a, t.within_beginning, "from"),
                 );
             }
-            self.put(
-                &[&step, &item, "requires notice"],
-                t.notice.clone().unwrap_or_default(),
-            );
+            self.put(&[&step, &item, "requires notice"], t.notices.join(", "));
             self.put(&[&step, &item, "cite"], join(&t.cites));
         }
         for d in &s.deadlines {
@@ -355,10 +352,7 @@ impl Flattener<'_> {
             };
             self.put(&[&step, &item, "requires"], names(&t.requires));
             self.put(&[&step, &item, "reopens"], names(&t.reopens));
-            self.put(
-                &[&step, &item, "requires notice"],
-                t.notice.clone().unwrap_or_default(),
-            );
+            self.put(&[&step, &item, "requires notice"], t.notices.join(", "));
             self.put(&[&step, &item, "cite"], join(&t.cites));
         }
         for e in &s.escalations {

@@ -517,12 +517,23 @@ pub(super) fn step_title(step: &Step) -> String {
     step.title.clone().unwrap_or_else(|| humanize(&step.name))
 }
 
-/// `requires notice NAME` in words: the letter that must have gone first
-/// and what it must say, so a case handler can check it before acting.
-fn notice_first(procedure: &Procedure, name: &str) -> String {
-    let Some(n) = procedure.notices.iter().find(|n| n.name == name) else {
-        return String::new();
-    };
+/// `requires notice A, B` in words: the letters that must have gone
+/// first and what each must say, so a case handler can check them before
+/// acting.
+fn notices_first(procedure: &Procedure, names: &[String]) -> String {
+    let each: Vec<String> = names
+        .iter()
+        .filter_map(|name| notice_first(procedure, name))
+        .collect();
+    match each.as_slice() {
+        [] => String::new(),
+        [one] => format!(", only once this has been sent: {one}"),
+        several => format!(", only once these have been sent: {}", several.join("; ")),
+    }
+}
+
+fn notice_first(procedure: &Procedure, name: &str) -> Option<String> {
+    let n = procedure.notices.iter().find(|n| n.name == name)?;
     let title = n.title.clone().unwrap_or_else(|| humanize(&n.name));
     let says = if n.includes.is_empty() {
         String::new()
@@ -530,11 +541,11 @@ fn notice_first(procedure: &Procedure, name: &str) -> String {
         let items: Vec<String> = n.includes.iter().map(|i| humanize(i)).collect();
         format!(", saying {}", items.join(", "))
     };
-    format!(
-        ", only once “{title}” (`{}`) has been sent to {}{says}",
+    Some(format!(
+        "“{title}” (`{}`) to {}{says}",
         n.name,
         the_role(procedure, n.to)
-    )
+    ))
 }
 
 pub(super) fn task_title(task: &crate::check::ir::Task) -> String {
@@ -958,11 +969,7 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
                     )
                 })
                 .unwrap_or_default();
-            let notice = t
-                .notice
-                .as_deref()
-                .map(|n| notice_first(procedure, n))
-                .unwrap_or_default();
+            let notice = notices_first(procedure, &t.notices);
             let _ = writeln!(
                 out,
                 "- {}{by}{when}{within}{notice}.{}",
@@ -1052,11 +1059,7 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
         } else {
             format!("the case moves to {}", target_title(procedure, t.target))
         };
-        let notice = t
-            .notice
-            .as_deref()
-            .map(|n| notice_first(procedure, n))
-            .unwrap_or_default();
+        let notice = notices_first(procedure, &t.notices);
         let _ = writeln!(
             out,
             "- On {}{by}{when}{notice}, {dest}.{}",

@@ -506,8 +506,8 @@ pub struct TaskDecl {
     pub within_beginning: bool,
     /// `until DATE`: due on a date rather than within a duration.
     pub until: Option<Expr>,
-    /// `requires notice NAME`: not done until that notice is recorded.
-    pub notice: Option<Name>,
+    /// `requires notice A, B`: not done until those notices are recorded.
+    pub notices: Vec<Name>,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -564,8 +564,8 @@ pub struct TransitionDecl {
     pub requires: Vec<Name>,
     /// Tasks done again after this transition (it must stay in its step).
     pub reopens: Vec<Name>,
-    /// `requires notice NAME`: refused until that notice is recorded.
-    pub notice: Option<Name>,
+    /// `requires notice A, B`: refused until those notices are recorded.
+    pub notices: Vec<Name>,
     pub target: Name,
     pub cite: Option<Cite>,
     pub span: Span,

@@ -820,13 +820,13 @@ impl Lowerer {
             within: None,
             within_beginning: false,
             until: None,
-            notice: None,
+            notices: Vec::new(),
             cite: self.take_cite(&ps),
             span,
         };
         for p in ps {
             match p.as_rule() {
-                Rule::requires_notice => task.notice = parts(p).next().map(|n| name(&n)),
+                Rule::requires_notice => task.notices = parts(p).map(|n| name(&n)).collect(),
                 Rule::guard => task.guard = Some(self.guard(p)),
                 Rule::by_role => task.by = parts(p).next().map(|r| name(&r)),
                 Rule::task_within => {
@@ -976,7 +976,7 @@ impl Lowerer {
             guard: None,
             requires: Vec::new(),
             reopens: Vec::new(),
-            notice: None,
+            notices: Vec::new(),
             target: idents.last().cloned().unwrap_or_else(empty_span_name),
             cite: self.take_cite(&ps),
             span,
@@ -1012,7 +1012,7 @@ impl Lowerer {
                 Rule::requires => transition.requires = parts(p).map(|t| name(&t)).collect(),
                 Rule::reopens => transition.reopens = parts(p).map(|t| name(&t)).collect(),
                 Rule::requires_notice => {
-                    transition.notice = parts(p).next().map(|n| name(&n));
+                    transition.notices = parts(p).map(|n| name(&n)).collect();
                 }
                 _ => {}
             }

@@ -123,14 +123,14 @@ fn the_every_construct_example_has_every_construct() {
     let tasks: Vec<_> = steps.iter().flat_map(|s| &s.tasks).collect();
     assert!(tasks.iter().any(|t| t.guard.is_some()) && tasks.iter().any(|t| t.by.is_some()));
     assert!(
-        tasks.iter().any(|t| t.notice.is_some()),
+        tasks.iter().any(|t| !t.notices.is_empty()),
         "a task that requires a notice"
     );
     assert!(
         steps
             .iter()
             .flat_map(|s| &s.transitions)
-            .any(|t| t.notice.is_some()),
+            .any(|t| !t.notices.is_empty()),
         "a transition that requires a notice"
     );
     assert!(tasks
