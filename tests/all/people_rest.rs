@@ -48,3 +48,45 @@ fn by_as_a_length_on_extended_still_works_with_a_warning_naming_the_new_key() {
     assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
     assert!(test.stderr.contains("W0601"), "{}", test.stderr);
 }
+
+#[test]
+fn doc_says_which_letters_must_go_before_the_outcome_is_communicated() {
+    let doc = redress(&["doc", "procedures/babicm.proc"]);
+    assert_eq!(doc.code, 0, "{}", doc.stderr);
+    assert!(
+        doc.stdout.contains(
+            "Communicate the outcome to both parties, only once these have been sent: “The outcome of the complaint, to the person who made it” (`outcome_to_complainant`) to the person making the complaint, saying outcome; “The outcome of the complaint, to the case manager complained about” (`outcome_to_member`)"
+        ),
+        "{}",
+        doc.stdout
+    );
+}
+
+#[test]
+fn requires_notice_is_printed_canonically_and_a_change_to_it_is_a_difference() {
+    let dir = scratch("people-rest-requires-notice");
+    let before = dir.join("before.proc");
+    let after = dir.join("after.proc");
+    let text = |notices: &str| {
+        format!(
+            "procedure p \"P\" {{\n  role officer \"Officer\"\n  role complainant \"Complainant\"\n  notice letter to complainant \"Letter\" includes outcome\n  notice copy to officer \"Copy\" includes outcome\n  start first\n\n  step first \"First\" {{\n    lead officer\n    task acknowledge \"Acknowledge\" requires notice letter\n    on done requires acknowledge requires notice {notices} -> closed\n  }}\n\n  outcome closed \"Closed\"\n}}\n"
+        )
+    };
+    std::fs::write(&before, text("letter")).expect("before");
+    std::fs::write(&after, text("letter, copy")).expect("after");
+    let (before, after) = (
+        before.to_string_lossy().to_string(),
+        after.to_string_lossy().to_string(),
+    );
+    // Already canonical: fmt leaves both forms as written.
+    let fmt = redress(&["fmt", "--check", &before, &after]);
+    assert_eq!(fmt.code, 0, "{}{}", fmt.stdout, fmt.stderr);
+    let diff = redress(&["diff", &before, &after]);
+    assert!(
+        diff.stdout
+            .contains("requires notice: letter → letter, copy"),
+        "{}{}",
+        diff.stdout,
+        diff.stderr
+    );
+}
