@@ -69,7 +69,7 @@ fn requires_notice_is_printed_canonically_and_a_change_to_it_is_a_difference() {
     let after = dir.join("after.proc");
     let text = |notices: &str| {
         format!(
-            "procedure p \"P\" {{\n  role officer \"Officer\"\n  role complainant \"Complainant\"\n  notice letter to complainant \"Letter\" includes outcome\n  notice copy to officer \"Copy\" includes outcome\n  start first\n\n  step first \"First\" {{\n    lead officer\n    task acknowledge \"Acknowledge\" requires notice letter\n    on done requires acknowledge requires notice {notices} -> closed\n  }}\n\n  outcome closed \"Closed\"\n}}\n"
+            "procedure p \"P\" {{\n  role officer     \"Officer\"\n  role complainant \"Complainant\"\n  notice letter to complainant \"Letter\" includes outcome\n  notice copy to officer \"Copy\" includes outcome\n  start first\n\n  step first \"First\" {{\n    lead officer\n    task acknowledge \"Acknowledge\" requires notice letter\n    on done requires acknowledge requires notice {notices} -> closed\n  }}\n\n  outcome closed \"Closed\"\n}}\n"
         )
     };
     std::fs::write(&before, text("letter")).expect("before");
