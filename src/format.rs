@@ -560,6 +560,9 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
                 text.push_str(&format!(" {word} {}", anchor(a)));
             }
         }
+        if !t.notices.is_empty() {
+            text.push_str(&format!(" requires notice {}", names(&t.notices)));
+        }
         text.push_str(&cite(&t.cite));
         items.push(line(t.span, text));
     }
@@ -640,6 +643,9 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
         }
         if !t.requires.is_empty() {
             text.push_str(&format!(" requires {}", names(&t.requires)));
+        }
+        if !t.notices.is_empty() {
+            text.push_str(&format!(" requires notice {}", names(&t.notices)));
         }
         if !t.reopens.is_empty() {
             text.push_str(&format!(" reopens {}", names(&t.reopens)));

@@ -109,6 +109,18 @@ pub enum CaseErrorKind {
     #[error("{message}")]
     #[diagnostic(code(E0614), help("{help}"))]
     BadExpect { message: String, help: String },
+
+    /// `by:` on an `extended` event giving how much longer: the old form,
+    /// still read, since `by:` elsewhere names who made an event.
+    #[error("`by: {length}` on `extended` gives how much longer; `by` is for who made an event")]
+    #[diagnostic(
+        code(W0601),
+        severity(Warning),
+        help(
+            "write `for: {length}` (still read as before); say who granted it with `granted_by:`"
+        )
+    )]
+    ExtensionLengthUnderBy { length: String },
 }
 
 /// A problem in a case file: read, or replayed.
@@ -156,6 +168,9 @@ impl Diagnostic for CaseError {
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.problem.inner().help()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.problem.inner().severity()
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(

@@ -47,6 +47,8 @@ pub struct Loaded {
     pub before_effective_deliberate: bool,
     /// The person the case names in a role, by role name.
     pub people: Vec<(String, String)>,
+    /// Old forms still read, each a warning at its place (W0601).
+    pub warnings: Vec<CaseError>,
 }
 
 /// The date of a parsed case's first event, if it is written as a date:
@@ -169,6 +171,7 @@ pub struct Reader<'a> {
     source: Option<Arc<NamedSource<String>>>,
     procedure: &'a Procedure,
     errors: Vec<CaseError>,
+    warnings: Vec<CaseError>,
 }
 
 /// The text of a scalar, for ids and versions written as numbers.
@@ -314,10 +317,14 @@ pub fn load_parsed(
         source: None,
         procedure,
         errors: Vec::new(),
+        warnings: Vec::new(),
     };
     let loaded = reader.read(raw);
     match loaded {
-        Some(loaded) if reader.errors.is_empty() => Ok(loaded),
+        Some(mut loaded) if reader.errors.is_empty() => {
+            loaded.warnings = reader.warnings;
+            Ok(loaded)
+        }
         _ => Err(reader.errors),
     }
 }
@@ -368,6 +375,14 @@ impl Reader<'_> {
             .get_or_insert_with(|| Arc::new(NamedSource::new(name, text.to_string())));
         let error = error_at(self.text, source, offset, CaseProblem::Load(kind));
         self.errors.push(error);
+    }
+
+    /// An old form still read: placed like an error, kept apart so that
+    /// the case still loads.
+    fn warn(&mut self, path: &[PathPart], kind: CaseErrorKind) {
+        let before = self.errors.len();
+        self.error(path, kind);
+        self.warnings.extend(self.errors.drain(before..));
     }
 
     fn read(&mut self, raw: RawCase) -> Option<Loaded> {
@@ -473,6 +488,7 @@ impl Reader<'_> {
             expect,
             before_effective_deliberate,
             people,
+            warnings: Vec::new(),
         })
     }
 
@@ -734,7 +750,7 @@ impl Reader<'_> {
 
             let is_extended = builtin == Some(Builtin::Extended);
             let extra: &[&str] = match builtin {
-                Some(Builtin::Extended) => &["until", "deadline", "granted_by", "agreed_by"],
+                Some(Builtin::Extended) => &["until", "for", "deadline", "granted_by", "agreed_by"],
                 Some(Builtin::Paused) => &["pause", "agreed_by"],
                 Some(Builtin::Referred) => &["to"],
                 Some(Builtin::Notice) => &["notice", "includes"],
@@ -780,7 +796,15 @@ impl Reader<'_> {
             if let Some(v) = get("by") {
                 if is_extended {
                     match v.as_str().and_then(parse_duration) {
-                        Some((n, u)) => extension = Some(ExtensionRequest::By(n, u)),
+                        Some((n, u)) => {
+                            extension = Some(ExtensionRequest::By(n, u));
+                            self.warn(
+                                &at("by"),
+                                CaseErrorKind::ExtensionLengthUnderBy {
+                                    length: scalar_text(v).unwrap_or_default(),
+                                },
+                            );
+                        }
                         None => self.error(
                             &at("by"),
                             CaseErrorKind::BadValue {
@@ -807,6 +831,23 @@ impl Reader<'_> {
                     }
                 } else {
                     by = self.role(&|| at("by"), v);
+                }
+            }
+            // `for: 10 working days`: how much longer, the key that took
+            // over from `by:` on `extended`.
+            if let Some(v) = get("for").filter(|_| is_extended) {
+                match v.as_str().and_then(parse_duration) {
+                    Some((n, u)) => extension = Some(ExtensionRequest::By(n, u)),
+                    None => self.error(
+                        &at("for"),
+                        CaseErrorKind::BadValue {
+                            what: "extension".into(),
+                            found: scalar_text(v).unwrap_or_default(),
+                            expected:
+                                "`for` is how much longer: `10 working days`, at most 230 years"
+                                    .into(),
+                        },
+                    ),
                 }
             }
             if let Some(v) = get("until") {

@@ -75,6 +75,16 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `requires notice NAME` names a notice the procedure does not declare.
+    #[error("unknown notice `{name}`")]
+    #[diagnostic(code(E0216), help("{help}"))]
+    UnknownNotice {
+        name: String,
+        help: String,
+        #[label("not a declared notice")]
+        span: SourceSpan,
+    },
+
     /// A route or referral names a body that is not declared.
     #[error("unknown body `{name}`")]
     #[diagnostic(code(E0206), help("{help}"))]

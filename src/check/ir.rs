@@ -449,6 +449,9 @@ pub struct Task {
     /// `within … beginning with …`: the anchor day is the first day.
     pub within_beginning: bool,
     pub cites: Vec<String>,
+    /// `requires notice A, B`: declared notices (by name) recorded before
+    /// the task's event; the event is refused without them.
+    pub notices: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -526,6 +529,9 @@ pub struct Transition {
     /// `starts TRACK`: tracks, by position in `Procedure::tracks`, this
     /// transition sets running.
     pub starts: Vec<u32>,
+    /// `requires notice A, B`: declared notices (by name) recorded before
+    /// the event; the event is refused without them.
+    pub notices: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

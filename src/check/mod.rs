@@ -1230,8 +1230,11 @@ impl<'a> Checker<'a> {
                 })
             });
             let cites = self.cites(&task.cite);
+            let notice: Option<Vec<String>> =
+                task.notices.iter().map(|n| self.notice_named(n)).collect();
             match (guard, within, self.event_index.get(&task.name.text)) {
                 (Some(None), _, _) | (_, Some(None), _) | (_, _, None) => ok = false,
+                _ if notice.is_none() => ok = false,
                 _ if by == Some(None) => ok = false,
                 (guard, within, Some(&event)) => tasks.push(Task {
                     name: task.name.text.clone(),
@@ -1242,6 +1245,7 @@ impl<'a> Checker<'a> {
                     within: within.flatten(),
                     within_beginning: task.within_beginning,
                     cites,
+                    notices: notice.unwrap_or_default(),
                 }),
             }
         }
@@ -1544,7 +1548,8 @@ impl<'a> Checker<'a> {
             ok = false;
         }
         let cites = self.cites(&t.cite);
-        if !ok || by == Some(None) || guard == Some(None) {
+        let notices: Option<Vec<String>> = t.notices.iter().map(|n| self.notice_named(n)).collect();
+        if !ok || by == Some(None) || guard == Some(None) || notices.is_none() {
             return None;
         }
         Some(Transition {
@@ -1557,7 +1562,31 @@ impl<'a> Checker<'a> {
             target: target?,
             cites,
             starts: self.starts_of(t),
+            notices: notices.unwrap_or_default(),
         })
+    }
+
+    /// `requires notice NAME`: a notice the procedure declares (E0216).
+    fn notice_named(&mut self, n: &ast::Name) -> Option<String> {
+        let decl = self.decl;
+        if decl.notices.iter().any(|d| d.name.text == n.text) {
+            return Some(n.text.clone());
+        }
+        let help = if decl.notices.is_empty() {
+            "declare it: `notice NAME to ROLE \"Title\" includes …`".to_string()
+        } else {
+            help_for(
+                &n.text,
+                "notice",
+                decl.notices.iter().map(|d| d.name.text.as_str()),
+            )
+        };
+        self.error(CheckError::UnknownNotice {
+            name: n.text.clone(),
+            help,
+            span: n.span.into(),
+        });
+        None
     }
 
     /// Resolves task names within a step.

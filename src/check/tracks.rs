@@ -131,8 +131,11 @@ impl Checker<'_> {
                 })
             });
             let task_cites = self.cites(&task.cite);
+            let notices: Option<Vec<String>> =
+                task.notices.iter().map(|n| self.notice_named(n)).collect();
             match (guard, within, self.event_index.get(&task.name.text)) {
                 (Some(None), _, _) | (_, Some(None), _) | (_, _, None) => ok = false,
+                _ if notices.is_none() => ok = false,
                 _ if by == Some(None) => ok = false,
                 (guard, within, Some(&event)) => tasks.push(Task {
                     name: task.name.text.clone(),
@@ -143,6 +146,7 @@ impl Checker<'_> {
                     within: within.flatten(),
                     within_beginning: task.within_beginning,
                     cites: task_cites,
+                    notices: notices.unwrap_or_default(),
                 }),
             }
         }

@@ -128,6 +128,14 @@ pub(crate) fn run(args: RunArgs) -> Outcome {
                         continue;
                     }
                 };
+            if !loaded.warnings.is_empty() {
+                let warnings: Vec<_> = loaded
+                    .warnings
+                    .iter()
+                    .map(|w| file.diagnostic(&doc, w))
+                    .collect();
+                show(&warnings, &file.map);
+            }
             let (at, note) = as_of(at, loaded.case.events.last().map(|e| e.on));
             let calendar = match &forced {
                 None => loaded.calendar,

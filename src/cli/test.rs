@@ -421,6 +421,14 @@ fn verdict(
             return Verdict::Fail(vec![shown(&diagnostics)]);
         }
     };
+    if !loaded.warnings.is_empty() {
+        let warnings: Vec<Diagnostic> = loaded
+            .warnings
+            .iter()
+            .map(|w| file.diagnostic(doc, w))
+            .collect();
+        errln!("{}", shown(&warnings));
+    }
     let Some(expect) = &loaded.expect else {
         return Verdict::Skip;
     };

@@ -379,6 +379,16 @@ fn handle<'a>(
             }));
         }
         check_role(ctx, event, rule.by.or(Some(step.lead)))?;
+        for notice in &rule.notices {
+            notice_recorded(
+                ctx,
+                state,
+                visit,
+                notice,
+                event,
+                &format!("task `{}`", rule.name),
+            )?;
+        }
         if let Some(clock) = &visit.task_clocks[t] {
             if clock.met.is_none() {
                 breaches.extend(late(
@@ -517,6 +527,10 @@ fn handle<'a>(
                     .collect::<Vec<_>>()
                     .join(", "),
             }));
+        }
+        for notice in &t.notices {
+            let what = format!("`{name}` (-> {})", ctx.procedure.target_name(t.target));
+            notice_recorded(ctx, state, visit, notice, event, &what)?;
         }
         if t.target == Target::Step(visit.step) {
             return Ok(Effect {
@@ -757,6 +771,48 @@ fn extension_rules(
         }
     }
     Ok(())
+}
+
+/// `requires notice NAME` on a task or transition: that notice recorded in
+/// this visit of the step, on or before the event's day (earlier in the
+/// case file, so the same day counts). A recorded notice has already said
+/// everything it must (a `notice` missing content is refused, E0824).
+fn notice_recorded(
+    ctx: &Ctx<'_>,
+    state: &State,
+    visit: &Visit,
+    notice: &str,
+    event: &CaseEvent,
+    what: &str,
+) -> Result<(), Failure> {
+    let notices = &ctx.procedure.notices;
+    let sent = state
+        .notices
+        .iter()
+        .any(|(n, on)| notices[*n].name == notice && *on >= visit.entered && *on <= event.on);
+    if sent {
+        return Ok(());
+    }
+    let (to, includes) = notices
+        .iter()
+        .find(|n| n.name == notice)
+        .map(|n| (ctx.role_name(n.to).to_string(), n.includes.join(", ")))
+        .unwrap_or_default();
+    let says = if includes.is_empty() {
+        String::new()
+    } else {
+        format!(", saying {includes}")
+    };
+    Err(fail(ReplayErrorKind::NoticeRequired {
+        message: format!(
+            "{what} on {} requires notice `{notice}` to {to}{says}, and none has been recorded since {}",
+            event.on, visit.entered
+        ),
+        help: format!(
+            "record the notice first, on or before {}: `{{ event: notice, notice: {notice}, includes: [{includes}] }}`",
+            event.on
+        ),
+    }))
 }
 
 /// A `notice` event names a declared notice and says everything it must.
@@ -1356,8 +1412,8 @@ fn extension(
         None => {
             return Err(refuse(
                 ExtensionRefusal::NoNewDate,
-                "an extension needs `until: DATE` or `by: DURATION`".into(),
-                "for example `until: 2027-03-01` or `by: 10 working days`".into(),
+                "an extension needs `until: DATE` or `for: DURATION`".into(),
+                "for example `until: 2027-03-01` or `for: 10 working days`".into(),
                 None,
             ))
         }

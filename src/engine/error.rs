@@ -161,6 +161,12 @@ pub enum ReplayErrorKind {
         reason: &'static str,
     },
 
+    /// A task or decision that `requires notice NAME`, with no such notice
+    /// recorded in this visit of the step on or before its day.
+    #[error("{message}")]
+    #[diagnostic(code(E0825), help("{help}"))]
+    NoticeRequired { message: String, help: String },
+
     /// Date arithmetic left the calendar's range.
     #[error("a due date falls outside the calendar's years: {message}")]
     #[diagnostic(code(E0811), help("dates must stay within 1970 to 2199"))]
@@ -295,6 +301,7 @@ pub const REASONS: &[(&str, &[&str])] = &[
     ("E0822", &["not_joint"]),
     ("E0823", &["no_body", "no_referral_rule"]),
     ("E0824", &["unknown_notice", "missing_content"]),
+    ("E0825", &["notice_required"]),
 ];
 
 impl ReplayErrorKind {
@@ -317,6 +324,7 @@ impl ReplayErrorKind {
             ReplayErrorKind::JointDecisionIncomplete { .. } => "not_joint",
             ReplayErrorKind::ReferralRefused { reason, .. } => reason,
             ReplayErrorKind::NoticeRefused { reason, .. } => reason,
+            ReplayErrorKind::NoticeRequired { .. } => "notice_required",
         }
     }
 
@@ -338,6 +346,7 @@ impl ReplayErrorKind {
             ReplayErrorKind::JointDecisionIncomplete { .. } => "E0822",
             ReplayErrorKind::ReferralRefused { .. } => "E0823",
             ReplayErrorKind::NoticeRefused { .. } => "E0824",
+            ReplayErrorKind::NoticeRequired { .. } => "E0825",
         }
     }
 }

@@ -21,6 +21,7 @@ pub(crate) enum Sort {
     Body,
     Event,
     Task,
+    Notice,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -289,6 +290,14 @@ impl Completions<'_> {
         self.names(Space::Event, Sort::Event);
     }
 
+    /// The notices the file declares, for `requires notice`.
+    fn notices(&mut self) {
+        let Some(index) = self.index else { return };
+        for n in &index.procedure.notices {
+            self.add(&n.name.text, Sort::Notice);
+        }
+    }
+
     fn tasks(&mut self) {
         if let Some(step) = self.step {
             self.names(Space::Task(step), Sort::Task);
@@ -382,7 +391,20 @@ impl Completions<'_> {
             (_, _, "by") => self.names(Space::Role, Sort::Role),
             (_, _, "from") => self.events(),
             ("escalate", _, "of") => self.events(),
-            (_, _, "requires" | "reopens") => self.tasks(),
+            (_, "requires", "notice") => self.notices(),
+            (_, _, ",")
+                if w.iter()
+                    .rposition(|x| *x == "requires")
+                    .and_then(|i| w.get(i + 1))
+                    == Some(&"notice") =>
+            {
+                self.notices()
+            }
+            (_, _, "requires") => {
+                self.tasks();
+                self.keywords(&["notice"]);
+            }
+            (_, _, "reopens") => self.tasks(),
             (_, _, ",") if w.contains(&"requires") || w.contains(&"reopens") => self.tasks(),
             (_, _, ",") if w.contains(&"met") => self.events(),
             (_, _, ",") if first == "deadline" && w.contains(&"extendable") => self.keywords(&[
@@ -485,6 +507,26 @@ mod tests {
     }
 
     #[test]
+    fn requires_offers_notice_and_then_the_declared_notices() {
+        let text = "procedure p \"P\" {\n  role officer \"Officer\"\n  notice outcome_letter to officer \"Outcome\" includes outcome\n  start first\n  step first \"First\" {\n    lead officer\n    task acknowledge \"Acknowledge\"\n    on done requires acknowledge -> closed\n  }\n  outcome closed \"Closed\"\n}";
+        let index = Index::parse(text);
+        let after = "task acknowledge \"Acknowledge\"";
+        let at = text.find(after).map_or(0, |i| i + after.len());
+        let offered = |typed: &str| -> Vec<String> {
+            let t = format!("{}\n    on x requires {typed}{}", &text[..at], &text[at..]);
+            let offset = at + "\n    on x requires ".len() + typed.len();
+            complete(&t, offset, index.as_ref())
+                .into_iter()
+                .map(|c| c.label)
+                .collect()
+        };
+        assert_eq!(offered(""), ["acknowledge", "notice"]);
+        assert_eq!(offered("notice "), ["outcome_letter"]);
+        assert_eq!(offered("notice outcome_letter, "), ["outcome_letter"]);
+        assert_eq!(offered("acknowledge, "), ["acknowledge"]);
+    }
+
+    #[test]
     fn keywords_follow_the_block() {
         assert!(labels("lead officer", "").contains(&"deadline".to_string()));
         assert!(!labels("lead officer", "").contains(&"step".to_string()));
@@ -496,7 +538,10 @@ mod tests {
     fn names_follow_the_word_before() {
         assert_eq!(labels("lead officer", "task t by "), ["officer"]);
         assert_eq!(labels("lead officer", "on x -> c"), ["first", "closed"]);
-        assert_eq!(labels("lead officer", "on x requires "), ["acknowledge"]);
+        assert_eq!(
+            labels("lead officer", "on x requires "),
+            ["acknowledge", "notice"]
+        );
         assert_eq!(labels("lead officer", "deadline d 20 "), UNITS);
         let guard = labels("lead officer", "on x when kind == ");
         assert!(guard.contains(&"child".to_string()) && guard.contains(&"kind".to_string()));

@@ -275,6 +275,7 @@ impl Server {
                         Sort::Body => CompletionItemKind::STRUCT,
                         Sort::Event => CompletionItemKind::EVENT,
                         Sort::Task => CompletionItemKind::METHOD,
+                        Sort::Notice => CompletionItemKind::REFERENCE,
                     }),
                     label: c.label,
                     ..Default::default()

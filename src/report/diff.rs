@@ -293,6 +293,7 @@ impl Flattener<'_> {
                     words::period(p, d, a, t.within_beginning, "from"),
                 );
             }
+            self.put(&[&step, &item, "requires notice"], t.notices.join(", "));
             self.put(&[&step, &item, "cite"], join(&t.cites));
         }
         for d in &s.deadlines {
@@ -406,6 +407,7 @@ impl Flattener<'_> {
                     .collect();
                 self.put(&[&step, &item, "starts"], tracks.join(", "));
             }
+            self.put(&[&step, &item, "requires notice"], t.notices.join(", "));
             self.put(&[&step, &item, "cite"], join(&t.cites));
         }
         for e in &s.escalations {

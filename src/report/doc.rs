@@ -517,6 +517,37 @@ pub(super) fn step_title(step: &Step) -> String {
     step.title.clone().unwrap_or_else(|| humanize(&step.name))
 }
 
+/// `requires notice A, B` in words: the letters that must have gone
+/// first and what each must say, so a case handler can check them before
+/// acting.
+fn notices_first(procedure: &Procedure, names: &[String]) -> String {
+    let each: Vec<String> = names
+        .iter()
+        .filter_map(|name| notice_first(procedure, name))
+        .collect();
+    match each.as_slice() {
+        [] => String::new(),
+        [one] => format!(", only once this has been sent: {one}"),
+        several => format!(", only once these have been sent: {}", several.join("; ")),
+    }
+}
+
+fn notice_first(procedure: &Procedure, name: &str) -> Option<String> {
+    let n = procedure.notices.iter().find(|n| n.name == name)?;
+    let title = n.title.clone().unwrap_or_else(|| humanize(&n.name));
+    let says = if n.includes.is_empty() {
+        String::new()
+    } else {
+        let items: Vec<String> = n.includes.iter().map(|i| humanize(i)).collect();
+        format!(", saying {}", items.join(", "))
+    };
+    Some(format!(
+        "“{title}” (`{}`) to {}{says}",
+        n.name,
+        the_role(procedure, n.to)
+    ))
+}
+
 pub(super) fn task_title(task: &crate::check::ir::Task) -> String {
     task.title.clone().unwrap_or_else(|| humanize(&task.name))
 }
@@ -938,9 +969,10 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
                     )
                 })
                 .unwrap_or_default();
+            let notice = notices_first(procedure, &t.notices);
             let _ = writeln!(
                 out,
-                "- {}{by}{when}{within}.{}",
+                "- {}{by}{when}{within}{notice}.{}",
                 task_title(t),
                 cite(&t.cites)
             );
@@ -1027,9 +1059,10 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
         } else {
             format!("the case moves to {}", target_title(procedure, t.target))
         };
+        let notice = notices_first(procedure, &t.notices);
         let _ = writeln!(
             out,
-            "- On {}{by}{when}, {dest}.{}",
+            "- On {}{by}{when}{notice}, {dest}.{}",
             event_words(procedure, t.event),
             cite(&t.cites)
         );

@@ -709,6 +709,8 @@ impl Simulation<'_> {
             if moved_by_itself(session, step, here, date)? {
                 return Ok(date);
             }
+            let needs = step.tasks.iter().filter(|t| t.event == event);
+            self.send_notices(session, date, needs.flat_map(|t| &t.notices))?;
             session
                 .apply(&self.event(date, event, Vec::new()))
                 .map_err(Stop::from)?;
@@ -728,11 +730,36 @@ impl Simulation<'_> {
             None => session
                 .advance_to(when + chrono::Duration::days(2))
                 .map_err(Stop::from)?,
-            Some(e) => session
-                .apply(&self.event(when, e, data))
-                .map_err(Stop::from)?,
+            Some(e) => {
+                let needs = step.transitions.iter().filter(|t| t.event == e);
+                self.send_notices(session, when, needs.flat_map(|t| &t.notices))?;
+                session
+                    .apply(&self.event(when, e, data))
+                    .map_err(Stop::from)?
+            }
         }
         Ok(when)
+    }
+
+    /// The notices a task or decision `requires notice`, each sent in
+    /// full just before it, so that the engine has no cause to refuse it:
+    /// a simulated case handler follows the procedure's letters.
+    fn send_notices<'n>(
+        &self,
+        session: &mut Session<'_>,
+        on: NaiveDate,
+        names: impl Iterator<Item = &'n String>,
+    ) -> Result<(), Stop> {
+        for name in names {
+            let Some(notice) = self.procedure.notices.iter().find(|n| &n.name == name) else {
+                continue;
+            };
+            let mut event = self.event(on, Builtin::Notice.id(), Vec::new());
+            event.notice = Some(notice.name.clone());
+            event.includes = notice.includes.clone();
+            session.apply(&event).map_err(Stop::from)?;
+        }
+        Ok(())
     }
 
     /// Agrees the pending extension on `on` if its deadline is running

@@ -529,6 +529,8 @@ pub struct TaskDecl {
     pub within_beginning: bool,
     /// `until DATE`: due on a date rather than within a duration.
     pub until: Option<Expr>,
+    /// `requires notice A, B`: not done until those notices are recorded.
+    pub notices: Vec<Name>,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -587,6 +589,8 @@ pub struct TransitionDecl {
     pub reopens: Vec<Name>,
     /// `starts TRACK, …`: tracks set running by this transition.
     pub starts: Vec<Name>,
+    /// `requires notice A, B`: refused until those notices are recorded.
+    pub notices: Vec<Name>,
     pub target: Name,
     pub cite: Option<Cite>,
     pub span: Span,

@@ -825,11 +825,13 @@ impl Lowerer {
             within: None,
             within_beginning: false,
             until: None,
+            notices: Vec::new(),
             cite: self.take_cite(&ps),
             span,
         };
         for p in ps {
             match p.as_rule() {
+                Rule::requires_notice => task.notices = parts(p).map(|n| name(&n)).collect(),
                 Rule::guard => task.guard = Some(self.guard(p)),
                 Rule::by_role => task.by = parts(p).next().map(|r| name(&r)),
                 Rule::task_within => {
@@ -980,6 +982,7 @@ impl Lowerer {
             requires: Vec::new(),
             reopens: Vec::new(),
             starts: Vec::new(),
+            notices: Vec::new(),
             target: idents.last().cloned().unwrap_or_else(empty_span_name),
             cite: self.take_cite(&ps),
             span,
@@ -1015,6 +1018,9 @@ impl Lowerer {
                 Rule::requires => transition.requires = parts(p).map(|t| name(&t)).collect(),
                 Rule::reopens => transition.reopens = parts(p).map(|t| name(&t)).collect(),
                 Rule::starts => transition.starts = parts(p).map(|t| name(&t)).collect(),
+                Rule::requires_notice => {
+                    transition.notices = parts(p).map(|n| name(&n)).collect();
+                }
                 _ => {}
             }
         }

@@ -135,6 +135,17 @@ fn the_every_construct_example_has_every_construct() {
     assert!(all_routes.iter().any(|r| r.kind == RouteKind::Referral));
     let tasks: Vec<_> = steps.iter().flat_map(|s| &s.tasks).collect();
     assert!(tasks.iter().any(|t| t.guard.is_some()) && tasks.iter().any(|t| t.by.is_some()));
+    assert!(
+        tasks.iter().any(|t| !t.notices.is_empty()),
+        "a task that requires a notice"
+    );
+    assert!(
+        steps
+            .iter()
+            .flat_map(|s| &s.transitions)
+            .any(|t| !t.notices.is_empty()),
+        "a transition that requires a notice"
+    );
     assert!(tasks
         .iter()
         .any(|t| matches!(t.within, Some((Duration::Fact(_), Some(Anchor::Entry(_)))))));

@@ -29,6 +29,7 @@ mod mutations;
 mod output_cli;
 mod paths_cli;
 mod people_duties;
+mod people_rest;
 mod procedures;
 mod readme;
 mod run_cli;
