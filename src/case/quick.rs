@@ -1,7 +1,8 @@
 //! The quick way through a valid case written as JSON (a line of a JSON
-//! Lines file, or a YAML case file that is JSON, as exports are): read
-//! straight into the engine's [`Case`], borrowing the text, with no YAML
-//! value tree in between.
+//! Lines file, or a YAML case file that is JSON, as exports are) or in
+//! the block-style YAML of the examples ([`parse_yaml`], through
+//! [`crate::yaml::quick`]): read straight into the engine's [`Case`],
+//! borrowing the text, with no YAML value tree in between.
 //!
 //! It gives up, rather than report, at the first thing it does not
 //! expect: a problem, a number or null where a case has text, an escaped
