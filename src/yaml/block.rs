@@ -28,6 +28,11 @@ pub(super) enum Node<'a> {
 /// full way, so recursion here stays shallow whatever the input.
 const MAX_NESTING: usize = 8;
 
+/// More keys in one mapping than a case has facts or an event has keys;
+/// past it the file goes the full way, so that the check for a repeated
+/// key, a scan, stays cheap.
+const MAX_KEYS: usize = 256;
+
 /// The top-level mapping of `text`, or `None` when the full reader must
 /// read it.
 pub(super) fn parse(text: &str) -> Option<Node<'_>> {
@@ -230,7 +235,7 @@ fn map<'a>(
             }
         };
         let (key, value) = key_of(body)?;
-        if pairs.iter().any(|(k, _)| *k == key) {
+        if pairs.len() >= MAX_KEYS || pairs.iter().any(|(k, _)| *k == key) {
             return None;
         }
         let node = if value.is_empty() || value.starts_with('#') {
@@ -355,7 +360,11 @@ fn flow(text: &str, depth: usize) -> Option<(Node<'_>, &str)> {
     loop {
         let key = if map {
             let (key, after) = rest.split_once(':')?;
-            if !is_key(key) || !after.starts_with(' ') || pairs.iter().any(|(k, _)| *k == key) {
+            if !is_key(key)
+                || !after.starts_with(' ')
+                || pairs.len() >= MAX_KEYS
+                || pairs.iter().any(|(k, _)| *k == key)
+            {
                 return None;
             }
             rest = after.trim_start_matches(' ');
@@ -436,5 +445,61 @@ impl<'de> Deserializer<'de> for Node<'de> {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf unit unit_struct newtype_struct seq tuple
         tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_shapes_case_files_use() {
+        let text = "# c\nevents:\n- { on: 2026-01-05, by: [a, 'b'] }\n- on: \"x y\" # c\n  ok: true\nnote: 10 working days\n";
+        let node = parse(text);
+        let expected = Node::Map(vec![
+            (
+                "events",
+                Node::Seq(vec![
+                    Node::Map(vec![
+                        ("on", Node::Str("2026-01-05")),
+                        ("by", Node::Seq(vec![Node::Str("a"), Node::Str("b")])),
+                    ]),
+                    Node::Map(vec![("on", Node::Str("x y")), ("ok", Node::Bool(true))]),
+                ]),
+            ),
+            ("note", Node::Str("10 working days")),
+        ]);
+        assert_eq!(node, Some(expected));
+    }
+
+    /// What YAML could read as another type, or the subset does not hold,
+    /// is left to the full reader; so is input built to be slow.
+    #[test]
+    fn leaves_the_rest_to_the_full_reader() {
+        let many: String = (0..300).map(|i| format!("k{i}: x\n")).collect();
+        let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        for text in [
+            "a: 12",
+            "a: 1.5",
+            "a: .inf",
+            "a: ~",
+            "a:",
+            "a: True",
+            "a: -x",
+            "a: *x",
+            "a: b: c",
+            "a: \"x\"#c",
+            "a: [x,]",
+            "a: {b: c}x",
+            "a:\n- x\n  - y",
+            "'a': x",
+            "1: x",
+            "null: x",
+            "a: x\n...\nb: y",
+            many.as_str(),
+            deep.as_str(),
+        ] {
+            assert_eq!(parse(text), None, "{text:?}");
+        }
     }
 }
