@@ -215,6 +215,11 @@ fn str_of<'a>(value: &Quick<'a>) -> Option<&'a str> {
 
 fn fact(procedure: &Procedure, name: &str, value: &Quick<'_>) -> Option<(FactId, Value)> {
     let i = procedure.facts.iter().position(|f| f.name == name)?;
+    // A setting's value comes from the settings file; a case giving one
+    // is refused the full way (E0630).
+    if procedure.setting(FactId(i as u32)).is_some() {
+        return None;
+    }
     Some((FactId(i as u32), typed(&procedure.facts[i].ty, value)?))
 }
 
