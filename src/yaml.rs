@@ -22,6 +22,16 @@ use serde::Serialize;
 
 pub use serde_yaml::{Mapping, Value};
 
+mod block;
+
+/// Reads block-style YAML of the subset case files use straight into `T`,
+/// borrowing the text; `None` for anything outside the subset or that
+/// does not fit `T`, which the caller then reads with [`parse`] to report
+/// it. See `yaml/block.rs` for what the subset holds.
+pub fn quick<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Option<T> {
+    T::deserialize(block::parse(text)?).ok()
+}
+
 /// The largest YAML file read, the same bound as for procedures. A case
 /// of 100,000 events fits; the memory a case takes is a small multiple of
 /// this (docs/cases.md, "Limits").

@@ -1,7 +1,8 @@
 //! The quick way through a valid case written as JSON (a line of a JSON
-//! Lines file, or a YAML case file that is JSON, as exports are): read
-//! straight into the engine's [`Case`], borrowing the text, with no YAML
-//! value tree in between.
+//! Lines file, or a YAML case file that is JSON, as exports are) or in
+//! the block-style YAML of the examples ([`parse_yaml`], through
+//! [`crate::yaml::quick`]): read straight into the engine's [`Case`],
+//! borrowing the text, with no YAML value tree in between.
 //!
 //! It gives up, rather than report, at the first thing it does not
 //! expect: a problem, a number or null where a case has text, an escaped
@@ -130,6 +131,17 @@ pub fn parse(text: &str) -> Option<Header<'_>> {
     })
 }
 
+/// Reads `text` as a block-style YAML case of the shape examples and
+/// `redress import csv` write, or `None` for anything else (the full way
+/// will say what, at its line).
+pub fn parse_yaml(text: &str) -> Option<Header<'_>> {
+    let case: QuickCase<'_> = crate::yaml::quick(text)?;
+    Some(Header {
+        procedure: case.procedure,
+        case,
+    })
+}
+
 /// The case read against `procedure`, or `None` at the first thing the
 /// full reader would report or read differently.
 pub fn load(header: Header<'_>, procedure: &Procedure) -> Option<Loaded> {
@@ -204,6 +216,11 @@ fn str_of<'a>(value: &Quick<'a>) -> Option<&'a str> {
 
 fn fact(procedure: &Procedure, name: &str, value: &Quick<'_>) -> Option<(FactId, Value)> {
     let i = procedure.facts.iter().position(|f| f.name == name)?;
+    // A setting's value comes from the settings file; a case giving one
+    // is refused the full way (E0630).
+    if procedure.setting(FactId(i as u32)).is_some() {
+        return None;
+    }
     Some((FactId(i as u32), typed(&procedure.facts[i].ty, value)?))
 }
 
@@ -412,6 +429,161 @@ mod tests {
             r#"{"on":"2026-01-05","event":"received"},{"on":"2026-01-04","event":"record"}"#,
         ] {
             assert!(!quick(&case(events)), "{events}");
+        }
+    }
+    fn compiled(proc_file: &str) -> Procedure {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text =
+            std::fs::read_to_string(root.join("procedures").join(proc_file)).unwrap_or_default();
+        match compile_str(proc_file, &text).procedure {
+            Some(procedure) => procedure,
+            None => panic!("{proc_file} does not compile"),
+        }
+    }
+
+    /// The case without its `expect:` block, which sends a case the full
+    /// way.
+    fn without_expect(yaml: &str) -> String {
+        let mut out = String::new();
+        let mut skipping = false;
+        for line in yaml.split_inclusive('\n') {
+            let top = !line.starts_with([' ', '#', '\n']);
+            if top {
+                skipping = line.starts_with("expect:");
+            }
+            if !skipping {
+                out.push_str(line);
+            }
+        }
+        out
+    }
+
+    /// Each one-line event `- { on: …, event: … }` written as a block
+    /// mapping instead, where its values hold no brackets or quotes.
+    fn as_block_events(yaml: &str) -> String {
+        let mut out = String::new();
+        for line in yaml.split_inclusive('\n') {
+            let trimmed = line.trim_end();
+            let inner = trimmed
+                .strip_prefix("  - { ")
+                .and_then(|l| l.strip_suffix(" }"))
+                .filter(|i| !i.contains(['{', '[', '"', '\'', '#']));
+            match inner {
+                Some(inner) => {
+                    for (n, pair) in inner.split(", ").enumerate() {
+                        out.push_str(if n == 0 { "  - " } else { "    " });
+                        out.push_str(pair);
+                        out.push('\n');
+                    }
+                }
+                None => out.push_str(line),
+            }
+        }
+        out
+    }
+
+    /// Every shipped example case, in block-style YAML without its
+    /// `expect:`, and again with its events as block mappings, reads the
+    /// quick way into exactly what the full reader gives, or goes the full
+    /// way; and most go the quick way.
+    #[test]
+    fn the_quick_way_reads_every_yaml_example_as_the_full_reader_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (mut read, mut seen) = (0, 0);
+        for (proc_file, folder) in [("cafcass.proc", "cafcass"), ("babicm.proc", "babicm")] {
+            let procedure = compiled(proc_file);
+            let mut paths: Vec<_> = std::fs::read_dir(root.join("examples").join(folder))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+                .filter(|p| !p.to_string_lossy().contains("assumptions"))
+                .collect();
+            paths.sort();
+            for path in paths {
+                let yaml = without_expect(&std::fs::read_to_string(&path).unwrap_or_default());
+                for text in [yaml.clone(), as_block_events(&yaml)] {
+                    seen += 1;
+                    let full = super::super::load("case.yaml", &text, &procedure);
+                    let quick = parse_yaml(&text).and_then(|h| load(h, &procedure));
+                    match (&full, &quick) {
+                        (Ok(full), Some(quick)) => {
+                            assert_eq!(format!("{full:?}"), format!("{quick:?}"), "{path:?}");
+                            read += 1;
+                        }
+                        (Err(_), Some(_)) => panic!("{path:?}: invalid, yet read the quick way"),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        assert!(
+            read * 4 >= seen * 3,
+            "only {read} of {seen} read the quick way"
+        );
+    }
+
+    /// A case the subset does not hold, or that is wrong, goes the full
+    /// way, which reports what the quick way never had to say, at its
+    /// line.
+    #[test]
+    fn unusual_yaml_goes_the_full_way_and_is_reported_at_its_line() {
+        let procedure = compiled("cafcass.proc");
+        let base = "procedure: cafcass\ncase: A\nfacts:\n  complainant_is: adult\nevents:\n  - { on: 2026-01-05, event: received }\n";
+        assert!(parse_yaml(base).and_then(|h| load(h, &procedure)).is_some());
+        // (what is changed, the line of the full reader's first problem if
+        // it has one)
+        let table: [(&str, &str, Option<usize>); 18] = [
+            ("case: A", "case: &a A", None),
+            ("case: A", "case: !x A", Some(2)),
+            ("case: A", "case: ~", Some(2)),
+            ("case: A", "case: 123", None),
+            ("case: A", "case: \"A\\u0041\"", None),
+            ("case: A", "case: 'it''s'", None),
+            ("case: A", "case: |\n  A", None),
+            ("case: A", "case: A\n  B", None),
+            ("case: A", "case: A\ncase: B", Some(1)),
+            ("procedure", "\u{feff}procedure", None),
+            ("adult\n", "adult\n   other_agency: none\n", Some(5)),
+            ("  complainant_is", "\tcomplainant_is", Some(4)),
+            ("\n", "\r\n", None),
+            ("case: A", "case: A\0", Some(2)),
+            ("2026-01-05, event", "2026-01-05,\n    event", None),
+            ("2026-01-05", "2026-02-30", Some(6)),
+            ("received }", "received, colour: red }", Some(6)),
+            ("procedure", "%YAML 1.2\n---\nprocedure", None),
+        ];
+        for (from, to, line) in table {
+            let text = base.replace(from, to);
+            assert!(
+                parse_yaml(&text)
+                    .and_then(|h| load(h, &procedure))
+                    .is_none(),
+                "read the quick way: {text:?}"
+            );
+            let full = super::super::load("case.yaml", &text, &procedure);
+            let first = full.as_ref().err().and_then(|e| e.first()).map(|e| e.line);
+            assert_eq!(first, line, "{text:?}");
+        }
+    }
+
+    /// Each document of a multi-document file, cut at its `---` line,
+    /// reads the quick way as the full reader reads it.
+    #[test]
+    fn each_document_of_a_multi_document_file_reads_the_quick_way() {
+        use super::super::bulk::{documents, Layout};
+        let procedure = compiled("cafcass.proc");
+        let text = "# two cases\n---\nprocedure: cafcass\ncase: A\nfacts: { complainant_is: adult }\nevents:\n- on: 2026-01-05\n  event: received\n---\nprocedure: cafcass\ncase: B # the second\nfacts:\n  complainant_is: child\nevents:\n  - { on: '2026-01-06', event: \"received\" }\n...\n";
+        let docs = documents(text, Layout::Yaml);
+        assert_eq!(docs.len(), 2);
+        for doc in docs {
+            let full = super::super::load("cases.yaml", doc.text, &procedure);
+            let quick = parse_yaml(doc.text).and_then(|h| load(h, &procedure));
+            match (full, quick) {
+                (Ok(full), Some(quick)) => assert_eq!(format!("{full:?}"), format!("{quick:?}")),
+                (full, quick) => panic!("{:?}: {} {}", doc.text, full.is_ok(), quick.is_some()),
+            }
         }
     }
 }

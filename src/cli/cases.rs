@@ -190,7 +190,18 @@ impl CaseFile {
         // A valid case written as JSON is read the quick way; anything
         // else, and every problem, the full way below.
         // `--settings` changes the procedure, so such cases go the full way.
-        if let Some(header) = forced.is_none().then(|| quick::parse(doc.text)).flatten() {
+        // So is a YAML case in the block style examples are written in.
+        let header = forced
+            .is_none()
+            .then(|| {
+                quick::parse(doc.text).or_else(|| {
+                    (self.layout == Layout::Yaml)
+                        .then(|| quick::parse_yaml(doc.text))
+                        .flatten()
+                })
+            })
+            .flatten();
+        if let Some(header) = header {
             let procedure = match procedures {
                 Procedures::One(procedure) => Some(procedure),
                 Procedures::ById(found) => match found.get(header.procedure) {
