@@ -473,6 +473,10 @@ pub struct Pause {
     pub name: String,
     pub consent_of: Option<RoleId>,
     pub cites: Vec<String>,
+    /// `when G`: the pause is allowed only when G holds on the day
+    /// `paused` is recorded; always when `None`. A pause once begun runs
+    /// until `resumed`, whatever the facts do meanwhile.
+    pub guard: Option<Expr>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -503,6 +507,9 @@ pub struct Escalation {
     /// `beginning with`: the anchor day is the first day of the window.
     pub beginning: bool,
     pub cites: Vec<String>,
+    /// `when G`: the window exists only while G holds, read whenever it is
+    /// used (as a deadline's `when` is); always when `None`.
+    pub guard: Option<Expr>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

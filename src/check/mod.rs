@@ -593,6 +593,11 @@ impl<'a> Checker<'a> {
                 }
                 // The later declaration is reported when both are as long.
                 let (inner, outer) = if la < lb { (i, j) } else { (j, i) };
+                // A longer window only some cases have (`when …`) leaves the
+                // shorter one as the right of every other case.
+                if escalations[outer].guard.is_some() {
+                    continue;
+                }
                 let (Some(di), Some(doo)) =
                     (step.escalations.get(inner), step.escalations.get(outer))
                 else {
@@ -1245,10 +1250,19 @@ impl<'a> Checker<'a> {
                 None => None,
             };
             let cites = self.cites(&p.cite);
+            let guard = match p.guard.as_ref().map(|g| self.condition(g, &[])) {
+                Some(Some(g)) => Some(g),
+                Some(None) => {
+                    ok = false;
+                    None
+                }
+                None => None,
+            };
             pauses.push(Pause {
                 name: p.name.text.clone(),
                 consent_of,
                 cites,
+                guard,
             });
         }
 
@@ -1289,6 +1303,10 @@ impl<'a> Checker<'a> {
             };
             let event = self.event_index.get(&e.event.text).map(|i| EventId(*i));
             let cites = self.cites(&e.cite);
+            let guard = e.guard.as_ref().map(|g| self.condition(g, &[]));
+            if guard == Some(None) {
+                ok = false;
+            }
             match (target, by, within, anchor, event) {
                 (Some(target), by, Some(within), Some(anchor), Some(event)) if by != Some(None) => {
                     escalations.push(Escalation {
@@ -1299,6 +1317,7 @@ impl<'a> Checker<'a> {
                         anchor,
                         beginning: e.beginning,
                         cites,
+                        guard: guard.flatten(),
                     })
                 }
                 _ => ok = false,

@@ -205,6 +205,8 @@ pub enum PauseRefusal {
     UnknownPause,
     NeedsAgreement,
     NotPaused,
+    /// The pause rule's `when` is false for the case on the day.
+    NotForCase,
 }
 
 impl ExtensionRefusal {
@@ -234,6 +236,7 @@ impl PauseRefusal {
             PauseRefusal::UnknownPause => "unknown_pause",
             PauseRefusal::NeedsAgreement => "needs_agreement",
             PauseRefusal::NotPaused => "not_paused",
+            PauseRefusal::NotForCase => "pause_not_for_case",
         }
     }
 }
@@ -250,6 +253,7 @@ pub const REASONS: &[(&str, &[&str])] = &[
             "paused",
             "turned_away",
             "refusal_loop",
+            "window_not_for_case",
         ],
     ),
     ("E0802", &["tasks_not_done"]),
@@ -278,6 +282,7 @@ pub const REASONS: &[(&str, &[&str])] = &[
             "unknown_pause",
             "needs_agreement",
             "not_paused",
+            "pause_not_for_case",
         ],
     ),
     ("E0805", &["window_closed"]),

@@ -426,7 +426,12 @@ impl Engine<'_> {
             });
         }
         let mut windows = Vec::new();
-        for e in &step.escalations {
+        // A window whose `when` is false for the case is not its to use.
+        for e in step
+            .escalations
+            .iter()
+            .filter(|e| ctx.window_applies(e, facts))
+        {
             if let Ok(Some(closes)) = super::windows::close(ctx, facts, visit, e) {
                 if closes >= at {
                     windows.push(WindowReport {

@@ -415,6 +415,21 @@ impl Simulation<'_> {
         step.transitions_on(event).any(|t| holds(&t.guard))
     }
 
+    /// Whether a step gives this case a window for the request: one whose
+    /// `when` is not false for its facts (a guard that reads dates is left
+    /// to the engine on the chosen day, as a transition's is).
+    fn window_for_case(&self, step: &Step, event: EventId, facts: &[Option<Value>]) -> bool {
+        let env = Params { facts, data: &[] };
+        step.escalations
+            .iter()
+            .filter(|w| w.event == event)
+            .any(|w| {
+                w.guard
+                    .as_ref()
+                    .is_none_or(|g| g.holds(&env) != Some(false))
+            })
+    }
+
     fn event(&self, on: NaiveDate, event: EventId, data: Vec<Option<Value>>) -> CaseEvent {
         // A joint decision must record every role it names; a simulated
         // one is made by all of them.
@@ -596,6 +611,14 @@ impl Simulation<'_> {
                     if self.applies(step, e, facts, &data) {
                         break (way, data);
                     }
+                    if i >= 64 {
+                        return Err(no_way_out(step));
+                    }
+                    ruled_out |= 1 << i;
+                }
+                // A request whose every window has a `when` false for the
+                // case is not its to make.
+                Some(e) if !self.window_for_case(step, e, facts) => {
                     if i >= 64 {
                         return Err(no_way_out(step));
                     }

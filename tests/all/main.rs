@@ -19,6 +19,7 @@ mod files_cli;
 mod fmt_cli;
 mod fuzz_slice;
 mod generated_docs;
+mod guarded_windows;
 mod import_cli;
 mod lsp;
 mod mutations;

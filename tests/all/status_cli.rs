@@ -42,8 +42,9 @@ fn find<'a>(items: &'a serde_json::Value, case: &str, item: &str) -> &'a serde_j
 #[test]
 fn the_examples_as_of_a_fixed_date_list_what_is_overdue_and_due() {
     let (code, v, stderr) = status_json(&["examples/"]);
-    // Eleven example cases are scenario tests of a refused event before the
-    // date (two of Cafcass, nine of Riverside's rules): they stop
+    // Thirteen example cases are scenario tests of a refused event before
+    // the date (two of Cafcass, nine of Riverside's rules, two of the
+    // guarded windows and pauses): they stop
     // replaying, so the exit is 1, and the rest are still reported.
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(v["as_of"], "2026-04-02");
@@ -80,7 +81,7 @@ fn the_examples_as_of_a_fixed_date_list_what_is_overdue_and_due() {
     );
     assert_eq!(advocate["line"], 26);
     assert!(stderr.contains("E0802"), "{stderr}");
-    assert_eq!(v["counts"]["stopped"], 11);
+    assert_eq!(v["counts"]["stopped"], 13);
 }
 
 #[test]
