@@ -164,12 +164,38 @@ pub struct Setting {
     pub value: Value,
     /// The settings file the value came from, when not the default.
     pub from: Option<String>,
+    /// Whether that file is the one the case names (`settings:`) rather
+    /// than `--settings`: explanations say which.
+    pub named_by_case: bool,
 }
 
 impl Procedure {
     /// The setting a fact is, if it is one.
     pub fn setting(&self, fact: FactId) -> Option<&Setting> {
         self.settings.iter().find(|s| s.fact == fact)
+    }
+
+    /// The value of a duration setting as an explanation says it, so a
+    /// due date can be checked by hand: "15 working days (setting
+    /// stage1_response, from org.yaml)"; `None` when `fact` is not one.
+    pub fn setting_words(&self, fact: FactId) -> Option<String> {
+        let setting = self.setting(fact)?;
+        let Value::Duration(amount, unit) = &setting.value else {
+            return None;
+        };
+        let name = self
+            .facts
+            .get(fact.index())
+            .map_or("?", |f| f.name.as_str());
+        let source = match (&setting.from, setting.named_by_case) {
+            (Some(file), false) => format!("from --settings {file}"),
+            (Some(file), true) => format!("from the case's settings file {file}"),
+            (None, _) => "the procedure's default".to_string(),
+        };
+        Some(format!(
+            "{} (setting {name}, {source})",
+            super::describe_duration(*amount, *unit)
+        ))
     }
 
     /// Gives every setting its value among a case's facts, whatever the

@@ -978,6 +978,7 @@ impl<'a> Checker<'a> {
                     value: default.clone(),
                     default,
                     from: None,
+                    named_by_case: false,
                 });
             }
         }

@@ -341,15 +341,11 @@ impl Engine<'_> {
             let clock = &visit.deadlines[i];
             let mut rule = crate::check::words::duration(ctx.procedure, d.duration);
             // A setting's value is the organisation's: the explanation says
-            // it, so the due date can be checked by hand.
+            // it and where it came from, so the due date can be checked by
+            // hand.
             if let crate::check::ir::DurationSpec::Fact(f) = d.duration {
-                if let Some(crate::check::ir::Value::Duration(amount, unit)) =
-                    ctx.procedure.setting(f).map(|s| &s.value)
-                {
-                    rule = format!(
-                        "{rule} = {}",
-                        crate::check::describe_duration(*amount, *unit)
-                    );
+                if let Some(words) = ctx.procedure.setting_words(f) {
+                    rule = words;
                 }
             }
             let anchor = match d.anchor {
@@ -370,7 +366,11 @@ impl Engine<'_> {
                 Extension::UpTo(DurationSpec::Fixed { amount, unit }) => {
                     Some(describe_ceiling(amount, unit))
                 }
-                Extension::UpTo(DurationSpec::Fact(f)) => Some(format!("`{}`", ctx.fact_name(f))),
+                Extension::UpTo(DurationSpec::Fact(f)) => Some(
+                    ctx.procedure
+                        .setting_words(f)
+                        .unwrap_or_else(|| format!("`{}`", ctx.fact_name(f))),
+                ),
                 _ => None,
             };
             let mut report = self.clock_report(&d.name, clock, at, paused_since, &d.cites);
