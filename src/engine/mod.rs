@@ -344,6 +344,12 @@ impl<'a> Session<'a> {
     pub fn breaches(&self) -> &[Breach] {
         &self.engine.state.breaches
     }
+
+    /// Soft deadlines met late by an event that recorded a reason: not
+    /// breaches, counted apart.
+    pub fn late_with_reason(&self) -> &[Breach] {
+        &self.engine.state.late_with_reason
+    }
 }
 
 /// A deadline of the current step, as simulation sees it.

@@ -33,6 +33,7 @@ mod readme;
 mod run_cli;
 mod settings_versions;
 mod simulate_cli;
+mod simulate_late_reasons;
 mod simulate_trust;
 mod simulate_versions;
 mod status_cli;
