@@ -6,8 +6,9 @@ use crate::support::{redress, root, scratch};
 
 const PROC: &str = "examples/regulator/regulator.proc";
 
-fn simulate_with(extra: &str) -> (i32, serde_json::Value, String) {
-    let dir = scratch("late-reasons");
+fn simulate_with(name: &str, extra: &str) -> (i32, serde_json::Value, String) {
+    // One folder a test: they run at once and would overwrite one file.
+    let dir = scratch(name);
     let base =
         std::fs::read_to_string(root().join("examples/regulator/regulator.assumptions.yaml"))
             .unwrap();
@@ -38,7 +39,7 @@ fn call(v: &serde_json::Value) -> &serde_json::Value {
 
 #[test]
 fn every_late_call_with_a_reason_is_late_with_reason_not_a_breach() {
-    let (code, v, stderr) = simulate_with("late_reasons: 1.0");
+    let (code, v, stderr) = simulate_with("late-reasons-all", "late_reasons: 1.0");
     assert_eq!(code, 0, "{stderr}");
     let call = call(&v);
     assert_eq!(call["breached"], 0, "{call}");
@@ -54,7 +55,7 @@ fn every_late_call_with_a_reason_is_late_with_reason_not_a_breach() {
 
 #[test]
 fn without_the_assumption_a_late_call_is_a_breach() {
-    let (code, v, stderr) = simulate_with("");
+    let (code, v, stderr) = simulate_with("late-reasons-none", "");
     assert_eq!(code, 0, "{stderr}");
     let call = call(&v);
     assert!(call["breached"].as_u64().unwrap() > 0, "{call}");
@@ -63,7 +64,7 @@ fn without_the_assumption_a_late_call_is_a_breach() {
 
 #[test]
 fn a_late_reasons_share_above_one_is_refused() {
-    let (code, _, stderr) = simulate_with("late_reasons: 1.5");
+    let (code, _, stderr) = simulate_with("late-reasons-bad", "late_reasons: 1.5");
     assert_ne!(code, 0);
     assert!(stderr.contains("E0904"), "{stderr}");
     assert!(stderr.contains("late_reasons"), "{stderr}");
