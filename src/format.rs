@@ -617,9 +617,14 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
             .as_ref()
             .map(|r| format!(" with agreement of {}", r.text))
             .unwrap_or_default();
+        let guard = p
+            .guard
+            .as_ref()
+            .map(|g| format!(" when {}", expr(g, 0)))
+            .unwrap_or_default();
         items.push(line(
             p.span,
-            format!("pause for {}{consent}{}", p.name.text, cite(&p.cite)),
+            format!("pause for {}{consent}{guard}{}", p.name.text, cite(&p.cite)),
         ));
     }
     for t in &s.transitions {
@@ -670,10 +675,15 @@ fn step_items(s: &StepDecl) -> Vec<Item<'_>> {
                 anchor(&e.anchor)
             ),
         };
+        let guard = e
+            .guard
+            .as_ref()
+            .map(|g| format!(" when {}", expr(g, 0)))
+            .unwrap_or_default();
         items.push(line(
             e.span,
             format!(
-                "escalate to {} on {}{by} {window}{}",
+                "escalate to {} on {}{by} {window}{guard}{}",
                 e.target.text,
                 e.event.text,
                 cite(&e.cite)

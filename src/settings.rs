@@ -70,6 +70,14 @@ struct Raw {
     settings: Mapping,
 }
 
+/// Marks the values a settings file gave as coming from the file the case
+/// names (`settings:`), not `--settings`, so explanations say which.
+pub fn named_by_case(procedure: &mut Procedure) {
+    for setting in &mut procedure.settings {
+        setting.named_by_case = setting.from.is_some();
+    }
+}
+
 /// `procedure` with the values `text` chooses in force, `from` naming the
 /// file in documents; every problem in the file is reported.
 pub fn apply(

@@ -193,12 +193,38 @@ pub struct Setting {
     pub value: Value,
     /// The settings file the value came from, when not the default.
     pub from: Option<String>,
+    /// Whether that file is the one the case names (`settings:`) rather
+    /// than `--settings`: explanations say which.
+    pub named_by_case: bool,
 }
 
 impl Procedure {
     /// The setting a fact is, if it is one.
     pub fn setting(&self, fact: FactId) -> Option<&Setting> {
         self.settings.iter().find(|s| s.fact == fact)
+    }
+
+    /// The value of a duration setting as an explanation says it, so a
+    /// due date can be checked by hand: "15 working days (setting
+    /// stage1_response, from org.yaml)"; `None` when `fact` is not one.
+    pub fn setting_words(&self, fact: FactId) -> Option<String> {
+        let setting = self.setting(fact)?;
+        let Value::Duration(amount, unit) = &setting.value else {
+            return None;
+        };
+        let name = self
+            .facts
+            .get(fact.index())
+            .map_or("?", |f| f.name.as_str());
+        let source = match (&setting.from, setting.named_by_case) {
+            (Some(file), false) => format!("from --settings {file}"),
+            (Some(file), true) => format!("from the case's settings file {file}"),
+            (None, _) => "the procedure's default".to_string(),
+        };
+        Some(format!(
+            "{} (setting {name}, {source})",
+            super::describe_duration(*amount, *unit)
+        ))
     }
 
     /// Gives every setting its value among a case's facts, whatever the
@@ -508,6 +534,10 @@ pub struct Pause {
     pub name: String,
     pub consent_of: Option<RoleId>,
     pub cites: Vec<String>,
+    /// `when G`: the pause is allowed only when G holds on the day
+    /// `paused` is recorded; always when `None`. A pause once begun runs
+    /// until `resumed`, whatever the facts do meanwhile.
+    pub guard: Option<Expr>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -544,6 +574,9 @@ pub struct Escalation {
     /// `beginning with`: the anchor day is the first day of the window.
     pub beginning: bool,
     pub cites: Vec<String>,
+    /// `when G`: the window exists only while G holds, read whenever it is
+    /// used (as a deadline's `when` is); always when `None`.
+    pub guard: Option<Expr>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -635,6 +635,11 @@ impl<'a> Checker<'a> {
                 }
                 // The later declaration is reported when both are as long.
                 let (inner, outer) = if la < lb { (i, j) } else { (j, i) };
+                // A longer window only some cases have (`when …`) leaves the
+                // shorter one as the right of every other case.
+                if escalations[outer].guard.is_some() {
+                    continue;
+                }
                 let (Some(di), Some(doo)) =
                     (step.escalations.get(inner), step.escalations.get(outer))
                 else {
@@ -1015,6 +1020,7 @@ impl<'a> Checker<'a> {
                     value: default.clone(),
                     default,
                     from: None,
+                    named_by_case: false,
                 });
             }
         }
@@ -1291,10 +1297,19 @@ impl<'a> Checker<'a> {
                 None => None,
             };
             let cites = self.cites(&p.cite);
+            let guard = match p.guard.as_ref().map(|g| self.condition(g, &[])) {
+                Some(Some(g)) => Some(g),
+                Some(None) => {
+                    ok = false;
+                    None
+                }
+                None => None,
+            };
             pauses.push(Pause {
                 name: p.name.text.clone(),
                 consent_of,
                 cites,
+                guard,
             });
         }
 
@@ -1335,6 +1350,10 @@ impl<'a> Checker<'a> {
             };
             let event = self.event_index.get(&e.event.text).map(|i| EventId(*i));
             let cites = self.cites(&e.cite);
+            let guard = e.guard.as_ref().map(|g| self.condition(g, &[]));
+            if guard == Some(None) {
+                ok = false;
+            }
             match (target, by, within, anchor, event) {
                 (Some(target), by, Some(within), Some(anchor), Some(event)) if by != Some(None) => {
                     escalations.push(Escalation {
@@ -1345,6 +1364,7 @@ impl<'a> Checker<'a> {
                         anchor,
                         beginning: e.beginning,
                         cites,
+                        guard: guard.flatten(),
                     })
                 }
                 _ => ok = false,

@@ -232,7 +232,10 @@ impl CaseFile {
         for (i, path) in candidates.iter().enumerate() {
             let mut map = SourceMap::new();
             match super::settings_arg::apply_file(path, procedure, &mut map) {
-                Ok(p) => {
+                Ok(mut p) => {
+                    if i > 0 || forced.is_none() {
+                        crate::settings::named_by_case(&mut p);
+                    }
                     settled = Cow::Owned(p);
                     break;
                 }

@@ -396,7 +396,10 @@ fn verdict(
     for (i, path) in candidates.iter().enumerate() {
         let mut map = SourceMap::new();
         match super::settings_arg::apply_file(path, procedure, &mut map) {
-            Ok(p) => {
+            Ok(mut p) => {
+                if i > 0 || settings.is_none() {
+                    crate::settings::named_by_case(&mut p);
+                }
                 settled = p;
                 procedure = &settled;
                 break;

@@ -154,6 +154,37 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// A rule's `when` that is not known to be false: true, or not
+    /// decidable yet.
+    fn undenied(&self, guard: &Expr, facts: Facts<'_>) -> bool {
+        guard.holds(&Guarded {
+            facts,
+            params: &[],
+            calendar: self.calendar,
+        }) != Some(false)
+    }
+
+    /// Whether an escalation window exists for the case now: its `when`
+    /// holds, or it has none. Read whenever the window is used, as a
+    /// deadline's is; one that cannot be decided yet (a fact not given)
+    /// exists, so that no right to escalate is hidden for want of a fact.
+    pub(crate) fn window_applies(
+        &self,
+        window: &crate::check::ir::Escalation,
+        facts: Facts<'_>,
+    ) -> bool {
+        window
+            .guard
+            .as_ref()
+            .is_none_or(|g| self.undenied(g, facts))
+    }
+
+    /// Whether a pause rule may be used on the day `paused` is recorded:
+    /// its `when` holds, or it has none, or it cannot be decided yet.
+    pub(crate) fn pause_applies(&self, pause: &crate::check::ir::Pause, facts: Facts<'_>) -> bool {
+        pause.guard.as_ref().is_none_or(|g| self.undenied(g, facts))
+    }
+
     /// Whether an optional guard holds (no guard always does).
     pub(crate) fn applies(
         &self,

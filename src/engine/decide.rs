@@ -133,6 +133,7 @@ pub(crate) fn decide<'a>(
     match builtin {
         Some(Builtin::Paused) => {
             let rule = pause_rule(ctx, step, event)?;
+            pause_for_case(ctx, facts, step, rule, event)?;
             Ok(effect(
                 Change::Pause { rule },
                 Vec::new(),
@@ -468,7 +469,10 @@ fn handle<'a>(
             });
         }
         Admission::NotOpen | Admission::Closed(_) => return Err(not_allowed(ctx, event, visit)),
-        Admission::NoWindow => {}
+        Admission::NotForCase if step.transitions_on(event.event).next().is_none() => {
+            return Err(not_for_case(ctx, facts, event, visit));
+        }
+        Admission::NoWindow | Admission::NotForCase => {}
     }
 
     let mut candidates = step.transitions_on(event.event).peekable();
@@ -1277,6 +1281,38 @@ fn pause_rule(ctx: &Ctx<'_>, step: &Step, event: &CaseEvent) -> Result<usize, Fa
     Ok(rule)
 }
 
+/// A pause rule with a `when` is used only when it holds on the day
+/// `paused` is recorded; the pause then runs until `resumed`.
+fn pause_for_case(
+    ctx: &Ctx<'_>,
+    facts: Facts<'_>,
+    step: &Step,
+    rule: usize,
+    event: &CaseEvent,
+) -> Result<(), Failure> {
+    let pause = &step.pauses[rule];
+    if ctx.pause_applies(pause, facts) {
+        return Ok(());
+    }
+    let condition = pause
+        .guard
+        .as_ref()
+        .map(|g| crate::check::words::guard(ctx.procedure, g, None))
+        .unwrap_or_default();
+    Err((
+        ReplayErrorKind::PauseRefused {
+            reason: format!(
+                "the pause for {} is allowed only when {condition}, which does not hold for this case on {}",
+                pause.name, event.on
+            ),
+            help: "pause only a case the rule's condition holds for; a pause is not needed to keep the case open"
+                .into(),
+            why: PauseRefusal::NotForCase,
+        },
+        Some(if event.pause.is_some() { "pause" } else { "event" }),
+    ))
+}
+
 /// Which deadline an `extended` event extends, and to when.
 fn extension(
     ctx: &Ctx<'_>,
@@ -1540,6 +1576,31 @@ pub(crate) fn not_allowed(ctx: &Ctx<'_>, event: &CaseEvent, visit: &Visit) -> Fa
         step: step.name.clone(),
         allowed,
         reason,
+    })
+}
+
+/// A request whose every window has a `when` that is false for the case:
+/// the step gives this case no such right, so it is not allowed, and the
+/// refusal says which condition decided it.
+fn not_for_case(ctx: &Ctx<'_>, facts: Facts<'_>, event: &CaseEvent, visit: &Visit) -> Failure {
+    let step = ctx.step(visit.step);
+    let conditions: Vec<String> = step
+        .escalations
+        .iter()
+        .filter(|w| w.event == event.event && !ctx.window_applies(w, facts))
+        .filter_map(|w| w.guard.as_ref())
+        .map(|g| format!("`{}`", crate::check::words::guard(ctx.procedure, g, None)))
+        .collect();
+    fail(ReplayErrorKind::NotAllowed {
+        event: ctx.event_name(event.event).to_string(),
+        on: event.on,
+        step: step.name.clone(),
+        allowed: format!(
+            "step `{}` opens a window for this request only when {}, which does not hold for this case",
+            step.name,
+            conditions.join(" or ")
+        ),
+        reason: "window_not_for_case",
     })
 }
 

@@ -211,6 +211,8 @@ pub enum PauseRefusal {
     UnknownPause,
     NeedsAgreement,
     NotPaused,
+    /// The pause rule's `when` is false for the case on the day.
+    NotForCase,
 }
 
 impl ExtensionRefusal {
@@ -240,6 +242,7 @@ impl PauseRefusal {
             PauseRefusal::UnknownPause => "unknown_pause",
             PauseRefusal::NeedsAgreement => "needs_agreement",
             PauseRefusal::NotPaused => "not_paused",
+            PauseRefusal::NotForCase => "pause_not_for_case",
         }
     }
 }
@@ -257,6 +260,7 @@ pub const REASONS: &[(&str, &[&str])] = &[
             "turned_away",
             "refusal_loop",
             "track_not_running",
+            "window_not_for_case",
         ],
     ),
     ("E0802", &["tasks_not_done"]),
@@ -285,6 +289,7 @@ pub const REASONS: &[(&str, &[&str])] = &[
             "unknown_pause",
             "needs_agreement",
             "not_paused",
+            "pause_not_for_case",
         ],
     ),
     ("E0805", &["window_closed"]),

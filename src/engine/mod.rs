@@ -358,6 +358,12 @@ impl<'a> Session<'a> {
             .map(|run| (run.track, run.started))
             .collect()
     }
+
+    /// Soft deadlines met late by an event that recorded a reason: not
+    /// breaches, counted apart.
+    pub fn late_with_reason(&self) -> &[Breach] {
+        &self.engine.state.late_with_reason
+    }
 }
 
 /// A deadline of the current step, as simulation sees it.

@@ -377,15 +377,11 @@ impl Engine<'_> {
             let clock = &visit.deadlines[i];
             let mut rule = crate::check::words::duration(ctx.procedure, d.duration);
             // A setting's value is the organisation's: the explanation says
-            // it, so the due date can be checked by hand.
+            // it and where it came from, so the due date can be checked by
+            // hand.
             if let crate::check::ir::DurationSpec::Fact(f) = d.duration {
-                if let Some(crate::check::ir::Value::Duration(amount, unit)) =
-                    ctx.procedure.setting(f).map(|s| &s.value)
-                {
-                    rule = format!(
-                        "{rule} = {}",
-                        crate::check::describe_duration(*amount, *unit)
-                    );
+                if let Some(words) = ctx.procedure.setting_words(f) {
+                    rule = words;
                 }
             }
             let anchor = match d.anchor {
@@ -406,7 +402,11 @@ impl Engine<'_> {
                 Extension::UpTo(DurationSpec::Fixed { amount, unit }) => {
                     Some(describe_ceiling(amount, unit))
                 }
-                Extension::UpTo(DurationSpec::Fact(f)) => Some(format!("`{}`", ctx.fact_name(f))),
+                Extension::UpTo(DurationSpec::Fact(f)) => Some(
+                    ctx.procedure
+                        .setting_words(f)
+                        .unwrap_or_else(|| format!("`{}`", ctx.fact_name(f))),
+                ),
                 _ => None,
             };
             let mut report = self.clock_report(&d.name, clock, at, paused_since, &d.cites);
@@ -462,7 +462,12 @@ impl Engine<'_> {
             });
         }
         let mut windows = Vec::new();
-        for e in &step.escalations {
+        // A window whose `when` is false for the case is not its to use.
+        for e in step
+            .escalations
+            .iter()
+            .filter(|e| ctx.window_applies(e, facts))
+        {
             if let Ok(Some(closes)) = super::windows::close(ctx, facts, visit, e) {
                 if closes >= at {
                     windows.push(WindowReport {

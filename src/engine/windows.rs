@@ -25,6 +25,9 @@ pub(crate) enum Admission {
     /// Every window for the event has opened and closed; the last closed
     /// on this date.
     Closed(NaiveDate),
+    /// The step has windows for the event, but the `when` of each is
+    /// false for the case: it has no right to make this request.
+    NotForCase,
 }
 
 /// The last day of a window, once its anchor has happened in this visit.
@@ -49,6 +52,17 @@ pub(crate) fn close(
     super::clock::count(ctx, from, amount, unit, window.beginning).map(Some)
 }
 
+/// The day a window opens, once its anchor is known: the anchor's day,
+/// or entering the step for one that runs `until` a date.
+fn opens(ctx: &Ctx<'_>, facts: Facts<'_>, visit: &Visit, window: &Escalation) -> Option<NaiveDate> {
+    if window.within == crate::check::ir::UNTIL {
+        return Some(visit.entered);
+    }
+    visit
+        .anchor(window.anchor)
+        .or_else(|| ctx.date_anchor(window.anchor, facts).ok())
+}
+
 /// The day the step's last window closes, once every window has opened:
 /// `otherwise` moves the case on the day after.
 pub(crate) fn last_close(
@@ -59,7 +73,15 @@ pub(crate) fn last_close(
 ) -> Result<Option<NaiveDate>, ReplayErrorKind> {
     let mut last: Option<NaiveDate> = None;
     for window in &step.escalations {
-        let Some(closes) = close(ctx, facts, visit, window)? else {
+        // A window whose `when` is false never opens for the case: it
+        // counts as closed on the day it would have opened, so `otherwise`
+        // is not kept waiting for it.
+        let closes = if ctx.window_applies(window, facts) {
+            close(ctx, facts, visit, window)?
+        } else {
+            opens(ctx, facts, visit, window)
+        };
+        let Some(closes) = closes else {
             return Ok(None);
         };
         last = Some(last.map_or(closes, |l| l.max(closes)));
@@ -78,6 +100,7 @@ pub(crate) fn admit(
     on: NaiveDate,
 ) -> Result<Admission, ReplayErrorKind> {
     let mut any = false;
+    let mut for_case = false;
     let mut opened_all = true;
     let mut latest_close: Option<NaiveDate> = None;
     for (i, window) in step.escalations.iter().enumerate() {
@@ -85,6 +108,10 @@ pub(crate) fn admit(
             continue;
         }
         any = true;
+        if !ctx.window_applies(window, facts) {
+            continue;
+        }
+        for_case = true;
         match close(ctx, facts, visit, window)? {
             Some(closes) if on <= closes => return Ok(Admission::In(i)),
             Some(closes) => latest_close = Some(latest_close.map_or(closes, |l| l.max(closes))),
@@ -93,6 +120,7 @@ pub(crate) fn admit(
     }
     Ok(match (any, opened_all, latest_close) {
         (false, _, _) => Admission::NoWindow,
+        _ if !for_case => Admission::NotForCase,
         (true, true, Some(closed)) => Admission::Closed(closed),
         _ => Admission::NotOpen,
     })
@@ -108,7 +136,7 @@ pub(crate) fn event_close(
 ) -> Option<NaiveDate> {
     step.escalations
         .iter()
-        .filter(|w| w.event == event)
+        .filter(|w| w.event == event && ctx.window_applies(w, facts))
         .filter_map(|w| close(ctx, facts, visit, w).ok().flatten())
         .max()
 }

@@ -307,7 +307,8 @@ fn describe(p: &ProcedureDecl, text: &str, item: Item, n: &str) -> String {
                 pause
                     .consent_of
                     .as_ref()
-                    .map_or(String::new(), |r| format!(", only with the agreement of `{}`", r.text)),
+                    .map_or(String::new(), |r| format!(", only with the agreement of `{}`", r.text))
+                    + &pause.guard.as_ref().map_or(String::new(), |g| format!(", only when `{}` holds on the day it is paused", crate::format::expression(g))),
                 cite_line(&pause.cite)
             ))
         }),
@@ -420,12 +421,18 @@ pub(crate) fn deadline(step: &StepDecl, index: usize) -> Option<String> {
 
 /// An escalation window in plain words.
 fn window(step: &StepDecl, e: &EscalateDecl) -> String {
-    let otherwise = step.otherwise.first().map_or(String::new(), |o| {
+    let mut otherwise = step.otherwise.first().map_or(String::new(), |o| {
         format!(
             " If the window closes unused, the case goes to `{}`.",
             o.value.text
         )
     });
+    if let Some(g) = &e.guard {
+        otherwise = format!(
+            " The window exists only while `{}` holds for the case; for any other case it never opens.{otherwise}",
+            crate::format::expression(g)
+        );
+    }
     if let Some(u) = &e.until {
         return format!(
             "{} may ask for step `{}` (event `{}`) until `{}`.{otherwise}",

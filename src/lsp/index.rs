@@ -270,6 +270,9 @@ impl Walker<'_> {
             if let Some(role) = &pause.consent_of {
                 self.push(Space::Role, role, None);
             }
+            if let Some(g) = &pause.guard {
+                self.guard(g, None);
+            }
         }
         for (ti, t) in step.transitions.iter().enumerate() {
             self.push(Space::Event, &t.event, Some(Item::Transition(si, ti)));
@@ -303,6 +306,9 @@ impl Walker<'_> {
             self.anchor(&e.anchor);
             if let Some(until) = &e.until {
                 self.date(until);
+            }
+            if let Some(g) = &e.guard {
+                self.guard(g, None);
             }
         }
         for o in &step.otherwise {

@@ -357,6 +357,9 @@ impl Flattener<'_> {
                     .map(|r| self.role(r))
                     .unwrap_or_else(|| "nobody".into()),
             );
+            if let Some(g) = &pause.guard {
+                self.put(&[&step, &item, "when"], words::guard(p, g, None));
+            }
             self.put(&[&step, &item, "cite"], join(&pause.cites));
         }
         // Transitions are keyed by event, numbered when one event has several.
@@ -426,6 +429,9 @@ impl Flattener<'_> {
                 &[&step, &item, "by"],
                 e.by.map(|r| self.role(r)).unwrap_or_default(),
             );
+            if let Some(g) = &e.guard {
+                self.put(&[&step, &item, "when"], words::guard(p, g, None));
+            }
             self.put(&[&step, &item, "cite"], join(&e.cites));
         }
         for m in &s.missed_moves {

@@ -1014,9 +1014,14 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
                 .consent_of
                 .map(|r| format!(", with the agreement of {}", the_role(procedure, r)))
                 .unwrap_or_default();
+            let only = p
+                .guard
+                .as_ref()
+                .map(|g| format!(", {}", condition(procedure, g)))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "- The time limits may be paused for {}{consent}; the time paused does not count.{}",
+                "- The time limits may be paused for {}{consent}{only}; the time paused does not count.{}",
                 humanize(&p.name),
                 cite(&p.cites)
             );
@@ -1076,9 +1081,14 @@ fn step_section(out: &mut String, procedure: &Procedure, step: &Step) {
             .get(e.target.index())
             .map(step_title)
             .unwrap_or_default();
+        let only = e
+            .guard
+            .as_ref()
+            .map(|g| format!(", {}", condition(procedure, g)))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "- {who} may ask for **{to}** ({}) {}.{}",
+            "- {who} may ask for **{to}** ({}) {}{only}.{}",
             event_words(procedure, e.event),
             period_words(procedure, step, e.within, e.anchor, e.beginning),
             cite(&e.cites)

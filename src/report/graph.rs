@@ -118,6 +118,11 @@ fn edges(procedure: &Procedure) -> Vec<Edge> {
                 .events
                 .get(e.event.index())
                 .map_or("?", |e| e.name.as_str());
+            let when = e
+                .guard
+                .as_ref()
+                .map(|g| format!(" when {}", words::guard(procedure, g, None)))
+                .unwrap_or_default();
             edges.push(Edge {
                 from: from.clone(),
                 to: node_id(
@@ -136,7 +141,7 @@ fn edges(procedure: &Procedure) -> Vec<Edge> {
                         "{event} within {}",
                         words::period(procedure, e.within, e.anchor, e.beginning, "of")
                     )
-                },
+                } + &when,
                 kind: EdgeKind::Window,
             });
         }

@@ -300,9 +300,14 @@ fn stage(
                 Some(r) => format!(" if {} agrees", the_role(procedure, r)),
                 None => String::new(),
             };
+            let when = p
+                .guard
+                .as_ref()
+                .map(|g| only_if(procedure, g))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "- The clock can stop for {}{consent}. That time does not count.",
+                "- The clock can stop for {}{when}{consent}. That time does not count.",
                 humanize(&p.name)
             );
         }
@@ -332,7 +337,14 @@ fn stage(
             .escalations
             .iter()
             .filter(|o| o.target == e.target && o.by == e.by)
-            .map(|o| leaflet_period(procedure, step, o.within, o.anchor, o.beginning))
+            .map(|o| {
+                let only = o
+                    .guard
+                    .as_ref()
+                    .map(|g| only_if(procedure, g))
+                    .unwrap_or_default();
+                leaflet_period(procedure, step, o.within, o.anchor, o.beginning) + &only
+            })
             .collect();
         let when = if periods.len() > 1 {
             format!("{}, whichever ends later", periods.join(", or "))
@@ -543,5 +555,22 @@ fn promises(out: &mut String, procedure: &Procedure) {
             out,
             "- {title}{when}: this work has its own time limits, which keep running even after your complaint is closed.{limits}\n"
         );
+    }
+}
+
+/// A window's or a pause's `when` as a reader says it: " (if …)", or
+/// " (unless …)" for a yes/no fact that must not hold.
+fn only_if(procedure: &Procedure, guard: &crate::check::ir::Expr) -> String {
+    match guard {
+        crate::check::ir::Expr::Not(e) if matches!(e.as_ref(), crate::check::ir::Expr::Fact(_)) => {
+            format!(
+                " (unless {})",
+                lower_first(&condition_words(procedure, e, None))
+            )
+        }
+        _ => format!(
+            " (if {})",
+            lower_first(&condition_words(procedure, guard, None))
+        ),
     }
 }

@@ -19,7 +19,7 @@ use crate::yaml::{key, locate, Mapping, PathPart, Value as Yaml};
 pub enum AssumptionErrorKind {
     /// YAML that does not parse, or a key the format does not have.
     #[error("{message}")]
-    #[diagnostic(code(E0901), help("an assumptions file has `facts`, `choices`, `data`, `durations`, `extensions` and `arrivals` (docs/simulate.md)"))]
+    #[diagnostic(code(E0901), help("an assumptions file has `facts`, `choices`, `data`, `durations`, `extensions`, `arrivals` and `late_reasons` (docs/simulate.md)"))]
     Yaml { message: String },
 
     /// A fact, step, event, field or value the procedure does not have.
@@ -109,6 +109,10 @@ pub struct Assumptions {
     /// By (step, deadline) position: how often an extension is agreed,
     /// and by how many working days.
     pub extensions: BTreeMap<(usize, usize), Extension>,
+    /// How often an event records a `reason:`, so that one meeting a soft
+    /// deadline (`or as soon as practicable`) late is "late, with reason"
+    /// rather than a breach; `None` gives no event a reason.
+    pub late_reasons: Option<f64>,
 }
 
 /// How a deadline comes to be extended.
@@ -135,6 +139,8 @@ struct Raw {
     arrivals: Option<RawArrivals>,
     #[serde(default)]
     extensions: Mapping,
+    #[serde(default)]
+    late_reasons: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -395,6 +401,19 @@ pub fn load(
             );
         }
         out.per_working_day = Some(a.per_working_day);
+    }
+    if let Some(p) = raw.late_reasons {
+        if !(0.0..=1.0).contains(&p) {
+            r.error(
+                &[key("late_reasons")],
+                AssumptionErrorKind::BadDistribution {
+                    message: format!(
+                        "`late_reasons` is {p}: a probability is a number from 0 to 1"
+                    ),
+                },
+            );
+        }
+        out.late_reasons = Some(p);
     }
 
     for (k, v) in &raw.facts {

@@ -88,6 +88,10 @@ pub struct BreachRate {
     pub ran: u64,
     pub breached: u64,
     pub rate: f64,
+    /// Times a soft deadline was met late by an event with a reason
+    /// (`late_reasons` in the assumptions): not breaches, and not in
+    /// `rate`.
+    pub late_with_reason: u64,
 }
 
 /// The result of a simulation.
@@ -194,6 +198,7 @@ struct Tally {
     ended: u64,
     ran: Vec<u64>,
     breached: Vec<u64>,
+    late_with_reason: Vec<u64>,
     loops: u64,
     unfinished: u64,
     stopped: BTreeMap<String, Stopped>,
@@ -210,6 +215,7 @@ impl Tally {
             ended: 0,
             ran: vec![0; sim.deadlines.len()],
             breached: vec![0; sim.deadlines.len()],
+            late_with_reason: vec![0; sim.deadlines.len()],
             loops: 0,
             unfinished: 0,
             stopped: BTreeMap::new(),
@@ -233,6 +239,7 @@ impl Tally {
         sum(&mut self.histogram, &other.histogram);
         sum(&mut self.ran, &other.ran);
         sum(&mut self.breached, &other.breached);
+        sum(&mut self.late_with_reason, &other.late_with_reason);
         self.max_days = self.max_days.max(other.max_days);
         self.total_days += other.total_days;
         self.ended += other.ended;
@@ -276,6 +283,8 @@ struct Simulation<'a> {
     extended: Option<EventId>,
     /// By step: (deadline position, how it is extended).
     step_extensions: Vec<Vec<(usize, Extension)>>,
+    /// How often an event records a reason (`late_reasons`).
+    late_reasons: Option<f64>,
 }
 
 struct Params<'a> {
@@ -419,6 +428,34 @@ impl Simulation<'_> {
         step.transitions_on(event).any(|t| holds(&t.guard))
     }
 
+    /// Whether a step gives this case a window for the request: one whose
+    /// `when` is not false for its facts (a guard that reads dates is left
+    /// to the engine on the chosen day, as a transition's is).
+    fn window_for_case(&self, step: &Step, event: EventId, facts: &[Option<Value>]) -> bool {
+        let env = Params { facts, data: &[] };
+        step.escalations
+            .iter()
+            .filter(|w| w.event == event)
+            .any(|w| {
+                w.guard
+                    .as_ref()
+                    .is_none_or(|g| g.holds(&env) != Some(false))
+            })
+    }
+
+    /// The event with a `reason:` as often as `late_reasons` says: the
+    /// engine counts it only where the event meets a soft deadline late.
+    /// Nothing is drawn without the assumption, so seeds give the results
+    /// they gave before it existed.
+    fn reasoned(&self, mut event: CaseEvent, rng: &mut Rng) -> CaseEvent {
+        if let Some(p) = self.late_reasons {
+            if rng.unit() < p {
+                event.reason = Some("a reason given in the simulation".into());
+            }
+        }
+        event
+    }
+
     fn event(&self, on: NaiveDate, event: EventId, data: Vec<Option<Value>>) -> CaseEvent {
         // A joint decision must record every role it names; a simulated
         // one is made by all of them.
@@ -439,8 +476,9 @@ impl Simulation<'_> {
             agreed_by: None,
             facts: Vec::new(),
             note: None,
-            // Simulation records no reasons: a soft deadline met late is
-            // counted as a breach, the worst case (docs/simulate.md).
+            // No reason unless `late_reasons` gives one (`reasoned`): a
+            // soft deadline met late is then a breach, the worst case
+            // (docs/simulate.md).
             reason: None,
             person: None,
             also_by: joint.map(|t| t.also_by.clone()).unwrap_or_default(),
@@ -608,6 +646,14 @@ impl Simulation<'_> {
                     }
                     ruled_out |= 1 << i;
                 }
+                // A request whose every window has a `when` false for the
+                // case is not its to make.
+                Some(e) if !self.window_for_case(step, e, facts) => {
+                    if i >= 64 {
+                        return Err(no_way_out(step));
+                    }
+                    ruled_out |= 1 << i;
+                }
                 _ => break (way, Vec::new()),
             }
         };
@@ -711,9 +757,8 @@ impl Simulation<'_> {
             }
             let needs = step.tasks.iter().filter(|t| t.event == event);
             self.send_notices(session, date, needs.flat_map(|t| &t.notices))?;
-            session
-                .apply(&self.event(date, event, Vec::new()))
-                .map_err(Stop::from)?;
+            let done = self.reasoned(self.event(date, event, Vec::new()), rng);
+            session.apply(&done).map_err(Stop::from)?;
         }
         if earliest <= when {
             self.extend(
@@ -734,7 +779,7 @@ impl Simulation<'_> {
                 let needs = step.transitions.iter().filter(|t| t.event == e);
                 self.send_notices(session, when, needs.flat_map(|t| &t.notices))?;
                 session
-                    .apply(&self.event(when, e, data))
+                    .apply(&self.reasoned(self.event(when, e, data), rng))
                     .map_err(Stop::from)?
             }
         }
@@ -834,6 +879,14 @@ impl Simulation<'_> {
                 .get(&(b.step.clone(), b.deadline.clone()))
             {
                 tally.breached[i] += 1;
+            }
+        }
+        for b in session.late_with_reason() {
+            if let Some(&i) = self
+                .deadline_index
+                .get(&(b.step.clone(), b.deadline.clone()))
+            {
+                tally.late_with_reason[i] += 1;
             }
         }
     }
@@ -990,6 +1043,7 @@ pub fn simulate(
         track_deadlines,
         first_arrival,
         per_working_day,
+        late_reasons: assumptions.late_reasons,
     };
 
     let chunks = config.cases.div_ceil(CHUNK);
@@ -1077,6 +1131,7 @@ fn summarise(sim: &Simulation<'_>, tally: Tally, config: &Config, per_working_da
             deadline: deadline.clone(),
             ran: tally.ran[i],
             breached: tally.breached[i],
+            late_with_reason: tally.late_with_reason[i],
             rate: if tally.ran[i] == 0 {
                 0.0
             } else {
@@ -1192,11 +1247,16 @@ pub fn human(s: &Summary) -> String {
     out.push_str("\nBreach rate per deadline\n");
     for b in &s.breaches {
         out.push_str(&format!(
-            "  {:<36} {:>6.2}%  ({} of {} times it ran)\n",
+            "  {:<36} {:>6.2}%  ({} of {} times it ran{})\n",
             format!("{}.{}", b.step, b.deadline),
             b.rate * 100.0,
             b.breached,
-            b.ran
+            b.ran,
+            if b.late_with_reason > 0 {
+                format!("; {} more late, with reason", b.late_with_reason)
+            } else {
+                String::new()
+            }
         ));
     }
     out.push_str(&format!("\nLoops: {:.3} a case on average\n", s.mean_loops));

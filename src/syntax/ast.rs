@@ -566,6 +566,8 @@ pub struct DeadlineDecl {
 pub struct PauseDecl {
     pub name: Name,
     pub consent_of: Option<Name>,
+    /// `when G`: the pause is allowed only while G holds.
+    pub guard: Option<Expr>,
     pub cite: Option<Cite>,
     pub span: Span,
 }
@@ -607,6 +609,8 @@ pub struct EscalateDecl {
     pub beginning: bool,
     /// `until DATE`: the window closes on a date.
     pub until: Option<Expr>,
+    /// `when G`: the window exists only while G holds.
+    pub guard: Option<Expr>,
     pub cite: Option<Cite>,
     pub span: Span,
 }

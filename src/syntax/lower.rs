@@ -960,6 +960,10 @@ impl Lowerer {
                 .find(|p| p.as_rule() == Rule::pause_consent)
                 .and_then(|p| parts(p.clone()).next())
                 .map(|p| name(&p)),
+            guard: ps
+                .iter()
+                .find(|p| p.as_rule() == Rule::guard)
+                .map(|p| self.guard(p.clone())),
             cite: self.take_cite(&ps),
             span,
         }
@@ -1066,6 +1070,7 @@ impl Lowerer {
             anchor: Anchor::Entry(span),
             beginning: false,
             until: None,
+            guard: None,
             cite: self.take_cite(&ps),
             span,
         };
@@ -1076,6 +1081,7 @@ impl Lowerer {
                 Rule::anchor => escalate.anchor = self.anchor(p),
                 Rule::kw_beginning_with => escalate.beginning = true,
                 Rule::until_date => escalate.until = self.until(p),
+                Rule::guard => escalate.guard = Some(self.guard(p)),
                 _ => {}
             }
         }

@@ -190,6 +190,20 @@ fn the_every_construct_example_has_every_construct() {
     );
     assert!(!p.anywhere.is_empty(), "anywhere on E -> OUTCOME");
     assert!(
+        p.steps
+            .iter()
+            .flat_map(|s| &s.escalations)
+            .any(|e| e.guard.is_some()),
+        "escalate … when"
+    );
+    assert!(
+        p.steps
+            .iter()
+            .flat_map(|s| &s.pauses)
+            .any(|x| x.guard.is_some()),
+        "pause … when"
+    );
+    assert!(
         deadlines.iter().any(|d| d.soft),
         "or as soon as practicable"
     );

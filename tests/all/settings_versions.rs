@@ -100,7 +100,9 @@ fn the_command_line_settings_win_over_the_file_a_case_names() {
     let named = redress(&["run", PROC, case, "--at", "2026-03-10", "--format", "json"]);
     // The explanation names the setting and the value in force.
     assert!(
-        named.stdout.contains("stage1_response = 15 working days"),
+        named
+            .stdout
+            .contains("15 working days (setting stage1_response, from the case's settings file"),
         "{}",
         named.stdout
     );
@@ -118,6 +120,36 @@ fn the_command_line_settings_win_over_the_file_a_case_names() {
     ]);
     assert_eq!(forced.code, 0, "{}", forced.stderr);
     assert!(forced.stdout.contains("2026-03-16"), "{}", forced.stdout);
+    assert!(
+        forced
+            .stdout
+            .contains("10 working days (setting stage1_response, from --settings"),
+        "{}",
+        forced.stdout
+    );
+}
+
+#[test]
+fn an_explanation_says_a_setting_kept_its_default() {
+    // Received Monday 2 March 2026 with no settings file: the default 10
+    // working days (no bank holiday in March 2026) end on Monday 16 March,
+    // counted by hand.
+    let dir = scratch("settings-default");
+    let case = dir.join("c.yaml");
+    std::fs::write(
+        &case,
+        "procedure: settings_demo\ncase: SET-D\nevents:\n  - { on: 2026-03-02, event: received }\n",
+    )
+    .unwrap();
+    let run = redress(&["run", PROC, case.to_str().unwrap(), "--at", "2026-03-03"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "10 working days (setting stage1_response, the procedure's default) (1) → 2026-03-16"
+        ),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

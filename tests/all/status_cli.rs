@@ -43,7 +43,7 @@ fn find<'a>(items: &'a serde_json::Value, case: &str, item: &str) -> &'a serde_j
 fn the_examples_as_of_a_fixed_date_list_what_is_overdue_and_due() {
     let (code, v, stderr) = status_json(&["examples/"]);
     // Some example cases are scenario tests of a refused event before the
-    // date (Cafcass's, Riverside's rules, the Housing Ombudsman Code's): they stop replaying, so the exit
+    // date (Cafcass's, Riverside's rules, the Housing Ombudsman Code's, guarded windows and pauses): they stop replaying, so the exit
     // is 1, and the rest are still reported.
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(v["as_of"], "2026-04-02");
