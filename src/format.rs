@@ -185,6 +185,7 @@ fn expr(e: &Expr, context: u8) -> String {
         Expr::Moment { moment, .. } => moment.word().to_string(),
         Expr::DateOf { event, .. } => format!("date of {}", event.text),
         Expr::Closed { .. } => "closed".to_string(),
+        Expr::Missed { deadline, .. } => format!("missed {}", deadline.text),
         Expr::Extreme { latest, dates, .. } => format!(
             "{}({})",
             if *latest { "latest" } else { "earliest" },

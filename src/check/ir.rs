@@ -645,6 +645,9 @@ pub enum Expr {
     Extreme(bool, Vec<Expr>),
     /// The case has an outcome.
     Closed,
+    /// The named deadline of the current visit's step passed unmet: true
+    /// from the day after its due date.
+    Missed(String),
 }
 
 /// Fifths of a calendar day in one working day: the unit of
@@ -703,6 +706,11 @@ pub trait Env {
     }
     /// Whether the case has an outcome; `None` where that is not known.
     fn closed(&self) -> Option<bool> {
+        None
+    }
+    /// Whether the named deadline of the current visit passed unmet
+    /// before today; `None` where that is not known.
+    fn missed(&self, _deadline: &str) -> Option<bool> {
         None
     }
     /// `date` moved by `amount` (negative: back) of `unit`; working days
@@ -778,6 +786,7 @@ impl Expr {
             Expr::Today => Value::Date(env.today()?),
             Expr::DateOf(e) => Value::Date(env.event_date(*e)?),
             Expr::Closed => Value::Bool(env.closed()?),
+            Expr::Missed(d) => Value::Bool(env.missed(d)?),
             Expr::Extreme(latest, dates) => {
                 let mut found: Option<NaiveDate> = None;
                 for d in dates {
@@ -888,7 +897,7 @@ impl Expr {
                     d.inputs(facts, params);
                 }
             }
-            Expr::Received | Expr::Today | Expr::DateOf(_) | Expr::Closed => {}
+            Expr::Received | Expr::Today | Expr::DateOf(_) | Expr::Closed | Expr::Missed(_) => {}
         }
     }
 }

@@ -190,6 +190,7 @@ impl Printer<'_> {
             Expr::Received => ("received".to_string(), u8::MAX),
             Expr::Today => ("today".to_string(), u8::MAX),
             Expr::Closed => ("closed".to_string(), u8::MAX),
+            Expr::Missed(d) => (format!("missed {d}"), u8::MAX),
             Expr::DateOf(e) => (
                 format!(
                     "date of {}",

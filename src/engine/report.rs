@@ -510,7 +510,12 @@ impl Engine<'_> {
 
     fn route_report(&self, route: &Route, closed: Option<NaiveDate>, at: NaiveDate) -> RouteReport {
         let body = &self.ctx.procedure.bodies[route.body.index()];
+        let unmet = super::decide::unmet_dues(&self.ctx, &self.state);
         let facts = self.facts_on(at);
+        let facts = facts.at(super::context::Moment {
+            unmet: Some(&unmet),
+            ..facts.moment
+        });
         let (holds, missing_facts) = match &route.guard {
             None => (true, Vec::new()),
             Some(g) => match self.ctx.holds(g, facts, &[], String::new) {

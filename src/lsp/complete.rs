@@ -104,6 +104,7 @@ const GUARD_WORDS: &[&str] = &[
     "received",
     "today",
     "closed",
+    "missed",
     "date of",
     "latest(",
     "earliest(",

@@ -431,7 +431,7 @@ impl Walker<'_> {
                     self.guard(d, fields);
                 }
             }
-            Expr::Moment { .. } | Expr::Closed { .. } => {}
+            Expr::Moment { .. } | Expr::Closed { .. } | Expr::Missed { .. } => {}
         }
     }
 }

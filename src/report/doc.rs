@@ -359,6 +359,7 @@ pub(super) fn condition_words(
         Expr::Param(p) => subject(&Expr::Param(*p)).map_or_else(fallback, |(quoted, _)| quoted),
         Expr::Const(Value::Bool(b)) => if *b { "always" } else { "never" }.to_string(),
         Expr::Closed => "the case has its outcome".to_string(),
+        Expr::Missed(d) => format!("the deadline “{d}” has passed unmet"),
         Expr::Not(e) => match e.as_ref() {
             Expr::Fact(_) | Expr::Param(_) => {
                 format!("it is not so that {}", condition_words(procedure, e, event))

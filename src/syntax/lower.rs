@@ -415,6 +415,12 @@ impl Lowerer {
                 span,
             },
             Rule::kw_closed => Expr::Closed { span },
+            Rule::missed_term => Expr::Missed {
+                deadline: parts(pair)
+                    .find(|p| p.as_rule() == Rule::ident)
+                    .map_or_else(empty_span_name, |p| name(&p)),
+                span,
+            },
             Rule::date_of => Expr::DateOf {
                 event: parts(pair)
                     .find(|p| p.as_rule() == Rule::ident)

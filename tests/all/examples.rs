@@ -43,6 +43,7 @@ fn walk(expr: &Expr, seen: &mut Vec<&'static str>) {
         Expr::Moment { moment, .. } => moment.word(),
         Expr::DateOf { .. } => "date of",
         Expr::Closed { .. } => "closed",
+        Expr::Missed { .. } => "missed",
         Expr::Extreme { latest, dates, .. } => {
             for d in dates {
                 walk(d, seen);
@@ -246,7 +247,7 @@ fn the_every_construct_example_has_every_construct() {
     }
     for kind in [
         "not", "and", "or", "==", "!=", "<", "<=", ">", "in", "date", "duration", "text", "name",
-        "+", "-", "received", "today", "date of", "latest", "earliest", "closed",
+        "+", "-", "received", "today", "date of", "latest", "earliest", "closed", "missed",
     ] {
         assert!(seen.contains(&kind), "guard form {kind}");
     }

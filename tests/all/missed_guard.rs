@@ -1,0 +1,79 @@
+//! `missed DEADLINE` as a condition (issue 12 §5), as a complainant asking
+//! "can I go to the ombudsman yet?" and a handler sending a late final
+//! response would see it in `redress run`.
+
+use crate::support::{redress, scratch};
+
+const PROCEDURE: &str = r#"procedure fr "Final response" {
+  role handler "Complaint handler"
+  body ombudsman ombudsman "The Ombudsman"
+  route to ombudsman when missed final_response
+  start investigation
+  step investigation "Investigation" {
+    lead handler
+    deadline final_response 8 weeks from received met by final_response_sent
+    on final_response_sent when not missed final_response -> answered
+    on final_response_sent when missed final_response -> answered_late
+  }
+  outcome answered final "Final response sent"
+  outcome answered_late final "Final response sent late"
+}
+"#;
+
+/// The procedure and a case received on Monday 2 March 2026 with `more`
+/// events after it. Its final response falls due 8 weeks (56 days) later,
+/// on Monday 27 April 2026 (worked by hand: 29 days to 31 March, 27 more
+/// in April), so it is missed from Tuesday 28 April.
+fn files(name: &str, more: &str) -> (String, String) {
+    let dir = scratch(name);
+    std::fs::create_dir_all(&dir).expect("folder");
+    let procedure = dir.join("fr.proc");
+    std::fs::write(&procedure, PROCEDURE).expect("write");
+    let case = dir.join("case.yaml");
+    std::fs::write(
+        &case,
+        format!(
+            "procedure: fr\ncase: X\nevents:\n  - {{ on: 2026-03-02, event: received }}\n{more}"
+        ),
+    )
+    .expect("write");
+    (procedure.display().to_string(), case.display().to_string())
+}
+
+fn run_json(procedure: &str, case: &str, at: &str) -> serde_json::Value {
+    let run = redress(&["run", procedure, case, "--at", at, "--format", "json"]);
+    assert_eq!(run.code, 0, "{at}: {}{}", run.stdout, run.stderr);
+    serde_json::from_str(&run.stdout).expect("json")
+}
+
+#[test]
+fn a_route_reading_missed_opens_the_day_after_the_due_date() {
+    let (procedure, case) = files("missed-guard-route", "");
+    for (at, open) in [("2026-04-27", false), ("2026-04-28", true)] {
+        let json = run_json(&procedure, &case, at);
+        assert_eq!(json["routes"][0]["open"], open, "{at}: {}", json["routes"]);
+    }
+}
+
+#[test]
+fn a_transition_reading_missed_tells_a_late_response_from_one_in_time() {
+    for (on, outcome) in [("2026-04-27", "answered"), ("2026-04-28", "answered_late")] {
+        let (procedure, case) = files(
+            &format!("missed-guard-transition-{on}"),
+            &format!("  - {{ on: {on}, event: final_response_sent }}\n"),
+        );
+        let json = run_json(&procedure, &case, on);
+        assert_eq!(json["outcome"]["name"], outcome, "{on}: {json}");
+    }
+}
+
+#[test]
+fn a_met_deadline_is_never_missed() {
+    // Met on the due date: the route stays shut, then the case closes.
+    let (procedure, case) = files(
+        "missed-guard-met",
+        "  - { on: 2026-04-27, event: final_response_sent }\n",
+    );
+    let json = run_json(&procedure, &case, "2026-05-01");
+    assert_eq!(json["routes"][0]["open"], false, "{}", json["routes"]);
+}
