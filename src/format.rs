@@ -276,7 +276,16 @@ fn route(r: &RouteDecl) -> String {
         Some(ReferDue::Immediately(_)) => " immediately".into(),
         Some(ReferDue::Within(d)) => format!(" within {}", duration(d)),
     };
-    format!("{word} to {}{guard}{due}{}", r.body.text, cite(&r.cite))
+    let window = r
+        .window
+        .as_ref()
+        .map(|(d, a)| format!(" within {} of {}", duration(d), anchor(a)))
+        .unwrap_or_default();
+    format!(
+        "{word} to {}{guard}{due}{window}{}",
+        r.body.text,
+        cite(&r.cite)
+    )
 }
 
 fn note(n: &NoteDecl) -> String {

@@ -337,6 +337,25 @@ pub struct Route {
     /// On a referral: when it must be made, from the day its guard first
     /// holds; `None` for one only listed.
     pub due: Option<ReferralDue>,
+    /// `within DURATION of ANCHOR`: the route closes when this ends.
+    pub window: Option<RouteWindow>,
+}
+
+/// How long a route stays open after its anchor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteWindow {
+    pub duration: DurationSpec,
+    pub anchor: WindowAnchor,
+}
+
+/// What a route's window counts from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum WindowAnchor {
+    /// The day the case had its outcome.
+    Closed,
+    /// Any other anchor: entry, an event (`received` among them), a date
+    /// fact or a date expression.
+    Anchor(Anchor),
 }
 
 /// When a referral must be made.
@@ -858,6 +877,19 @@ impl Expr {
                 a.reads_closed() || b.reads_closed()
             }
             _ => false,
+        }
+    }
+
+    /// The deadlines the expression reads with `missed`, in order, once each.
+    pub fn missed_deadlines<'e>(&'e self, out: &mut Vec<&'e str>) {
+        match self {
+            Expr::Missed(d) if !out.contains(&d.as_str()) => out.push(d),
+            Expr::Not(e) | Expr::In(e, _) => e.missed_deadlines(out),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Compare(_, a, b) => {
+                a.missed_deadlines(out);
+                b.missed_deadlines(out);
+            }
+            _ => {}
         }
     }
 

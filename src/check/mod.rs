@@ -1107,6 +1107,19 @@ impl<'a> Checker<'a> {
             Some(g) => Some(g?),
             None => None,
         };
+        let window = match &route.window {
+            None => Some(None),
+            Some((d, a)) => {
+                let duration = self.duration(d);
+                let anchor = match a {
+                    ast::Anchor::Event(n) if n.text == "closed" => Some(WindowAnchor::Closed),
+                    _ => self.anchor(a).map(WindowAnchor::Anchor),
+                };
+                duration
+                    .zip(anchor)
+                    .map(|(duration, anchor)| Some(RouteWindow { duration, anchor }))
+            }
+        };
         let cites = self.cites(&route.cite);
         let due = match &route.due {
             None => None,
@@ -1115,6 +1128,7 @@ impl<'a> Checker<'a> {
         };
         Some(Route {
             due,
+            window: window?,
             body: body?,
             kind: match route.kind {
                 ast::RouteKind::Route => RouteKind::Open,

@@ -416,6 +416,9 @@ pub struct RouteDecl {
     pub due: Option<ReferDue>,
     pub cite: Option<Cite>,
     pub span: Span,
+    /// `within DURATION of ANCHOR`, on a `route`: when it closes. An
+    /// anchor named `closed` is the day the case has its outcome.
+    pub window: Option<(Duration, Anchor)>,
 }
 
 #[derive(Clone, Debug)]

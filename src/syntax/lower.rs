@@ -716,6 +716,15 @@ impl Lowerer {
                     None => ReferDue::Immediately(span_of(p)),
                 }
             }),
+            window: ps
+                .iter()
+                .find(|p| p.as_rule() == Rule::route_window)
+                .and_then(|p| {
+                    let inner: Vec<_> = p.clone().into_inner().collect();
+                    let d = inner.iter().find(|q| q.as_rule() == Rule::duration)?;
+                    let a = inner.iter().find(|q| q.as_rule() == Rule::anchor)?;
+                    Some((self.duration(d.clone()), self.anchor(a.clone())))
+                }),
             cite: self.take_cite(&ps),
             span,
         }

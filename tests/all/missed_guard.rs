@@ -77,3 +77,66 @@ fn a_met_deadline_is_never_missed() {
     let json = run_json(&procedure, &case, "2026-05-01");
     assert_eq!(json["routes"][0]["open"], false, "{}", json["routes"]);
 }
+
+/// The issue's example as two route lines: open once the final response
+/// is missed, or for 6 months after the case closes.
+const WINDOWED: &str = r#"procedure fr "Final response" {
+  role handler "Complaint handler"
+  body ombudsman ombudsman "The Ombudsman"
+  route to ombudsman when missed final_response
+  route to ombudsman when closed within 6 months of closed
+  start investigation
+  step investigation "Investigation" {
+    lead handler
+    deadline final_response 8 weeks from received met by final_response_sent
+    on final_response_sent -> answered
+  }
+  outcome answered final "Final response sent"
+}
+"#;
+
+#[test]
+fn a_route_window_from_the_outcome_closes_when_it_ends() {
+    let dir = scratch("missed-guard-window");
+    std::fs::create_dir_all(&dir).expect("folder");
+    let procedure = dir.join("fr.proc");
+    std::fs::write(&procedure, WINDOWED).expect("write");
+    let case = dir.join("case.yaml");
+    // Answered on Friday 10 April 2026; 6 months later is Saturday 10
+    // October 2026 (months keep the day of the month; worked by hand).
+    std::fs::write(
+        &case,
+        "procedure: fr\ncase: X\nevents:\n  - { on: 2026-03-02, event: received }\n  - { on: 2026-04-10, event: final_response_sent }\n",
+    )
+    .expect("write");
+    let (procedure, case) = (procedure.display().to_string(), case.display().to_string());
+    for (at, state) in [
+        ("2026-04-09", "not yet open"),
+        ("2026-10-10", "open"),
+        ("2026-10-11", "closed"),
+    ] {
+        let json = run_json(&procedure, &case, at);
+        let route = &json["routes"][1];
+        assert_eq!(route["state"], state, "{at}: {route}");
+        if state != "not yet open" {
+            assert_eq!(route["closes"], "2026-10-10", "{at}: {route}");
+        }
+    }
+    // The missed route, meanwhile: not yet open before the due date, with
+    // the day it would open and why; closed with the case.
+    let json = run_json(&procedure, &case, "2026-04-01");
+    assert_eq!(
+        json["routes"][0]["opens"], "2026-04-28",
+        "{}",
+        json["routes"]
+    );
+    assert!(
+        json["routes"][0]["because"]
+            .as_str()
+            .is_some_and(|b| b.contains("final_response not missed yet (due 2026-04-27)")),
+        "{}",
+        json["routes"]
+    );
+    let json = run_json(&procedure, &case, "2026-05-01");
+    assert_eq!(json["routes"][0]["state"], "closed", "{}", json["routes"]);
+}
