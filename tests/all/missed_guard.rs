@@ -140,3 +140,18 @@ fn a_route_window_from_the_outcome_closes_when_it_ends() {
     let json = run_json(&procedure, &case, "2026-05-01");
     assert_eq!(json["routes"][0]["state"], "closed", "{}", json["routes"]);
 }
+
+#[test]
+fn the_human_report_says_when_a_waiting_route_opens_and_why() {
+    let (procedure, case) = files("missed-guard-human", "");
+    let run = redress(&["run", &procedure, &case, "--at", "2026-04-01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("not yet open ombudsman: The Ombudsman (opens 2026-04-28)")
+            && run
+                .stdout
+                .contains("because its condition does not hold; final_response not missed yet (due 2026-04-27)"),
+        "{}",
+        run.stdout
+    );
+}
