@@ -121,6 +121,8 @@ fn the_every_construct_example_has_every_construct() {
         .collect();
     assert!(all_routes.iter().any(|r| r.kind == RouteKind::Route));
     assert!(all_routes.iter().any(|r| r.kind == RouteKind::Referral));
+    // A route with a window (`within 12 months of closed`).
+    assert!(all_routes.iter().any(|r| r.window.is_some()));
     let tasks: Vec<_> = steps.iter().flat_map(|s| &s.tasks).collect();
     assert!(tasks.iter().any(|t| t.guard.is_some()) && tasks.iter().any(|t| t.by.is_some()));
     assert!(tasks

@@ -155,3 +155,44 @@ fn the_human_report_says_when_a_waiting_route_opens_and_why() {
         run.stdout
     );
 }
+
+#[test]
+fn doc_leaflet_and_diff_say_the_window() {
+    let dir = scratch("missed-guard-words");
+    std::fs::create_dir_all(&dir).expect("folder");
+    let old = dir.join("old.proc");
+    let new = dir.join("new.proc");
+    std::fs::write(&old, WINDOWED).expect("write");
+    std::fs::write(
+        &new,
+        WINDOWED.replace("within 6 months of closed", "within 12 months of closed"),
+    )
+    .expect("write");
+    let (old, new) = (old.display().to_string(), new.display().to_string());
+    let doc = redress(&["doc", &old]);
+    assert!(
+        doc.stdout
+            .contains("open to the complainant after the outcome, for 6 months after the case has its outcome"),
+        "{}",
+        doc.stdout
+    );
+    let leaflet = redress(&["doc", "--audience", "complainant", &old]);
+    assert!(
+        leaflet
+            .stdout
+            .contains("You can go to the Ombudsman for 6 months after we close your complaint.")
+            && leaflet.stdout.contains(
+                "You can go to the Ombudsman if we miss our time limit “final_response”."
+            ),
+        "{}",
+        leaflet.stdout
+    );
+    let diff = redress(&["diff", &old, &new]);
+    assert!(
+        diff.stdout.contains("within 6 months of closed")
+            && diff.stdout.contains("within 12 months of closed"),
+        "{}{}",
+        diff.stdout,
+        diff.stderr
+    );
+}
