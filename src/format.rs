@@ -112,6 +112,11 @@ fn anchor(a: &Anchor) -> String {
     }
 }
 
+/// An anchor as written, for other modules' words.
+pub(crate) fn anchor_text(a: &Anchor) -> String {
+    anchor(a)
+}
+
 /// An expression in its canonical layout, for other modules' words.
 pub(crate) fn expression(e: &Expr) -> String {
     expr(e, 0)
