@@ -112,6 +112,11 @@ fn anchor(a: &Anchor) -> String {
     }
 }
 
+/// An anchor as written, for other modules' words.
+pub(crate) fn anchor_text(a: &Anchor) -> String {
+    anchor(a)
+}
+
 /// An expression in its canonical layout, for other modules' words.
 pub(crate) fn expression(e: &Expr) -> String {
     expr(e, 0)
@@ -185,6 +190,7 @@ fn expr(e: &Expr, context: u8) -> String {
         Expr::Moment { moment, .. } => moment.word().to_string(),
         Expr::DateOf { event, .. } => format!("date of {}", event.text),
         Expr::Closed { .. } => "closed".to_string(),
+        Expr::Missed { deadline, .. } => format!("missed {}", deadline.text),
         Expr::Extreme { latest, dates, .. } => format!(
             "{}({})",
             if *latest { "latest" } else { "earliest" },
@@ -277,7 +283,16 @@ fn route(r: &RouteDecl) -> String {
         Some(ReferDue::Immediately(_)) => " immediately".into(),
         Some(ReferDue::Within(d)) => format!(" within {}", duration(d)),
     };
-    format!("{word} to {}{guard}{due}{}", r.body.text, cite(&r.cite))
+    let window = r
+        .window
+        .as_ref()
+        .map(|(d, a)| format!(" within {} of {}", duration(d), anchor(a)))
+        .unwrap_or_default();
+    format!(
+        "{word} to {}{guard}{due}{window}{}",
+        r.body.text,
+        cite(&r.cite)
+    )
 }
 
 fn note(n: &NoteDecl) -> String {

@@ -558,6 +558,31 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `missed D` in a condition where D is not a deadline that can be
+    /// read there: in a step, one of the step's own deadlines; in a route
+    /// declared for the whole procedure, a deadline of any step.
+    #[error("{place} has no deadline `{name}` for `missed` to read")]
+    #[diagnostic(code(E0436), help("{help}"))]
+    MissedGuardUnknownDeadline {
+        name: String,
+        place: String,
+        help: String,
+        #[label("not a deadline here")]
+        span: SourceSpan,
+    },
+
+    /// `missed D` outside a transition's or a route's condition.
+    #[error("`missed {name}` can only be read in a transition's or a route's condition")]
+    #[diagnostic(
+        code(E0437),
+        help("whether a deadline, task or other rule applies cannot hang on a deadline being missed (a deadline reading its own `missed` would never settle); to move the case when a deadline passes unmet, write `on missed {name} -> NEXT`")
+    )]
+    MissedGuardNotReadable {
+        name: String,
+        #[label("read here")]
+        span: SourceSpan,
+    },
+
     /// `otherwise when …` with no unguarded `otherwise` after it.
     #[error("{}", if *last { format!("the unguarded `otherwise` of step `{step}` must come after every `otherwise when`") } else { format!("step `{step}` has `otherwise when …` but no unguarded `otherwise`") })]
     #[diagnostic(

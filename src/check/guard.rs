@@ -143,6 +143,27 @@ impl Checker<'_> {
                 Typed::Value(Expr::DateOf(self.event(event)?), Type::Date)
             }
             ast::Expr::Closed { .. } => Typed::Value(Expr::Closed, Type::Bool),
+            ast::Expr::Missed { deadline, span } => {
+                let Some((place, names)) = &self.missable else {
+                    self.error(CheckError::MissedGuardNotReadable {
+                        name: deadline.text.clone(),
+                        span: (*span).into(),
+                    });
+                    return None;
+                };
+                if !names.contains(&deadline.text) {
+                    let help =
+                        help_for(&deadline.text, "deadline", names.iter().map(String::as_str));
+                    self.error(CheckError::MissedGuardUnknownDeadline {
+                        name: deadline.text.clone(),
+                        place: place.clone(),
+                        help,
+                        span: deadline.span.into(),
+                    });
+                    return None;
+                }
+                Typed::Value(Expr::Missed(deadline.text.clone()), Type::Bool)
+            }
             ast::Expr::Shift {
                 date,
                 back,

@@ -392,6 +392,25 @@ pub struct Route {
     /// On a referral: when it must be made, from the day its guard first
     /// holds; `None` for one only listed.
     pub due: Option<ReferralDue>,
+    /// `within DURATION of ANCHOR`: the route closes when this ends.
+    pub window: Option<RouteWindow>,
+}
+
+/// How long a route stays open after its anchor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteWindow {
+    pub duration: DurationSpec,
+    pub anchor: WindowAnchor,
+}
+
+/// What a route's window counts from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum WindowAnchor {
+    /// The day the case had its outcome.
+    Closed,
+    /// Any other anchor: entry, an event (`received` among them), a date
+    /// fact or a date expression.
+    Anchor(Anchor),
 }
 
 /// When a referral must be made.
@@ -719,6 +738,9 @@ pub enum Expr {
     Extreme(bool, Vec<Expr>),
     /// The case has an outcome.
     Closed,
+    /// The named deadline of the current visit's step passed unmet: true
+    /// from the day after its due date.
+    Missed(String),
 }
 
 /// Fifths of a calendar day in one working day: the unit of
@@ -777,6 +799,11 @@ pub trait Env {
     }
     /// Whether the case has an outcome; `None` where that is not known.
     fn closed(&self) -> Option<bool> {
+        None
+    }
+    /// Whether the named deadline of the current visit passed unmet
+    /// before today; `None` where that is not known.
+    fn missed(&self, _deadline: &str) -> Option<bool> {
         None
     }
     /// `date` moved by `amount` (negative: back) of `unit`; working days
@@ -852,6 +879,7 @@ impl Expr {
             Expr::Today => Value::Date(env.today()?),
             Expr::DateOf(e) => Value::Date(env.event_date(*e)?),
             Expr::Closed => Value::Bool(env.closed()?),
+            Expr::Missed(d) => Value::Bool(env.missed(d)?),
             Expr::Extreme(latest, dates) => {
                 let mut found: Option<NaiveDate> = None;
                 for d in dates {
@@ -926,6 +954,19 @@ impl Expr {
         }
     }
 
+    /// The deadlines the expression reads with `missed`, in order, once each.
+    pub fn missed_deadlines<'e>(&'e self, out: &mut Vec<&'e str>) {
+        match self {
+            Expr::Missed(d) if !out.contains(&d.as_str()) => out.push(d),
+            Expr::Not(e) | Expr::In(e, _) => e.missed_deadlines(out),
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::Compare(_, a, b) => {
+                a.missed_deadlines(out);
+                b.missed_deadlines(out);
+            }
+            _ => {}
+        }
+    }
+
     /// Whether the guard holds; `None` when it cannot be decided.
     pub fn holds(&self, env: &dyn Env) -> Option<bool> {
         match self.eval(env)? {
@@ -962,7 +1003,7 @@ impl Expr {
                     d.inputs(facts, params);
                 }
             }
-            Expr::Received | Expr::Today | Expr::DateOf(_) | Expr::Closed => {}
+            Expr::Received | Expr::Today | Expr::DateOf(_) | Expr::Closed | Expr::Missed(_) => {}
         }
     }
 }

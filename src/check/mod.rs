@@ -124,6 +124,11 @@ struct Checker<'a> {
     /// In an anchor or `until`, a name that is no fact is an event and
     /// stands for the day it happened.
     names_are_dates: bool,
+    /// Where a condition may read `missed D`: the place's words and the
+    /// deadlines it may name; `None` where `missed` cannot be read.
+    missable: Option<(String, Vec<String>)>,
+    /// The step being checked and its deadlines' names, for `missable`.
+    step_deadlines: Option<(String, Vec<String>)>,
 }
 
 impl<'a> Checker<'a> {
@@ -148,6 +153,8 @@ impl<'a> Checker<'a> {
             cited: Vec::new(),
             dates: Vec::new(),
             names_are_dates: false,
+            missable: None,
+            step_deadlines: None,
         }
     }
 
@@ -1141,9 +1148,25 @@ impl<'a> Checker<'a> {
                 None
             }
         };
-        let guard = match &route.guard {
-            Some(g) => Some(self.condition(g, &[])?),
+        self.missable = Some(self.missable_here());
+        let guard = route.guard.as_ref().map(|g| self.condition(g, &[]));
+        self.missable = None;
+        let guard = match guard {
+            Some(g) => Some(g?),
             None => None,
+        };
+        let window = match &route.window {
+            None => Some(None),
+            Some((d, a)) => {
+                let duration = self.duration(d);
+                let anchor = match a {
+                    ast::Anchor::Event(n) if n.text == "closed" => Some(WindowAnchor::Closed),
+                    _ => self.anchor(a).map(WindowAnchor::Anchor),
+                };
+                duration
+                    .zip(anchor)
+                    .map(|(duration, anchor)| Some(RouteWindow { duration, anchor }))
+            }
         };
         let cites = self.cites(&route.cite);
         let due = match &route.due {
@@ -1153,6 +1176,7 @@ impl<'a> Checker<'a> {
         };
         Some(Route {
             due,
+            window: window?,
             body: body?,
             kind: match route.kind {
                 ast::RouteKind::Route => RouteKind::Open,
@@ -1186,6 +1210,33 @@ impl<'a> Checker<'a> {
     }
 
     fn step(&mut self, step: &ast::StepDecl) -> Option<Step> {
+        self.step_deadlines = Some((
+            format!("step `{}`", step.name.text),
+            step.deadlines.iter().map(|d| d.name.text.clone()).collect(),
+        ));
+        let checked = self.step_checked(step);
+        self.step_deadlines = None;
+        checked
+    }
+
+    /// Where `missed D` may be read from the condition being checked: in
+    /// a step, its own deadlines (the current visit's); elsewhere (a route
+    /// for the whole procedure), a deadline of any step, read in whichever
+    /// step the case is in.
+    fn missable_here(&self) -> (String, Vec<String>) {
+        self.step_deadlines.clone().unwrap_or_else(|| {
+            (
+                "the procedure".to_string(),
+                self.decl
+                    .steps
+                    .iter()
+                    .flat_map(|s| s.deadlines.iter().map(|d| d.name.text.clone()))
+                    .collect(),
+            )
+        })
+    }
+
+    fn step_checked(&mut self, step: &ast::StepDecl) -> Option<Step> {
         let mut ok = true;
         let cites = self.cites(&step.cite);
         let lead = match step.leads.as_slice() {
@@ -1555,7 +1606,9 @@ impl<'a> Checker<'a> {
             .unwrap_or_default();
         let by = t.by.as_ref().map(|r| self.role(r));
         let also_by: Vec<Option<RoleId>> = t.also_by.iter().map(|r| self.role(r)).collect();
+        self.missable = Some(self.missable_here());
         let guard = t.guard.as_ref().map(|g| self.condition(g, &params));
+        self.missable = None;
         let mut ok = also_by.iter().all(Option::is_some);
         let requires = self.tasks_named(&t.requires, step, tasks, &mut ok);
         let reopens = self.tasks_named(&t.reopens, step, tasks, &mut ok);

@@ -74,6 +74,15 @@ pub fn anchor(procedure: &Procedure, anchor: Anchor) -> String {
     }
 }
 
+/// A route's window as written: `within 6 months of closed`.
+pub fn route_window(procedure: &Procedure, window: &super::ir::RouteWindow) -> String {
+    let from = match window.anchor {
+        super::ir::WindowAnchor::Closed => "closed".to_string(),
+        super::ir::WindowAnchor::Anchor(a) => anchor(procedure, a),
+    };
+    format!("within {} of {from}", duration(procedure, window.duration))
+}
+
 /// A fact's value as written in a case file: `true`, `child`, `2026-05-04`.
 pub fn fact_value(procedure: &Procedure, fact: FactId, value: &Value) -> String {
     let ty = procedure.facts.get(fact.index()).map(|f| &f.ty);
@@ -190,6 +199,7 @@ impl Printer<'_> {
             Expr::Received => ("received".to_string(), u8::MAX),
             Expr::Today => ("today".to_string(), u8::MAX),
             Expr::Closed => ("closed".to_string(), u8::MAX),
+            Expr::Missed(d) => (format!("missed {d}"), u8::MAX),
             Expr::DateOf(e) => (
                 format!(
                     "date of {}",

@@ -222,6 +222,10 @@ pub(crate) struct Moment<'s> {
     pub(crate) seen: &'s [(EventId, NaiveDate)],
     /// The case has an outcome (`closed` in a guard).
     pub(crate) closed: bool,
+    /// The current visit's unmet deadlines with their due dates, from the
+    /// clock (see `decide::unmet_dues`), for `missed D`; `None` where the
+    /// caller did not ask the clock, and `missed` is undecided.
+    pub(crate) unmet: Option<&'s [(&'s str, NaiveDate)]>,
 }
 
 impl<'s> Moment<'s> {
@@ -288,6 +292,16 @@ impl Env for Guarded<'_, '_> {
     }
     fn closed(&self) -> Option<bool> {
         Some(self.facts.moment.closed)
+    }
+    fn missed(&self, deadline: &str) -> Option<bool> {
+        let today = self.facts.moment.today?;
+        Some(
+            self.facts
+                .moment
+                .unmet?
+                .iter()
+                .any(|(name, due)| *name == deadline && *due < today),
+        )
     }
     fn shift(&self, date: NaiveDate, amount: i64, unit: Unit) -> Option<NaiveDate> {
         shift_in(self.calendar, date, amount, unit)

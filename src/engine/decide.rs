@@ -36,6 +36,7 @@ pub(crate) fn decide<'a>(
     event: &CaseEvent,
 ) -> Result<Effect<'a>, Failure> {
     let builtin = Builtin::of(event.event);
+    let unmet = unmet_dues(ctx, state);
     let facts = Facts {
         known: &state.facts,
         learnt: &event.facts,
@@ -43,6 +44,7 @@ pub(crate) fn decide<'a>(
             received: received_on(state)
                 .or((builtin == Some(Builtin::Received)).then_some(event.on)),
             current: Some(event.event),
+            unmet: Some(&unmet),
             ..moment(state, event.on)
         },
     };
@@ -1170,7 +1172,30 @@ fn moment_undated(state: &State) -> Moment<'_> {
         current: None,
         seen: state.visit().map_or(&[], |v| v.seen.as_slice()),
         closed: matches!(state.phase, Phase::Closed(_)),
+        unmet: None,
     }
+}
+
+/// The current visit's deadlines that apply to the case and are unmet,
+/// with their due dates from the clock (pauses and extensions counted):
+/// what `missed D` reads. A deadline whose due date cannot be worked out
+/// yet (its anchor has not happened, or it is paused) is not listed, so it
+/// is not missed.
+pub(crate) fn unmet_dues<'p>(ctx: &Ctx<'p>, state: &State) -> Vec<(&'p str, NaiveDate)> {
+    let Phase::InStep(visit) = &state.phase else {
+        return Vec::new();
+    };
+    let step = ctx.step(visit.step);
+    let facts = Facts::known(&state.facts).at(moment_undated(state));
+    step.deadlines
+        .iter()
+        .zip(&visit.deadlines)
+        .filter(|(deadline, clock)| clock.met.is_none() && ctx.deadline_applies(deadline, facts))
+        .filter_map(|(deadline, clock)| match clock.due(ctx, facts) {
+            Ok(Due::On(due)) => Some((deadline.name.as_str(), due)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The first of a step's refusals (or rejections) whose guard holds.

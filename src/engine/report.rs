@@ -5,7 +5,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::calendar::Calendar;
-use crate::check::ir::{Anchor, Builtin, DurationSpec, Extension, Route, RouteKind, Step, Target};
+use crate::check::ir::{
+    Anchor, Builtin, DurationSpec, Expr, Extension, Route, RouteKind, RouteWindow, Step, Target,
+    WindowAnchor,
+};
 
 use super::clock::{describe_ceiling, working_days_late, Clock, Due};
 use super::decide::missing_tasks;
@@ -226,6 +229,18 @@ pub struct RouteReport {
     /// Facts the route's condition needs that the case does not give.
     pub missing_facts: Vec<String>,
     pub cite: Vec<String>,
+    /// `open`, `closed` (it was or could have been open, and no longer
+    /// can be: the case closed, or its window ended) or `not yet open`.
+    pub state: &'static str,
+    /// When a route not yet open opens, where that is known now (the day
+    /// after a deadline it waits on falls due unmet).
+    pub opens: Option<NaiveDate>,
+    /// When an open route closes (its window's last day), or when a closed
+    /// one closed.
+    pub closes: Option<NaiveDate>,
+    /// Why it is in that state, in words: the deadlines it reads ("missed
+    /// response: due 2026-04-27, not met"), its window, or why it is shut.
+    pub because: String,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -642,7 +657,12 @@ impl Engine<'_> {
 
     fn route_report(&self, route: &Route, closed: Option<NaiveDate>, at: NaiveDate) -> RouteReport {
         let body = &self.ctx.procedure.bodies[route.body.index()];
+        let unmet = super::decide::unmet_dues(&self.ctx, &self.state);
         let facts = self.facts_on(at);
+        let facts = facts.at(super::context::Moment {
+            unmet: Some(&unmet),
+            ..facts.moment
+        });
         let (holds, missing_facts) = match &route.guard {
             None => (true, Vec::new()),
             Some(g) => match self.ctx.holds(g, facts, &[], String::new) {
@@ -659,10 +679,21 @@ impl Engine<'_> {
                 }
             },
         };
-        // A route whose condition reads `closed` is for after the outcome;
-        // any other closes with the case.
-        let after_outcome = route.guard.as_ref().is_some_and(|g| g.reads_closed());
+        // A route whose condition reads `closed`, or whose window counts
+        // from it, is for after the outcome; any other closes with the case.
+        let after_outcome = route.guard.as_ref().is_some_and(|g| g.reads_closed())
+            || route
+                .window
+                .as_ref()
+                .is_some_and(|w| w.anchor == WindowAnchor::Closed);
+        let window = route
+            .window
+            .as_ref()
+            .and_then(|w| self.window_end(w, closed, facts));
         let why_not = match (closed, holds) {
+            _ if window.is_some_and(|(_, end)| at > end) => window.map(|(anchor, end)| {
+                format!("its window ended on {end} (it counts from {anchor})")
+            }),
             (Some(on), _) if !after_outcome => Some(format!("the case closed on {on}")),
             (_, false) if !missing_facts.is_empty() => {
                 Some("the case does not give what its condition needs".to_string())
@@ -670,6 +701,37 @@ impl Engine<'_> {
             (_, false) => Some("its condition does not hold".to_string()),
             (_, true) => None,
         };
+        let ended = window.filter(|(_, end)| at > *end).map(|(_, end)| end);
+        let shut = ended.or(closed.filter(|_| !after_outcome));
+        let state = match (&why_not, shut) {
+            (None, _) => "open",
+            (Some(_), Some(_)) => "closed",
+            (Some(_), None) => "not yet open",
+        };
+        let closes = match state {
+            "open" => window.map(|(_, end)| end),
+            _ => shut,
+        };
+        // Known ahead only for a route waiting on one deadline alone.
+        let opens = match (state, &route.guard) {
+            ("not yet open", Some(Expr::Missed(d))) => unmet
+                .iter()
+                .find(|(n, _)| *n == d)
+                .and_then(|(_, due)| due.succ_opt()),
+            _ => None,
+        };
+        let mut because = vec![why_not
+            .clone()
+            .unwrap_or_else(|| "its condition holds".to_string())];
+        if let Some(g) = &route.guard {
+            because.extend(self.missed_words(g, &unmet, at));
+        }
+        if let (Some((anchor, end)), "open") = (window, state) {
+            because.push(format!(
+                "open until {end} (its window counts from {anchor})"
+            ));
+        }
+        let because = because.join("; ");
         RouteReport {
             body: body.name.clone(),
             title: body.title.clone(),
@@ -678,10 +740,57 @@ impl Engine<'_> {
                 RouteKind::Referral => "referral",
             },
             open: why_not.is_none(),
+            state,
+            opens,
+            closes,
+            because,
             why_not,
             missing_facts,
             cite: route.cites.clone(),
         }
+    }
+
+    /// The anchor's day and the last day of a route's window, once the
+    /// anchor has happened (a window counting from `closed` has not begun
+    /// while the case is open).
+    fn window_end(
+        &self,
+        window: &RouteWindow,
+        closed: Option<NaiveDate>,
+        facts: super::context::Facts<'_>,
+    ) -> Option<(NaiveDate, NaiveDate)> {
+        let start = match window.anchor {
+            WindowAnchor::Closed => closed?,
+            WindowAnchor::Anchor(Anchor::Entry) => self.state.visit()?.entered,
+            WindowAnchor::Anchor(Anchor::Event(e)) => {
+                self.state.last_seen.get(e.index()).copied().flatten()?
+            }
+            WindowAnchor::Anchor(a) => self.ctx.date_anchor(a, facts).ok()?,
+        };
+        let (amount, unit) = super::clock::duration_of(window.duration, facts)?;
+        let end = super::context::shift_in(self.ctx.calendar, start, i64::from(amount), unit)?;
+        Some((start, end))
+    }
+
+    /// What `missed D` reads in a route's condition, in words, for its
+    /// `because`: "missed response: due 2026-04-27, not met", or "response
+    /// not missed yet (due 2026-04-27)".
+    fn missed_words(
+        &self,
+        guard: &Expr,
+        unmet: &[(&str, NaiveDate)],
+        at: NaiveDate,
+    ) -> Vec<String> {
+        let mut names = Vec::new();
+        guard.missed_deadlines(&mut names);
+        names
+            .into_iter()
+            .map(|d| match unmet.iter().find(|(n, _)| *n == d) {
+                Some((_, due)) if *due < at => format!("missed {d}: due {due}, not met"),
+                Some((_, due)) => format!("{d} not missed yet (due {due})"),
+                None => format!("{d} not missed"),
+            })
+            .collect()
     }
 
     /// What may happen next: the tasks not done, then the events that move

@@ -106,6 +106,7 @@ const GUARD_WORDS: &[&str] = &[
     "received",
     "today",
     "closed",
+    "missed",
     "date of",
     "latest(",
     "earliest(",

@@ -504,6 +504,9 @@ fn timed(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
     if let Some(words) = track_hover(p, offset) {
         return Some(words);
     }
+    if let Some(words) = timed_route(p, offset) {
+        return Some(words);
+    }
     let step = p.steps.iter().find(|s| inside(s.span, offset))?;
     for (di, d) in step.deadlines.iter().enumerate() {
         if inside(d.span, offset) {
@@ -595,6 +598,48 @@ fn track_hover(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
         }
     }
     Some((track_words(p, track), track.body.name.span))
+}
+
+/// A route with a window, or one reading `missed`: when it opens and
+/// when it closes, which a policy owner cannot see from the line alone.
+fn timed_route(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
+    let r = p
+        .routes
+        .iter()
+        .chain(p.steps.iter().flat_map(|s| &s.routes))
+        .find(|r| inside(r.span, offset))?;
+    let guard = r.guard.as_ref().map(crate::format::expression);
+    let reads_missed = guard.as_deref().is_some_and(|g| g.contains("missed "));
+    if r.window.is_none() && !reads_missed {
+        return None;
+    }
+    let mut words = match &guard {
+        Some(g) => {
+            format!("Open while `{g}` holds, read on the day asked (in `run`, the as-of date)")
+        }
+        None => "Open".to_string(),
+    };
+    if reads_missed {
+        words.push_str(
+            "; `missed D` holds from the day after D falls due unmet in the current visit",
+        );
+    }
+    if let Some((d, a)) = &r.window {
+        let from = match a {
+            Anchor::Event(n) if n.text == "closed" => {
+                "the day the case has its outcome".to_string()
+            }
+            _ => format!("`{}`", crate::format::anchor_text(a)),
+        };
+        words.push_str(&format!(
+            "; it closes for good {} after {from} (the last day included)",
+            duration_words(d)
+        ));
+    }
+    Some((
+        format!("**route to** `{}`\n\n{words}.", r.body.text),
+        r.span,
+    ))
 }
 
 /// `fixed`: once given, the fact may not change, and why.
@@ -825,6 +870,36 @@ mod tests {
             deadline.contains("It applies only when `urgent`")
                 && deadline.contains("late, with reason"),
             "{deadline}"
+        );
+    }
+
+    #[test]
+    fn a_route_with_a_window_says_when_it_opens_and_closes() {
+        let text = r#"procedure p "P" {
+  role officer "Officer"
+  body ombudsman ombudsman "The Ombudsman"
+  route to ombudsman when missed reply
+  route to ombudsman when closed within 6 months of closed
+  start first
+  step first "First" {
+    lead officer
+    deadline reply 10 working days met by replied
+    on replied -> done
+  }
+  outcome done "Done"
+}
+"#;
+        let missed = over(text, "when missed reply", 2);
+        assert!(
+            missed.contains("`missed D` holds from the day after D falls due unmet"),
+            "{missed}"
+        );
+        let window = over(text, "within 6 months", 3);
+        assert!(
+            window.contains(
+                "it closes for good 6 months after the day the case has its outcome (the last day included)"
+            ),
+            "{window}"
         );
     }
 }

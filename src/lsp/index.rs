@@ -437,7 +437,7 @@ impl Walker<'_> {
                     self.guard(d, fields);
                 }
             }
-            Expr::Moment { .. } | Expr::Closed { .. } => {}
+            Expr::Moment { .. } | Expr::Closed { .. } | Expr::Missed { .. } => {}
         }
     }
 }

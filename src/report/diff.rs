@@ -209,6 +209,11 @@ impl Flattener<'_> {
                 },
             );
         }
+        if let Some(w) = &r.window {
+            let mut window = path.clone();
+            window.push("window");
+            self.put(&window, words::route_window(p, w));
+        }
         self.put(&cite, join(&r.cites));
     }
 

@@ -359,6 +359,7 @@ pub(super) fn condition_words(
         Expr::Param(p) => subject(&Expr::Param(*p)).map_or_else(fallback, |(quoted, _)| quoted),
         Expr::Const(Value::Bool(b)) => if *b { "always" } else { "never" }.to_string(),
         Expr::Closed => "the case has its outcome".to_string(),
+        Expr::Missed(d) => format!("the deadline “{d}” has passed unmet"),
         Expr::Not(e) => match e.as_ref() {
             Expr::Fact(_) | Expr::Param(_) => {
                 format!("it is not so that {}", condition_words(procedure, e, event))
@@ -850,7 +851,30 @@ fn route_phrase(procedure: &Procedure, route: &crate::check::ir::Route, place: &
         .map(|g| format!(" {}", condition(procedure, g)))
         .unwrap_or_default();
     let due = super::doc_duties::referral_due_words(procedure, route);
-    format!("{how} {place}{when}{due}{}", cite(&route.cites))
+    let window = route
+        .window
+        .as_ref()
+        .map(|w| format!(", {}", window_words(procedure, w)))
+        .unwrap_or_default();
+    format!("{how} {place}{when}{due}{window}{}", cite(&route.cites))
+}
+
+/// A route's window in plain words: "for 6 months after the case has its
+/// outcome", "for 1 year after `received`".
+pub(super) fn window_words(
+    procedure: &Procedure,
+    window: &crate::check::ir::RouteWindow,
+) -> String {
+    let from = match window.anchor {
+        crate::check::ir::WindowAnchor::Closed => "the case has its outcome".to_string(),
+        crate::check::ir::WindowAnchor::Anchor(a) => {
+            format!("`{}`", words::anchor(procedure, a))
+        }
+    };
+    format!(
+        "for {} after {from}",
+        duration_words(procedure, window.duration)
+    )
 }
 
 /// One row a step: tasks, time limits and windows each in their own

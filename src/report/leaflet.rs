@@ -16,6 +16,7 @@ use crate::check::ir::{
 use super::doc::{
     body_name, calendar_words, condition_words, duration_words, event_words, humanize, is_start,
     lower_first, outcome_text, role_title, step_title, task_title, the_role, upper_first,
+    window_words,
 };
 
 /// The role that stands for the person complaining: the one named
@@ -440,6 +441,38 @@ fn route_sentence(procedure: &Procedure, route: &Route) -> String {
         .as_ref()
         .map(|g| format!("{pause} if {}", condition_words(procedure, g, None)))
         .unwrap_or_default();
+    // A route waiting only on a missed deadline, or only on the outcome
+    // with a window from it, says so in the complainant's words.
+    let when = match &route.guard {
+        Some(crate::check::ir::Expr::Missed(d)) => {
+            format!("{pause} if we miss our time limit “{d}”")
+        }
+        Some(crate::check::ir::Expr::Closed)
+            if route
+                .window
+                .as_ref()
+                .is_some_and(|w| w.anchor == crate::check::ir::WindowAnchor::Closed) =>
+        {
+            String::new()
+        }
+        _ => when,
+    };
+    // The complainant cares until when they may go, in their words.
+    let when = match &route.window {
+        Some(w) => {
+            let words = if w.anchor == crate::check::ir::WindowAnchor::Closed {
+                format!(
+                    "for {} after we close your complaint",
+                    duration_words(procedure, w.duration)
+                )
+            } else {
+                window_words(procedure, w)
+            };
+            let comma = if when.is_empty() { "" } else { "," };
+            format!("{when}{comma} {words}")
+        }
+        None => when,
+    };
     match (route.kind, kind) {
         (RouteKind::Referral, _) => format!("We tell {body} at once{when}."),
         (RouteKind::Open, Some(BodyKind::Legal)) => format!("You can seek {body}{when}."),

@@ -261,15 +261,48 @@ pub fn human(report: &Report) -> String {
             } else {
                 format!(" (needs {})", r.missing_facts.join(", "))
             };
+            let until = match (r.open, r.closes) {
+                (true, Some(closes)) => format!(" (until {closes})"),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "  {:<9} {:<9} {}: {}{needs}{}",
+                "  {:<9} {:<9} {}: {}{needs}{until}{}",
                 r.kind,
                 state,
                 r.body,
                 r.title,
                 cites(&r.cite)
             );
+            route_because(&mut out, r);
+        }
+        // Routes not open whose day is known (one waiting on a deadline,
+        // or one whose window ended) say it, so a complainant sees when.
+        let dated: Vec<_> = report
+            .routes
+            .iter()
+            .filter(|r| !r.open && (closed || r.missing_facts.is_empty()))
+            .filter(|r| r.opens.is_some() || r.because.starts_with("its window ended"))
+            .collect();
+        let others = others - dated.len();
+        for r in dated {
+            let when = match r.opens {
+                Some(opens) => format!("opens {opens}"),
+                None => format!(
+                    "closed {}",
+                    r.closes.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            };
+            let _ = writeln!(
+                out,
+                "  {:<9} {:<9} {}: {} ({when}){}",
+                r.kind,
+                r.state,
+                r.body,
+                r.title,
+                cites(&r.cite)
+            );
+            let _ = writeln!(out, "            because {}", r.because);
         }
         if open_after_outcome && others > 0 {
             let _ = writeln!(
@@ -302,4 +335,13 @@ pub fn human(report: &Report) -> String {
         }
     }
     out
+}
+
+/// A route's `because` under its line, where it says more than that the
+/// condition holds or does not (what `missed` reads, the window).
+fn route_because(out: &mut String, r: &crate::engine::RouteReport) {
+    let plain = r.why_not.as_deref().unwrap_or("its condition holds");
+    if r.because != plain {
+        let _ = writeln!(out, "            because {}", r.because);
+    }
 }

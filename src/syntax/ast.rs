@@ -197,6 +197,11 @@ pub enum Expr {
     Closed {
         span: Span,
     },
+    /// `missed response`: the deadline passed unmet in this visit.
+    Missed {
+        deadline: Name,
+        span: Span,
+    },
 }
 
 /// A day every case has, named by a reserved word in guards.
@@ -229,7 +234,8 @@ impl Expr {
             | Expr::Moment { span, .. }
             | Expr::DateOf { span, .. }
             | Expr::Extreme { span, .. }
-            | Expr::Closed { span } => *span,
+            | Expr::Closed { span }
+            | Expr::Missed { span, .. } => *span,
             Expr::Date(d) => d.span,
             Expr::Text(t) => t.span,
             Expr::Name(n) => n.span,
@@ -433,6 +439,9 @@ pub struct RouteDecl {
     pub due: Option<ReferDue>,
     pub cite: Option<Cite>,
     pub span: Span,
+    /// `within DURATION of ANCHOR`, on a `route`: when it closes. An
+    /// anchor named `closed` is the day the case has its outcome.
+    pub window: Option<(Duration, Anchor)>,
 }
 
 #[derive(Clone, Debug)]

@@ -418,6 +418,12 @@ impl Lowerer {
                 span,
             },
             Rule::kw_closed => Expr::Closed { span },
+            Rule::missed_term => Expr::Missed {
+                deadline: parts(pair)
+                    .find(|p| p.as_rule() == Rule::ident)
+                    .map_or_else(empty_span_name, |p| name(&p)),
+                span,
+            },
             Rule::date_of => Expr::DateOf {
                 event: parts(pair)
                     .find(|p| p.as_rule() == Rule::ident)
@@ -715,6 +721,15 @@ impl Lowerer {
                     None => ReferDue::Immediately(span_of(p)),
                 }
             }),
+            window: ps
+                .iter()
+                .find(|p| p.as_rule() == Rule::route_window)
+                .and_then(|p| {
+                    let inner: Vec<_> = p.clone().into_inner().collect();
+                    let d = inner.iter().find(|q| q.as_rule() == Rule::duration)?;
+                    let a = inner.iter().find(|q| q.as_rule() == Rule::anchor)?;
+                    Some((self.duration(d.clone()), self.anchor(a.clone())))
+                }),
             cite: self.take_cite(&ps),
             span,
         }

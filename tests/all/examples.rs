@@ -43,6 +43,7 @@ fn walk(expr: &Expr, seen: &mut Vec<&'static str>) {
         Expr::Moment { moment, .. } => moment.word(),
         Expr::DateOf { .. } => "date of",
         Expr::Closed { .. } => "closed",
+        Expr::Missed { .. } => "missed",
         Expr::Extreme { latest, dates, .. } => {
             for d in dates {
                 walk(d, seen);
@@ -133,6 +134,8 @@ fn the_every_construct_example_has_every_construct() {
         .collect();
     assert!(all_routes.iter().any(|r| r.kind == RouteKind::Route));
     assert!(all_routes.iter().any(|r| r.kind == RouteKind::Referral));
+    // A route with a window (`within 12 months of closed`).
+    assert!(all_routes.iter().any(|r| r.window.is_some()));
     let tasks: Vec<_> = steps.iter().flat_map(|s| &s.tasks).collect();
     assert!(tasks.iter().any(|t| t.guard.is_some()) && tasks.iter().any(|t| t.by.is_some()));
     assert!(
@@ -284,7 +287,7 @@ fn the_every_construct_example_has_every_construct() {
     }
     for kind in [
         "not", "and", "or", "==", "!=", "<", "<=", ">", "in", "date", "duration", "text", "name",
-        "+", "-", "received", "today", "date of", "latest", "earliest", "closed",
+        "+", "-", "received", "today", "date of", "latest", "earliest", "closed", "missed",
     ] {
         assert!(seen.contains(&kind), "guard form {kind}");
     }

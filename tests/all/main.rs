@@ -26,6 +26,7 @@ mod import_cli;
 mod lsp;
 mod mutations;
 // Writes to /dev/full, which Linux has.
+mod missed_guard;
 #[cfg(target_os = "linux")]
 mod output_cli;
 mod paths_cli;
