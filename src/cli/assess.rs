@@ -103,6 +103,25 @@ fn standard_path(against: &str, dir: &Path) -> Option<PathBuf> {
     })
 }
 
+/// "; did you mean `housing-ombudsman-2024`?" when a procedure file under
+/// DIR is named nearly as the user typed (`--against housing-ombudsman`).
+fn closest_standard(against: &str, dir: &Path) -> String {
+    let files = super::walk::files_under(dir, &["proc"], super::test::is_assumptions);
+    let stems: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    // A prefix (the id without its year) is the likeliest slip; then a typo.
+    let prefixed = stems.iter().find(|s| s.starts_with(against));
+    match prefixed
+        .map(String::as_str)
+        .or_else(|| crate::suggest::did_you_mean(against, stems.iter().map(String::as_str)))
+    {
+        Some(s) => format!("; did you mean `{s}`?"),
+        None => String::new(),
+    }
+}
+
 /// PROC's path with `.follows.yaml` in place of `.proc`.
 fn default_mapping(proc: &Path) -> PathBuf {
     proc.with_extension("follows.yaml")
@@ -116,9 +135,10 @@ pub(crate) fn run(args: AssessArgs) -> Outcome {
     };
     let Some(standard_file) = standard_path(&args.against, &args.procedures) else {
         errln!(
-            "error: no standard `{}`: neither a file nor a procedure under `{}`; pass a .proc file or --procedures DIR",
+            "error: no standard `{}`: neither a file nor a procedure under `{}`; pass a .proc file or --procedures DIR{}",
             args.against,
-            args.procedures.display()
+            args.procedures.display(),
+            closest_standard(&args.against, &args.procedures)
         );
         return Outcome::Usage;
     };

@@ -231,7 +231,21 @@ fn bad_arguments_and_a_proc_that_does_not_check_are_exit_2() {
     ]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("no standard `no-such-code`"),
+        run.stderr.contains("no standard `no-such-code`") && !run.stderr.contains("did you mean"),
+        "{}",
+        run.stderr
+    );
+    // The code's id without its year, as a landlord would first type it.
+    let run = redress(&[
+        "assess",
+        "examples/landlord/oakfield-homes.proc",
+        "--against",
+        "housing-ombudsman",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("did you mean `housing-ombudsman-2024`?"),
         "{}",
         run.stderr
     );
