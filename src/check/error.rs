@@ -779,6 +779,25 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `extendable to` the deadline's own length: a ceiling is the total, so
+    /// this allows no extension at all, though it reads like "may be
+    /// extended by up to 10 working days" (the Housing Code's wording).
+    #[error(
+        "the extension ceiling ({ceiling}) is the deadline itself, so no extension is possible"
+    )]
+    #[diagnostic(
+        code(W0406),
+        severity(Warning),
+        help("`extendable to` gives the total time, not the extra: for \"may be extended by up to 10 working days\" on a 10-working-day deadline write `extendable to 20 working days`; if no extension is allowed, remove the clause")
+    )]
+    CeilingEqualsDeadline {
+        ceiling: String,
+        #[label("the same length as the deadline")]
+        span: SourceSpan,
+        #[label("deadline")]
+        deadline_span: SourceSpan,
+    },
+
     /// Two windows for the same request, counted the same way from the same
     /// anchor, where one is never shorter: the other adds nothing.
     #[error("the window for `{event}` of {inner} is always inside the one of {outer}")]

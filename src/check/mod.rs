@@ -1551,6 +1551,12 @@ impl<'a> Checker<'a> {
                             span: ceiling.span().into(),
                             deadline_span: d.duration.span().into(),
                         });
+                    } else if ca == da && cu == du {
+                        self.error(CheckError::CeilingEqualsDeadline {
+                            ceiling: describe_duration(ca, cu),
+                            span: ceiling.span().into(),
+                            deadline_span: d.duration.span().into(),
+                        });
                     }
                 }
                 c.map(Extension::UpTo)
