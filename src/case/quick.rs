@@ -89,6 +89,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for Quick<'a> {
 
 struct PairsVisitor;
 
+/// More keys than a case's mapping ever has (the block YAML lexer's bound
+/// too): past it the quick reader gives up, because its repeated-key check
+/// looks back over the keys read so far and a crafted file of 150,000 keys
+/// would take minutes; the full reader says what is wrong.
+const MAX_KEYS: usize = 256;
+
 impl<'de> Visitor<'de> for PairsVisitor {
     type Value = Pairs<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -97,6 +103,9 @@ impl<'de> Visitor<'de> for PairsVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut pairs: Vec<(&'de str, Quick<'de>)> = Vec::with_capacity(4);
         while let Some(key) = map.next_key::<&'de str>()? {
+            if pairs.len() >= MAX_KEYS {
+                return Err(de::Error::custom("too many keys"));
+            }
             if pairs.iter().any(|(k, _)| *k == key) {
                 return Err(de::Error::custom("repeated key"));
             }

@@ -17,7 +17,7 @@ use super::calendar_args::HolidaysArg;
 use super::cases::{gather, CaseFile, Procedures, MAX_CASES_FILE_BYTES};
 use super::output::{err, errln, out, outln};
 use super::render::{render, show, CommandLine};
-use super::test::{procedures, Found};
+use super::test::{procedures_in, search_dirs, Found};
 use super::Outcome;
 
 #[derive(Args)]
@@ -82,7 +82,7 @@ pub(crate) fn run(args: StatusArgs) -> Outcome {
         Ok(files) => files,
         Err(outcome) => return outcome,
     };
-    let found = procedures(&super::test::search_dirs(&args.procedures, &args.paths));
+    let found = procedures_in(&search_dirs(&args.procedures, &args.paths));
     let options = Options {
         as_of,
         within: i64::from(args.within),

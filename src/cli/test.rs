@@ -101,11 +101,38 @@ pub(super) enum Found {
 /// file name), so that a case naming it fails with the procedure's own
 /// diagnostics rather than "no procedure was found".
 pub(crate) fn procedures(dirs: &[PathBuf]) -> HashMap<String, Found> {
+    procedures_in(&Search {
+        dirs: dirs.to_vec(),
+        beside: Vec::new(),
+    })
+}
+
+/// Where to look for procedures: folders searched through, and folders of
+/// case files whose own `.proc` files (not their subfolders') count.
+pub(crate) struct Search {
+    dirs: Vec<PathBuf>,
+    beside: Vec<PathBuf>,
+}
+
+pub(crate) fn procedures_in(search: &Search) -> HashMap<String, Found> {
     let mut files = Vec::new();
-    for dir in dirs {
+    for dir in &search.dirs {
         if dir.is_dir() {
             files.extend(super::walk::files_under(dir, &["proc"], is_assumptions));
         }
+    }
+    for dir in &search.beside {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        let mut here: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "proc") && p.is_file())
+            .filter(|p| !files.contains(p))
+            .collect();
+        here.sort();
+        files.extend(here);
     }
     let mut by_id = HashMap::new();
     for path in files {
@@ -145,20 +172,24 @@ pub(crate) fn procedures(dirs: &[PathBuf]) -> HashMap<String, Found> {
     by_id
 }
 
-/// Where to look for the procedures cases name: `--procedures`, every
-/// folder given, and the folder of every case file given by a path with a
-/// folder in it, so that `redress test examples/versions/a.yaml` finds the
-/// procedure beside it as `redress test examples/versions/` does. The folder
-/// of a bare file name (the current folder) is not walked: it may hold a
-/// whole project, `target/` included.
-pub(crate) fn search_dirs(procedures: &Path, paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut search = vec![procedures.to_path_buf()];
+/// Where to look for the procedures cases name: `--procedures` and every
+/// folder given, searched through; and the folder of every case file given
+/// by a path with a folder in it, its own `.proc` files only, so that
+/// `redress test examples/versions/a.yaml` finds the procedure beside it as
+/// `redress test examples/versions/` does, while `status ~/Downloads/a.yaml`
+/// does not search all of Downloads. The folder of a bare file name (the
+/// current folder) is not looked in: `--procedures` is the place for that.
+pub(crate) fn search_dirs(procedures: &Path, paths: &[PathBuf]) -> Search {
+    let mut search = Search {
+        dirs: vec![procedures.to_path_buf()],
+        beside: Vec::new(),
+    };
     for path in paths {
         if path.is_dir() {
-            search.push(path.clone());
+            search.dirs.push(path.clone());
         } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if !search.iter().any(|s| s == parent) {
-                search.push(parent.to_path_buf());
+            if !search.beside.iter().any(|s| s == parent) {
+                search.beside.push(parent.to_path_buf());
             }
         }
     }
@@ -194,7 +225,7 @@ pub(crate) fn run(args: TestArgs) -> Outcome {
         Ok(files) => files,
         Err(outcome) => return outcome,
     };
-    let mut procedures = procedures(&search_dirs(&args.procedures, &args.paths));
+    let mut procedures = procedures_in(&search_dirs(&args.procedures, &args.paths));
     // Diagnostics in JSON and JUnit are read by programs: no terminal
     // colours in them.
     let colour = matches!(args.format, Format::Human) && wants_colour();
