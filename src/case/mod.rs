@@ -10,6 +10,7 @@ mod error;
 mod expect;
 pub mod locate;
 pub mod quick;
+mod quick_json;
 mod yaml_words;
 
 use std::sync::Arc;

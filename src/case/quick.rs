@@ -18,37 +18,38 @@ use chrono::NaiveDate;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
-use crate::check::ir::{Builtin, EventId, FactId, Procedure, RoleId, Type, Value};
+use crate::check::ir::{Builtin, Event, EventId, FactId, Procedure, RoleId, Type, Value};
 use crate::engine::{Case, CaseEvent, ExtensionRequest};
 
-use super::{parse_duration, quick_date, Loaded, EVENT_KEYS};
+use super::{parse_duration, quick_date, Loaded};
 
 /// A case, as far as the quick way reads one. Any other top-level key
 /// (`expect:` included) sends the case the full way.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default, Debug)]
 #[serde(deny_unknown_fields)]
-struct QuickCase<'a> {
+pub(super) struct QuickCase<'a> {
     #[serde(borrow)]
-    procedure: &'a str,
+    pub(super) procedure: &'a str,
     #[serde(default, borrow)]
-    version: Option<&'a str>,
+    pub(super) version: Option<&'a str>,
     #[serde(borrow)]
-    case: &'a str,
+    pub(super) case: &'a str,
     #[serde(default, borrow)]
-    calendar: Option<&'a str>,
+    pub(super) calendar: Option<&'a str>,
     #[serde(default, borrow)]
-    facts: Pairs<'a>,
+    pub(super) facts: Pairs<'a>,
     #[serde(default, borrow)]
-    people: Pairs<'a>,
+    pub(super) people: Pairs<'a>,
     #[serde(borrow)]
-    events: Vec<Pairs<'a>>,
+    pub(super) events: Vec<Pairs<'a>>,
     #[serde(default, borrow)]
-    before_effective: Option<&'a str>,
+    pub(super) before_effective: Option<&'a str>,
 }
 
 /// A value the quick way accepts: a string without escapes, a boolean, or
 /// a mapping of such values.
-enum Quick<'a> {
+#[derive(Debug)]
+pub(super) enum Quick<'a> {
     Str(&'a str),
     Bool(bool),
     Map(Pairs<'a>),
@@ -56,10 +57,23 @@ enum Quick<'a> {
 
 /// A mapping's pairs in file order; a repeated key is refused (the full
 /// way says which).
-#[derive(Default)]
-struct Pairs<'a>(Vec<(&'a str, Quick<'a>)>);
+#[derive(Default, Debug)]
+pub(super) struct Pairs<'a>(Vec<(&'a str, Quick<'a>)>);
 
 impl<'a> Pairs<'a> {
+    pub(super) fn with_capacity(capacity: usize) -> Self {
+        Pairs(Vec::with_capacity(capacity))
+    }
+
+    /// Adds a pair, or `None` for a repeated key or one too many.
+    pub(super) fn push(&mut self, key: &'a str, value: Quick<'a>) -> Option<()> {
+        if self.0.len() >= MAX_KEYS || self.0.iter().any(|(k, _)| *k == key) {
+            return None;
+        }
+        self.0.push((key, value));
+        Some(())
+    }
+
     fn get(&self, key: &str) -> Option<&Quick<'a>> {
         self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
@@ -101,17 +115,14 @@ impl<'de> Visitor<'de> for PairsVisitor {
         f.write_str("a mapping")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut pairs: Vec<(&'de str, Quick<'de>)> = Vec::with_capacity(4);
+        let mut pairs = Pairs::with_capacity(4);
         while let Some(key) = map.next_key::<&'de str>()? {
-            if pairs.len() >= MAX_KEYS {
-                return Err(de::Error::custom("too many keys"));
+            let value = map.next_value()?;
+            if pairs.push(key, value).is_none() {
+                return Err(de::Error::custom("a repeated key, or too many keys"));
             }
-            if pairs.iter().any(|(k, _)| *k == key) {
-                return Err(de::Error::custom("repeated key"));
-            }
-            pairs.push((key, map.next_value()?));
         }
-        Ok(Pairs(pairs))
+        Ok(pairs)
     }
 }
 
@@ -133,7 +144,7 @@ pub fn parse(text: &str) -> Option<Header<'_>> {
     if !text.trim_start().starts_with('{') {
         return None;
     }
-    let case: QuickCase<'_> = serde_json::from_str(text).ok()?;
+    let case = super::quick_json::case(text)?;
     Some(Header {
         procedure: case.procedure,
         case,
@@ -249,6 +260,53 @@ fn typed(ty: &Type, value: &Quick<'_>) -> Option<Value> {
     }
 }
 
+/// An event's keys, each found in one pass over its pairs (most events
+/// have three or four, and every case has many events).
+#[derive(Default)]
+struct EventKeys<'q, 'a> {
+    on: Option<&'q Quick<'a>>,
+    by: Option<&'q Quick<'a>>,
+    facts: Option<&'q Quick<'a>>,
+    note: Option<&'q Quick<'a>>,
+    reason: Option<&'q Quick<'a>>,
+    until: Option<&'q Quick<'a>>,
+    extension: Option<&'q Quick<'a>>,
+    deadline: Option<&'q Quick<'a>>,
+    pause: Option<&'q Quick<'a>>,
+    agreed_by: Option<&'q Quick<'a>>,
+    to: Option<&'q Quick<'a>>,
+}
+
+impl<'q, 'a> EventKeys<'q, 'a> {
+    /// The keys of `map`, or `None` at one this event may not have (the
+    /// full reader names it) or one the quick way leaves to the full
+    /// reader (`person`).
+    fn of(map: &'q Pairs<'a>, builtin: Option<Builtin>, declared: &Event) -> Option<Self> {
+        let mut keys = EventKeys::default();
+        for (key, value) in &map.0 {
+            let slot = match (*key, builtin) {
+                ("event", _) => continue,
+                ("person", _) => return None,
+                ("on", _) => &mut keys.on,
+                ("by", _) => &mut keys.by,
+                ("facts", _) => &mut keys.facts,
+                ("note", _) => &mut keys.note,
+                ("reason", _) => &mut keys.reason,
+                ("until", Some(Builtin::Extended)) => &mut keys.until,
+                ("for", Some(Builtin::Extended)) => &mut keys.extension,
+                ("deadline", Some(Builtin::Extended)) => &mut keys.deadline,
+                ("pause", Some(Builtin::Paused)) => &mut keys.pause,
+                ("agreed_by", Some(Builtin::Paused)) => &mut keys.agreed_by,
+                ("to", Some(Builtin::Referred)) => &mut keys.to,
+                (name, _) if declared.params.iter().any(|p| p.name == name) => continue,
+                _ => return None,
+            };
+            *slot = Some(value);
+        }
+        Some(keys)
+    }
+}
+
 fn events(procedure: &Procedure, raw: &[Pairs<'_>]) -> Option<Vec<CaseEvent>> {
     if raw.is_empty() {
         return None;
@@ -264,46 +322,28 @@ fn events(procedure: &Procedure, raw: &[Pairs<'_>]) -> Option<Vec<CaseEvent>> {
         if i == 0 && builtin != Some(Builtin::Received) {
             return None;
         }
-        let on = quick_date(str_of(map.get("on")?)?)?;
+        let keys = EventKeys::of(map, builtin, declared)?;
+        let on = quick_date(str_of(keys.on?)?)?;
         if previous.is_some_and(|p| on < p) {
             return None;
         }
         previous = Some(on);
-        let extra: &[&str] = match builtin {
-            Some(Builtin::Extended) => &["until", "for", "deadline"],
-            Some(Builtin::Paused) => &["pause", "agreed_by"],
-            Some(Builtin::Referred) => &["to"],
-            _ => &[],
+        let by = match keys.by {
+            // The old form of an extension's length, with its warning
+            // (W0601): the full reader.
+            Some(_) if builtin == Some(Builtin::Extended) => return None,
+            Some(v) => Some(role_of(procedure, str_of(v)?)?),
+            None => None,
         };
-        let known = |k: &str| {
-            EVENT_KEYS.contains(&k)
-                || extra.contains(&k)
-                || declared.params.iter().any(|p| p.name == k)
-        };
-        if !map.0.iter().all(|(k, _)| known(k)) || map.get("person").is_some() {
-            return None;
-        }
-        let mut by = None;
         let mut extension = None;
-        if let Some(v) = map.get("by") {
-            if builtin == Some(Builtin::Extended) {
-                // The old form, with its warning (W0601): the full reader.
-                return None;
-            } else {
-                by = Some(role_of(procedure, str_of(v)?)?);
-            }
-        }
-        if let Some(v) = map
-            .get("for")
-            .filter(|_| builtin == Some(Builtin::Extended))
-        {
+        if let Some(v) = keys.extension {
             let (n, u) = parse_duration(str_of(v)?)?;
             extension = Some(ExtensionRequest::By(n, u));
         }
-        if let Some(v) = map.get("until") {
+        if let Some(v) = keys.until {
             extension = Some(ExtensionRequest::Until(quick_date(str_of(v)?)?));
         }
-        let agreed_by = match map.get("agreed_by") {
+        let agreed_by = match keys.agreed_by {
             Some(v) => Some(role_of(procedure, str_of(v)?)?),
             None => None,
         };
@@ -312,7 +352,7 @@ fn events(procedure: &Procedure, raw: &[Pairs<'_>]) -> Option<Vec<CaseEvent>> {
             data.push(Some(typed(&param.ty, map.get(&param.name)?)?));
         }
         let mut facts = Vec::new();
-        if let Some(v) = map.get("facts") {
+        if let Some(v) = keys.facts {
             let Quick::Map(pairs) = v else {
                 return None;
             };
@@ -320,7 +360,7 @@ fn events(procedure: &Procedure, raw: &[Pairs<'_>]) -> Option<Vec<CaseEvent>> {
                 facts.push(fact(procedure, name, value)?);
             }
         }
-        let text = |k: &str| match map.get(k) {
+        let text = |value: Option<&Quick<'_>>| match value {
             None => Some(None),
             Some(Quick::Str(s)) => Some(Some((*s).to_string())),
             Some(_) => None,
@@ -331,16 +371,16 @@ fn events(procedure: &Procedure, raw: &[Pairs<'_>]) -> Option<Vec<CaseEvent>> {
             by,
             data,
             extension,
-            deadline: text("deadline")?,
-            pause: text("pause")?,
+            deadline: text(keys.deadline)?,
+            pause: text(keys.pause)?,
             agreed_by,
             facts,
-            note: text("note")?,
-            reason: text("reason")?,
+            note: text(keys.note)?,
+            reason: text(keys.reason)?,
             // Who acted is read, and refused when malformed, the full way.
             person: None,
             also_by: Vec::new(),
-            to: match map.get("to") {
+            to: match keys.to {
                 Some(v) => {
                     let name = str_of(v)?;
                     let i = procedure.bodies.iter().position(|b| b.name == name)?;

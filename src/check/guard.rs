@@ -162,6 +162,7 @@ impl Checker<'_> {
                     });
                     return None;
                 }
+                self.reads_missed = true;
                 Typed::Value(Expr::Missed(deadline.text.clone()), Type::Bool)
             }
             ast::Expr::Shift {

@@ -153,6 +153,10 @@ pub struct Procedure {
     /// transition's `starts` sets them going; by position, as
     /// `Transition::starts` names them.
     pub tracks: Vec<Track>,
+    /// Whether any guard reads `missed D`: only then does the engine work
+    /// out a visit's unmet due dates before each event, which costs a
+    /// clock reading per deadline on every event of every case.
+    pub reads_missed: bool,
 }
 
 /// A track: tasks and deadlines of their own, counted from the day a

@@ -127,6 +127,8 @@ struct Checker<'a> {
     /// Where a condition may read `missed D`: the place's words and the
     /// deadlines it may name; `None` where `missed` cannot be read.
     missable: Option<(String, Vec<String>)>,
+    /// Whether a guard read `missed` (`Procedure::reads_missed`).
+    reads_missed: bool,
     /// The step being checked and its deadlines' names, for `missable`.
     step_deadlines: Option<(String, Vec<String>)>,
 }
@@ -154,6 +156,7 @@ impl<'a> Checker<'a> {
             dates: Vec::new(),
             names_are_dates: false,
             missable: None,
+            reads_missed: false,
             step_deadlines: None,
         }
     }
@@ -273,6 +276,7 @@ impl<'a> Checker<'a> {
             dates: std::mem::take(&mut self.dates),
             notices: self.notice_irs(),
             tracks: tracks?,
+            reads_missed: self.reads_missed,
         })
     }
 

@@ -1185,6 +1185,9 @@ pub(crate) fn unmet_dues<'p>(ctx: &Ctx<'p>, state: &State) -> Vec<(&'p str, Naiv
     let Phase::InStep(visit) = &state.phase else {
         return Vec::new();
     };
+    if !ctx.procedure.reads_missed {
+        return Vec::new();
+    }
     let step = ctx.step(visit.step);
     let facts = Facts::known(&state.facts).at(moment_undated(state));
     step.deadlines
