@@ -991,8 +991,7 @@ impl Printer<'_> {
             return;
         };
         let pad = " ".repeat(indent);
-        self.out
-            .push_str(&format!("{pad}{} {{", outcome_line(o)));
+        self.out.push_str(&format!("{pad}{} {{", outcome_line(o)));
         self.end_line(block.span.start + 1);
         let mut items: Vec<Item<'_>> = Vec::new();
         for r in &block.routes {

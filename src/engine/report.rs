@@ -777,12 +777,13 @@ impl Engine<'_> {
                 .and_then(|(_, due)| due.succ_opt()),
             _ => None,
         };
-        let mut because = vec![why_not.clone().unwrap_or_else(|| {
-            match (of_outcome, &route.guard) {
-                (Some(o), None) => format!("the case closed with the outcome `{o}`"),
-                _ => "its condition holds".to_string(),
-            }
-        })];
+        let mut because =
+            vec![why_not
+                .clone()
+                .unwrap_or_else(|| match (of_outcome, &route.guard) {
+                    (Some(o), None) => format!("the case closed with the outcome `{o}`"),
+                    _ => "its condition holds".to_string(),
+                })];
         if let Some(g) = &route.guard {
             because.extend(self.missed_words(g, &unmet, at));
         }
