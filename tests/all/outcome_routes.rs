@@ -240,3 +240,23 @@ fn a_referral_in_an_outcome_block_is_refused_with_what_the_block_takes() {
         check.stderr
     );
 }
+
+#[test]
+fn diff_reads_a_route_moved_into_an_outcome_as_one_narrowed_to_it() {
+    let old = procedure(
+        "outcome-routes-diff-old",
+        "  route to ombudsman when closed\n  outcome upheld \"Upheld\"",
+    );
+    let new = procedure(
+        "outcome-routes-diff-new",
+        "  outcome upheld \"Upheld\" {\n    route to ombudsman when closed\n  }",
+    );
+    let diff = redress(&["diff", &old, &new]);
+    assert!(
+        diff.stdout
+            .contains("outcome upheld\n  + route to ombudsman\nprocedure\n  - route to ombudsman"),
+        "{}{}",
+        diff.stdout,
+        diff.stderr
+    );
+}
