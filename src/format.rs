@@ -243,6 +243,8 @@ enum Item<'a> {
     Step(&'a StepDecl),
     Calendar(&'a CalendarDecl),
     Track(&'a TrackDecl),
+    /// An outcome with a block; one without is a `Line`.
+    Outcome(&'a OutcomeDecl),
 }
 
 impl Item<'_> {
@@ -252,6 +254,7 @@ impl Item<'_> {
             Item::Step(s) => s.span,
             Item::Calendar(c) => c.span,
             Item::Track(t) => t.span,
+            Item::Outcome(o) => o.span,
         }
     }
 
@@ -293,6 +296,17 @@ fn route(r: &RouteDecl) -> String {
         r.body.text,
         cite(&r.cite)
     )
+}
+
+/// An outcome's line, without its block.
+fn outcome_line(o: &OutcomeDecl) -> String {
+    let fin = if o.is_final { " final" } else { "" };
+    let text = o
+        .text
+        .as_ref()
+        .map(|t| format!(" {}", quote(&t.value)))
+        .unwrap_or_default();
+    format!("outcome {}{fin}{text}{}", o.name.text, cite(&o.cite))
 }
 
 fn note(n: &NoteDecl) -> String {
@@ -483,16 +497,10 @@ fn procedure_items(p: &ProcedureDecl) -> Vec<Item<'_>> {
         items.push(Item::Track(t));
     }
     for o in &p.outcomes {
-        let fin = if o.is_final { " final" } else { "" };
-        let text = o
-            .text
-            .as_ref()
-            .map(|t| format!(" {}", quote(&t.value)))
-            .unwrap_or_default();
-        items.push(line(
-            o.span,
-            format!("outcome {}{fin}{text}{}", o.name.text, cite(&o.cite)),
-        ));
+        items.push(match o.block {
+            Some(_) => Item::Outcome(o),
+            None => line(o.span, outcome_line(o)),
+        });
     }
     for n in &p.notices {
         let title = n
@@ -903,6 +911,7 @@ impl Printer<'_> {
                 Item::Step(s) => self.step(s, indent),
                 Item::Calendar(c) => self.calendar(c, indent),
                 Item::Track(t) => self.track(t, indent),
+                Item::Outcome(o) => self.outcome(o, indent),
             }
             previous_block = item.is_block();
         }
@@ -974,6 +983,28 @@ impl Printer<'_> {
         self.comments_before(t.span.end, indent + 2);
         self.out.push_str(&format!("{pad}}}"));
         self.end_line(t.span.end);
+    }
+
+    /// An outcome with a block: its routes and notes in source order.
+    fn outcome(&mut self, o: &OutcomeDecl, indent: usize) {
+        let Some(block) = &o.block else {
+            return;
+        };
+        let pad = " ".repeat(indent);
+        self.out.push_str(&format!("{pad}{} {{", outcome_line(o)));
+        self.end_line(block.span.start + 1);
+        let mut items: Vec<Item<'_>> = Vec::new();
+        for r in &block.routes {
+            items.push(line(r.span, route(r)));
+        }
+        for n in &block.notes {
+            items.push(line(n.span, note(n)));
+        }
+        items.sort_by_key(|i| i.span().start);
+        self.items(&items, indent + 2);
+        self.comments_before(block.span.end, indent + 2);
+        self.out.push_str(&format!("{pad}}}"));
+        self.end_line(o.span.end);
     }
 
     fn calendar(&mut self, c: &CalendarDecl, indent: usize) {

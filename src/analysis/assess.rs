@@ -14,8 +14,8 @@ use serde::Serialize;
 
 use crate::analysis::paths::anchor_latest;
 use crate::check::ir::{
-    approximate_length, Anchor, Builtin, DurationSpec, Expr, Extension, Procedure, ReferralDue,
-    Route, RouteKind, Step, StepId, Unit, Value, LENGTH_OF_A_WORKING_DAY,
+    approximate_length, Anchor, Builtin, DurationSpec, Expr, Extension, OutcomeId, Procedure,
+    ReferralDue, Route, RouteKind, Step, StepId, Unit, Value, LENGTH_OF_A_WORKING_DAY,
 };
 use crate::check::words;
 use crate::follows::Follows;
@@ -77,6 +77,11 @@ pub enum Item {
     /// A route or referral of the procedure (`step: None`) or of a step.
     Route {
         step: Option<StepId>,
+        route: usize,
+    },
+    /// A route in an outcome's block.
+    OutcomeRoute {
+        outcome: OutcomeId,
         route: usize,
     },
     Role {
@@ -171,7 +176,7 @@ pub fn assess(own: &Procedure, standard: &Procedure, follows: &Follows) -> Asses
             rules.push((s.escalations[w].cites.clone(), a.window(stage, w, mine)));
         }
         for r in &s.routes {
-            rules.push((r.cites.clone(), a.route(r, Some((stage, mine)))));
+            rules.push((r.cites.clone(), a.route(r, Some((stage, mine)), None)));
         }
         if !s.different_from.is_empty() {
             // A person rule comes from what its `lead` line cites, else
@@ -188,7 +193,13 @@ pub fn assess(own: &Procedure, standard: &Procedure, follows: &Follows) -> Asses
         rules.push((standard.notices[n].cites.clone(), a.notice(n)));
     }
     for r in &standard.routes {
-        rules.push((r.cites.clone(), a.route(r, None)));
+        rules.push((r.cites.clone(), a.route(r, None, None)));
+    }
+    for (oi, o) in standard.outcomes.iter().enumerate() {
+        for r in &o.routes {
+            let after = Some(OutcomeId(oi as u32));
+            rules.push((r.cites.clone(), a.route(r, None, after)));
+        }
     }
     for (ri, r) in standard.roles.iter().enumerate() {
         if !r.not_also.is_empty() {
@@ -562,6 +573,38 @@ impl<'a> Assessor<'a> {
         }
     }
 
+    /// Whether a route only after outcome `mine` (or after any, `None`)
+    /// is as wide as the standard's, only after `theirs`: a route one
+    /// outcome opens is narrower than one whatever the outcome, and one
+    /// after another outcome than the standard's does not meet it.
+    fn after_as_wide(&self, mine: Option<OutcomeId>, theirs: Option<OutcomeId>) -> Judged {
+        let own_name = |o: OutcomeId| self.own.outcomes[o.index()].name.as_str();
+        match (mine, theirs) {
+            (None, _) => yes(),
+            (Some(m), None) => (
+                Verdict::No,
+                format!(
+                    "only after the outcome {}; the standard's is open whatever the outcome",
+                    own_name(m)
+                ),
+            ),
+            (Some(m), Some(t)) => {
+                let wanted = self.follows.name(&self.std.outcomes[t.index()].name);
+                if own_name(m) == wanted {
+                    yes()
+                } else {
+                    (
+                        Verdict::No,
+                        format!(
+                            "only after the outcome {}; the standard's after {wanted}",
+                            own_name(m)
+                        ),
+                    )
+                }
+            }
+        }
+    }
+
     fn step_evidence(&self, mine: StepId) -> Evidence {
         let s = self.mine(mine);
         Evidence {
@@ -806,21 +849,33 @@ impl<'a> Assessor<'a> {
         }
     }
 
-    fn route(&self, theirs: &Route, stage: Option<(StepId, StepId)>) -> Finding {
+    /// `theirs_after`: the standard's outcome whose block `theirs` is in.
+    fn route(
+        &self,
+        theirs: &Route,
+        stage: Option<(StepId, StepId)>,
+        theirs_after: Option<OutcomeId>,
+    ) -> Finding {
         let body = &self.std.bodies[theirs.body.index()];
         let kind = match theirs.kind {
             RouteKind::Open => "route to",
             RouteKind::Referral => "referral to",
         };
-        let mut requirement = match stage {
-            Some((s, _)) => format!("{}: {kind} {}", self.stage(s).name, body.name),
-            None => format!("{kind} {}", body.name),
+        let mut requirement = match (stage, theirs_after) {
+            (Some((s, _)), _) => format!("{}: {kind} {}", self.stage(s).name, body.name),
+            (None, Some(o)) => format!(
+                "after outcome {}: {kind} {}",
+                self.std.outcomes[o.index()].name,
+                body.name
+            ),
+            (None, None) => format!("{kind} {}", body.name),
         };
         if let Some(g) = &theirs.guard {
             requirement.push_str(&format!(" when {}", words::guard(self.std, g, None)));
         }
         let name = self.follows.name(&body.name);
-        let mut candidates: Vec<(Item, &Route)> = self
+        // Each with the outcome it is only after, if any.
+        let mut candidates: Vec<(Item, &Route, Option<OutcomeId>)> = self
             .own
             .routes
             .iter()
@@ -832,6 +887,7 @@ impl<'a> Assessor<'a> {
                         route: i,
                     },
                     r,
+                    None,
                 )
             })
             .collect();
@@ -843,17 +899,27 @@ impl<'a> Assessor<'a> {
                         route: i,
                     },
                     r,
+                    None,
                 )
             }));
+        }
+        for (oi, o) in self.own.outcomes.iter().enumerate() {
+            let outcome = OutcomeId(oi as u32);
+            candidates.extend(
+                o.routes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (Item::OutcomeRoute { outcome, route: i }, r, Some(outcome))),
+            );
         }
         let same_body = |r: &Route| {
             let b = &self.own.bodies[r.body.index()];
             b.name == name || (b.kind.is_some() && b.kind == body.kind)
         };
-        let judged: Vec<(Judged, Item, &Route)> = candidates
+        let judged: Vec<(Judged, Item, &Route, Option<OutcomeId>)> = candidates
             .into_iter()
-            .filter(|(_, r)| r.kind == theirs.kind && same_body(r))
-            .map(|(item, r)| {
+            .filter(|(_, r, _)| r.kind == theirs.kind && same_body(r))
+            .map(|(item, r, after)| {
                 let due = match (r.due, theirs.due) {
                     (_, None) | (Some(ReferralDue::Immediately), _) => yes(),
                     (None, Some(_)) => (Verdict::Partly, "no time is set for it".into()),
@@ -873,11 +939,12 @@ impl<'a> Assessor<'a> {
                     }
                 };
                 let j = worse(self.as_wide(r.guard.as_ref(), theirs.guard.as_ref()), due);
-                (j, item, r)
+                let j = worse(self.after_as_wide(after, theirs_after), j);
+                (j, item, r, after)
             })
             .collect();
-        let best = judged.into_iter().min_by_key(|(j, _, _)| j.0);
-        let Some(((verdict, comment), item, r)) = best else {
+        let best = judged.into_iter().min_by_key(|(j, _, _, _)| j.0);
+        let Some(((verdict, comment), item, r, after)) = best else {
             return Finding {
                 requirement,
                 verdict: Verdict::No,
@@ -893,6 +960,9 @@ impl<'a> Assessor<'a> {
             };
         };
         let mut what = format!("{kind} {}", self.own.bodies[r.body.index()].name);
+        if let Some(o) = after {
+            what = format!("outcome {}: {what}", self.own.outcomes[o.index()].name);
+        }
         if let Some(g) = &r.guard {
             what.push_str(&format!(" when {}", words::guard(self.own, g, None)));
         }
@@ -1331,5 +1401,78 @@ procedure mine "Mine" {{
         );
         let a = run(&text);
         assert_eq!(a.provisions[4].verdict, Verdict::No);
+    }
+
+    /// The procedure with its route to the ombudsman moved into the block
+    /// of outcome `outcome` (declared after `closed` if not `closed`).
+    fn own_route_after(outcome: &str) -> String {
+        let text = own(
+            "10 working days from acknowledge",
+            ALL,
+            ", different from first",
+        )
+        .replace("  route to hos\n", "");
+        let block = format!("outcome {outcome} \"Ends\" {{\n    route to hos\n  }}");
+        if outcome == "closed" {
+            text.replace("outcome closed \"Closed\"", &block)
+        } else {
+            text.replace(
+                "outcome closed \"Closed\"",
+                &format!("outcome closed \"Closed\"\n  {block}"),
+            )
+        }
+    }
+
+    #[test]
+    fn a_route_only_after_one_outcome_is_narrower_than_one_whatever_the_outcome() {
+        let a = run(&own_route_after("closed"));
+        let f = &a.provisions[4].findings[0];
+        assert_eq!(f.verdict, Verdict::No, "{f:?}");
+        assert_eq!(
+            f.comment,
+            "only after the outcome closed; the standard's is open whatever the outcome"
+        );
+        assert_eq!(f.evidence.what, "outcome closed: route to hos");
+        assert_eq!(
+            f.evidence.item,
+            Item::OutcomeRoute {
+                outcome: OutcomeId(0),
+                route: 0
+            }
+        );
+    }
+
+    #[test]
+    fn a_standard_route_after_an_outcome_is_met_by_the_same_outcome_or_any_but_not_another() {
+        let standard = STANDARD
+            .replace("  route to ombudsman cite \"5\"\n", "")
+            .replace(
+                "outcome closed \"Closed\"",
+                "outcome closed \"Closed\" {\n    route to ombudsman cite \"5\"\n  }",
+            );
+        let follows = Follows {
+            stages: vec![Some(StepId(0)), Some(StepId(1))],
+            names: Default::default(),
+        };
+        let verdict = |own_text: &str| {
+            let a = assess(&compile(own_text), &compile(&standard), &follows);
+            let p = a.provisions.iter().find(|p| p.provision == "5").cloned();
+            p.map(|p| (p.findings[0].requirement.clone(), p.verdict))
+        };
+        let whatever = own(
+            "10 working days from acknowledge",
+            ALL,
+            ", different from first",
+        );
+        let wanted = "after outcome closed: route to ombudsman".to_string();
+        assert_eq!(verdict(&whatever), Some((wanted.clone(), Verdict::Yes)));
+        assert_eq!(
+            verdict(&own_route_after("closed")),
+            Some((wanted.clone(), Verdict::Yes))
+        );
+        assert_eq!(
+            verdict(&own_route_after("settled")),
+            Some((wanted, Verdict::No))
+        );
     }
 }

@@ -583,6 +583,21 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// A route in an outcome's block whose condition is false whenever
+    /// the case has closed (`when not closed`): it is read only after the
+    /// outcome, so it could never open.
+    #[error("this route of outcome `{outcome}` can never open: `{condition}` is false once the case has closed")]
+    #[diagnostic(
+        code(E0438),
+        help("a route in an outcome's block is read only after the case closes with `{outcome}`; drop the condition on `closed`, or move the route to the procedure or a step to offer it while the case is open")
+    )]
+    OutcomeRouteNeverOpens {
+        outcome: String,
+        condition: String,
+        #[label("false whenever the case has closed")]
+        span: SourceSpan,
+    },
+
     /// `otherwise when …` with no unguarded `otherwise` after it.
     #[error("{}", if *last { format!("the unguarded `otherwise` of step `{step}` must come after every `otherwise when`") } else { format!("step `{step}` has `otherwise when …` but no unguarded `otherwise`") })]
     #[diagnostic(

@@ -654,6 +654,12 @@ pub struct Outcome {
     pub cites: Vec<String>,
     /// Added by the checker rather than declared (`withdrawn`).
     pub builtin: bool,
+    /// Routes in the outcome's block: considered only once the case has
+    /// closed with this outcome, and then as a route reading `closed`
+    /// (the case's closing does not shut them). Always `RouteKind::Open`.
+    pub routes: Vec<Route>,
+    /// Notes in the outcome's block.
+    pub notes: Vec<Note>,
 }
 
 /// A length of time, as declared.
@@ -955,6 +961,29 @@ impl Expr {
                 a.reads_closed() || b.reads_closed()
             }
             _ => false,
+        }
+    }
+
+    /// What the guard is once the case has closed, where that alone
+    /// decides it (`not closed`, `x and not closed`): `Some(false)` is a
+    /// guard no case that has its outcome can meet. Unknown terms make
+    /// `None`, unless the other side of `and` or `or` decides.
+    pub fn once_closed(&self) -> Option<bool> {
+        match self {
+            Expr::Closed => Some(true),
+            Expr::Const(Value::Bool(b)) => Some(*b),
+            Expr::Not(e) => e.once_closed().map(|b| !b),
+            Expr::And(a, b) => match (a.once_closed(), b.once_closed()) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (Some(true), Some(true)) => Some(true),
+                _ => None,
+            },
+            Expr::Or(a, b) => match (a.once_closed(), b.once_closed()) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            },
+            _ => None,
         }
     }
 

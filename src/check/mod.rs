@@ -1116,12 +1116,25 @@ impl<'a> Checker<'a> {
                 .map(|i| self.outcomes.spans[i as usize])
                 == Some(o.name.span)
             {
+                let (routes, notes) = match &o.block {
+                    Some(block) => (
+                        block
+                            .routes
+                            .iter()
+                            .filter_map(|r| self.outcome_route(&o.name.text, r))
+                            .collect(),
+                        self.notes(&block.notes),
+                    ),
+                    None => (Vec::new(), Vec::new()),
+                };
                 outcomes.push(Outcome {
                     name: o.name.text.clone(),
                     is_final: o.is_final,
                     text: o.text.as_ref().map(|t| t.value.clone()),
                     cites,
                     builtin: false,
+                    routes,
+                    notes,
                 });
             }
         }
@@ -1132,9 +1145,28 @@ impl<'a> Checker<'a> {
                 text: Some("The complainant withdrew the complaint".to_string()),
                 cites: Vec::new(),
                 builtin: true,
+                routes: Vec::new(),
+                notes: Vec::new(),
             });
         }
         outcomes
+    }
+
+    /// A route in an outcome's block, checked as every route is; it is
+    /// read only once the case has closed with that outcome, so a
+    /// condition false whenever the case has closed could never open it.
+    fn outcome_route(&mut self, outcome: &str, route: &ast::RouteDecl) -> Option<Route> {
+        let checked = self.route(route)?;
+        if let (Some(g), Some(written)) = (&checked.guard, &route.guard) {
+            if g.once_closed() == Some(false) {
+                self.error(CheckError::OutcomeRouteNeverOpens {
+                    outcome: outcome.to_string(),
+                    condition: crate::format::expression(written),
+                    span: written.span().into(),
+                });
+            }
+        }
+        Some(checked)
     }
 
     fn route(&mut self, route: &ast::RouteDecl) -> Option<Route> {

@@ -301,6 +301,17 @@ fn span_of(ast: &ProcedureDecl, procedure: &Procedure, item: Item) -> Option<Spa
             step: Some(id),
             route,
         } => step(id)?.routes.get(route)?.span,
+        Item::OutcomeRoute { outcome, route } => {
+            let name = &procedure.outcomes.get(outcome.index())?.name;
+            ast.outcomes
+                .iter()
+                .find(|o| &o.name.text == name)?
+                .block
+                .as_ref()?
+                .routes
+                .get(route)?
+                .span
+        }
         Item::Role { role } => {
             let name = &procedure.roles.get(role)?.name;
             ast.roles.iter().find(|r| &r.name.text == name)?.span

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::calendar::Calendar;
 use crate::check::ir::{
-    Anchor, Builtin, DurationSpec, Expr, Extension, Route, RouteKind, RouteWindow, Step, Target,
-    WindowAnchor,
+    Anchor, Builtin, DurationSpec, Expr, Extension, OutcomeId, Route, RouteKind, RouteWindow, Step,
+    Target, WindowAnchor,
 };
 
 use super::clock::{describe_ceiling, working_days_late, Clock, Due};
@@ -241,6 +241,12 @@ pub struct RouteReport {
     /// Why it is in that state, in words: the deadlines it reads ("missed
     /// response: due 2026-04-27, not met"), its window, or why it is shut.
     pub because: String,
+    /// For a route in an outcome's block, that outcome: the route is
+    /// considered only once the case has closed with it. While the case
+    /// is open the route is `not yet open`; a case closed with another
+    /// outcome does not list it at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_outcome: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -633,7 +639,11 @@ impl Engine<'_> {
 
     /// Every route and referral: the procedure's own throughout the case,
     /// a step's while the case is in that step. Once the case has closed,
-    /// none is open (and each says so). Conditions are read on `at`, the
+    /// none is open (and each says so) but those for after the outcome.
+    /// An outcome's routes follow: while the case is open each is listed
+    /// as not yet open, so that whoever decides the outcome sees what it
+    /// opens; once it has closed, only its own outcome's are, since the
+    /// others never apply to this case. Conditions are read on `at`, the
     /// report's as-of date, so that one reading `today` can be decided.
     fn routes(&self, at: NaiveDate) -> Vec<RouteReport> {
         let procedure = self.ctx.procedure;
@@ -643,19 +653,63 @@ impl Engine<'_> {
                 c.last_step
                     .map(|s| self.ctx.step(s).routes.as_slice())
                     .unwrap_or(&[]),
-                Some(c.on),
+                Some(c),
             ),
             Phase::NotReceived => (&[][..], None),
         };
-        procedure
+        let on = closed.map(|c| c.on);
+        let mut routes: Vec<RouteReport> = procedure
             .routes
             .iter()
             .chain(step_routes)
-            .map(|route| self.route_report(route, closed, at))
-            .collect()
+            .map(|route| self.route_report(route, on, at, None))
+            .collect();
+        for (i, outcome) in procedure.outcomes.iter().enumerate() {
+            let this = OutcomeId(i as u32);
+            for route in &outcome.routes {
+                routes.push(match closed {
+                    Some(c) if c.outcome == this => {
+                        self.route_report(route, on, at, Some(&outcome.name))
+                    }
+                    Some(_) => continue,
+                    None => self.before_outcome(route, &outcome.name),
+                });
+            }
+        }
+        routes
     }
 
-    fn route_report(&self, route: &Route, closed: Option<NaiveDate>, at: NaiveDate) -> RouteReport {
+    /// A route of an outcome's block while the case is open: not yet
+    /// open, and only the outcome can open it, so its condition is not
+    /// read.
+    fn before_outcome(&self, route: &Route, outcome: &str) -> RouteReport {
+        let body = &self.ctx.procedure.bodies[route.body.index()];
+        let why = format!("only after the outcome `{outcome}`");
+        RouteReport {
+            body: body.name.clone(),
+            title: body.title.clone(),
+            kind: "route",
+            open: false,
+            why_not: Some(why.clone()),
+            missing_facts: Vec::new(),
+            cite: route.cites.clone(),
+            state: "not yet open",
+            opens: None,
+            closes: None,
+            because: why,
+            after_outcome: Some(outcome.to_string()),
+        }
+    }
+
+    /// `of_outcome`: the outcome the case closed with, for a route in its
+    /// block.
+    fn route_report(
+        &self,
+        route: &Route,
+        closed: Option<NaiveDate>,
+        at: NaiveDate,
+        of_outcome: Option<&str>,
+    ) -> RouteReport {
         let body = &self.ctx.procedure.bodies[route.body.index()];
         let unmet = super::decide::unmet_dues(&self.ctx, &self.state);
         let facts = self.facts_on(at);
@@ -680,8 +734,11 @@ impl Engine<'_> {
             },
         };
         // A route whose condition reads `closed`, or whose window counts
-        // from it, is for after the outcome; any other closes with the case.
-        let after_outcome = route.guard.as_ref().is_some_and(|g| g.reads_closed())
+        // from it, is for after the outcome, as is every route of an
+        // outcome's block (only asked about once the case has that
+        // outcome); any other closes with the case.
+        let after_outcome = of_outcome.is_some()
+            || route.guard.as_ref().is_some_and(|g| g.reads_closed())
             || route
                 .window
                 .as_ref()
@@ -720,9 +777,13 @@ impl Engine<'_> {
                 .and_then(|(_, due)| due.succ_opt()),
             _ => None,
         };
-        let mut because = vec![why_not
-            .clone()
-            .unwrap_or_else(|| "its condition holds".to_string())];
+        let mut because =
+            vec![why_not
+                .clone()
+                .unwrap_or_else(|| match (of_outcome, &route.guard) {
+                    (Some(o), None) => format!("the case closed with the outcome `{o}`"),
+                    _ => "its condition holds".to_string(),
+                })];
         if let Some(g) = &route.guard {
             because.extend(self.missed_words(g, &unmet, at));
         }
@@ -747,6 +808,7 @@ impl Engine<'_> {
             why_not,
             missing_facts,
             cite: route.cites.clone(),
+            after_outcome: of_outcome.map(str::to_string),
         }
     }
 

@@ -38,6 +38,8 @@ enum Block {
     /// A step, by name.
     Step(String),
     Calendar,
+    /// An outcome's block of routes.
+    Outcome,
     /// `in { … }` in a guard.
     Set,
 }
@@ -78,6 +80,7 @@ const STEP: &[&str] = &[
     "note",
 ];
 const CALENDAR: &[&str] = &["weekend", "closed", "note"];
+const OUTCOME: &[&str] = &["route", "note"];
 const UNITS: &[&str] = &["working days", "days", "weeks", "months", "years"];
 const TYPES: &[&str] = &["bool", "date", "duration", "text"];
 const BODY_KINDS: &[&str] = &[
@@ -191,6 +194,7 @@ fn place(before: &str) -> Option<(Block, String)> {
                     Some("procedure") if stack.is_empty() => Block::Procedure,
                     Some("step") => Block::Step(words.get(1).cloned().unwrap_or_default()),
                     Some("calendar") => Block::Calendar,
+                    Some("outcome") => Block::Outcome,
                     _ => Block::Set,
                 };
                 stack.push(block);
@@ -346,6 +350,7 @@ impl Completions<'_> {
                 Block::Procedure => self.keywords(HEADER),
                 Block::Step(_) => self.keywords(STEP),
                 Block::Calendar => self.keywords(CALENDAR),
+                Block::Outcome => self.keywords(OUTCOME),
                 Block::Set => {}
             }
             return;
@@ -525,6 +530,22 @@ mod tests {
         assert_eq!(offered("notice "), ["outcome_letter"]);
         assert_eq!(offered("notice outcome_letter, "), ["outcome_letter"]);
         assert_eq!(offered("acknowledge, "), ["acknowledge"]);
+    }
+
+    #[test]
+    fn an_outcome_block_offers_routes_and_then_the_bodies() {
+        let text = "procedure p \"P\" {\n  role officer \"Officer\"\n  body reviewer ombudsman \"Reviewer\"\n  start first\n  step first \"First\" {\n    lead officer\n    on done -> closed\n  }\n  outcome closed \"Closed\" {\n    \n  }\n}";
+        let index = Index::parse(text);
+        let at = text.find("\"Closed\" {\n    ").map_or(0, |i| i + 15);
+        let offered = |typed: &str| -> Vec<String> {
+            let t = format!("{}{typed}{}", &text[..at], &text[at..]);
+            complete(&t, at + typed.len(), index.as_ref())
+                .into_iter()
+                .map(|c| c.label)
+                .collect()
+        };
+        assert_eq!(offered(""), ["route", "note"]);
+        assert_eq!(offered("route to "), ["reviewer"]);
     }
 
     #[test]

@@ -602,22 +602,34 @@ fn track_hover(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
 
 /// A route with a window, or one reading `missed`: when it opens and
 /// when it closes, which a policy owner cannot see from the line alone.
+/// A route in an outcome's block says that only that outcome opens it.
 fn timed_route(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
-    let r = p
+    let (r, after) = p
         .routes
         .iter()
         .chain(p.steps.iter().flat_map(|s| &s.routes))
-        .find(|r| inside(r.span, offset))?;
+        .map(|r| (r, None))
+        .chain(p.outcomes.iter().flat_map(|o| {
+            o.block
+                .iter()
+                .flat_map(|b| &b.routes)
+                .map(move |r| (r, Some(&o.name.text)))
+        }))
+        .find(|(r, _)| inside(r.span, offset))?;
     let guard = r.guard.as_ref().map(crate::format::expression);
     let reads_missed = guard.as_deref().is_some_and(|g| g.contains("missed "));
-    if r.window.is_none() && !reads_missed {
+    if r.window.is_none() && !reads_missed && after.is_none() {
         return None;
     }
+    let open = match after {
+        Some(o) => format!("Only once the case has closed with the outcome `{o}`: open"),
+        None => "Open".to_string(),
+    };
     let mut words = match &guard {
         Some(g) => {
-            format!("Open while `{g}` holds, read on the day asked (in `run`, the as-of date)")
+            format!("{open} while `{g}` holds, read on the day asked (in `run`, the as-of date)")
         }
-        None => "Open".to_string(),
+        None => open,
     };
     if reads_missed {
         words.push_str(
@@ -900,6 +912,29 @@ mod tests {
                 "it closes for good 6 months after the day the case has its outcome (the last day included)"
             ),
             "{window}"
+        );
+    }
+
+    #[test]
+    fn a_route_in_an_outcome_block_says_only_that_outcome_opens_it() {
+        let text = r#"procedure p "P" {
+  role officer "Officer"
+  body ombudsman ombudsman "The Ombudsman"
+  start first
+  step first "First" {
+    lead officer
+    on replied -> upheld
+  }
+  outcome upheld "Upheld" {
+    route to ombudsman within 6 months of closed
+  }
+}
+"#;
+        let words = over(text, "within 6 months", 3);
+        assert!(
+            words.contains("Only once the case has closed with the outcome `upheld`: open")
+                && words.contains("6 months after the day the case has its outcome"),
+            "{words}"
         );
     }
 }

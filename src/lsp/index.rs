@@ -212,6 +212,9 @@ impl Walker<'_> {
         }
         for (i, o) in p.outcomes.iter().enumerate() {
             self.push(Space::Target, &o.name, Some(Item::Outcome(i)));
+            for route in o.block.iter().flat_map(|b| &b.routes) {
+                self.route(route);
+            }
         }
         // Declarations and uses interleave in the text; keep text order so
         // that references list as a reader meets them.
@@ -497,5 +500,30 @@ mod tests {
         let closed = spans(&index, &Space::Target, "closed");
         assert_eq!(closed.iter().filter(|(_, d)| *d).count(), 1);
         assert_eq!(closed.len(), 2);
+    }
+
+    #[test]
+    fn a_route_in_an_outcome_block_uses_its_body_and_its_condition_s_facts() {
+        let text = r#"procedure p "P" {
+  role officer "Officer"
+  fact serious: bool
+  body reviewer ombudsman "Reviewer"
+  start first
+  step first "First" {
+    lead officer
+    on done -> upheld
+  }
+  outcome upheld "Upheld" {
+    route to reviewer when serious within 6 months of closed
+  }
+}"#;
+        let index = Index::parse(text).expect("parses");
+        let decl = text.find("reviewer ombudsman").unwrap_or_default();
+        let used = text.find("to reviewer").unwrap_or_default() + 3;
+        assert_eq!(
+            spans(&index, &Space::Body, "reviewer"),
+            [(decl, true), (used, false)]
+        );
+        assert_eq!(spans(&index, &Space::Fact, "serious").len(), 2);
     }
 }

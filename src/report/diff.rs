@@ -155,6 +155,11 @@ impl Flattener<'_> {
             self.put(&[&path, "text"], o.text.clone().unwrap_or_default());
             self.put(&[&path, "final"], o.is_final.to_string());
             self.put(&[&path, "cite"], join(&o.cites));
+            // Under the outcome, so that moving a route into an outcome's
+            // block reads as the route narrowed to that outcome.
+            for (i, r) in o.routes.iter().enumerate() {
+                self.route(std::slice::from_ref(&path), i, r);
+            }
         }
         for s in &p.steps {
             self.step(s);

@@ -775,6 +775,12 @@ pub fn markdown(procedure: &Procedure) -> String {
             ""
         };
         let _ = writeln!(out, "- {text}.{fin}{}", cite(&o.cites));
+        for r in &o.routes {
+            let _ = writeln!(out, "  - {}", outcome_route_sentence(procedure, o, r));
+        }
+        for note in &o.notes {
+            let _ = writeln!(out, "  - _{}_{}", note.text, cite(&note.cites));
+        }
     }
     let _ = writeln!(out);
 
@@ -801,6 +807,15 @@ pub fn markdown(procedure: &Procedure) -> String {
                     "at any point"
                 };
                 places.push(route_phrase(procedure, r, place));
+            }
+            for o in &procedure.outcomes {
+                for r in o.routes.iter().filter(|r| r.body.index() == i) {
+                    places.push(route_phrase(
+                        procedure,
+                        r,
+                        &format!("if the outcome is {}", humanize(&o.name)),
+                    ));
+                }
             }
             for step in &procedure.steps {
                 for r in step.routes.iter().filter(|r| r.body.index() == i) {
@@ -857,6 +872,46 @@ fn route_phrase(procedure: &Procedure, route: &crate::check::ir::Route, place: &
         .map(|w| format!(", {}", window_words(procedure, w)))
         .unwrap_or_default();
     format!("{how} {place}{when}{due}{window}{}", cite(&route.cites))
+}
+
+/// A route of an outcome's block as a sentence for staff: "If the outcome
+/// is upheld, the complainant may go to The Ombudsman within 6 months of
+/// the outcome."
+fn outcome_route_sentence(
+    procedure: &Procedure,
+    outcome: &crate::check::ir::Outcome,
+    route: &crate::check::ir::Route,
+) -> String {
+    let body = procedure
+        .bodies
+        .get(route.body.index())
+        .map(|b| b.title.clone())
+        .unwrap_or_default();
+    // `closed` alone adds nothing: the outcome has been reached.
+    let when = match &route.guard {
+        None | Some(Expr::Closed) => String::new(),
+        Some(g) => format!(" {}", condition(procedure, g)),
+    };
+    let window = match &route.window {
+        None => String::new(),
+        Some(w) => {
+            let from = match w.anchor {
+                crate::check::ir::WindowAnchor::Closed => "the outcome".to_string(),
+                crate::check::ir::WindowAnchor::Anchor(a) => {
+                    format!("`{}`", words::anchor(procedure, a))
+                }
+            };
+            format!(
+                " within {} of {from}",
+                duration_words(procedure, w.duration)
+            )
+        }
+    };
+    format!(
+        "If the outcome is {}, the complainant may go to {body}{window}{when}.{}",
+        humanize(&outcome.name),
+        cite(&route.cites)
+    )
 }
 
 /// A route's window in plain words: "for 6 months after the case has its

@@ -492,7 +492,11 @@ fn outside(out: &mut String, procedure: &Procedure) {
         .iter()
         .filter(|s| !s.routes.is_empty())
         .collect();
-    if anywhere.is_empty() && stages.is_empty() {
+    let endings: Vec<&crate::check::ir::Outcome> = procedure
+        .declared_outcomes()
+        .filter(|o| !o.routes.is_empty())
+        .collect();
+    if anywhere.is_empty() && stages.is_empty() && endings.is_empty() {
         return;
     }
     let _ = writeln!(out, "## Help from outside\n");
@@ -506,6 +510,16 @@ fn outside(out: &mut String, procedure: &Procedure) {
     for step in stages {
         let _ = writeln!(out, "At the stage “{}”:\n", step_title(step));
         for r in &step.routes {
+            let _ = writeln!(out, "- {}", route_sentence(procedure, r));
+        }
+        let _ = writeln!(out);
+    }
+    // Routes only one outcome opens, under the words the complainant is
+    // told that outcome in.
+    for o in endings {
+        let text = o.text.clone().unwrap_or_else(|| humanize(&o.name));
+        let _ = writeln!(out, "If your complaint ends “{text}”:\n");
+        for r in &o.routes {
             let _ = writeln!(out, "- {}", route_sentence(procedure, r));
         }
         let _ = writeln!(out);

@@ -277,18 +277,25 @@ pub fn human(report: &Report) -> String {
             route_because(&mut out, r);
         }
         // Routes not open whose day is known (one waiting on a deadline,
-        // or one whose window ended) say it, so a complainant sees when.
+        // or one whose window ended) say it, so a complainant sees when;
+        // so does one only an outcome opens, so that whoever decides the
+        // outcome sees what it opens.
         let dated: Vec<_> = report
             .routes
             .iter()
             .filter(|r| !r.open && (closed || r.missing_facts.is_empty()))
-            .filter(|r| r.opens.is_some() || r.because.starts_with("its window ended"))
+            .filter(|r| {
+                r.opens.is_some()
+                    || r.because.starts_with("its window ended")
+                    || (!closed && r.after_outcome.is_some())
+            })
             .collect();
         let others = others - dated.len();
         for r in dated {
-            let when = match r.opens {
-                Some(opens) => format!("opens {opens}"),
-                None => format!(
+            let when = match (r.opens, &r.after_outcome) {
+                (Some(opens), _) => format!("opens {opens}"),
+                (None, Some(outcome)) if !closed => format!("only after outcome {outcome}"),
+                (None, _) => format!(
                     "closed {}",
                     r.closes.map(|d| d.to_string()).unwrap_or_default()
                 ),
@@ -302,7 +309,10 @@ pub fn human(report: &Report) -> String {
                 r.title,
                 cites(&r.cite)
             );
-            let _ = writeln!(out, "            because {}", r.because);
+            // The outcome it waits for is said already.
+            if closed || r.after_outcome.is_none() {
+                let _ = writeln!(out, "            because {}", r.because);
+            }
         }
         if open_after_outcome && others > 0 {
             let _ = writeln!(

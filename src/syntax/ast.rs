@@ -451,6 +451,20 @@ pub struct OutcomeDecl {
     pub text: Option<Text>,
     pub cite: Option<Cite>,
     pub span: Span,
+    /// `{ … }` after the outcome line, as written (possibly empty), so that
+    /// the printer keeps a block the author wrote.
+    pub block: Option<OutcomeBlock>,
+}
+
+/// What an outcome's block holds: routes open only once the case has
+/// closed with this outcome, and notes.
+#[derive(Clone, Debug, Default)]
+pub struct OutcomeBlock {
+    /// Every one a `RouteKind::Route`: the grammar admits no `refer`.
+    pub routes: Vec<RouteDecl>,
+    pub notes: Vec<NoteDecl>,
+    /// From `{` to `}`.
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]

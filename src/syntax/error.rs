@@ -317,6 +317,9 @@ fn help_for(rules: &[Rule]) -> String {
         "a condition combines facts with `and`, `or`, `not`, `==`, `!=`, `<`, `in {…}`, as in `complainant in {child, young_person}`".into()
     } else if any(STEP_ITEMS) {
         "inside a step: `lead`, `task`, `deadline`, `pause`, `on`, `escalate`, `otherwise`, `reject`, `refuse`, `route`, `refer`, `note`; close the step with `}`".into()
+    } else if any(&[Rule::kw_route]) && !any(&[Rule::kw_refer]) {
+        // Only an outcome's block takes `route` without `refer`.
+        "inside an outcome: `route to BODY …` lines and `note`; close the outcome with `}`".into()
     } else if any(&[Rule::string]) {
         "text is written in double quotes: \"like this\"".into()
     } else if any(&[Rule::kw_procedure]) {

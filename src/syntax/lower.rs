@@ -745,7 +745,26 @@ impl Lowerer {
             text: first_text(&ps),
             cite: self.take_cite(&ps),
             span,
+            block: ps
+                .iter()
+                .find(|p| p.as_rule() == Rule::outcome_block)
+                .map(|b| self.outcome_block(b.clone())),
         }
+    }
+
+    fn outcome_block(&self, pair: Pair<'_, Rule>) -> OutcomeBlock {
+        let mut block = OutcomeBlock {
+            span: span_of(&pair),
+            ..OutcomeBlock::default()
+        };
+        for item in parts(pair) {
+            match item.as_rule() {
+                Rule::route_decl => block.routes.push(self.route(item)),
+                Rule::note_decl => block.notes.push(self.note(item)),
+                _ => {}
+            }
+        }
+        block
     }
 
     fn note(&self, pair: Pair<'_, Rule>) -> NoteDecl {

@@ -257,10 +257,10 @@ fn unclosed_brace(text: &str, position: usize, rules: &[Rule]) -> Option<SyntaxE
     let line_start = text[..brace].rfind('\n').map_or(0, |i| i + 1);
     let mut words = text[line_start..brace].split_whitespace();
     let opened = match (words.next(), words.next()) {
-        (Some(kind @ ("step" | "procedure" | "calendar")), Some(name)) => {
+        (Some(kind @ ("step" | "procedure" | "calendar" | "outcome")), Some(name)) => {
             format!("{kind} `{name}`")
         }
-        // Only a step or a calendar can hold a declaration word by mistake;
+        // Only a step, a calendar or an outcome can hold a declaration word by mistake;
         // inside the procedure's own braces it is in its place.
         _ if !at_end => return None,
         _ => "the block".to_string(),

@@ -113,6 +113,13 @@ fn the_every_construct_example_has_every_construct() {
     );
     assert!(p.outcomes.iter().any(|o| o.is_final) && p.outcomes.iter().any(|o| !o.is_final));
     assert!(
+        p.outcomes
+            .iter()
+            .filter_map(|o| o.block.as_ref())
+            .any(|b| !b.routes.is_empty() && !b.notes.is_empty()),
+        "an outcome with a block of routes and a note"
+    );
+    assert!(
         p.tracks.iter().any(|t| !t.done_on.is_empty()
             && !t.body.deadlines.is_empty()
             && !t.body.tasks.is_empty()),

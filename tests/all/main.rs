@@ -24,9 +24,10 @@ mod generated_docs;
 mod guarded_windows;
 mod import_cli;
 mod lsp;
-mod mutations;
-// Writes to /dev/full, which Linux has.
 mod missed_guard;
+mod mutations;
+mod outcome_routes;
+// Writes to /dev/full, which Linux has.
 #[cfg(target_os = "linux")]
 mod output_cli;
 mod paths_cli;
