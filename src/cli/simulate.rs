@@ -5,9 +5,14 @@ use std::path::PathBuf;
 use clap::Args;
 use thiserror::Error;
 
+use chrono::NaiveDate;
+
 use crate::calendar::parse_date;
 use crate::check::ir::Procedure;
-use crate::simulate::{arrival_period, human, load_assumptions, simulate, Assumptions, Config};
+use crate::simulate::{
+    arrival_period, assumed_per_working_day, human, load_assumptions, load_assumptions_each,
+    simulate_versions, Assumptions, Config, Version,
+};
 
 use crate::diagnostic::{Diagnostic, SourceMap};
 
@@ -20,8 +25,8 @@ use super::{HumanOrJson, Outcome};
 #[derive(Args)]
 pub(crate) struct SimulateArgs {
     /// The procedure (.proc file), or a folder holding the versions of one
-    /// procedure: the version in force on the simulated cases' received
-    /// dates is used.
+    /// procedure: each simulated case uses the version in force on the
+    /// day it is received.
     procedure: PathBuf,
     #[command(flatten)]
     settings: super::settings_arg::SettingsArg,
@@ -67,6 +72,44 @@ struct TooManyThreads {
     most: usize,
 }
 
+/// `--start` before every version of a folder's procedure took effect.
+#[derive(Debug, Error, miette::Diagnostic)]
+#[error("--start {start} is before every version of `{id}`: the earliest, version {earliest_version}, takes effect on {earliest}")]
+#[diagnostic(
+    code(E1003),
+    help("pass --start {earliest} or later; a case is simulated with the version in force on the day it is received, and none is in force before {earliest}")
+)]
+struct StartBeforeEveryVersion {
+    start: NaiveDate,
+    id: String,
+    earliest: NaiveDate,
+    earliest_version: String,
+}
+
+/// A folder given to simulate holding more than one procedure.
+#[derive(Debug, Error, miette::Diagnostic)]
+#[error("{folder} holds {count} procedures ({ids}); simulate needs one procedure, or the versions of one")]
+#[diagnostic(
+    code(E1004),
+    help("give one .proc file, or a folder holding only the versions of one procedure (files declaring the same id)")
+)]
+struct SeveralProcedures {
+    folder: String,
+    count: usize,
+    ids: String,
+}
+
+/// A folder given to simulate holding no procedure at all.
+#[derive(Debug, Error, miette::Diagnostic)]
+#[error("{folder} holds no .proc file; simulate needs a procedure, or a folder of its versions")]
+#[diagnostic(
+    code(E1005),
+    help("give a .proc file, or the folder holding the versions of one procedure")
+)]
+struct NoProcedure {
+    folder: String,
+}
+
 pub(crate) fn run(args: SimulateArgs) -> Outcome {
     let mut map = SourceMap::new();
     let line = CommandLine::from_env(&mut map);
@@ -103,8 +146,11 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
         Ok(h) => h,
         Err(outcome) => return outcome,
     };
-    let versions = if args.procedure.is_dir() {
-        match versions_in(&args.procedure) {
+    // A folder is chosen from by date, case by case; one file given by
+    // name is simulated as it always was, whatever its `effective` date.
+    let by_date = args.procedure.is_dir();
+    let mut versions = if by_date {
+        match versions_in(&args.procedure, &line, &map) {
             Ok(v) => v,
             Err(outcome) => return outcome,
         }
@@ -114,40 +160,92 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
             Err(outcome) => return outcome,
         }
     };
-    // One file given by name is simulated as it always was, whatever its
-    // `effective` date; a folder is chosen from by date.
-    let by_date = args.procedure.is_dir();
-    let chosen = match in_force_on(&versions, start).or(versions.first().filter(|_| !by_date)) {
-        Some(p) => p.clone(),
-        None => {
-            let earliest = versions.iter().filter_map(|p| p.effective).min();
-            errln!(
-                "error: --start {start} is before every version of `{}`: the earliest takes effect on {}",
-                versions[0].id,
-                earliest.map(|d| d.to_string()).unwrap_or_default()
-            );
-            errln!(
-                "  help: pass --start {} or later",
-                earliest.map(|d| d.to_string()).unwrap_or_default()
-            );
-            return Outcome::Usage;
+    // In the order they took effect, as the simulation keeps them.
+    versions.sort_by_key(|p| p.effective);
+    let calendar_of = |p: &Procedure| match p.own_calendar() {
+        Ok(c) => Ok(c.with_holidays(holidays.as_ref())),
+        Err(e) => {
+            errln!("error: {e}");
+            Err(Outcome::Usage)
         }
     };
-    let procedure = match args.settings.apply_or_report(chosen) {
-        Ok(p) => p,
+    let assumptions_file = match &args.assumptions {
+        None => None,
+        Some(path) => match read_source(path, &mut map) {
+            Ok(file) => Some(file),
+            Err(diagnostic) => {
+                show(&[diagnostic], &map);
+                return Outcome::Usage;
+            }
+        },
+    };
+    let config = Config {
+        cases: args.cases,
+        seed: args.seed,
+        start,
+        threads: args.threads,
+    };
+    // The versions the cases are received under: from the one in force on
+    // --start (whose calendar they arrive by) to the one in force on the
+    // last arrival.
+    let from = in_force_on(&versions, start).unwrap_or(0);
+    let (Some(at_start), Some(earliest)) = (versions.get(from), versions.first()) else {
+        return Outcome::Usage;
+    };
+    let arrivals_calendar = match calendar_of(at_start) {
+        Ok(c) => c,
         Err(outcome) => return outcome,
     };
-    let assumptions = match &args.assumptions {
-        None => Assumptions::default(),
-        Some(path) => {
-            let file = match read_source(path, &mut map) {
-                Ok(file) => file,
-                Err(diagnostic) => {
-                    show(&[diagnostic], &map);
-                    return Outcome::Usage;
+    let per_day = assumptions_file.and_then(|f| assumed_per_working_day(map.text(f)));
+    let period = arrival_period(arrivals_calendar.get(), per_day, &config);
+    let first = period.map_or(start, |(first, _)| first);
+    if by_date && in_force_on(&versions, first).is_none() {
+        let argument = match &args.start {
+            Some(given) => (given.clone(), "before every version".to_string()),
+            None => (
+                args.procedure.to_string_lossy().into_owned(),
+                format!("no version in force on the default --start, {start}"),
+            ),
+        };
+        let error = StartBeforeEveryVersion {
+            start,
+            id: earliest.id.clone(),
+            earliest: earliest.effective.unwrap_or(start),
+            earliest_version: earliest.version.clone().unwrap_or_else(|| "(none)".into()),
+        };
+        show(&[line.labelled(&error, &argument.0, &argument.1)], &map);
+        return Outcome::Usage;
+    }
+    let to = period
+        .and_then(|(_, last)| in_force_on(&versions, last))
+        .unwrap_or(from)
+        .max(from);
+    let mut used = Vec::new();
+    for p in versions.drain(..).skip(from).take(to + 1 - from) {
+        match args.settings.apply_or_report(p) {
+            Ok(p) => used.push(p),
+            Err(outcome) => return outcome,
+        }
+    }
+    let mut calendars = Vec::new();
+    for p in &used {
+        match calendar_of(p) {
+            Ok(c) => calendars.push(c),
+            Err(outcome) => return outcome,
+        }
+    }
+    let assumptions = match assumptions_file {
+        None => vec![Assumptions::default(); used.len()],
+        Some(file) => {
+            let read = match used.as_slice() {
+                [one] => load_assumptions(map.name(file), map.text(file), one).map(|a| vec![a]),
+                several => {
+                    let named: Vec<(&Procedure, String)> =
+                        several.iter().map(|p| (p, version_label(p))).collect();
+                    load_assumptions_each(map.name(file), map.text(file), &named)
                 }
             };
-            match load_assumptions(map.name(file), map.text(file), &procedure) {
+            match read {
                 Ok(a) => a,
                 Err(errors) => {
                     let diagnostics: Vec<Diagnostic> = errors
@@ -160,42 +258,17 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
             }
         }
     };
-    let calendar = match procedure.own_calendar() {
-        Ok(c) => c.with_holidays(holidays.as_ref()),
-        Err(e) => {
-            errln!("error: {e}");
-            return Outcome::Usage;
-        }
-    };
-    let config = Config {
-        cases: args.cases,
-        seed: args.seed,
-        start,
-        threads: args.threads,
-    };
-    if let Some((first, last)) = arrival_period(calendar.get(), &assumptions, &config) {
-        // Every simulated case must be received under the one version
-        // chosen; a revision taking effect among them is refused rather
-        // than silently simulated with the old rules.
-        if let Some(next) = versions
-            .iter()
-            .filter(|p| p.effective.is_some_and(|e| e > start && e <= last))
-            .min_by_key(|p| p.effective)
-        {
-            let on = next.effective.map(|d| d.to_string()).unwrap_or_default();
-            errln!(
-                "error: the simulated cases are received from {first} to {last}, and version {} of `{}` takes effect on {on}, between them",
-                next.version.as_deref().unwrap_or("(none)"),
-                next.id
-            );
-            errln!(
-                "  help: simulate one version at a time: --start {on} or later for version {}, or fewer --cases (or a higher arrivals.per_working_day) so that every case is received before {on}",
-                next.version.as_deref().unwrap_or("(none)")
-            );
-            return Outcome::Usage;
-        }
-    }
-    match simulate(&procedure, calendar.get(), &assumptions, &config) {
+    let simulated: Vec<Version<'_>> = used
+        .iter()
+        .zip(&calendars)
+        .zip(&assumptions)
+        .map(|((procedure, calendar), assumptions)| Version {
+            procedure,
+            calendar: calendar.get(),
+            assumptions,
+        })
+        .collect();
+    match simulate_versions(&simulated, &config) {
         Ok(summary) => {
             match args.format {
                 HumanOrJson::Human => out!("{}", human(&summary)),
@@ -220,31 +293,49 @@ pub(crate) fn run(args: SimulateArgs) -> Outcome {
     }
 }
 
+/// A version as an assumptions problem names it: "version 1.0 of
+/// `complaints`".
+fn version_label(p: &Procedure) -> String {
+    match (&p.version, p.effective) {
+        (Some(v), _) => format!("version {v} of `{}`", p.id),
+        (None, Some(d)) => format!("the version of `{}` in force from {d}", p.id),
+        (None, None) => format!("the version of `{}` without a date", p.id),
+    }
+}
+
 /// The versions of the one procedure in a folder. A folder of several
-/// procedures, or none, is a usage error naming what was found.
-fn versions_in(dir: &std::path::Path) -> Result<Vec<Procedure>, Outcome> {
+/// procedures (E1004), or none (E1005), is a usage error at the argument.
+fn versions_in(
+    dir: &std::path::Path,
+    line: &CommandLine,
+    map: &SourceMap,
+) -> Result<Vec<Procedure>, Outcome> {
     let found = super::test::procedures(&[dir.to_path_buf()]);
     let mut ids: Vec<&String> = found.keys().collect();
     ids.sort();
-    if ids.len() != 1 {
-        let list = ids
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        errln!(
-            "error: {} holds {} procedures ({}); simulate needs the versions of one procedure",
-            dir.display(),
-            ids.len(),
-            if list.is_empty() {
-                "no .proc file"
-            } else {
-                &list
-            }
-        );
-        errln!(
-            "  help: give one .proc file, or a folder holding only the versions of one procedure"
-        );
+    let argument = dir.to_string_lossy();
+    let folder = dir.display().to_string();
+    let refused = match ids.as_slice() {
+        [] => Some(line.labelled(&NoProcedure { folder }, &argument, "no procedure here")),
+        [_] => None,
+        several => Some(
+            line.labelled(
+                &SeveralProcedures {
+                    folder,
+                    count: several.len(),
+                    ids: several
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                },
+                &argument,
+                "several procedures",
+            ),
+        ),
+    };
+    if let Some(diagnostic) = refused {
+        show(&[diagnostic], map);
         return Err(Outcome::Usage);
     }
     match found.into_values().next() {
@@ -258,11 +349,11 @@ fn versions_in(dir: &std::path::Path) -> Result<Vec<Procedure>, Outcome> {
     }
 }
 
-/// The version in force on `day`: the latest to take effect on or before
-/// it (a file without `effective` is always in force).
-fn in_force_on(versions: &[Procedure], day: chrono::NaiveDate) -> Option<&Procedure> {
+/// The position in `versions` (in the order they took effect) of the one
+/// in force on `day`: the latest to take effect on or before it (a file
+/// without `effective` is always in force), as `run` chooses.
+fn in_force_on(versions: &[Procedure], day: NaiveDate) -> Option<usize> {
     versions
         .iter()
-        .filter(|p| p.effective.is_none_or(|e| e <= day))
-        .max_by_key(|p| p.effective)
+        .rposition(|p| p.effective.is_none_or(|e| e <= day))
 }

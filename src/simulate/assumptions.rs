@@ -43,13 +43,52 @@ pub enum AssumptionErrorKind {
     )]
     BadDistribution { message: String },
 
-    /// Assumptions under which some cases never end.
-    #[error("under these assumptions a case in step `{step}` never ends: every way out of it leads back")]
+    /// Assumptions under which some cases never end. `version` is empty,
+    /// or names the versions of several simulated in which it is so
+    /// (" in version 1.1 of `complaints`").
+    #[error("under these assumptions a case in step `{step}`{version} never ends: every way out of it leads back")]
     #[diagnostic(
         code(E0905),
         help("give some way towards an outcome a probability above 0")
     )]
-    NeverEnds { step: String },
+    NeverEnds { step: String, version: String },
+}
+
+impl AssumptionErrorKind {
+    /// This problem, said of the versions that have it (`these`, "version
+    /// 1.0 of `complaints`") when others simulated with the same file
+    /// (`others`, "version 1.1") do not: a name only some versions have.
+    fn in_versions(self, these: &str, others: &str) -> AssumptionErrorKind {
+        use AssumptionErrorKind::*;
+        match self {
+            Unknown { message, help } => {
+                let apart = "the assumptions are read against every version the simulated cases are received under: name only what each has, or simulate each version apart (--start on its effective date, few enough --cases to end before the next)";
+                match message.strip_prefix("procedure has no ") {
+                    // Not a slip of the pen, so no "did you mean".
+                    Some(rest) => Unknown {
+                        message: format!("{these} has no {rest}"),
+                        help: format!("{others} has it; {apart}"),
+                    },
+                    None => Unknown {
+                        message: format!("{message}, in {these}"),
+                        help: format!("{help}; it is not so in {others}, and {apart}"),
+                    },
+                }
+            }
+            BadDistribution { message } => BadDistribution {
+                message: format!("{message}, in {these}"),
+            },
+            NotOne { what, sum } => NotOne {
+                what: format!("{what} in {these}"),
+                sum,
+            },
+            NeverEnds { step, .. } => NeverEnds {
+                step,
+                version: format!(" of {these}"),
+            },
+            Yaml { message } => Yaml { message },
+        }
+    }
 }
 
 /// A time in working days.
@@ -657,7 +696,13 @@ pub fn load(
 
     if r.errors.is_empty() {
         if let Some(step) = never_ending(procedure, &out) {
-            r.error(&[key("choices")], AssumptionErrorKind::NeverEnds { step });
+            r.error(
+                &[key("choices")],
+                AssumptionErrorKind::NeverEnds {
+                    step,
+                    version: String::new(),
+                },
+            );
         }
     }
     if r.errors.is_empty() {
@@ -665,6 +710,71 @@ pub fn load(
     } else {
         Err(r.errors)
     }
+}
+
+/// How many cases arrive each working day, if the file says (`arrivals`),
+/// read before the versions to read the file against are known: the
+/// arrivals decide which versions the cases are received under. A file
+/// that does not parse says nothing here; [`load`] reports it.
+pub fn per_working_day(text: &str) -> Option<u32> {
+    crate::yaml::parse::<Raw>(text)
+        .ok()?
+        .arrivals
+        .map(|a| a.per_working_day)
+}
+
+/// Reads an assumptions file against each of several versions of one
+/// procedure (`versions`, each with how messages name it: "version 1.0 of
+/// `complaints`"), for simulating cases under each. A problem every
+/// version has is reported once, as [`load`] words it; one only some have
+/// (a step, event or fact that only some versions declare) names them,
+/// and the help says which versions have what it names.
+pub fn load_each(
+    name: &str,
+    text: &str,
+    versions: &[(&Procedure, String)],
+) -> Result<Vec<Assumptions>, Vec<Located<AssumptionErrorKind>>> {
+    let results: Vec<_> = versions
+        .iter()
+        .map(|(procedure, _)| load(name, text, procedure))
+        .collect();
+    if results.iter().all(Result::is_ok) {
+        return Ok(results.into_iter().flatten().collect());
+    }
+    // Each distinct problem, with the versions that have it.
+    let mut problems: Vec<(Located<AssumptionErrorKind>, Vec<usize>)> = Vec::new();
+    for (v, result) in results.iter().enumerate() {
+        for e in result.as_ref().err().into_iter().flatten() {
+            match problems.iter_mut().find(|(p, _)| p == e) {
+                Some((_, having)) => having.push(v),
+                None => problems.push((e.clone(), vec![v])),
+            }
+        }
+    }
+    let list = |which: &mut dyn Iterator<Item = usize>| {
+        let names: Vec<&str> = which.map(|v| versions[v].1.as_str()).collect();
+        match names.as_slice() {
+            [] => String::new(),
+            [one] => one.to_string(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        }
+    };
+    let mut errors: Vec<Located<AssumptionErrorKind>> = problems
+        .into_iter()
+        .map(|(e, having)| {
+            if having.len() == versions.len() {
+                return e;
+            }
+            let these = list(&mut having.iter().copied());
+            let others = list(&mut (0..versions.len()).filter(|v| !having.contains(v)));
+            Located {
+                error: e.error.in_versions(&these, &others),
+                span: e.span,
+            }
+        })
+        .collect();
+    errors.sort_by_key(|e| e.span.offset());
+    Err(errors)
 }
 
 /// A step, reachable from `start` with positive probability, from which no

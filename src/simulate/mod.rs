@@ -8,16 +8,20 @@
 //! histogram of working days), so the result depends on the seed alone,
 //! whatever the number of threads, and memory does not grow with the
 //! number of cases.
+//!
+//! Given several versions of a procedure, each case is simulated with the
+//! version in force on the day it is received (as `run` and `test` choose
+//! one for a real case), and tallied apart, by version.
 
 mod assumptions;
 mod rng;
+mod summary;
 mod tracks;
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::analysis::paths::working_days;
 use crate::calendar::Calendar;
@@ -27,10 +31,12 @@ use crate::check::ir::{
 use crate::engine::{CaseEvent, Position, Session};
 
 pub use assumptions::{
-    exits, load as load_assumptions, AssumptionErrorKind, Assumptions, Distribution, Extension,
-    FactDraw,
+    exits, load as load_assumptions, load_each as load_assumptions_each,
+    per_working_day as assumed_per_working_day, AssumptionErrorKind, Assumptions, Distribution,
+    Extension, FactDraw,
 };
 use rng::Rng;
+pub use summary::{human, BreachRate, Durations, Figures, Share, Stopped, Summary, VersionFigures};
 
 /// Cases a chunk; each chunk has its own random stream.
 const CHUNK: u64 = 8192;
@@ -62,77 +68,6 @@ pub struct Config {
     pub start: NaiveDate,
     /// Threads to use; `None` for one a core.
     pub threads: Option<usize>,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Share {
-    pub name: String,
-    pub cases: u64,
-    pub share: f64,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Durations {
-    pub p50: u32,
-    pub p90: u32,
-    pub p99: u32,
-    pub max: u32,
-    pub mean: f64,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct BreachRate {
-    pub step: String,
-    pub deadline: String,
-    /// How many times the deadline ran (its step was entered).
-    pub ran: u64,
-    pub breached: u64,
-    pub rate: f64,
-    /// Times a soft deadline was met late by an event with a reason
-    /// (`late_reasons` in the assumptions): not breaches, and not in
-    /// `rate`.
-    pub late_with_reason: u64,
-}
-
-/// The result of a simulation.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Summary {
-    pub procedure: String,
-    /// The version simulated and the day it took effect, when the
-    /// procedure declares them: with several versions, the one in force on
-    /// every simulated case's received date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub effective: Option<NaiveDate>,
-    pub cases: u64,
-    pub seed: u64,
-    pub start: NaiveDate,
-    pub per_working_day: u32,
-    pub outcomes: Vec<Share>,
-    pub steps_reached: Vec<Share>,
-    /// From `received` to the end, for the cases that ended.
-    pub duration_working_days: Durations,
-    pub breaches: Vec<BreachRate>,
-    pub mean_loops: f64,
-    /// Cases that had not ended when they reached the loop bound
-    /// (`loop_bound` re-entries of steps) or took too many steps.
-    pub unfinished: u64,
-    pub loop_bound: u32,
-    /// Cases the engine stopped, by diagnostic code (there should be
-    /// none): how many, and the first one's message.
-    pub stopped: BTreeMap<String, Stopped>,
-    /// All the cases the engine stopped; `simulate` exits 1 when any.
-    pub stopped_cases: u64,
-    /// Facts the assumptions give no distribution, and the value every
-    /// simulated case was given instead ("name = value").
-    pub defaults: Vec<String>,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Stopped {
-    pub cases: u64,
-    pub example: String,
 }
 
 /// Why the engine stopped a simulated case, by a stable key so that the
@@ -168,6 +103,8 @@ impl From<crate::calendar::CalendarError> for Stop {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SimulateError {
     NoCases,
+    /// No procedure was given to simulate.
+    NoProcedure,
     /// Arrivals would run past the calendar's last year.
     ArrivalsOutOfRange {
         last: String,
@@ -178,6 +115,7 @@ impl std::fmt::Display for SimulateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SimulateError::NoCases => f.write_str("simulate at least one case (--cases N, N ≥ 1)"),
+            SimulateError::NoProcedure => f.write_str("no procedure to simulate"),
             SimulateError::ArrivalsOutOfRange { last } => write!(
                 f,
                 "the last case would arrive after the calendars end ({last}); start earlier or raise arrivals.per_working_day"
@@ -186,9 +124,13 @@ impl std::fmt::Display for SimulateError {
     }
 }
 
-/// The tallies of a chunk of cases; chunks are added together.
+/// The tallies of a chunk of one version's cases; chunks are added
+/// together.
 #[derive(Clone, Debug)]
 struct Tally {
+    /// Cases received under the version, and the first and last day.
+    cases: u64,
+    received: Option<(NaiveDate, NaiveDate)>,
     /// By outcome, then "turned away".
     outcomes: Vec<u64>,
     reached: Vec<u64>,
@@ -207,6 +149,8 @@ struct Tally {
 impl Tally {
     fn new(sim: &Simulation<'_>) -> Tally {
         Tally {
+            cases: 0,
+            received: None,
             outcomes: vec![0; sim.procedure.outcomes.len() + 1],
             reached: vec![0; sim.procedure.steps.len()],
             histogram: vec![0; HISTOGRAM + 1],
@@ -233,6 +177,11 @@ impl Tally {
     }
 
     fn add(mut self, other: Tally) -> Tally {
+        self.cases += other.cases;
+        self.received = match (self.received, other.received) {
+            (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
+            (a, b) => a.or(b),
+        };
         let sum = |a: &mut Vec<u64>, b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
         sum(&mut self.outcomes, &other.outcomes);
         sum(&mut self.reached, &other.reached);
@@ -257,7 +206,7 @@ impl Tally {
     }
 }
 
-/// Everything a run shares across threads.
+/// One version's part of a run, shared across threads.
 struct Simulation<'a> {
     procedure: &'a Procedure,
     calendar: &'a Calendar,
@@ -269,8 +218,6 @@ struct Simulation<'a> {
     /// For each track, the positions in `deadlines` of its own, after the
     /// steps' (keyed by the track's name where a step's would be).
     track_deadlines: Vec<Vec<usize>>,
-    first_arrival: NaiveDate,
-    per_working_day: u32,
     /// The assumptions indexed for the hot loop: by fact, by step, by
     /// event, by event then field.
     fact_draws: Vec<Option<FactDraw>>,
@@ -891,34 +838,194 @@ impl Simulation<'_> {
         }
     }
 
-    fn chunk(&self, chunk: u64, cases: u64, seed: u64) -> Tally {
-        let mut rng = Rng::new(seed, chunk);
-        let mut tally = Tally::new(self);
-        let first = chunk * CHUNK;
-        for k in first..(first + CHUNK).min(cases) {
-            let offset = i64::try_from(k / u64::from(self.per_working_day)).unwrap_or(i64::MAX);
-            match self.calendar.add_working_days(self.first_arrival, offset) {
-                Ok(arrival) => self.run_case(arrival, &mut rng, &mut tally),
-                Err(e) => tally.stop(e.into()),
+    /// One version's part of a run: its procedure, calendar and
+    /// assumptions, indexed for the hot loop.
+    fn new<'a>(version: &Version<'a>) -> Simulation<'a> {
+        let Version {
+            procedure,
+            calendar,
+            assumptions,
+        } = *version;
+        let mut deadlines = Vec::new();
+        let mut step_deadlines = vec![Vec::new(); procedure.steps.len()];
+        for (i, step) in procedure.steps.iter().enumerate() {
+            let names = step.deadlines.iter().map(|d| d.name.clone()).chain(
+                step.tasks
+                    .iter()
+                    .filter(|t| t.within.is_some())
+                    .map(|t| t.name.clone()),
+            );
+            for name in names {
+                step_deadlines[i].push(deadlines.len());
+                deadlines.push((step.name.clone(), name));
             }
         }
-        tally
+        let mut track_deadlines = vec![Vec::new(); procedure.tracks.len()];
+        for (i, track) in procedure.tracks.iter().enumerate() {
+            let names = track.deadlines.iter().map(|d| d.name.clone()).chain(
+                track
+                    .tasks
+                    .iter()
+                    .filter(|t| t.within.is_some())
+                    .map(|t| t.name.clone()),
+            );
+            for name in names {
+                track_deadlines[i].push(deadlines.len());
+                deadlines.push((track.name.clone(), name));
+            }
+        }
+        let deadline_index = deadlines
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), i))
+            .collect();
+        let step_choices = (0..procedure.steps.len())
+            .map(|i| match assumptions.choices.get(&i) {
+                Some(w) => w.clone(),
+                None => {
+                    let all = exits(procedure, StepId(i as u32));
+                    let share = 1.0 / all.len().max(1) as f64;
+                    all.into_iter().map(|e| (e, share)).collect()
+                }
+            })
+            .collect();
+        Simulation {
+            withdrawn: Some(Builtin::Withdrawn.id()),
+            extended: Some(Builtin::Extended.id()),
+            step_extensions: (0..procedure.steps.len())
+                .map(|i| {
+                    assumptions
+                        .extensions
+                        .iter()
+                        .filter(|((s, _), _)| *s == i)
+                        .map(|((_, d), e)| (*d, *e))
+                        .collect()
+                })
+                .collect(),
+            fact_draws: (0..procedure.facts.len())
+                .map(|i| assumptions.facts.get(&i).cloned())
+                .collect(),
+            step_choices,
+            event_delays: (0..procedure.events.len())
+                .map(|i| assumptions.durations.get(&i).copied())
+                .collect(),
+            event_data: procedure
+                .events
+                .iter()
+                .enumerate()
+                .map(|(e, event)| {
+                    (0..event.params.len())
+                        .map(|p| assumptions.data.get(&(e, p)).cloned())
+                        .collect()
+                })
+                .collect(),
+            procedure,
+            calendar,
+            deadlines,
+            deadline_index,
+            step_deadlines,
+            track_deadlines,
+            late_reasons: assumptions.late_reasons,
+        }
     }
 }
 
+/// One version of a procedure to simulate: the calendar its cases count
+/// in (the procedure's own, with any bank-holidays file) and the
+/// assumptions read against it.
+#[derive(Clone, Copy)]
+pub struct Version<'a> {
+    pub procedure: &'a Procedure,
+    pub calendar: &'a Calendar,
+    pub assumptions: &'a Assumptions,
+}
+
+/// When cases arrive: `per_working_day` on each working day of the
+/// calendar from the first.
+struct Arrivals<'a> {
+    calendar: &'a Calendar,
+    first: NaiveDate,
+    per_working_day: u32,
+}
+
+impl Arrivals<'_> {
+    fn of(&self, case: u64) -> Result<NaiveDate, crate::calendar::CalendarError> {
+        let offset = i64::try_from(case / u64::from(self.per_working_day)).unwrap_or(i64::MAX);
+        self.calendar.add_working_days(self.first, offset)
+    }
+}
+
+/// The position in `effective` (the versions' dates, in the order they
+/// took effect) of the version in force on `day`: the last to take effect
+/// on or before it, a version without a date being in force from the
+/// start, as `run` chooses for a real case. Before every version's date it
+/// is the first: a caller choosing by date refuses such a day first, and
+/// one procedure is simulated whatever its date.
+fn in_force(effective: &[Option<NaiveDate>], day: NaiveDate) -> usize {
+    effective
+        .iter()
+        .rposition(|e| e.is_none_or(|e| e <= day))
+        .unwrap_or(0)
+}
+
+/// The tallies of one chunk of cases, one a version: each case is
+/// simulated and tallied with the version in force when it arrives.
+fn chunk(
+    sims: &[Simulation<'_>],
+    effective: &[Option<NaiveDate>],
+    arrivals: &Arrivals<'_>,
+    chunk: u64,
+    config: &Config,
+) -> Vec<Tally> {
+    let mut rng = Rng::new(config.seed, chunk);
+    let mut tallies: Vec<Tally> = sims.iter().map(Tally::new).collect();
+    let first = chunk * CHUNK;
+    for k in first..(first + CHUNK).min(config.cases) {
+        match arrivals.of(k) {
+            Ok(arrival) => {
+                let v = in_force(effective, arrival);
+                let tally = &mut tallies[v];
+                tally.cases += 1;
+                tally.received = Some(match tally.received {
+                    Some((from, _)) => (from, arrival),
+                    None => (arrival, arrival),
+                });
+                sims[v].run_case(arrival, &mut rng, tally);
+            }
+            // Not expected: the arrivals were checked to fit the calendar.
+            Err(e) => {
+                tallies[0].cases += 1;
+                tallies[0].stop(e.into());
+            }
+        }
+    }
+    tallies
+}
+
+fn per_working_day(assumed: Option<u32>, cases: u64) -> u32 {
+    assumed
+        .unwrap_or_else(|| {
+            u32::try_from(cases.max(1).div_ceil(250))
+                .unwrap_or(u32::MAX)
+                .max(1)
+        })
+        // Zero a day is refused with the assumptions (E0904); never
+        // divided by.
+        .max(1)
+}
+
 /// The days the first and the last simulated case arrive (`received`),
-/// as `simulate` spreads them, so that a caller can choose the version in
-/// force over them; `None` when the last falls beyond the calendar.
+/// as `simulate` spreads them over `calendar` (that of the version in
+/// force on `--start`), `per_working_day` a day (`arrivals` in the
+/// assumptions, or spread over about a year), so that a caller can choose
+/// the versions in force over them; `None` when the last falls beyond the
+/// calendar.
 pub fn arrival_period(
     calendar: &Calendar,
-    assumptions: &Assumptions,
+    per_working_day: Option<u32>,
     config: &Config,
 ) -> Option<(NaiveDate, NaiveDate)> {
-    let per_working_day = assumptions.per_working_day.unwrap_or_else(|| {
-        u32::try_from(config.cases.max(1).div_ceil(250))
-            .unwrap_or(u32::MAX)
-            .max(1)
-    });
+    let per_working_day = self::per_working_day(per_working_day, config.cases);
     let first = match calendar.is_working_day(config.start) {
         Ok(true) => config.start,
         _ => calendar.next_working_day(config.start).ok()?,
@@ -936,14 +1043,39 @@ pub fn simulate(
     assumptions: &Assumptions,
     config: &Config,
 ) -> Result<Summary, SimulateError> {
+    simulate_versions(
+        &[Version {
+            procedure,
+            calendar,
+            assumptions,
+        }],
+        config,
+    )
+}
+
+/// Simulates `config.cases` cases, each with the version in force on the
+/// day it is received. Cases arrive on the working days of the version in
+/// force on `config.start` (of the first, when `start` is before them
+/// all), `arrivals.per_working_day` of its assumptions a day. With more
+/// than one version, the summary has each version's figures too.
+pub fn simulate_versions(
+    versions: &[Version<'_>],
+    config: &Config,
+) -> Result<Summary, SimulateError> {
     if config.cases == 0 {
         return Err(SimulateError::NoCases);
     }
-    let per_working_day = assumptions.per_working_day.unwrap_or_else(|| {
-        u32::try_from(config.cases.div_ceil(250))
-            .unwrap_or(u32::MAX)
-            .max(1)
-    });
+    let mut versions = versions.to_vec();
+    // Stable, so versions of one date keep the order given; one without a
+    // date sorts first, in force until the first dated one.
+    versions.sort_by_key(|v| v.procedure.effective);
+    let effective: Vec<Option<NaiveDate>> =
+        versions.iter().map(|v| v.procedure.effective).collect();
+    let Some(at_start) = versions.get(in_force(&effective, config.start)) else {
+        return Err(SimulateError::NoProcedure);
+    };
+    let calendar = at_start.calendar;
+    let per_working_day = per_working_day(at_start.assumptions.per_working_day, config.cases);
     let first_arrival = match calendar.is_working_day(config.start) {
         Ok(true) => config.start,
         _ => calendar
@@ -952,108 +1084,35 @@ pub fn simulate(
     };
     let last_offset =
         i64::try_from((config.cases - 1) / u64::from(per_working_day)).unwrap_or(i64::MAX);
-    // Leave room after the last arrival for the case itself to run.
-    if calendar
-        .add_working_days(first_arrival, last_offset.saturating_add(2000))
-        .is_err()
+    // Leave room after the last arrival for the case itself to run, in
+    // every version's calendar.
+    let room = last_offset.saturating_add(2000);
+    if std::iter::once(calendar)
+        .chain(versions.iter().map(|v| v.calendar))
+        .any(|c| c.add_working_days(first_arrival, room).is_err())
     {
         return Err(SimulateError::ArrivalsOutOfRange {
             last: format!("{last_offset} working days after {first_arrival}"),
         });
     }
-
-    let mut deadlines = Vec::new();
-    let mut step_deadlines = vec![Vec::new(); procedure.steps.len()];
-    for (i, step) in procedure.steps.iter().enumerate() {
-        let names = step.deadlines.iter().map(|d| d.name.clone()).chain(
-            step.tasks
-                .iter()
-                .filter(|t| t.within.is_some())
-                .map(|t| t.name.clone()),
-        );
-        for name in names {
-            step_deadlines[i].push(deadlines.len());
-            deadlines.push((step.name.clone(), name));
-        }
-    }
-    let mut track_deadlines = vec![Vec::new(); procedure.tracks.len()];
-    for (i, track) in procedure.tracks.iter().enumerate() {
-        let names = track.deadlines.iter().map(|d| d.name.clone()).chain(
-            track
-                .tasks
-                .iter()
-                .filter(|t| t.within.is_some())
-                .map(|t| t.name.clone()),
-        );
-        for name in names {
-            track_deadlines[i].push(deadlines.len());
-            deadlines.push((track.name.clone(), name));
-        }
-    }
-    let deadline_index = deadlines
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.clone(), i))
-        .collect();
-    let step_choices = (0..procedure.steps.len())
-        .map(|i| match assumptions.choices.get(&i) {
-            Some(w) => w.clone(),
-            None => {
-                let all = exits(procedure, StepId(i as u32));
-                let share = 1.0 / all.len().max(1) as f64;
-                all.into_iter().map(|e| (e, share)).collect()
-            }
-        })
-        .collect();
-    let sim = Simulation {
-        withdrawn: Some(Builtin::Withdrawn.id()),
-        extended: Some(Builtin::Extended.id()),
-        step_extensions: (0..procedure.steps.len())
-            .map(|i| {
-                assumptions
-                    .extensions
-                    .iter()
-                    .filter(|((s, _), _)| *s == i)
-                    .map(|((_, d), e)| (*d, *e))
-                    .collect()
-            })
-            .collect(),
-        fact_draws: (0..procedure.facts.len())
-            .map(|i| assumptions.facts.get(&i).cloned())
-            .collect(),
-        step_choices,
-        event_delays: (0..procedure.events.len())
-            .map(|i| assumptions.durations.get(&i).copied())
-            .collect(),
-        event_data: procedure
-            .events
-            .iter()
-            .enumerate()
-            .map(|(e, event)| {
-                (0..event.params.len())
-                    .map(|p| assumptions.data.get(&(e, p)).cloned())
-                    .collect()
-            })
-            .collect(),
-        procedure,
+    let arrivals = Arrivals {
         calendar,
-        deadlines,
-        deadline_index,
-        step_deadlines,
-        track_deadlines,
-        first_arrival,
+        first: first_arrival,
         per_working_day,
-        late_reasons: assumptions.late_reasons,
     };
+    let sims: Vec<Simulation<'_>> = versions.iter().map(Simulation::new).collect();
 
     let chunks = config.cases.div_ceil(CHUNK);
+    let add = |a: Vec<Tally>, b: Vec<Tally>| -> Vec<Tally> {
+        a.into_iter().zip(b).map(|(a, b)| a.add(b)).collect()
+    };
     let run = || {
         (0..chunks)
             .into_par_iter()
-            .map(|c| sim.chunk(c, config.cases, config.seed))
-            .reduce(|| Tally::new(&sim), Tally::add)
+            .map(|c| chunk(&sims, &effective, &arrivals, c, config))
+            .reduce(|| sims.iter().map(Tally::new).collect(), add)
     };
-    let tally = match config.threads {
+    let tallies = match config.threads {
         Some(n) => match rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build()
@@ -1063,208 +1122,14 @@ pub fn simulate(
         },
         None => run(),
     };
-    Ok(summarise(&sim, tally, config, per_working_day))
-}
-
-fn share(name: String, cases: u64, total: u64) -> Share {
-    Share {
-        name,
-        cases,
-        share: if total == 0 {
-            0.0
-        } else {
-            cases as f64 / total as f64
+    Ok(summary::summarise(
+        &sims,
+        &tallies,
+        summary::Header {
+            cases: config.cases,
+            seed: config.seed,
+            start: first_arrival,
+            per_working_day,
         },
-    }
-}
-
-fn percentile(histogram: &[u64], total: u64, p: f64) -> u32 {
-    if total == 0 {
-        return 0;
-    }
-    let wanted = ((total as f64) * p).ceil().max(1.0) as u64;
-    let mut seen = 0;
-    for (days, n) in histogram.iter().enumerate() {
-        seen += n;
-        if seen >= wanted {
-            return days as u32;
-        }
-    }
-    histogram.len() as u32
-}
-
-fn summarise(sim: &Simulation<'_>, tally: Tally, config: &Config, per_working_day: u32) -> Summary {
-    let p = sim.procedure;
-    let mut outcomes: Vec<Share> = p
-        .outcomes
-        .iter()
-        .enumerate()
-        .map(|(i, o)| share(o.name.clone(), tally.outcomes[i], config.cases))
-        .collect();
-    // Every case is counted once, so the shares add up to all of them.
-    let stopped_cases: u64 = tally.stopped.values().map(|s| s.cases).sum();
-    let extra = [
-        (
-            "(turned away, awaiting resubmission)",
-            tally.outcomes[p.outcomes.len()],
-        ),
-        ("(unfinished at the loop bound)", tally.unfinished),
-        ("(stopped by the engine)", stopped_cases),
-    ];
-    for (name, n) in extra {
-        if n > 0 {
-            outcomes.push(share(name.to_string(), n, config.cases));
-        }
-    }
-    let steps_reached = p
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| share(s.name.clone(), tally.reached[i], config.cases))
-        .collect();
-    let breaches = sim
-        .deadlines
-        .iter()
-        .enumerate()
-        .map(|(i, (step, deadline))| BreachRate {
-            step: step.clone(),
-            deadline: deadline.clone(),
-            ran: tally.ran[i],
-            breached: tally.breached[i],
-            late_with_reason: tally.late_with_reason[i],
-            rate: if tally.ran[i] == 0 {
-                0.0
-            } else {
-                tally.breached[i] as f64 / tally.ran[i] as f64
-            },
-        })
-        .collect();
-    Summary {
-        procedure: p.id.clone(),
-        version: p.version.clone(),
-        effective: p.effective,
-        cases: config.cases,
-        seed: config.seed,
-        start: sim.first_arrival,
-        per_working_day,
-        outcomes,
-        steps_reached,
-        duration_working_days: Durations {
-            p50: percentile(&tally.histogram, tally.ended, 0.50),
-            p90: percentile(&tally.histogram, tally.ended, 0.90),
-            p99: percentile(&tally.histogram, tally.ended, 0.99),
-            max: tally.max_days,
-            mean: if tally.ended == 0 {
-                0.0
-            } else {
-                tally.total_days as f64 / tally.ended as f64
-            },
-        },
-        breaches,
-        mean_loops: tally.loops as f64 / config.cases as f64,
-        unfinished: tally.unfinished,
-        loop_bound: MAX_LOOPS,
-        stopped: tally.stopped,
-        stopped_cases,
-        defaults: defaults(p, &sim.fact_draws),
-    }
-}
-
-/// The facts simulated at their default value, as the report's header
-/// says them.
-fn defaults(p: &Procedure, draws: &[Option<FactDraw>]) -> Vec<String> {
-    p.facts
-        .iter()
-        .zip(draws)
-        .filter(|(_, draw)| draw.is_none())
-        .filter_map(|(fact, _)| {
-            let value = match &fact.ty {
-                Type::Bool => "false".to_string(),
-                Type::Enum(values) => values.first()?.clone(),
-                Type::Duration => format!("{DEFAULT_DURATION_WORKING_DAYS} working days"),
-                Type::Date => "the day the case is received".to_string(),
-                _ => return None,
-            };
-            Some(format!("{} = {value}", fact.name))
-        })
-        .collect()
-}
-
-fn shares(out: &mut String, list: &[Share]) {
-    for o in list {
-        out.push_str(&format!(
-            "  {:<36} {:>6.2}%  {:>9}\n",
-            o.name,
-            o.share * 100.0,
-            o.cases
-        ));
-    }
-}
-
-/// The summary for people.
-pub fn human(s: &Summary) -> String {
-    let mut out = String::new();
-    // A stopped case means the simulation is not to be trusted: said first.
-    if s.stopped_cases > 0 {
-        out.push_str(&format!(
-            "ERROR: the engine stopped {} of {} simulated cases; the figures below leave them out\n",
-            s.stopped_cases, s.cases
-        ));
-        for (code, stopped) in &s.stopped {
-            out.push_str(&format!(
-                "  {code} ({} cases), for example: {}\n",
-                stopped.cases, stopped.example
-            ));
-        }
-        out.push('\n');
-    }
-    out.push_str(&format!(
-        "Simulated {} cases of {} (seed {}; arrivals from {}, {} a working day)\n",
-        s.cases, s.procedure, s.seed, s.start, s.per_working_day
-    ));
-    if let Some(version) = &s.version {
-        let from = s
-            .effective
-            .map(|d| format!(", in force from {d}"))
-            .unwrap_or_default();
-        out.push_str(&format!("Version {version}{from}\n"));
-    }
-    if !s.defaults.is_empty() {
-        out.push_str(&format!(
-            "Facts without an assumption, given to every case: {}\n",
-            s.defaults.join(", ")
-        ));
-    }
-    out.push_str("\nOutcomes\n");
-    shares(&mut out, &s.outcomes);
-    out.push_str("\nSteps reached\n");
-    shares(&mut out, &s.steps_reached);
-    let d = &s.duration_working_days;
-    out.push_str(&format!(
-        "\nWorking days from received to the end\n  p50 {}   p90 {}   p99 {}   max {}   mean {:.1}\n",
-        d.p50, d.p90, d.p99, d.max, d.mean
-    ));
-    out.push_str("\nBreach rate per deadline\n");
-    for b in &s.breaches {
-        out.push_str(&format!(
-            "  {:<36} {:>6.2}%  ({} of {} times it ran{})\n",
-            format!("{}.{}", b.step, b.deadline),
-            b.rate * 100.0,
-            b.breached,
-            b.ran,
-            if b.late_with_reason > 0 {
-                format!("; {} more late, with reason", b.late_with_reason)
-            } else {
-                String::new()
-            }
-        ));
-    }
-    out.push_str(&format!("\nLoops: {:.3} a case on average\n", s.mean_loops));
-    if s.unfinished > 0 {
-        out.push_str(&format!(
-            "Unfinished: {} cases reached the bound of {} loops a case\n",
-            s.unfinished, s.loop_bound
-        ));
-    }
-    out
+    ))
 }
