@@ -148,10 +148,31 @@ fn notices(out: &mut String, procedure: &Procedure) {
     }
 }
 
-/// "Who may act": leads who must differ from an earlier step's, and roles
-/// one person may not hold together.
+/// "Who may act": panels and how they sit, leads who must differ from an
+/// earlier step's, and roles one person may not hold together.
 fn people(out: &mut String, procedure: &Procedure) {
     let mut lines = Vec::new();
+    for (i, role) in procedure.roles.iter().enumerate() {
+        if let Some(panel) = role.panel {
+            lines.push(format!(
+                "- {} sits with {}{}: record its members (`person: [A. Patel, B. Khan]` on its events, or `{}:` under the case's `people:`){}. Each member is held to the rules below.{}",
+                upper_first(&the_role(procedure, RoleId(i as u32))),
+                panel.size_words(),
+                if panel.chair {
+                    ", one of whom chairs it"
+                } else {
+                    ""
+                },
+                role.name,
+                if panel.chair {
+                    " and who chaired it (`chair:`)"
+                } else {
+                    ""
+                },
+                cite(&role.cites)
+            ));
+        }
+    }
     for step in &procedure.steps {
         for earlier in &step.different_from {
             let earlier = &procedure.steps[earlier.index()];
@@ -165,9 +186,17 @@ fn people(out: &mut String, procedure: &Procedure) {
     }
     for (i, role) in procedure.roles.iter().enumerate() {
         for other in &role.not_also {
+            let this = the_role(procedure, RoleId(i as u32));
+            let who = match role.panel {
+                Some(_) => format!("No member of {this} may also"),
+                None => format!("{} may not also", upper_first(&this)),
+            };
+            let be = match procedure.roles[other.index()].panel {
+                Some(_) => "sit on",
+                None => "be",
+            };
             lines.push(format!(
-                "- {} may not also be {}.{}",
-                upper_first(&the_role(procedure, RoleId(i as u32))),
+                "- {who} {be} {}.{}",
                 the_role(procedure, *other),
                 cite(&role.cites)
             ));
