@@ -29,6 +29,7 @@ mod mutations;
 mod missed_guard;
 #[cfg(target_os = "linux")]
 mod output_cli;
+mod panels;
 mod paths_cli;
 mod people_duties;
 mod people_rest;
