@@ -155,7 +155,7 @@ fn people(out: &mut String, procedure: &Procedure) {
     for (i, role) in procedure.roles.iter().enumerate() {
         if let Some(panel) = role.panel {
             lines.push(format!(
-                "- {} sits with {}{}: record its members (`person: [A. Patel, B. Khan]` on its events, or `{}:` under the case's `people:`){}. Each member is held to the rules below.{}",
+                "- {} sits with {}{}: record its members (`person: [A. Patel, B. Khan]` on its events, or `{}:` under the case's `people:`){}.{}",
                 upper_first(&the_role(procedure, RoleId(i as u32))),
                 panel.size_words(),
                 if panel.chair {
@@ -176,12 +176,24 @@ fn people(out: &mut String, procedure: &Procedure) {
     for step in &procedure.steps {
         for earlier in &step.different_from {
             let earlier = &procedure.steps[earlier.index()];
-            lines.push(format!(
-                "- “{}” is led by someone other than the person who led “{}”.{}",
-                step_title(step),
-                step_title(earlier),
-                cite(&step.cites)
-            ));
+            let panel =
+                |s: &crate::check::ir::Step| procedure.roles[s.lead.index()].panel.is_some();
+            let (here, there) = (step_title(step), step_title(earlier));
+            let rule = match (panel(step), panel(earlier)) {
+                (false, false) => format!(
+                    "“{here}” is led by someone other than the person who led “{there}”"
+                ),
+                (true, false) => format!(
+                    "No member of the panel that leads “{here}” may be the person who led “{there}”"
+                ),
+                (false, true) => format!(
+                    "“{here}” is led by someone who did not sit on the panel that led “{there}”"
+                ),
+                (true, true) => format!(
+                    "No member of the panel that leads “{here}” may have sat on the panel that led “{there}”"
+                ),
+            };
+            lines.push(format!("- {rule}.{}", cite(&step.cites)));
         }
     }
     for (i, role) in procedure.roles.iter().enumerate() {

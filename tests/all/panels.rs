@@ -257,6 +257,13 @@ fn doc_graph_and_diff_state_the_panel_for_staff() {
         doc.stdout
     );
     assert!(
+        doc.stdout.contains(
+            "- No member of the panel that leads “Stage 2: a panel of governors hears the complaint” may be the person who led “Stage 1: the headteacher responds”."
+        ),
+        "{}",
+        doc.stdout
+    );
+    assert!(
         doc.stdout
             .contains("- The independent person who advises the panel may not also sit on the Complaints panel of governors."),
         "{}",
