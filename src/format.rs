@@ -118,6 +118,15 @@ pub(crate) fn anchor_text(a: &Anchor) -> String {
 }
 
 /// An expression in its canonical layout, for other modules' words.
+/// A panel's size as written after `members`: `3`, `at least 2`, `2 to 4`.
+pub(crate) fn panel_size(size: PanelSize) -> String {
+    match size {
+        PanelSize::Exactly(n) => n.to_string(),
+        PanelSize::AtLeast(n) => format!("at least {n}"),
+        PanelSize::Between(low, high) => format!("{low} to {high}"),
+    }
+}
+
 pub(crate) fn expression(e: &Expr) -> String {
     expr(e, 0)
 }
@@ -399,8 +408,21 @@ fn procedure_items(p: &ProcedureDecl) -> Vec<Item<'_>> {
                     .join(", ")
             )
         };
+        // The panel first, then `not also`, whichever order they were
+        // written in.
+        let panel = r
+            .panel
+            .as_ref()
+            .map(|p| {
+                format!(
+                    ", members {}{}",
+                    panel_size(p.size),
+                    if p.chair.is_some() { ", chair" } else { "" }
+                )
+            })
+            .unwrap_or_default();
         let rest = format!(
-            "{}{not_also}{}",
+            "{}{panel}{not_also}{}",
             r.title
                 .as_ref()
                 .map(|t| format!(" {}", quote(&t.value)))

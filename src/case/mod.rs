@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use crate::calendar::{parse_date, CalendarError, CalendarHandle, BUILTIN_NAMES};
 use crate::check::ir::{Builtin, EventId, FactId, Procedure, RoleId, Type, Unit, Value};
-use crate::engine::{Case, CaseEvent, ExtensionRequest, ReplayError};
+use crate::engine::{Case, CaseEvent, ExtensionRequest, Holder, ReplayError};
 use crate::suggest::help_for;
 use crate::yaml::{index, key, locate, Mapping, PathPart, SmallMap, Value as Yaml};
 
@@ -163,7 +163,9 @@ type Place<'p> = &'p dyn Fn() -> Vec<PathPart>;
 /// Keys every event may have; `extended` and `paused` have more.
 /// `reason` is free text, as `note` is; it counts only where the event
 /// meets a soft deadline late.
-const EVENT_KEYS: [&str; 7] = ["on", "event", "by", "facts", "note", "reason", "person"];
+const EVENT_KEYS: [&str; 8] = [
+    "on", "event", "by", "facts", "note", "reason", "person", "chair",
+];
 
 /// Reads a case file against its procedure.
 pub struct Reader<'a> {
@@ -176,6 +178,30 @@ pub struct Reader<'a> {
 }
 
 /// The text of a scalar, for ids and versions written as numbers.
+/// A value as a case file would write it on one line, for a message:
+/// `[A. Patel, B. Khan]` rather than YAML's block list.
+fn one_line(value: &Yaml) -> String {
+    match value {
+        Yaml::Sequence(items) => format!(
+            "[{}]",
+            items.iter().map(one_line).collect::<Vec<_>>().join(", ")
+        ),
+        Yaml::Mapping(map) => format!(
+            "{{ {} }}",
+            map.iter()
+                .map(|(k, v)| format!("{}: {}", one_line(k), one_line(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        other => scalar_text(other).unwrap_or_else(|| {
+            crate::yaml::to_string(other)
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        }),
+    }
+}
+
 fn scalar_text(value: &Yaml) -> Option<String> {
     match value {
         Yaml::String(s) => Some(s.clone()),
@@ -437,29 +463,14 @@ impl Reader<'_> {
         let events = self.events(&raw.events);
         let mut people = Vec::new();
         let mut holders = Vec::new();
-        for (role, person) in raw.people.iter() {
+        for (role, held) in raw.people.iter() {
             let path = [key("people"), key(&scalar_text(role).unwrap_or_default())];
-            let person = match person {
-                Yaml::String(p) if !p.trim().is_empty() => p.clone(),
-                other => {
-                    self.error(
-                        &path,
-                        CaseErrorKind::BadValue {
-                            what: "person".into(),
-                            found: crate::yaml::to_string(other)
-                                .unwrap_or_default()
-                                .trim()
-                                .to_string(),
-                            expected: "name the person in the role: `line_manager: Sam Patel`"
-                                .into(),
-                        },
-                    );
-                    continue;
-                }
+            let Some(id) = self.role(&|| path.to_vec(), role) else {
+                continue;
             };
-            if let Some(id) = self.role(&|| path.to_vec(), role) {
-                holders.push((id, person.clone()));
-                people.push((procedure.roles[id.index()].name.clone(), person));
+            if let Some(held) = self.holder(&path, id, held) {
+                people.push((procedure.roles[id.index()].name.clone(), held.words()));
+                holders.push((id, held));
             }
         }
         let expect = raw.expect.and_then(|e| self.expect(e));
@@ -919,7 +930,14 @@ impl Reader<'_> {
                     facts,
                     note: get("note").and_then(scalar_text),
                     reason: get("reason").and_then(scalar_text),
-                    person: self.person(&at("person"), get("person")),
+                    people: self.person(&at("person"), get("person")),
+                    chair: get("chair").and_then(|v| {
+                        self.name(
+                            &at("chair"),
+                            v,
+                            "name the member who chaired the panel: `chair: A. Patel`",
+                        )
+                    }),
                     also_by,
                     to: get("to").and_then(|v| self.body(&at("to"), v)),
                     notice: get("notice").and_then(scalar_text),
@@ -960,25 +978,153 @@ impl Reader<'_> {
         }
     }
 
-    /// `person: "A. Patel"` on an event: a name, never empty.
-    fn person(&mut self, path: &[PathPart], value: Option<&Yaml>) -> Option<String> {
-        match value? {
+    /// `person: "A. Patel"` on an event, or a panel's members, `person:
+    /// [A. Patel, B. Khan]`: names, never empty. Whether the acting role
+    /// is a panel is the engine's to say, since without `by:` the role is
+    /// the lead of the step the case is in.
+    fn person(&mut self, path: &[PathPart], value: Option<&Yaml>) -> Vec<String> {
+        const EXPECTED: &str = "name the person who made the event, `person: A. Patel`, or a panel's members, `person: [A. Patel, B. Khan]`";
+        match value {
+            None => Vec::new(),
+            Some(Yaml::Sequence(items)) if !items.is_empty() => self.names(path, items, EXPECTED),
+            Some(one) => self.name(path, one, EXPECTED).into_iter().collect(),
+        }
+    }
+
+    /// One person's name: text, never empty; trimmed, as names are
+    /// compared.
+    fn name(&mut self, path: &[PathPart], value: &Yaml, expected: &str) -> Option<String> {
+        match value {
             Yaml::String(p) if !p.trim().is_empty() => Some(p.trim().to_string()),
             other => {
                 self.error(
                     path,
                     CaseErrorKind::BadValue {
                         what: "person".into(),
-                        found: crate::yaml::to_string(other)
-                            .unwrap_or_default()
-                            .trim()
-                            .to_string(),
-                        expected: "name the person who made the event: `person: A. Patel`".into(),
+                        found: one_line(other),
+                        expected: expected.into(),
                     },
                 );
                 None
             }
         }
+    }
+
+    /// Who the case's `people:` names in role `id`: one person (`officer:
+    /// Sam Patel`), or, for a panel, its members (`review_panel: [A. Patel,
+    /// B. Khan]`) or its members and chair (`review_panel: { members:
+    /// [A. Patel, B. Khan], chair: A. Patel }`).
+    fn holder(&mut self, path: &[PathPart], id: RoleId, value: &Yaml) -> Option<Holder> {
+        let role = &self.procedure.roles[id.index()];
+        let name = role.name.clone();
+        let Some(panel) = role.panel else {
+            return match value {
+                // Kept as written, as the quick reader keeps it.
+                Yaml::String(p) if !p.trim().is_empty() => Some(Holder::one(p.clone())),
+                other => {
+                    let panel_form = matches!(other, Yaml::Sequence(_) | Yaml::Mapping(_));
+                    self.error(
+                        path,
+                        CaseErrorKind::BadValue {
+                            what: "person".into(),
+                            found: one_line(other),
+                            expected: if panel_form {
+                                format!("`{name}` is one person's role: name the person, `{name}: Sam Patel`; a list of members is for a role the procedure declares with `members`")
+                            } else {
+                                format!("name the person in the role: `{name}: Sam Patel`")
+                            },
+                        },
+                    );
+                    None
+                }
+            };
+        };
+        let expected = format!(
+            "name the panel's members, `{name}: [A. Patel, B. Khan]`{}",
+            if panel.chair {
+                format!(", and its chair: `{name}: {{ members: [A. Patel, B. Khan], chair: A. Patel }}`")
+            } else {
+                String::new()
+            }
+        );
+        let members_at = |path: &[PathPart]| {
+            let mut at = path.to_vec();
+            at.push(key("members"));
+            at
+        };
+        match value {
+            Yaml::Mapping(map) => {
+                let mut held = Holder::default();
+                let mut members = None;
+                for (k, v) in map {
+                    let mut at = path.to_vec();
+                    match k.as_str() {
+                        Some("members") => members = Some(v),
+                        Some("chair") if panel.chair => {
+                            at.push(key("chair"));
+                            held.chair = self.name(&at, v, &expected);
+                        }
+                        other => {
+                            let k = other
+                                .map_or_else(|| scalar_text(k).unwrap_or_default(), str::to_string);
+                            at.push(key(&k));
+                            self.error(
+                                &at,
+                                CaseErrorKind::UnknownKey {
+                                    key: k,
+                                    context: format!("for panel `{name}`"),
+                                    help: if panel.chair {
+                                        "a panel has `members` and `chair`".into()
+                                    } else {
+                                        format!("a panel has `members`; `{name}` has no chair in this procedure")
+                                    },
+                                },
+                            );
+                        }
+                    }
+                }
+                match members {
+                    Some(Yaml::Sequence(items)) if !items.is_empty() => {
+                        let at = members_at(path);
+                        held.people = self.names(&at, items, &expected);
+                    }
+                    Some(other) => {
+                        let name = self.name(&members_at(path), other, &expected);
+                        held.people = name.into_iter().collect();
+                    }
+                    None => self.error(
+                        path,
+                        CaseErrorKind::MissingKey {
+                            key: "members".into(),
+                            context: format!("panel `{name}`"),
+                            help: expected.clone(),
+                        },
+                    ),
+                }
+                (!held.people.is_empty()).then_some(held)
+            }
+            Yaml::Sequence(items) if !items.is_empty() => {
+                let people = self.names(path, items, &expected);
+                (!people.is_empty()).then_some(Holder {
+                    people,
+                    chair: None,
+                })
+            }
+            one => self.name(path, one, &expected).map(Holder::one),
+        }
+    }
+
+    /// A list of names, each at its index under `path`.
+    fn names(&mut self, path: &[PathPart], items: &[Yaml], expected: &str) -> Vec<String> {
+        let mut names = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let mut at = path.to_vec();
+            at.push(index(i));
+            if let Some(name) = self.name(&at, item, expected) {
+                names.push(name);
+            }
+        }
+        names
     }
 
     fn expect(&mut self, raw: RawExpect) -> Option<Expect> {

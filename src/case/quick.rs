@@ -19,7 +19,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
 use crate::check::ir::{Builtin, Event, EventId, FactId, Procedure, RoleId, Type, Value};
-use crate::engine::{Case, CaseEvent, ExtensionRequest};
+use crate::engine::{Case, CaseEvent, ExtensionRequest, Holder};
 
 use super::{parse_duration, quick_date, Loaded};
 
@@ -196,7 +196,11 @@ pub fn load(header: Header<'_>, procedure: &Procedure) -> Option<Loaded> {
             return None;
         }
         let id = role_of(procedure, role)?;
-        holders.push((id, (*person).to_string()));
+        // A panel's members and chair are read the full way.
+        if procedure.roles[id.index()].panel.is_some() {
+            return None;
+        }
+        holders.push((id, Holder::one(*person)));
         people.push((
             procedure.roles[id.index()].name.clone(),
             (*person).to_string(),
@@ -286,7 +290,8 @@ impl<'q, 'a> EventKeys<'q, 'a> {
         for (key, value) in &map.0 {
             let slot = match (*key, builtin) {
                 ("event", _) => continue,
-                ("person", _) => return None,
+                // Who acted, and a panel's chair: read the full way.
+                ("person" | "chair", _) => return None,
                 ("on", _) => &mut keys.on,
                 ("by", _) => &mut keys.by,
                 ("facts", _) => &mut keys.facts,
@@ -378,7 +383,8 @@ fn events(procedure: &Procedure, raw: &[Pairs<'_>]) -> Option<Vec<CaseEvent>> {
             note: text(keys.note)?,
             reason: text(keys.reason)?,
             // Who acted is read, and refused when malformed, the full way.
-            person: None,
+            people: Vec::new(),
+            chair: None,
             also_by: Vec::new(),
             to: match keys.to {
                 Some(v) => {
@@ -614,6 +620,59 @@ mod tests {
             let full = super::super::load("case.yaml", &text, &procedure);
             let first = full.as_ref().err().and_then(|e| e.first()).map(|e| e.line);
             assert_eq!(first, line, "{text:?}");
+        }
+    }
+
+    /// A panel's members and chair (under `people:`, or `person: [..]`
+    /// and `chair:` on an event) are read the full way only, from YAML
+    /// and JSON alike; a case of the same procedure naming only one
+    /// person's roles still reads the quick way, as the full reader does.
+    #[test]
+    fn panels_go_the_full_way() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text =
+            std::fs::read_to_string(root.join("examples/panels/hillside.proc")).unwrap_or_default();
+        let Some(procedure) = compile_str("hillside.proc", &text).procedure else {
+            panic!("hillside.proc does not compile");
+        };
+        let base = "procedure: hillside\ncase: A\npeople:\n  headteacher: A. Patel\nevents:\n  - { on: 2026-03-02, event: received }\n";
+        let as_json = |yaml: &str| -> String {
+            crate::yaml::parse::<serde_json::Value>(yaml)
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        };
+        for text in [base.to_string(), as_json(base)] {
+            let full = super::super::load("case.yaml", &text, &procedure);
+            let quick = parse(&text)
+                .or_else(|| parse_yaml(&text))
+                .and_then(|h| load(h, &procedure));
+            match (&full, &quick) {
+                (Ok(full), Some(quick)) => assert_eq!(format!("{full:?}"), format!("{quick:?}")),
+                _ => panic!("{text}: not read alike"),
+            }
+        }
+        for (from, to) in [
+            ("headteacher: A. Patel", "panel: [B. Khan, D. Lee, E. Ward]"),
+            (
+                "headteacher: A. Patel",
+                "panel: { members: [B. Khan, D. Lee], chair: B. Khan }",
+            ),
+            ("headteacher: A. Patel", "panel: B. Khan"),
+            ("received }", "received, person: [A. Patel, B. Khan] }"),
+            ("received }", "received, chair: B. Khan }"),
+        ] {
+            let yaml = base.replace(from, to);
+            for text in [yaml.clone(), as_json(&yaml)] {
+                assert!(!text.is_empty(), "{yaml}");
+                assert!(
+                    super::super::load("case.yaml", &text, &procedure).is_ok(),
+                    "{text}"
+                );
+                let quick = parse(&text)
+                    .or_else(|| parse_yaml(&text))
+                    .and_then(|h| load(h, &procedure));
+                assert!(quick.is_none(), "read the quick way: {text}");
+            }
         }
     }
 

@@ -502,6 +502,46 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// `, members 0` (or `at least 0`, `0 to 3`, a negative count): a
+    /// panel no one sits on.
+    #[error("role `{role}` is a panel of no members (`members {written}`)")]
+    #[diagnostic(
+        code(E0445),
+        help("a panel has at least one member: write `members 3` for exactly three, `members at least 2`, or `members 2 to 4`; for a role one person holds, leave out `members`")
+    )]
+    PanelWithoutMembers {
+        role: String,
+        written: String,
+        #[label("at least 1")]
+        span: SourceSpan,
+    },
+
+    /// `, members 4 to 2`.
+    #[error("the panel `{role}` runs from {low} members down to {high}")]
+    #[diagnostic(
+        code(E0446),
+        help("write the smaller number first: `members {high} to {low}`")
+    )]
+    PanelRangeUpsideDown {
+        role: String,
+        low: i64,
+        high: i64,
+        #[label("the smaller number first")]
+        span: SourceSpan,
+    },
+
+    /// `, members 1, chair`: one member has no one else to chair.
+    #[error("the panel `{role}` has one member, so it has no one to chair")]
+    #[diagnostic(
+        code(E0447),
+        help("leave out `chair`, or let the panel sit with more members (`members at least 2`, `members 1 to 3`)")
+    )]
+    ChairOfOne {
+        role: String,
+        #[label("a panel of one member")]
+        span: SourceSpan,
+    },
+
     /// A declared calendar whose weekend has every day.
     #[error("calendar `{name}` has no working days")]
     #[diagnostic(code(E0415), help("list at most six days under `weekend`"))]

@@ -280,6 +280,38 @@ pub struct Role {
     /// `, not also review_panel`: roles the same person may not also hold
     /// in a case (the engine checks both ways).
     pub not_also: Vec<RoleId>,
+    /// `, members 3, chair`: the role is held by several people at once.
+    pub panel: Option<Panel>,
+}
+
+/// A role held by a panel: how many distinct people sit on it, and
+/// whether one of them chairs it. The checker makes `min` at least 1 and
+/// never above `max`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Panel {
+    pub min: u32,
+    /// `None` for `members at least N`.
+    pub max: Option<u32>,
+    pub chair: bool,
+}
+
+impl Panel {
+    /// Whether `n` members is a size the panel may sit with.
+    pub fn admits(&self, n: usize) -> bool {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        n >= self.min && self.max.is_none_or(|max| n <= max)
+    }
+
+    /// The size in words: "exactly 3 members", "at least 2 members",
+    /// "2 to 4 members".
+    pub fn size_words(&self) -> String {
+        let plural = |n: u32| if n == 1 { "member" } else { "members" };
+        match self.max {
+            Some(max) if max == self.min => format!("exactly {max} {}", plural(max)),
+            Some(max) => format!("{} to {max} {}", self.min, plural(max)),
+            None => format!("at least {} {}", self.min, plural(self.min)),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -863,11 +863,13 @@ impl<'a> Checker<'a> {
                 == Some(r.name.span)
             {
                 let not_also = self.not_also(r);
+                let panel = r.panel.as_ref().and_then(|p| self.panel(&r.name.text, p));
                 roles.push(Role {
                     name: r.name.text.clone(),
                     title: r.title.as_ref().map(|t| t.value.clone()),
                     cites,
                     not_also,
+                    panel,
                 });
             }
         }
@@ -956,6 +958,46 @@ impl<'a> Checker<'a> {
             }
         }
         out
+    }
+
+    /// `, members …, chair` on role `role`: at least one member, a range
+    /// the right way up, and someone besides the chair.
+    fn panel(&mut self, role: &str, p: &ast::PanelDecl) -> Option<Panel> {
+        let (low, high) = match p.size {
+            ast::PanelSize::Exactly(n) => (n, Some(n)),
+            ast::PanelSize::AtLeast(n) => (n, None),
+            ast::PanelSize::Between(low, high) => (low, Some(high)),
+        };
+        if low < 1 || high.is_some_and(|h| h < 1) {
+            self.error(CheckError::PanelWithoutMembers {
+                role: role.to_string(),
+                written: crate::format::panel_size(p.size),
+                span: p.span.into(),
+            });
+            return None;
+        }
+        if let Some(high) = high.filter(|h| *h < low) {
+            self.error(CheckError::PanelRangeUpsideDown {
+                role: role.to_string(),
+                low,
+                high,
+                span: p.span.into(),
+            });
+            return None;
+        }
+        let clamp = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        if let (Some(chair), Some(1)) = (p.chair, high) {
+            self.error(CheckError::ChairOfOne {
+                role: role.to_string(),
+                span: chair.into(),
+            });
+            return None;
+        }
+        Some(Panel {
+            min: clamp(low),
+            max: high.map(clamp),
+            chair: p.chair.is_some(),
+        })
     }
 
     /// `lead x, different from stage1`: each another step of the procedure.

@@ -49,7 +49,7 @@ pub(crate) fn decide<'a>(
         },
     };
     fixed_facts_kept(ctx, state, event)?;
-    super::people::check(ctx, state, event).map_err(|k| (k, Some("person")))?;
+    super::people::check(ctx, state, event)?;
     let builtin = Builtin::of(event.event);
     let effect = |change, breaches, cites| Effect {
         on: event.on,

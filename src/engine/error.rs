@@ -167,6 +167,34 @@ pub enum ReplayErrorKind {
     #[diagnostic(code(E0825), help("{help}"))]
     NoticeRequired { message: String, help: String },
 
+    /// A panel sitting with fewer or more members than its role declares
+    /// (`members 3`), or several people named for one person's role.
+    #[error("{message}")]
+    #[diagnostic(code(E0830), help("{help}"))]
+    PanelSize {
+        message: String,
+        help: String,
+        /// `too_few_members`, `too_many_members` or `not_a_panel`.
+        reason: &'static str,
+    },
+
+    /// A panel naming one member twice.
+    #[error("{message}")]
+    #[diagnostic(code(E0831), help("{help}"))]
+    PanelMemberRepeated { message: String, help: String },
+
+    /// A panel whose role has a chair (`members 3, chair`) sitting with
+    /// none named or one who is not a member, or a chair named for a role
+    /// that has none.
+    #[error("{message}")]
+    #[diagnostic(code(E0832), help("{help}"))]
+    PanelChair {
+        message: String,
+        help: String,
+        /// `no_chair`, `chair_not_member` or `no_chair_rule`.
+        reason: &'static str,
+    },
+
     /// Date arithmetic left the calendar's range.
     #[error("a due date falls outside the calendar's years: {message}")]
     #[diagnostic(code(E0811), help("dates must stay within 1970 to 2199"))]
@@ -307,6 +335,12 @@ pub const REASONS: &[(&str, &[&str])] = &[
     ("E0823", &["no_body", "no_referral_rule"]),
     ("E0824", &["unknown_notice", "missing_content"]),
     ("E0825", &["notice_required"]),
+    (
+        "E0830",
+        &["too_few_members", "too_many_members", "not_a_panel"],
+    ),
+    ("E0831", &["repeated_member"]),
+    ("E0832", &["no_chair", "chair_not_member", "no_chair_rule"]),
 ];
 
 impl ReplayErrorKind {
@@ -330,6 +364,9 @@ impl ReplayErrorKind {
             ReplayErrorKind::ReferralRefused { reason, .. } => reason,
             ReplayErrorKind::NoticeRefused { reason, .. } => reason,
             ReplayErrorKind::NoticeRequired { .. } => "notice_required",
+            ReplayErrorKind::PanelSize { reason, .. } => reason,
+            ReplayErrorKind::PanelMemberRepeated { .. } => "repeated_member",
+            ReplayErrorKind::PanelChair { reason, .. } => reason,
         }
     }
 
@@ -352,6 +389,9 @@ impl ReplayErrorKind {
             ReplayErrorKind::ReferralRefused { .. } => "E0823",
             ReplayErrorKind::NoticeRefused { .. } => "E0824",
             ReplayErrorKind::NoticeRequired { .. } => "E0825",
+            ReplayErrorKind::PanelSize { .. } => "E0830",
+            ReplayErrorKind::PanelMemberRepeated { .. } => "E0831",
+            ReplayErrorKind::PanelChair { .. } => "E0832",
         }
     }
 }

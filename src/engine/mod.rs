@@ -77,7 +77,52 @@ pub struct Case {
     pub facts: Vec<Option<Value>>,
     pub events: Vec<CaseEvent>,
     /// Who holds each role in this case (`people:` in a case file).
-    pub people: Vec<(RoleId, String)>,
+    pub people: Vec<(RoleId, Holder)>,
+}
+
+/// Who holds a role in a case: one person, or a panel's members and the
+/// one who chairs it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Holder {
+    /// The person, or the panel's members in the order the case gives
+    /// them.
+    pub people: Vec<String>,
+    pub chair: Option<String>,
+}
+
+impl Holder {
+    /// One person in a role.
+    pub fn one(person: impl Into<String>) -> Self {
+        Holder {
+            people: vec![person.into()],
+            chair: None,
+        }
+    }
+
+    /// Whether `person` is one of them, or the chair.
+    pub fn includes(&self, person: &str) -> bool {
+        self.people.iter().any(|p| p == person) || self.chair.as_deref() == Some(person)
+    }
+
+    /// In words, for reports and a team's lists: "A. Patel", or
+    /// "A. Patel (chair), B. Khan, C. Ode".
+    pub fn words(&self) -> String {
+        let mut words: Vec<String> = self
+            .people
+            .iter()
+            .map(|p| {
+                if self.chair.as_deref() == Some(p.as_str()) {
+                    format!("{p} (chair)")
+                } else {
+                    p.clone()
+                }
+            })
+            .collect();
+        if let Some(chair) = self.chair.as_ref().filter(|c| !self.people.contains(c)) {
+            words.push(format!("chaired by {chair}"));
+        }
+        words.join(", ")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -101,9 +146,13 @@ pub struct CaseEvent {
     /// Why the event is late (`reason:`): a soft deadline it meets late is
     /// then "late, with reason" rather than a breach.
     pub reason: Option<String>,
-    /// The person who made the event (`person: "A. Patel"`); without it,
-    /// the case's holder of the acting role, if it names one.
-    pub person: Option<String>,
+    /// Who made the event (`person: "A. Patel"`, or a panel's members,
+    /// `person: [A. Patel, B. Khan]`); when empty, the case's holder of
+    /// the acting role, if it names one.
+    pub people: Vec<String>,
+    /// The member who chaired the panel that made the event (`chair:`);
+    /// without it, the case's chair of the panel.
+    pub chair: Option<String>,
     /// `by: [a, b]`: the roles after the first, for a joint decision.
     pub also_by: Vec<RoleId>,
     /// For `referred`: the body the referral was made to.

@@ -91,11 +91,20 @@ pub struct ReferralReport {
     pub cite: Vec<String>,
 }
 
-/// The person who holds a role in a case.
+/// The person who holds a role in a case, or a panel's members.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct PersonReport {
     pub role: String,
+    /// The person; for a panel, its members in words ("A. Patel (chair),
+    /// B. Khan, C. Ode").
     pub person: String,
+    /// A panel's members (a role declared with `members`); left out for
+    /// any other role.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
+    /// A panel's chair, when known; left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chair: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -343,7 +352,20 @@ impl Engine<'_> {
             warnings,
             people: super::people::holding(&self.ctx, &self.state)
                 .into_iter()
-                .map(|(role, person)| PersonReport { role, person })
+                .map(|(role, who)| {
+                    let role = &self.ctx.procedure.roles[role.index()];
+                    let panel = role.panel.is_some();
+                    PersonReport {
+                        role: role.name.clone(),
+                        person: who.words(),
+                        members: if panel {
+                            who.people.clone()
+                        } else {
+                            Vec::new()
+                        },
+                        chair: if panel { who.chair.clone() } else { None },
+                    }
+                })
                 .collect(),
             referrals,
             tracks,

@@ -21,8 +21,8 @@ pub(crate) struct State {
     /// Soft deadlines met late by an event that gave a reason: reported
     /// apart from breaches.
     pub(crate) late_with_reason: Vec<Breach>,
-    /// The person the case names in each role, by `RoleId` (`people:`).
-    pub(crate) people: Vec<Option<String>>,
+    /// Who the case names in each role, by `RoleId` (`people:`).
+    pub(crate) people: Vec<Option<super::Holder>>,
     /// Who made each event whose person is known, for the rules about
     /// people (`different from`, `not also`) and for reports.
     pub(crate) acts: Vec<Act>,
@@ -50,14 +50,15 @@ pub(crate) struct Referral {
     pub(crate) cites: Vec<String>,
 }
 
-/// An event made by a known person, acting in a role, in a step.
+/// An event made by known people (one person, or a panel's members),
+/// acting in a role, in a step.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Act {
     pub(crate) on: NaiveDate,
     pub(crate) event: EventId,
     pub(crate) step: StepId,
     pub(crate) role: RoleId,
-    pub(crate) person: String,
+    pub(crate) who: super::Holder,
 }
 
 #[derive(Clone, Debug, PartialEq)]

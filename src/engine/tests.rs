@@ -85,7 +85,8 @@ fn event(p: &Procedure, on: &str, name: &str) -> CaseEvent {
         facts: Vec::new(),
         note: None,
         reason: None,
-        person: None,
+        people: Vec::new(),
+        chair: None,
         also_by: Vec::new(),
         to: None,
         notice: None,
@@ -454,4 +455,242 @@ fn years_keep_the_day_and_business_days_are_working_days() {
         .procedure
         .unwrap_or_else(|| panic!("{:?}", compiled.problems));
     assert_eq!(with_business.steps[0].deadlines, p.steps[0].deadlines);
+}
+
+const PANEL_PROC: &str = r#"
+procedure t "Test" {
+  calendar england-and-wales
+  role officer "Officer"
+  role panel "Panel", members 2 to 3, chair, not also adviser
+  role adviser "Adviser"
+  start one
+
+  step one "One" {
+    lead officer
+    on answered -> two
+  }
+
+  step two "Two" {
+    lead panel, different from one
+    task advise "Advise the panel" by adviser
+    on decided -> three
+  }
+
+  step three "Three" {
+    lead officer, different from two
+    on finished -> done
+  }
+
+  outcome done "Done"
+}
+"#;
+
+/// An event of [`PANEL_PROC`]: its date, name, role (`by:`), people
+/// (`person:`) and chair.
+type Sat = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static [&'static str],
+    Option<&'static str>,
+);
+
+/// Panels sit with as many distinct members as declared and their chair
+/// among them, and every member is held to `not also` and `different
+/// from`, both ways. The case's `people:` names the panel when an event
+/// does not, and its chair carries over to an event naming only members.
+#[test]
+fn panels_sit_as_declared_and_each_member_keeps_the_rules_about_people() {
+    let compiled = compile_str("t.proc", PANEL_PROC);
+    let Some(p) = compiled.procedure else {
+        panic!("panel procedure does not compile: {:?}", compiled.problems);
+    };
+    let role = |name: &str| {
+        RoleId(
+            p.roles
+                .iter()
+                .position(|r| r.name == name)
+                .unwrap_or_else(|| panic!("no role {name}")) as u32,
+        )
+    };
+    const START: [Sat; 2] = [
+        ("2026-03-02", "received", None, &[], None),
+        ("2026-03-03", "answered", None, &["O. Fry"], None),
+    ];
+    let panel_of_case = |chair: &str| Holder {
+        people: vec!["B. Khan".into(), "C. Ode".into()],
+        chair: Some(chair.into()),
+    };
+    #[allow(clippy::type_complexity)]
+    let table: Vec<(&str, Vec<(RoleId, Holder)>, Vec<Sat>, Option<Refused>)> = vec![
+        (
+            "two members and a chair",
+            vec![],
+            vec![(
+                "2026-03-04",
+                "decided",
+                None,
+                &["B. Khan", "C. Ode"],
+                Some("B. Khan"),
+            )],
+            None,
+        ),
+        (
+            "the case's panel, nobody on the event",
+            vec![(role("panel"), panel_of_case("C. Ode"))],
+            vec![("2026-03-04", "decided", None, &[], None)],
+            None,
+        ),
+        (
+            "nobody known",
+            vec![],
+            vec![("2026-03-04", "decided", None, &[], None)],
+            None,
+        ),
+        (
+            "four of at most three",
+            vec![],
+            vec![(
+                "2026-03-04",
+                "decided",
+                None,
+                &["B", "C", "D", "E"],
+                Some("B"),
+            )],
+            Some(("E0830", "too_many_members")),
+        ),
+        (
+            "one of at least two",
+            vec![],
+            vec![("2026-03-04", "decided", None, &["B"], Some("B"))],
+            Some(("E0830", "too_few_members")),
+        ),
+        (
+            "a name twice, within the size",
+            vec![],
+            vec![("2026-03-04", "decided", None, &["B", "B", "C"], Some("B"))],
+            Some(("E0831", "repeated_member")),
+        ),
+        (
+            "no chair",
+            vec![],
+            vec![("2026-03-04", "decided", None, &["B", "C"], None)],
+            Some(("E0832", "no_chair")),
+        ),
+        (
+            "the case's chair did not sit that day",
+            vec![(role("panel"), panel_of_case("B. Khan"))],
+            vec![("2026-03-04", "decided", None, &["C. Ode", "D. Lee"], None)],
+            Some(("E0832", "chair_not_member")),
+        ),
+        (
+            "the adviser then sits on the panel",
+            vec![],
+            vec![
+                ("2026-03-04", "advise", Some("adviser"), &["A. Amis"], None),
+                (
+                    "2026-03-05",
+                    "decided",
+                    None,
+                    &["A. Amis", "B. Khan"],
+                    Some("B. Khan"),
+                ),
+            ],
+            Some(("E0821", "roles_held_together")),
+        ),
+        (
+            "a member of the case's panel then advises it",
+            vec![(role("panel"), panel_of_case("B. Khan"))],
+            vec![("2026-03-04", "advise", Some("adviser"), &["C. Ode"], None)],
+            Some(("E0821", "roles_held_together")),
+        ),
+        (
+            "the stage one officer sits on the panel",
+            vec![],
+            vec![(
+                "2026-03-04",
+                "decided",
+                None,
+                &["O. Fry", "B. Khan"],
+                Some("B. Khan"),
+            )],
+            Some(("E0821", "same_person_as_earlier_lead")),
+        ),
+        (
+            "a member of the panel then leads step three",
+            vec![],
+            vec![
+                (
+                    "2026-03-04",
+                    "decided",
+                    None,
+                    &["B. Khan", "C. Ode"],
+                    Some("B. Khan"),
+                ),
+                ("2026-03-05", "finished", None, &["C. Ode"], None),
+            ],
+            Some(("E0821", "same_person_as_earlier_lead")),
+        ),
+        (
+            "someone else leads step three",
+            vec![],
+            vec![
+                (
+                    "2026-03-04",
+                    "decided",
+                    None,
+                    &["B. Khan", "C. Ode"],
+                    Some("B. Khan"),
+                ),
+                ("2026-03-05", "finished", None, &["O. Fry"], None),
+            ],
+            None,
+        ),
+        (
+            "two people for the officer",
+            vec![],
+            vec![(
+                "2026-03-04",
+                "decided",
+                Some("officer"),
+                &["O. Fry", "B. Khan"],
+                None,
+            )],
+            Some(("E0830", "not_a_panel")),
+        ),
+        (
+            "a chair for the adviser",
+            vec![],
+            vec![(
+                "2026-03-04",
+                "advise",
+                Some("adviser"),
+                &["A. Amis"],
+                Some("A. Amis"),
+            )],
+            Some(("E0832", "no_chair_rule")),
+        ),
+    ];
+    for (name, people, events, expected) in table {
+        let events = START
+            .iter()
+            .chain(&events)
+            .map(|(on, event_name, by, who, chair)| CaseEvent {
+                by: by.map(role),
+                people: who.iter().map(|w| w.to_string()).collect(),
+                chair: chair.map(str::to_string),
+                ..event(&p, on, event_name)
+            })
+            .collect();
+        let case = Case {
+            id: "T-P".into(),
+            facts: Vec::new(),
+            events,
+            people,
+        };
+        let got = replay(&p, calendar(), &case, date("2026-03-31"))
+            .err()
+            .map(|e| (e.kind.code_str(), e.kind.reason()));
+        assert_eq!(got, expected, "{name}");
+    }
 }

@@ -261,6 +261,21 @@ impl Completions<'_> {
         }
     }
 
+    /// After a comma in a role: the clauses not written yet, `chair` only
+    /// straight after the panel's size.
+    fn role_clauses(&mut self, w: &[&str], previous: &str) {
+        let panel = w.contains(&"members");
+        if !panel {
+            self.keywords(&["members"]);
+        }
+        if panel && previous.parse::<i64>().is_ok() {
+            self.keywords(&["chair"]);
+        }
+        if !w.contains(&"also") {
+            self.keywords(&["not also"]);
+        }
+    }
+
     fn keywords(&mut self, words: &[&str]) {
         for w in words {
             self.add(w, Sort::Keyword);
@@ -355,6 +370,10 @@ impl Completions<'_> {
             }
             return;
         }
+        // A panel's size is a count of members, not a duration.
+        if first == "role" && last.parse::<i64>().is_ok() {
+            return;
+        }
         if last.parse::<i64>().is_ok() && !last.is_empty() {
             for u in UNITS {
                 self.add(u, Sort::Unit);
@@ -366,7 +385,8 @@ impl Completions<'_> {
             return;
         }
         match (first, previous, last) {
-            ("role", _, ",") => self.keywords(&["not also"]),
+            ("role", _, ",") => self.role_clauses(&w, previous),
+            ("role", _, "members") => self.keywords(&["at least"]),
             ("lead", _, ",") => self.keywords(&["different from"]),
             ("lead", "different", "from") => self.targets(true),
             ("role", "not", "also") => self.names(Space::Role, Sort::Role),
@@ -593,7 +613,24 @@ mod tests {
         );
         assert_eq!(
             labels("start first", "role panel \"Panel\", "),
-            ["not also"]
+            ["members", "not also"]
+        );
+        assert_eq!(
+            labels("start first", "role panel \"Panel\", members "),
+            ["at least"]
+        );
+        // No time units after a panel's size; `chair` straight after it.
+        assert!(labels("start first", "role panel \"Panel\", members 3 ").is_empty());
+        assert_eq!(
+            labels("start first", "role panel \"Panel\", members 3, "),
+            ["chair", "not also"]
+        );
+        assert_eq!(
+            labels(
+                "start first",
+                "role panel \"Panel\", not also officer, members at least 2, "
+            ),
+            ["chair"]
         );
         assert_eq!(
             labels("start first", "role panel \"Panel\", not also "),

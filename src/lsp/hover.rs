@@ -213,8 +213,9 @@ fn describe(p: &ProcedureDecl, text: &str, item: Item, n: &str) -> String {
         }),
         Item::Role(i) => p.roles.get(i).map(|r| {
             format!(
-                "**role** `{n}`{}{}{}",
+                "**role** `{n}`{}{}{}{}",
                 description(r.title.as_ref()),
+                r.panel.as_ref().map(panel_words).unwrap_or_default(),
                 if r.not_also.is_empty() {
                     String::new()
                 } else {
@@ -718,6 +719,23 @@ fn time_moves(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
     None
 }
 
+/// A panel in words, as written: "A panel of exactly 3 members, one of
+/// whom chairs it."
+fn panel_words(p: &crate::syntax::ast::PanelDecl) -> String {
+    let size = match p.size {
+        crate::syntax::ast::PanelSize::Exactly(n) => format!("exactly {n}"),
+        other => crate::format::panel_size(other),
+    };
+    format!(
+        "\n\nA panel of {size} members{}: each event it makes names its members.",
+        if p.chair.is_some() {
+            ", one of whom chairs it"
+        } else {
+            ""
+        }
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -784,6 +802,35 @@ mod tests {
         assert!(
             deadline.contains("20 working days from the day the track starts"),
             "{deadline}"
+        );
+    }
+
+    #[test]
+    fn a_panel_role_says_its_size_and_chair() {
+        let text = r#"procedure fx "Fixture" {
+  role officer "Officer"
+  role panel "Review panel", members at least 2, chair, not also officer
+  start first
+  step first "First" {
+    lead panel
+    on done -> closed
+  }
+  outcome closed "Closed"
+}"#;
+        let Some(index) = Index::parse(text) else {
+            panic!("parses");
+        };
+        let offset = text.find("lead panel").map_or(0, |o| o + 6);
+        let words = hover(&index, text, offset)
+            .map(|(t, _)| t)
+            .unwrap_or_default();
+        assert!(
+            words.contains("A panel of at least 2 members, one of whom chairs it"),
+            "{words}"
+        );
+        assert!(
+            words.contains("The same person may not also be: `officer`"),
+            "{words}"
         );
     }
 

@@ -110,6 +110,12 @@ impl Flattener<'_> {
                 let others: Vec<String> = r.not_also.iter().map(|o| self.role(*o)).collect();
                 self.put(&[&path, "not also"], others.join(", "));
             }
+            if let Some(panel) = r.panel {
+                self.put(&[&path, "members"], panel.size_words());
+                if panel.chair {
+                    self.put(&[&path, "chair"], "one member chairs".to_string());
+                }
+            }
         }
         for f in &p.facts {
             let path = format!("fact {}", f.name);

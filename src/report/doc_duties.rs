@@ -148,26 +148,67 @@ fn notices(out: &mut String, procedure: &Procedure) {
     }
 }
 
-/// "Who may act": leads who must differ from an earlier step's, and roles
-/// one person may not hold together.
+/// "Who may act": panels and how they sit, leads who must differ from an
+/// earlier step's, and roles one person may not hold together.
 fn people(out: &mut String, procedure: &Procedure) {
     let mut lines = Vec::new();
+    for (i, role) in procedure.roles.iter().enumerate() {
+        if let Some(panel) = role.panel {
+            lines.push(format!(
+                "- {} sits with {}{}: record its members (`person: [A. Patel, B. Khan]` on its events, or `{}:` under the case's `people:`){}.{}",
+                upper_first(&the_role(procedure, RoleId(i as u32))),
+                panel.size_words(),
+                if panel.chair {
+                    ", one of whom chairs it"
+                } else {
+                    ""
+                },
+                role.name,
+                if panel.chair {
+                    " and who chaired it (`chair:`)"
+                } else {
+                    ""
+                },
+                cite(&role.cites)
+            ));
+        }
+    }
     for step in &procedure.steps {
         for earlier in &step.different_from {
             let earlier = &procedure.steps[earlier.index()];
-            lines.push(format!(
-                "- “{}” is led by someone other than the person who led “{}”.{}",
-                step_title(step),
-                step_title(earlier),
-                cite(&step.cites)
-            ));
+            let panel =
+                |s: &crate::check::ir::Step| procedure.roles[s.lead.index()].panel.is_some();
+            let (here, there) = (step_title(step), step_title(earlier));
+            let rule = match (panel(step), panel(earlier)) {
+                (false, false) => format!(
+                    "“{here}” is led by someone other than the person who led “{there}”"
+                ),
+                (true, false) => format!(
+                    "No member of the panel that leads “{here}” may be the person who led “{there}”"
+                ),
+                (false, true) => format!(
+                    "“{here}” is led by someone who did not sit on the panel that led “{there}”"
+                ),
+                (true, true) => format!(
+                    "No member of the panel that leads “{here}” may have sat on the panel that led “{there}”"
+                ),
+            };
+            lines.push(format!("- {rule}.{}", cite(&step.cites)));
         }
     }
     for (i, role) in procedure.roles.iter().enumerate() {
         for other in &role.not_also {
+            let this = the_role(procedure, RoleId(i as u32));
+            let who = match role.panel {
+                Some(_) => format!("No member of {this} may also"),
+                None => format!("{} may not also", upper_first(&this)),
+            };
+            let be = match procedure.roles[other.index()].panel {
+                Some(_) => "sit on",
+                None => "be",
+            };
             lines.push(format!(
-                "- {} may not also be {}.{}",
-                upper_first(&the_role(procedure, RoleId(i as u32))),
+                "- {who} {be} {}.{}",
                 the_role(procedure, *other),
                 cite(&role.cites)
             ));

@@ -46,7 +46,19 @@ fn step_lines(procedure: &Procedure, step: &Step) -> Vec<String> {
             .iter()
             .map(|s| format!(", not the lead of {}", procedure.steps[s.index()].name))
             .collect();
-        lines.push(format!("lead: {}{differs}", role.name));
+        // A panel's size is part of who leads: "review_panel, 3 members,
+        // with a chair".
+        let panel = role
+            .panel
+            .map(|p| {
+                format!(
+                    ", {}{}",
+                    p.size_words().trim_start_matches("exactly "),
+                    if p.chair { " with a chair" } else { "" }
+                )
+            })
+            .unwrap_or_default();
+        lines.push(format!("lead: {}{panel}{differs}", role.name));
     }
     for d in &step.deadlines {
         let when = d

@@ -427,7 +427,8 @@ impl Simulation<'_> {
             // soft deadline met late is then a breach, the worst case
             // (docs/simulate.md).
             reason: None,
-            person: None,
+            people: Vec::new(),
+            chair: None,
             also_by: joint.map(|t| t.also_by.clone()).unwrap_or_default(),
             to: None,
             notice: None,

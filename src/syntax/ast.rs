@@ -377,8 +377,30 @@ pub struct RoleDecl {
     pub title: Option<Text>,
     /// `, not also review_panel`: roles the same person may not also hold.
     pub not_also: Vec<Name>,
+    /// `, members 3, chair`: the role is a panel.
+    pub panel: Option<PanelDecl>,
     pub cite: Option<Cite>,
     pub span: Span,
+}
+
+/// `, members 3`, `, members at least 2` or `, members 2 to 4`, and
+/// `, chair` after it.
+#[derive(Clone, Debug)]
+pub struct PanelDecl {
+    pub size: PanelSize,
+    /// The span of `, chair`, when one member chairs the panel.
+    pub chair: Option<Span>,
+    /// The clause, from its comma to its last word.
+    pub span: Span,
+}
+
+/// How many members a panel has, as written (the checker refuses a
+/// count below 1 and a range upside down).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PanelSize {
+    Exactly(i64),
+    AtLeast(i64),
+    Between(i64, i64),
 }
 
 #[derive(Clone, Debug)]

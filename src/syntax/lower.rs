@@ -148,6 +148,9 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_different
             | kw_not
             | kw_also
+            | kw_members
+            | kw_at_least
+            | kw_chair
             | kw_immediately
             | kw_notice
             | kw_includes
@@ -637,9 +640,53 @@ impl Lowerer {
                 .filter(|p| p.as_rule() == Rule::role_not_also)
                 .flat_map(|p| parts(p.clone()).map(|n| name(&n)))
                 .collect(),
+            panel: ps
+                .iter()
+                .find(|p| p.as_rule() == Rule::role_panel)
+                .map(|p| self.panel(p.clone())),
             cite: self.take_cite(&ps),
             span,
         }
+    }
+
+    /// `, members 3, chair` on a role.
+    fn panel(&self, pair: Pair<'_, Rule>) -> PanelDecl {
+        // From `members` to the size: the words a count is wrong in.
+        let whole = span_of(&pair);
+        let child = |rule| pair.clone().into_inner().find(|p| p.as_rule() == rule);
+        let span = Span::new(
+            child(Rule::kw_members).map_or(whole.start, |m| m.as_span().start()),
+            child(Rule::panel_size).map_or(whole.end, |s| span_of(&s).end),
+        );
+        let mut size = PanelSize::Exactly(0);
+        let mut chair = None;
+        for p in parts(pair) {
+            match p.as_rule() {
+                Rule::panel_size => {
+                    let at_least = p
+                        .clone()
+                        .into_inner()
+                        .any(|w| w.as_rule() == Rule::kw_at_least);
+                    let numbers: Vec<i64> = parts(p).map(|n| self.amount(&n)).collect();
+                    size = match (at_least, numbers.as_slice()) {
+                        (true, [n, ..]) => PanelSize::AtLeast(*n),
+                        (false, [low, high, ..]) => PanelSize::Between(*low, *high),
+                        (_, [n, ..]) => PanelSize::Exactly(*n),
+                        (_, []) => PanelSize::Exactly(0),
+                    };
+                }
+                Rule::panel_chair => {
+                    chair = Some(
+                        p.clone()
+                            .into_inner()
+                            .find(|w| w.as_rule() == Rule::kw_chair)
+                            .map_or_else(|| span_of(&p), |w| span_of(&w)),
+                    )
+                }
+                _ => {}
+            }
+        }
+        PanelDecl { size, chair, span }
     }
 
     fn fact(&self, pair: Pair<'_, Rule>) -> FactDecl {

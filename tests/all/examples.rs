@@ -85,6 +85,12 @@ fn the_every_construct_example_has_every_construct() {
     assert!(p.facts.iter().any(|f| f.fixed.is_some()), "a fixed fact");
     assert!(p.roles.iter().any(|r| !r.not_also.is_empty()), "not also");
     assert!(
+        p.roles
+            .iter()
+            .any(|r| r.panel.as_ref().is_some_and(|p| p.chair.is_some())),
+        "a panel with `members` and `chair`"
+    );
+    assert!(
         p.steps.iter().any(|s| !s.lead_different.is_empty()),
         "different from"
     );

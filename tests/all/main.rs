@@ -30,6 +30,7 @@ mod outcome_routes;
 // Writes to /dev/full, which Linux has.
 #[cfg(target_os = "linux")]
 mod output_cli;
+mod panels;
 mod paths_cli;
 mod people_duties;
 mod people_rest;
