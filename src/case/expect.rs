@@ -197,7 +197,13 @@ pub fn compare(expect: &Expect, report: &Report) -> Vec<Mismatch> {
                     .map(|k| k.due)
             })
         });
-        let actual = match (deadline, task, referral, in_track) {
+        // A notice a rejection owes and that is not yet sent.
+        let owed = report
+            .notices_owed
+            .iter()
+            .find(|n| &n.notice == name && n.sent_on.is_none())
+            .map(|n| n.due);
+        let actual = match (deadline, task, referral, in_track.or(owed)) {
             (Some(d), _, _, _) => d.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
             (None, Some(t), _, _) => t.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
             (None, None, Some(r), _) => r.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),

@@ -1057,6 +1057,16 @@ impl Reader<'_> {
                 .filter(|r| r.due.is_some())
                 .map(|r| procedure.bodies[r.body.index()].name.as_str()),
         );
+        // A notice a rejection owes is named by the notice, in `due:` and
+        // `breaches:`.
+        deadline_names.extend(
+            procedure
+                .steps
+                .iter()
+                .flat_map(|s| s.rejects.iter().chain(&s.refusals))
+                .filter_map(|r| r.notice.as_ref())
+                .flat_map(|n| n.notices.iter().map(String::as_str)),
+        );
         let mut due = Vec::new();
         for (k, v) in &raw.due {
             let name = scalar_text(k).unwrap_or_default();

@@ -529,7 +529,48 @@ fn timed(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
             }
         }
     }
+    let owing = step
+        .rejects
+        .iter()
+        .map(|r| (r, "rejection"))
+        .chain(step.refusals.iter().map(|r| (r, "refusal")));
+    for (r, what) in owing {
+        if let (Some(owed), true) = (&r.notice, inside(r.span, offset)) {
+            return Some((owed_words(p, owed, what), r.span));
+        }
+    }
     None
+}
+
+/// `reject … requires notice N within D` in plain words: what is owed, to
+/// whom, by when, and what follows when it is not sent.
+fn owed_words(p: &ProcedureDecl, owed: &crate::syntax::ast::OwedNoticeDecl, what: &str) -> String {
+    let each: Vec<String> = owed
+        .notices
+        .iter()
+        .map(|n| match p.notices.iter().find(|d| d.name.text == n.text) {
+            Some(d) if d.includes.is_empty() => format!("`{}` to `{}`", n.text, d.to.text),
+            Some(d) => format!(
+                "`{}` to `{}`, saying {}",
+                n.text,
+                d.to.text,
+                d.includes
+                    .iter()
+                    .map(|i| format!("`{}`", i.text))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => format!("`{}` (not declared)", n.text),
+        })
+        .collect();
+    let when = match &owed.within {
+        None => "the same day".to_string(),
+        Some(d) => format!("within {} of it", duration_words(d)),
+    };
+    format!(
+        "**{what} explained in writing**\n\nOwed from the day the {what} happens: {}, due {when}. Sent late, or not sent by then, it is a breach; a case at the outcome this leads to is not fully closed until it is sent, and the notice is accepted after the outcome.",
+        each.join("; ")
+    )
 }
 
 /// A track in plain words: what it is, what starts it, and what ends it.

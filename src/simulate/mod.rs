@@ -520,6 +520,9 @@ impl Simulation<'_> {
                 tally.unfinished += 1;
                 return;
             }
+            if let Err(why) = self.send_owed(&mut session) {
+                return stop(tally, why);
+            }
             let (step_id, entered) = match session.position() {
                 Position::Closed { on } => {
                     self.play_tracks(&mut session, rng, tally);
@@ -802,6 +805,23 @@ impl Simulation<'_> {
             let mut event = self.event(on, Builtin::Notice.id(), Vec::new());
             event.notice = Some(notice.name.clone());
             event.includes = notice.includes.clone();
+            session.apply(&event).map_err(Stop::from)?;
+        }
+        Ok(())
+    }
+
+    /// The notices a rejection owes (`reject … requires notice`), each sent
+    /// in full the day the rejection happened: a simulated case handler
+    /// explains a rejection at once, so a simulated rejection is never a
+    /// breach, and a case at its outcome is fully closed.
+    fn send_owed(&self, session: &mut Session<'_>) -> Result<(), Stop> {
+        for (notice, since) in session.notices_owed() {
+            let Some(n) = self.procedure.notices.get(notice) else {
+                continue;
+            };
+            let mut event = self.event(since, Builtin::Notice.id(), Vec::new());
+            event.notice = Some(n.name.clone());
+            event.includes = n.includes.clone();
             session.apply(&event).map_err(Stop::from)?;
         }
         Ok(())
