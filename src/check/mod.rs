@@ -1679,10 +1679,7 @@ impl<'a> Checker<'a> {
                 None => ok = false,
             }
         }
-        let within = match &owed.within {
-            Some(d) => Some(self.duration(d)),
-            None => None,
-        };
+        let within = owed.within.as_ref().map(|d| self.duration(d));
         if within == Some(None) || !ok {
             return None;
         }

@@ -367,14 +367,15 @@ impl<'a> Session<'a> {
     }
 
     /// The notices rejections owe and that are not yet sent, by position in
-    /// the procedure's `notices`, with the day each became owed.
-    pub fn notices_owed(&self) -> Vec<(usize, NaiveDate)> {
+    /// the procedure's `notices`, with the step whose rule owes each and the
+    /// day it became owed.
+    pub fn notices_owed(&self) -> Vec<(usize, StepId, NaiveDate)> {
         self.engine
             .state
             .owed
             .iter()
             .filter(|o| o.sent.is_none())
-            .map(|o| (o.notice, o.since))
+            .map(|o| (o.notice, o.step, o.since))
             .collect()
     }
 }

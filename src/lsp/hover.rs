@@ -817,6 +817,50 @@ mod tests {
     }
 
     #[test]
+    fn a_rejection_owing_a_letter_says_what_is_owed_and_when() {
+        let text = r#"procedure fx "Fixture" {
+  role officer "Officer"
+  role tenant "Tenant"
+  fact too_old: bool "Too old"
+  notice refusal_letter to tenant "Refusal" includes reasons, ombudsman_contact
+  start first
+  step first "First" {
+    lead officer
+    reject when too_old "Too old" -> closed requires notice refusal_letter within 5 working days
+    refuse when too_old -> closed requires notice refusal_letter
+    on done by tenant -> closed
+  }
+  outcome closed "Closed"
+}"#;
+        let Some(index) = Index::parse(text) else {
+            panic!("parses");
+        };
+        let over = |needle: &str, plus: usize| {
+            let offset = text.find(needle).map_or(0, |o| o + plus);
+            hover(&index, text, offset)
+                .map(|(t, _)| t)
+                .unwrap_or_default()
+        };
+        let reject = over("requires notice refusal_letter within", 2);
+        assert!(
+            reject.contains("**rejection explained in writing**"),
+            "{reject}"
+        );
+        assert!(
+            reject.contains(
+                "`refusal_letter` to `tenant`, saying `reasons`, `ombudsman_contact`, due within 5 working days of it"
+            ),
+            "{reject}"
+        );
+        let refuse = over("refuse when", 2);
+        assert!(
+            refuse.contains("**refusal explained in writing**"),
+            "{refuse}"
+        );
+        assert!(refuse.contains("due the same day"), "{refuse}");
+    }
+
+    #[test]
     fn a_deadline_reads_in_plain_words() {
         let words = at("10 working days", 3).unwrap_or_default();
         assert!(

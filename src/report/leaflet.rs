@@ -556,7 +556,10 @@ fn in_writing(out: &mut String, procedure: &Procedure, you: Option<RoleId>, r: &
             to.push(who);
         }
     }
-    let when = super::doc::owed_when(procedure, owed);
+    let when = match owed.within {
+        None => "on the day of that decision".to_string(),
+        Some(d) => format!("within {} of that decision", duration_words(procedure, d)),
+    };
     let _ = writeln!(
         out,
         "We write to {} to explain why, {when}.\n",
