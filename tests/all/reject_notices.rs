@@ -340,3 +340,62 @@ fn simulation_sends_the_letters_so_no_case_stops() {
         assert_eq!(row["breached"], 0, "{json}");
     }
 }
+
+// The Housing Code case of examples/housing-ombudsman/16: the letter a
+// rejection owes, sent 4 working days late.
+const SENT_LATE: &str =
+    include_str!("../../examples/housing-ombudsman/16-out-of-time-letter-sent-late.yaml");
+
+#[test]
+fn expect_notices_names_a_notice_a_rejection_owes_and_a_state_it_can_be_in() {
+    let dir = scratch("rn-expect");
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("writes");
+        path.to_string_lossy().into_owned()
+    };
+    let right = write("right.yaml", SENT_LATE);
+    let run = redress(&["test", &right]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+
+    let wrong = SENT_LATE.replace("refusal_letter: sent_late", "refusal_letter: sent");
+    assert_ne!(wrong, SENT_LATE, "the example names the state");
+    let run = redress(&["test", &write("wrong.yaml", &wrong)]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("notices.refusal_letter: expected sent, got sent_late"),
+        "{}",
+        run.stdout
+    );
+
+    let misspelt = SENT_LATE.replace("notices: { refusal_letter:", "notices: { refusal_leter:");
+    let run = redress(&["test", &write("misspelt.yaml", &misspelt)]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("did you mean `refusal_letter`?"),
+        "{}",
+        run.stdout
+    );
+    // A notice no rejection owes is not one `notices:` can name.
+    let other = SENT_LATE.replace("notices: { refusal_letter:", "notices: { extension_notice:");
+    let run = redress(&["test", &write("other.yaml", &other)]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains(
+            "no `reject` or `refuse` of the procedure requires notice `extension_notice`"
+        ),
+        "{}",
+        run.stdout
+    );
+
+    let state = SENT_LATE.replace("refusal_letter: sent_late", "refusal_letter: posted");
+    let run = redress(&["test", &write("state.yaml", &state)]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("`posted` is not an owed notice's state"),
+        "{}",
+        run.stdout
+    );
+}
