@@ -784,8 +784,20 @@ fn refusal(word: &str, r: &RefusalDecl) -> String {
         .as_ref()
         .map(|t| format!(" -> {}", t.text))
         .unwrap_or_default();
+    let notice = r
+        .notice
+        .as_ref()
+        .map(|n| {
+            let within = n
+                .within
+                .as_ref()
+                .map(|d| format!(" within {}", duration(d)))
+                .unwrap_or_default();
+            format!(" requires notice {}{within}", names(&n.notices))
+        })
+        .unwrap_or_default();
     format!(
-        "{word} when {}{reason}{target}{}",
+        "{word} when {}{reason}{target}{notice}{}",
         expr(&r.guard, 0),
         cite(&r.cite)
     )

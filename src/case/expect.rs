@@ -25,10 +25,19 @@ pub struct Expect {
     /// Each track named, with the state it must be in: `running`, `done`
     /// or `not started` (its latest run's).
     pub tracks: Vec<(String, String)>,
+    /// Each notice a rejection owes, with the state its latest must be
+    /// in: `due`, `overdue`, `sent`, `sent_late` or `not owed`.
+    pub notices: Vec<(String, String)>,
 }
 
 /// What `expect: tracks:` may say of a track.
 pub(super) const TRACK_STATES: [&str; 3] = ["running", "done", NOT_STARTED];
+
+/// What `expect: notices:` may say of a notice a rejection owes.
+pub(super) const NOTICE_STATES: [&str; 5] = ["due", "overdue", "sent", "sent_late", NOT_OWED];
+
+/// How `expect: notices:` says no rejection has owed the notice.
+const NOT_OWED: &str = "not owed";
 
 /// `error: E0805`, or `error: { code: E0803, reason: beyond_ceiling }`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -197,7 +206,13 @@ pub fn compare(expect: &Expect, report: &Report) -> Vec<Mismatch> {
                     .map(|k| k.due)
             })
         });
-        let actual = match (deadline, task, referral, in_track) {
+        // A notice a rejection owes and that is not yet sent.
+        let owed = report
+            .notices_owed
+            .iter()
+            .find(|n| &n.notice == name && n.sent_on.is_none())
+            .map(|n| n.due);
+        let actual = match (deadline, task, referral, in_track.or(owed)) {
             (Some(d), _, _, _) => d.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
             (None, Some(t), _, _) => t.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
             (None, None, Some(r), _) => r.due.map_or(NOT_STARTED.to_string(), |d| d.to_string()),
@@ -249,6 +264,15 @@ pub fn compare(expect: &Expect, report: &Report) -> Vec<Mismatch> {
             .find(|t| &t.track == name)
             .map_or(NOT_STARTED, |t| t.status);
         check(format!("tracks.{name}"), state.clone(), actual.to_string());
+    }
+    for (name, state) in &expect.notices {
+        let actual = report
+            .notices_owed
+            .iter()
+            .rev()
+            .find(|n| &n.notice == name)
+            .map_or(NOT_OWED, |n| n.status);
+        check(format!("notices.{name}"), state.clone(), actual.to_string());
     }
     mismatches
 }

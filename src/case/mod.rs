@@ -127,6 +127,9 @@ struct RawExpect {
     /// `tracks: { remedial_actions: done }`.
     #[serde(default)]
     tracks: Mapping,
+    /// `notices: { refusal_letter: overdue }`: notices a rejection owes.
+    #[serde(default)]
+    notices: Mapping,
 }
 
 /// `error: E0805` or `error: { code: E0803, reason: beyond_ceiling }`.
@@ -1204,6 +1207,16 @@ impl Reader<'_> {
                 .filter(|r| r.due.is_some())
                 .map(|r| procedure.bodies[r.body.index()].name.as_str()),
         );
+        // A notice a rejection owes is named by the notice, in `due:` and
+        // `breaches:`.
+        let owed_names: Vec<&str> = procedure
+            .steps
+            .iter()
+            .flat_map(|s| s.rejects.iter().chain(&s.refusals))
+            .filter_map(|r| r.notice.as_ref())
+            .flat_map(|n| n.notices.iter().map(String::as_str))
+            .collect();
+        deadline_names.extend(owed_names.iter().copied());
         let mut due = Vec::new();
         for (k, v) in &raw.due {
             let name = scalar_text(k).unwrap_or_default();
@@ -1293,6 +1306,35 @@ impl Reader<'_> {
             }
             tracks.push((name, state));
         }
+        let mut notices = Vec::new();
+        for (k, v) in &raw.notices {
+            let name = scalar_text(k).unwrap_or_default();
+            let path = || vec![key("expect"), key("notices"), key(&name)];
+            if !owed_names.contains(&name.as_str()) {
+                bad(
+                    self,
+                    path(),
+                    format!("no `reject` or `refuse` of the procedure requires notice `{name}`"),
+                    if owed_names.is_empty() {
+                        "`notices:` is for the notices a `reject … requires notice` owes; the procedure has none".into()
+                    } else {
+                        help_for(&name, "notice", owed_names.iter().copied())
+                    },
+                );
+                continue;
+            }
+            let state = scalar_text(v).unwrap_or_default();
+            if !expect::NOTICE_STATES.contains(&state.as_str()) {
+                bad(
+                    self,
+                    path(),
+                    format!("`{state}` is not an owed notice's state"),
+                    "an owed notice is `due`, `overdue`, `sent`, `sent_late` or `not owed`".into(),
+                );
+                continue;
+            }
+            notices.push((name, state));
+        }
         let error = match raw.error {
             None => None,
             Some(RawExpectedError::Code(code)) => Some(ExpectedError { code, reason: None }),
@@ -1333,6 +1375,7 @@ impl Reader<'_> {
             routes: raw.routes,
             late_with_reason: raw.late_with_reason,
             tracks,
+            notices,
         })
     }
 }

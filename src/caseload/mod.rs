@@ -38,8 +38,9 @@ pub enum Section {
     Due,
     /// An escalation window that closes within that many working days.
     WindowsClosing,
-    /// A referral the procedure makes at once, or a task with no due date
-    /// that no move waits for (a notice), not yet done.
+    /// A referral the procedure makes at once, a task with no due date
+    /// that no move waits for (a notice), not yet done, or a notice a
+    /// rejection owes, not yet sent nor overdue.
     Outstanding,
     /// Closed within that many working days before the as-of date.
     Closed,
@@ -83,6 +84,8 @@ pub enum ItemKind {
     Task,
     Window,
     Referral,
+    /// A notice a rejection owes (`reject … requires notice`).
+    Notice,
     Outcome,
 }
 
@@ -93,6 +96,7 @@ impl ItemKind {
             ItemKind::Task => "task",
             ItemKind::Window => "window",
             ItemKind::Referral => "referral",
+            ItemKind::Notice => "notice",
             ItemKind::Outcome => "outcome",
         }
     }
@@ -369,6 +373,44 @@ pub fn items(
             item.explanation = explanation;
             items.push(item);
         }
+    }
+    // A notice a rejection owes is outstanding until sent, overdue past
+    // its due date, whether the case is open or at the outcome the
+    // rejection led to; its step is the one whose rule owes it.
+    for n in report.notices_owed.iter().filter(|n| n.sent_on.is_none()) {
+        let title = n.title.as_deref().unwrap_or(&n.notice);
+        let what = if n.explains == "refused" {
+            "refusal"
+        } else {
+            "rejection"
+        };
+        let (section, days, when) = match n.due {
+            Some(due) if at > due => (
+                Section::Overdue,
+                Some(working_days_late(calendar, due, at)),
+                format!("to be sent by {due}"),
+            ),
+            Some(due) => (
+                Section::Outstanding,
+                ahead(due),
+                format!("to be sent by {due}"),
+            ),
+            None => (
+                Section::Outstanding,
+                None,
+                "not sent, no date known yet".to_string(),
+            ),
+        };
+        let mut item = make(section, Some(&n.step), &n.by, ItemKind::Notice, &n.notice);
+        item.due = n.due;
+        item.working_days = days;
+        item.explanation = format!(
+            "{title} to {}, explaining the {what} of {}: {when}{}",
+            n.to,
+            n.since,
+            cites(&n.cite)
+        );
+        items.push(item);
     }
     if let Some(outcome) = &report.outcome {
         let back = calendar.working_days_between(outcome.on, at).ok();

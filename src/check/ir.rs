@@ -670,6 +670,19 @@ pub struct Refusal {
     pub reason: Option<String>,
     pub target: Option<Target>,
     pub cites: Vec<String>,
+    /// `requires notice N [within D]`: the rejection (or refusal) must be
+    /// explained in writing; `None` for one that need not be.
+    pub notice: Option<OwedNotice>,
+}
+
+/// The notices a `reject` or `refuse` owes from the day it happens.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwedNotice {
+    /// Declared notices, by name, as `requires notice` on a task names them.
+    pub notices: Vec<String>,
+    /// `within D`, counted from the day of the rejection; `None`: due that
+    /// same day.
+    pub within: Option<DurationSpec>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1746,6 +1746,27 @@ impl<'a> Checker<'a> {
         None
     }
 
+    /// `requires notice N [within D]` on a `reject` or `refuse`: each a
+    /// declared notice (E0216), the time a valid duration.
+    fn owed_notice(&mut self, owed: &ast::OwedNoticeDecl) -> Option<OwedNotice> {
+        let mut notices = Vec::new();
+        let mut ok = true;
+        for n in &owed.notices {
+            match self.notice_named(n) {
+                Some(name) => notices.push(name),
+                None => ok = false,
+            }
+        }
+        let within = owed.within.as_ref().map(|d| self.duration(d));
+        if within == Some(None) || !ok {
+            return None;
+        }
+        Some(OwedNotice {
+            notices,
+            within: within.flatten(),
+        })
+    }
+
     /// Resolves task names within a step.
     fn tasks_named(
         &mut self,
@@ -1777,14 +1798,18 @@ impl<'a> Checker<'a> {
         for r in decls {
             let guard = self.condition(&r.guard, &[]);
             let target = r.target.as_ref().map(|t| self.target(t));
+            let notice = r.notice.as_ref().map(|n| self.owed_notice(n));
             let cites = self.cites(&r.cite);
-            match (guard, target) {
-                (Some(guard), target) if target != Some(None) => out.push(Refusal {
-                    guard,
-                    reason: r.reason.as_ref().map(|t| t.value.clone()),
-                    target: target.flatten(),
-                    cites,
-                }),
+            match (guard, target, notice) {
+                (Some(guard), target, notice) if target != Some(None) && notice != Some(None) => {
+                    out.push(Refusal {
+                        guard,
+                        reason: r.reason.as_ref().map(|t| t.value.clone()),
+                        target: target.flatten(),
+                        cites,
+                        notice: notice.flatten(),
+                    })
+                }
                 _ => *ok = false,
             }
         }

@@ -77,6 +77,16 @@ pub(crate) fn decide<'a>(
                 &ctx.step(start).cites,
             ));
         }
+        // The notice a rejection owes may follow the outcome it led to:
+        // the case is not fully closed until it is sent.
+        Phase::Closed(_) if super::notices::owed_now(ctx, state, event) => {
+            let notice = notice(ctx, event)?;
+            return Ok(effect(
+                Change::Notice(notice),
+                Vec::new(),
+                &ctx.procedure.notices[notice].cites,
+            ));
+        }
         Phase::Closed(closed) => {
             return Err(fail(ReplayErrorKind::AfterEnd {
                 event: ctx.event_name(event.event).to_string(),
@@ -1053,6 +1063,7 @@ pub(crate) fn enter_on(
                 refused: true,
                 rule: i,
                 straight: false,
+                notice_due: super::notices::due(ctx, facts, &step.refusals[i], on)?,
             });
             if let Some(t) = step.refusals[i].target {
                 next = t;
@@ -1066,6 +1077,7 @@ pub(crate) fn enter_on(
                 refused: false,
                 rule: i,
                 straight: false,
+                notice_due: super::notices::due(ctx, facts, &step.rejects[i], on)?,
             });
         }
         if let Some(t) = rejected.and_then(|i| step.rejects[i].target) {
@@ -1083,6 +1095,7 @@ pub(crate) fn enter_on(
                     refused: false,
                     rule: t.0,
                     straight: true,
+                    notice_due: None,
                 });
                 next = t.1;
                 continue;

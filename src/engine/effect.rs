@@ -96,6 +96,9 @@ pub(crate) struct Exit {
     /// An `on entry when …` move (`rule` indexes `entry_moves`): the case
     /// went straight on, neither refused nor turned away.
     pub(crate) straight: bool,
+    /// When the notices its rule owes (`requires notice`) are due; `None`
+    /// for a rule that owes none, or while a duration fact is not given.
+    pub(crate) notice_due: Option<NaiveDate>,
 }
 
 #[derive(Debug)]
@@ -357,8 +360,45 @@ pub(crate) fn apply(
             super::referrals::made(ctx, state, body, on, from);
         }
         Change::Notice(notice) => {
-            record(log, None, None);
             state.notices.push((notice, on));
+            match super::notices::sent(ctx, state, notice, on) {
+                // A notice a rejection owed says so, with whether it was
+                // in time, so the timeline shows the rejection explained.
+                Some(owed) => {
+                    if let Some(event) = event {
+                        let name = &ctx.procedure.notices[notice].name;
+                        let late = match owed.due {
+                            Some(due) if on > due => {
+                                let n = super::clock::working_days_late(ctx.calendar, due, on);
+                                let days = if n == 1 {
+                                    "working day"
+                                } else {
+                                    "working days"
+                                };
+                                format!(", LATE: due {due}, {n} {days} late")
+                            }
+                            _ => String::new(),
+                        };
+                        let verb = if owed.refused { "refusal" } else { "rejection" };
+                        log.push(|| TimelineEntry {
+                            on,
+                            event: ctx.event_name(event.event).to_string(),
+                            from: None,
+                            to: None,
+                            automatic: false,
+                            cite: effect.cites.to_vec(),
+                            note: event.note.clone().or_else(|| {
+                                Some(format!(
+                                    "{name} explains the {verb} in {} on {}{late}",
+                                    ctx.step(owed.step).name,
+                                    owed.since
+                                ))
+                            }),
+                        });
+                    }
+                }
+                None => record(log, None, None),
+            }
         }
     }
     // A change may make a referral's condition hold (facts learnt, a step
@@ -396,8 +436,15 @@ fn enter(
                 .map(|t| ctx.procedure.target_name(t).to_string()),
             automatic: true,
             cite: rule.cites.clone(),
-            note: rule.reason.clone(),
+            note: match (
+                &rule.reason,
+                super::notices::owed_words(ctx, rule, exit.notice_due),
+            ) {
+                (Some(reason), Some(owed)) => Some(format!("{reason} ({owed})")),
+                (reason, owed) => reason.clone().or(owed),
+            },
         });
+        super::notices::owe(ctx, state, exit, on);
     }
     let last_step = entry.exits.last().map(|e| e.step).or(last_step);
     state.phase = match entry.end {

@@ -77,7 +77,7 @@ pub enum ReplayErrorKind {
     #[error("`{event}` on {on} comes after the case ended ({outcome} on {ended})")]
     #[diagnostic(
         code(E0806),
-        help("a case that has reached an outcome or been withdrawn takes no further events")
+        help("a case that has reached an outcome or been withdrawn takes no further events, but for a notice a rejection still owes")
     )]
     AfterEnd {
         event: String,

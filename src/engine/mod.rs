@@ -41,6 +41,7 @@ mod context;
 mod decide;
 mod effect;
 mod error;
+mod notices;
 mod people;
 mod referrals;
 mod report;
@@ -63,9 +64,9 @@ use state::{Phase, State};
 pub use clock::working_days_late;
 pub use error::{ExtensionRefusal, PauseRefusal, ReplayError, ReplayErrorKind, REASONS};
 pub use report::{
-    ActiveStep, Breach, DeadlineReport, NextEvent, OutcomeReport, PersonReport, ProcedureRef,
-    ReferralReport, Report, RouteReport, Status, TaskReport, TimelineEntry, TrackReport,
-    WindowReport,
+    ActiveStep, Breach, DeadlineReport, NextEvent, NoticeOwedReport, OutcomeReport, PersonReport,
+    ProcedureRef, ReferralReport, Report, RouteReport, Status, TaskReport, TimelineEntry,
+    TrackReport, WindowReport,
 };
 
 /// A complaint case: its facts and its events, resolved against a
@@ -412,6 +413,19 @@ impl<'a> Session<'a> {
     /// breaches, counted apart.
     pub fn late_with_reason(&self) -> &[Breach] {
         &self.engine.state.late_with_reason
+    }
+
+    /// The notices rejections owe and that are not yet sent, by position in
+    /// the procedure's `notices`, with the step whose rule owes each and the
+    /// day it became owed.
+    pub fn notices_owed(&self) -> Vec<(usize, StepId, NaiveDate)> {
+        self.engine
+            .state
+            .owed
+            .iter()
+            .filter(|o| o.sent.is_none())
+            .map(|o| (o.notice, o.step, o.since))
+            .collect()
     }
 }
 

@@ -50,6 +50,41 @@ pub struct Report {
     /// outcome is fully closed only at 0. Left out when 0.
     #[serde(skip_serializing_if = "is_zero")]
     pub open_tracks: usize,
+    /// Notices a rejection owes (`reject … requires notice`), sent or not,
+    /// each with its due date; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices_owed: Vec<NoticeOwedReport>,
+    /// How many of them are not sent: a case at its outcome is fully
+    /// closed only at 0. Left out when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub open_notices: usize,
+}
+
+/// A notice a rejection owes, as of the report's date.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct NoticeOwedReport {
+    pub notice: String,
+    pub title: Option<String>,
+    /// The role it goes to.
+    pub to: String,
+    /// The role that sends it: the lead of the step whose rule owes it.
+    pub by: String,
+    /// That step.
+    pub step: String,
+    /// What it explains: `rejected` or `refused`.
+    pub explains: &'static str,
+    /// The day of the rejection.
+    pub since: NaiveDate,
+    /// `None` while a duration fact it counts is not given.
+    pub due: Option<NaiveDate>,
+    pub sent_on: Option<NaiveDate>,
+    /// `due`, `overdue`, `sent` or `sent_late`.
+    pub status: &'static str,
+    /// Working days late: for one sent late, when it was sent; for one
+    /// overdue, as of the report's date. Left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub late_working_days: Option<i64>,
+    pub cite: Vec<String>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -72,7 +107,7 @@ pub struct TrackReport {
 impl Report {
     /// Closed with an outcome and every started track done.
     pub fn fully_closed(&self) -> bool {
-        self.status == Status::Closed && self.open_tracks == 0
+        self.status == Status::Closed && self.open_tracks == 0 && self.open_notices == 0
     }
 }
 
@@ -319,6 +354,8 @@ impl Engine<'_> {
         let referrals = self.referrals(at, &mut breaches);
         let tracks = self.tracks(at, &mut breaches);
         let open_tracks = tracks.iter().filter(|t| t.done_on.is_none()).count();
+        let notices_owed = self.notices_owed(at, &mut breaches);
+        let open_notices = notices_owed.iter().filter(|n| n.sent_on.is_none()).count();
         let routes = self.routes(at);
         let mut warnings = Vec::new();
         if let (Some(effective), Some(first)) = (self.ctx.procedure.effective, case.events.first())
@@ -370,7 +407,49 @@ impl Engine<'_> {
             referrals,
             tracks,
             open_tracks,
+            notices_owed,
+            open_notices,
         }
+    }
+
+    /// Each notice a rejection owes as of `at`; one unsent past its due
+    /// date is also an open breach, like an overdue deadline.
+    fn notices_owed(&self, at: NaiveDate, breaches: &mut Vec<Breach>) -> Vec<NoticeOwedReport> {
+        let ctx = &self.ctx;
+        self.state
+            .owed
+            .iter()
+            .map(|o| {
+                let sent = o.sent.filter(|s| *s <= at);
+                let (status, late) = match (sent, o.due) {
+                    (Some(s), Some(d)) if s > d => {
+                        ("sent_late", Some(working_days_late(ctx.calendar, d, s)))
+                    }
+                    (Some(_), _) => ("sent", None),
+                    (None, Some(d)) if at > d => {
+                        breaches.push(super::notices::breach(ctx, o, d, None, at));
+                        ("overdue", Some(working_days_late(ctx.calendar, d, at)))
+                    }
+                    (None, _) => ("due", None),
+                };
+                let notice = &ctx.procedure.notices[o.notice];
+                let step = ctx.step(o.step);
+                NoticeOwedReport {
+                    notice: notice.name.clone(),
+                    title: notice.title.clone(),
+                    to: ctx.role_name(notice.to).to_string(),
+                    by: ctx.role_name(step.lead).to_string(),
+                    step: step.name.clone(),
+                    explains: if o.refused { "refused" } else { "rejected" },
+                    since: o.since,
+                    due: o.due,
+                    sent_on: sent,
+                    status,
+                    late_working_days: late,
+                    cite: o.cites.clone(),
+                }
+            })
+            .collect()
     }
 
     /// Each referral duty as of `at`; one unmade past its due date is also

@@ -33,6 +33,26 @@ pub(crate) struct State {
     pub(crate) notices: Vec<(usize, NaiveDate)>,
     /// Every track the case has started, in the order they started.
     pub(crate) tracks: Vec<super::tracks::TrackRun>,
+    /// Notices owed by a `reject` or `refuse … requires notice`, in the
+    /// order the rejections happened.
+    pub(crate) owed: Vec<Owed>,
+}
+
+/// A notice a rejection owes, or has had.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Owed {
+    /// By position in the procedure's `notices`.
+    pub(crate) notice: usize,
+    /// The step whose `reject` or `refuse` owes it.
+    pub(crate) step: StepId,
+    /// A `refuse` (the step was not opened), not a `reject`.
+    pub(crate) refused: bool,
+    /// The day of the rejection.
+    pub(crate) since: NaiveDate,
+    /// `None` while a duration fact it counts is not given.
+    pub(crate) due: Option<NaiveDate>,
+    pub(crate) sent: Option<NaiveDate>,
+    pub(crate) cites: Vec<String>,
 }
 
 /// A referral the case must make, or has made.
@@ -138,6 +158,7 @@ impl State {
             referrals: Vec::new(),
             notices: Vec::new(),
             tracks: Vec::new(),
+            owed: Vec::new(),
         }
     }
 

@@ -387,6 +387,10 @@ impl Completions<'_> {
         match (first, previous, last) {
             ("role", _, ",") => self.role_clauses(&w, previous),
             ("role", _, "members") => self.keywords(&["at least"]),
+            // A rejection requires only notices, never tasks.
+            ("reject" | "refuse", _, "requires") => self.keywords(&["notice"]),
+            ("reject" | "refuse", "->", _) => self.keywords(&["requires notice", "cite"]),
+            ("reject" | "refuse", "notice", _) if last != "," => self.keywords(&["within", "cite"]),
             ("lead", _, ",") => self.keywords(&["different from"]),
             ("lead", "different", "from") => self.targets(true),
             ("role", "not", "also") => self.names(Space::Role, Sort::Role),
@@ -566,6 +570,34 @@ mod tests {
         };
         assert_eq!(offered(""), ["route", "note"]);
         assert_eq!(offered("route to "), ["reviewer"]);
+    }
+
+    #[test]
+    fn a_rejection_offers_a_notice_and_then_its_time() {
+        let text = "procedure p \"P\" {\n  role officer \"Officer\"\n  notice refusal_letter to officer \"Refusal\" includes reasons\n  start first\n  step first \"First\" {\n    lead officer\n    task acknowledge \"Acknowledge\"\n    on done requires acknowledge -> closed\n  }\n  outcome closed \"Closed\"\n}";
+        let index = Index::parse(text);
+        let after = "task acknowledge \"Acknowledge\"";
+        let at = text.find(after).map_or(0, |i| i + after.len());
+        let offered = |typed: &str| -> Vec<String> {
+            let t = format!(
+                "{}\n    reject when x -> closed {typed}{}",
+                &text[..at],
+                &text[at..]
+            );
+            let offset = at + "\n    reject when x -> closed ".len() + typed.len();
+            complete(&t, offset, index.as_ref())
+                .into_iter()
+                .map(|c| c.label)
+                .collect()
+        };
+        assert_eq!(offered(""), ["requires notice", "cite"]);
+        // Not the step's tasks: a rejection requires only notices.
+        assert_eq!(offered("requires "), ["notice"]);
+        assert_eq!(offered("requires notice "), ["refusal_letter"]);
+        assert_eq!(
+            offered("requires notice refusal_letter "),
+            ["within", "cite"]
+        );
     }
 
     #[test]

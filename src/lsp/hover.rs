@@ -530,7 +530,48 @@ fn timed(p: &ProcedureDecl, offset: usize) -> Option<(String, Span)> {
             }
         }
     }
+    let owing = step
+        .rejects
+        .iter()
+        .map(|r| (r, "rejection"))
+        .chain(step.refusals.iter().map(|r| (r, "refusal")));
+    for (r, what) in owing {
+        if let (Some(owed), true) = (&r.notice, inside(r.span, offset)) {
+            return Some((owed_words(p, owed, what), r.span));
+        }
+    }
     None
+}
+
+/// `reject … requires notice N within D` in plain words: what is owed, to
+/// whom, by when, and what follows when it is not sent.
+fn owed_words(p: &ProcedureDecl, owed: &crate::syntax::ast::OwedNoticeDecl, what: &str) -> String {
+    let each: Vec<String> = owed
+        .notices
+        .iter()
+        .map(|n| match p.notices.iter().find(|d| d.name.text == n.text) {
+            Some(d) if d.includes.is_empty() => format!("`{}` to `{}`", n.text, d.to.text),
+            Some(d) => format!(
+                "`{}` to `{}`, saying {}",
+                n.text,
+                d.to.text,
+                d.includes
+                    .iter()
+                    .map(|i| format!("`{}`", i.text))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => format!("`{}` (not declared)", n.text),
+        })
+        .collect();
+    let when = match &owed.within {
+        None => "the same day".to_string(),
+        Some(d) => format!("within {} of it", duration_words(d)),
+    };
+    format!(
+        "**{what} explained in writing**\n\nOwed from the day the {what} happens: {}, due {when}. Sent late, or not sent by then, it is a breach; a case at the outcome this leads to is not fully closed until it is sent, and the notice is accepted after the outcome.",
+        each.join("; ")
+    )
 }
 
 /// A track in plain words: what it is, what starts it, and what ends it.
@@ -832,6 +873,50 @@ mod tests {
             words.contains("The same person may not also be: `officer`"),
             "{words}"
         );
+    }
+
+    #[test]
+    fn a_rejection_owing_a_letter_says_what_is_owed_and_when() {
+        let text = r#"procedure fx "Fixture" {
+  role officer "Officer"
+  role tenant "Tenant"
+  fact too_old: bool "Too old"
+  notice refusal_letter to tenant "Refusal" includes reasons, ombudsman_contact
+  start first
+  step first "First" {
+    lead officer
+    reject when too_old "Too old" -> closed requires notice refusal_letter within 5 working days
+    refuse when too_old -> closed requires notice refusal_letter
+    on done by tenant -> closed
+  }
+  outcome closed "Closed"
+}"#;
+        let Some(index) = Index::parse(text) else {
+            panic!("parses");
+        };
+        let over = |needle: &str, plus: usize| {
+            let offset = text.find(needle).map_or(0, |o| o + plus);
+            hover(&index, text, offset)
+                .map(|(t, _)| t)
+                .unwrap_or_default()
+        };
+        let reject = over("requires notice refusal_letter within", 2);
+        assert!(
+            reject.contains("**rejection explained in writing**"),
+            "{reject}"
+        );
+        assert!(
+            reject.contains(
+                "`refusal_letter` to `tenant`, saying `reasons`, `ombudsman_contact`, due within 5 working days of it"
+            ),
+            "{reject}"
+        );
+        let refuse = over("refuse when", 2);
+        assert!(
+            refuse.contains("**refusal explained in writing**"),
+            "{refuse}"
+        );
+        assert!(refuse.contains("due the same day"), "{refuse}");
     }
 
     #[test]

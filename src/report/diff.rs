@@ -486,6 +486,16 @@ impl Flattener<'_> {
                         .map(|t| p.target_name(t).to_string())
                         .unwrap_or_else(|| "(may come back)".into()),
                 );
+                if let Some(n) = &r.notice {
+                    self.put(&[&step, &item, "requires notice"], n.notices.join(", "));
+                    self.put(
+                        &[&step, &item, "notice due"],
+                        match n.within {
+                            None => "the same day".to_string(),
+                            Some(d) => format!("within {}", words::duration(p, d)),
+                        },
+                    );
+                }
                 self.put(&[&step, &item, "cite"], join(&r.cites));
             }
         }

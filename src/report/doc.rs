@@ -565,12 +565,39 @@ fn exit_line(out: &mut String, procedure: &Procedure, opening: &str, r: &Refusal
         .as_deref()
         .map(|t| format!(": {t}"))
         .unwrap_or_default();
+    let written = owed_notices(procedure, r);
     let _ = writeln!(
         out,
-        "- {opening} {}{reason}.{then}{}",
+        "- {opening} {}{reason}.{then}{written}{}",
         condition(procedure, &r.guard),
         cite(&r.cites)
     );
+}
+
+/// " Explained in writing, the same day: “Refusal letter” (`refusal_letter`)
+/// to the resident, saying …": the notices a `reject` or `refuse` owes.
+pub(super) fn owed_notices(procedure: &Procedure, r: &Refusal) -> String {
+    let Some(owed) = &r.notice else {
+        return String::new();
+    };
+    let each: Vec<String> = owed
+        .notices
+        .iter()
+        .filter_map(|name| notice_first(procedure, name))
+        .collect();
+    format!(
+        " Explained in writing, {}: {}.",
+        owed_when(procedure, owed),
+        each.join("; ")
+    )
+}
+
+/// "the same day", or "within 5 working days".
+pub(super) fn owed_when(procedure: &Procedure, owed: &crate::check::ir::OwedNotice) -> String {
+    match owed.within {
+        None => "the same day".to_string(),
+        Some(d) => format!("within {}", duration_words(procedure, d)),
+    }
 }
 
 pub(super) fn outcome_text(procedure: &Procedure, outcome: OutcomeId) -> String {

@@ -145,7 +145,48 @@ fn notices(out: &mut String, procedure: &Procedure) {
             let _ = writeln!(out, "- [ ] {} (`{item}`)", upper_first(&humanize(item)));
         }
         let _ = writeln!(out);
+        let owed = owed_by(procedure, &n.name);
+        if !owed.is_empty() {
+            let _ = writeln!(out, "Owed {}.\n", owed.join("; "));
+        }
     }
+}
+
+/// When a notice is owed by a `reject` or `refuse … requires notice`: "when
+/// the complaint is not accepted at “Stage 1”, the same day", once for each
+/// step and time however many rules of the step owe it.
+fn owed_by(procedure: &Procedure, notice: &str) -> Vec<String> {
+    use super::doc::owed_when;
+    let mut lines: Vec<String> = Vec::new();
+    for step in &procedure.steps {
+        let rules = step
+            .rejects
+            .iter()
+            .map(|r| (r, "the complaint is not accepted at"))
+            .chain(
+                step.refusals
+                    .iter()
+                    .map(|r| (r, "the case is refused entry to")),
+            );
+        for (rule, what) in rules {
+            let Some(owed) = rule
+                .notice
+                .as_ref()
+                .filter(|o| o.notices.iter().any(|x| x == notice))
+            else {
+                continue;
+            };
+            let line = format!(
+                "when {what} “{}”, {}",
+                step_title(step),
+                owed_when(procedure, owed)
+            );
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+    }
+    lines
 }
 
 /// "Who may act": panels and how they sit, leads who must differ from an

@@ -193,10 +193,20 @@ fn edges(procedure: &Procedure) -> Vec<Edge> {
         for (word, list) in [("refused", &step.refusals), ("rejected", &step.rejects)] {
             for r in list.iter() {
                 if let Some(target) = r.target {
+                    // The letter that explains it, which the case still
+                    // owes at the target.
+                    let notice = r
+                        .notice
+                        .as_ref()
+                        .map(|n| format!(", notice {}", n.notices.join(", ")))
+                        .unwrap_or_default();
                     edges.push(Edge {
                         from: from.clone(),
                         to: target_id(procedure, target),
-                        label: format!("{word} when {}", words::guard(procedure, &r.guard, None)),
+                        label: format!(
+                            "{word} when {}{notice}",
+                            words::guard(procedure, &r.guard, None)
+                        ),
                         kind: EdgeKind::Refusal,
                     });
                 }

@@ -223,6 +223,7 @@ fn stage(
 
     for r in &step.rejects {
         if_sentence(out, procedure, "Your complaint is not accepted", r, "");
+        in_writing(out, procedure, you, r);
     }
     for m in &step.entry_moves {
         let to = m
@@ -234,6 +235,7 @@ fn stage(
     }
     for r in &step.refusals {
         if_sentence(out, procedure, "This stage does not go ahead", r, "");
+        in_writing(out, procedure, you, r);
     }
 
     if !step.tasks.is_empty() {
@@ -544,6 +546,38 @@ fn if_sentence(out: &mut String, procedure: &Procedure, opening: &str, r: &Refus
         out,
         "{sentence}{reason}
 "
+    );
+}
+
+/// "We write to you to explain why, within 5 working days.": the notices a
+/// `reject` or `refuse` owes, as a promise to whoever they go to.
+fn in_writing(out: &mut String, procedure: &Procedure, you: Option<RoleId>, r: &Refusal) {
+    let Some(owed) = &r.notice else {
+        return;
+    };
+    let mut to: Vec<String> = Vec::new();
+    for n in procedure
+        .notices
+        .iter()
+        .filter(|n| owed.notices.contains(&n.name))
+    {
+        let who = if Some(n.to) == you {
+            "you".to_string()
+        } else {
+            the_role(procedure, n.to)
+        };
+        if !to.contains(&who) {
+            to.push(who);
+        }
+    }
+    let when = match owed.within {
+        None => "on the day of that decision".to_string(),
+        Some(d) => format!("within {} of that decision", duration_words(procedure, d)),
+    };
+    let _ = writeln!(
+        out,
+        "We write to {} to explain why, {when}.\n",
+        to.join(" and ")
     );
 }
 

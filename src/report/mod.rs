@@ -10,6 +10,7 @@ pub mod doc;
 mod doc_duties;
 pub mod graph;
 pub mod leaflet;
+mod notices;
 pub mod status;
 pub mod test_run;
 mod tracks;
@@ -56,6 +57,7 @@ pub fn human(report: &Report) -> String {
                 let _ = writeln!(out, "  {text}");
             }
             tracks::still_open(report, &mut out);
+            notices::still_owed(report, &mut out);
         }
         (_, _, Some(a)) => {
             let title = a
@@ -110,6 +112,8 @@ pub fn human(report: &Report) -> String {
             );
         }
     }
+
+    notices::section(report, &mut out);
 
     let _ = writeln!(out, "\nTimeline");
     for t in &report.timeline {

@@ -137,6 +137,13 @@ fn line(item: &Item, section: Section) -> String {
             )
         }
         (Section::Closed, Some(on), _) => format!(" · closed {on}"),
+        (Section::Outstanding, Some(due), Some(0)) => format!(" · due {due}, today"),
+        (Section::Outstanding, Some(due), Some(n)) => {
+            format!(
+                " · due {due}, {} left",
+                plural(n, "working day", "working days")
+            )
+        }
         (_, Some(due), _) => format!(" · {due}"),
         _ => String::new(),
     };
@@ -233,7 +240,14 @@ pub fn ics(caseload: &Caseload) -> String {
     push(&mut out, "VERSION:2.0");
     push(&mut out, "PRODID:-//redress//redress status//EN");
     push(&mut out, "CALSCALE:GREGORIAN");
-    for section in [Section::Overdue, Section::Due, Section::WindowsClosing] {
+    // An outstanding item with a date (a notice a rejection owes) is on
+    // the calendar too; one without a date has no day to be on.
+    for section in [
+        Section::Overdue,
+        Section::Due,
+        Section::WindowsClosing,
+        Section::Outstanding,
+    ] {
         for item in caseload.section(section) {
             let Some(due) = item.due else { continue };
             let end = due + Duration::days(1);

@@ -468,6 +468,9 @@ impl Simulation<'_> {
                 tally.unfinished += 1;
                 return;
             }
+            if let Err(why) = self.send_owed(&mut session, tally) {
+                return stop(tally, why);
+            }
             let (step_id, entered) = match session.position() {
                 Position::Closed { on } => {
                     self.play_tracks(&mut session, rng, tally);
@@ -755,6 +758,31 @@ impl Simulation<'_> {
         Ok(())
     }
 
+    /// The notices a rejection owes (`reject … requires notice`), each sent
+    /// in full the day the rejection happened: a simulated case handler
+    /// explains a rejection at once, so a simulated rejection is never a
+    /// breach, and a case at its outcome is fully closed.
+    fn send_owed(&self, session: &mut Session<'_>, tally: &mut Tally) -> Result<(), Stop> {
+        for (notice, step, since) in session.notices_owed() {
+            let Some(n) = self.procedure.notices.get(notice) else {
+                continue;
+            };
+            // Each letter owed runs like a deadline in the breach table.
+            let key = (
+                self.procedure.steps[step.index()].name.clone(),
+                n.name.clone(),
+            );
+            if let Some(&i) = self.deadline_index.get(&key) {
+                tally.ran[i] += 1;
+            }
+            let mut event = self.event(since, Builtin::Notice.id(), Vec::new());
+            event.notice = Some(n.name.clone());
+            event.includes = n.includes.clone();
+            session.apply(&event).map_err(Stop::from)?;
+        }
+        Ok(())
+    }
+
     /// Agrees the pending extension on `on` if its deadline is running
     /// then: a valid extension only, so the engine never has cause to
     /// refuse it. One that cannot be valid yet stays pending; one that
@@ -873,6 +901,22 @@ impl Simulation<'_> {
             for name in names {
                 track_deadlines[i].push(deadlines.len());
                 deadlines.push((track.name.clone(), name));
+            }
+        }
+        // The letters a step's rejections owe, named after the notice, so that
+        // the breach table shows how often each was owed and never late.
+        for step in &procedure.steps {
+            let owed = step
+                .rejects
+                .iter()
+                .chain(&step.refusals)
+                .filter_map(|r| r.notice.as_ref())
+                .flat_map(|n| &n.notices);
+            for name in owed {
+                let key = (step.name.clone(), name.clone());
+                if !deadlines.contains(&key) {
+                    deadlines.push(key);
+                }
             }
         }
         let deadline_index = deadlines

@@ -666,7 +666,19 @@ pub struct RefusalDecl {
     pub guard: Expr,
     pub reason: Option<Text>,
     pub target: Option<Name>,
+    /// `requires notice N [within D]`, on a `reject` or `refuse`.
+    pub notice: Option<OwedNoticeDecl>,
     pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+/// `requires notice refusal_letter within 5 working days` after a `reject`
+/// or `refuse`: the notices that explain it, owed from the day it happens.
+#[derive(Clone, Debug)]
+pub struct OwedNoticeDecl {
+    pub notices: Vec<Name>,
+    /// `None`: due the same day.
+    pub within: Option<Duration>,
     pub span: Span,
 }
 

@@ -157,6 +157,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         met_by | kw_met => "`met by`",
         task_within | kw_within => "`within`",
         requires | kw_requires => "`requires`",
+        owes_notice => "`requires notice`",
         reopens | kw_reopens => "`reopens`",
         by_role | kw_by => "`by`",
         event_params => "`(`",

@@ -1209,9 +1209,31 @@ impl Lowerer {
                 .unwrap_or(Expr::Bool { value: true, span }),
             reason: first_text(&ps),
             target: ps.iter().find(|p| p.as_rule() == Rule::ident).map(name),
+            notice: ps
+                .iter()
+                .find(|p| p.as_rule() == Rule::owes_notice)
+                .map(|p| self.owed_notice(p.clone())),
             cite: self.take_cite(&ps),
             span,
         }
+    }
+
+    /// `requires notice a, b within 5 working days` after a `reject`.
+    fn owed_notice(&self, pair: Pair<'_, Rule>) -> OwedNoticeDecl {
+        let span = span_of(&pair);
+        let mut owed = OwedNoticeDecl {
+            notices: Vec::new(),
+            within: None,
+            span,
+        };
+        for p in parts(pair) {
+            match p.as_rule() {
+                Rule::requires_notice => owed.notices = parts(p).map(|n| name(&n)).collect(),
+                Rule::duration => owed.within = Some(self.duration(p)),
+                _ => {}
+            }
+        }
+        owed
     }
 }
 

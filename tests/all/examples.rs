@@ -109,6 +109,16 @@ fn the_every_construct_example_has_every_construct() {
         p.notices.iter().any(|n| !n.includes.is_empty()),
         "a notice with its contents"
     );
+    let owing: Vec<_> = p
+        .steps
+        .iter()
+        .flat_map(|s| s.rejects.iter().chain(&s.refusals))
+        .filter_map(|r| r.notice.as_ref())
+        .collect();
+    assert!(
+        owing.iter().any(|n| n.within.is_some()) && owing.iter().any(|n| n.within.is_none()),
+        "a rejection owing a notice, the same day and within a time"
+    );
     assert!(p.bodies.iter().any(|b| b.kind.is_some()));
     assert!(!p.settings.is_empty(), "a setting");
     assert!(

@@ -36,6 +36,7 @@ mod people_duties;
 mod people_rest;
 mod procedures;
 mod readme;
+mod reject_notices;
 mod run_cli;
 mod settings_versions;
 mod simulate_cli;
