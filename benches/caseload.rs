@@ -5,8 +5,9 @@
 //! some are sent back from Step 3 to Step 2, and some are still open.
 //!
 //! Targets (issue 15, on 2 cores): 10,000 cases as one JSON Lines file
-//! under 50 ms; as 10,000 YAML files under 300 ms; 1,000,000 cases in one
-//! JSON Lines file under 5 s with peak memory under 200 MB.
+//! under 50 ms; as 10,000 YAML files (JSON text, as exports write them,
+//! and block-style YAML, as people do) under 300 ms; 1,000,000 cases in
+//! one JSON Lines file under 5 s with peak memory under 200 MB.
 //!
 //! The 1,000,000-case run writes a file of about 870 MB and takes long;
 //! it runs only with `REDRESS_BENCH_MILLION=1`.
@@ -121,18 +122,47 @@ fn case_json(i: usize, rng: &mut Lcg) -> String {
     line
 }
 
+/// Case `i` in block-style YAML, as examples and `redress import csv`
+/// write cases and people edit them: the same case as [`case_json`]
+/// draws.
+fn case_yaml(i: usize, rng: &mut Lcg) -> String {
+    let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
+    let received = start + Days::new(rng.below(280));
+    let mut text = format!("procedure: cafcass\ncase: CAF-B-{i:07}\nfacts:\n");
+    for pair in FACTS.split(',') {
+        let pair = pair.replace('"', "");
+        let (key, value) = pair.split_once(':').unwrap_or_default();
+        let _ = writeln!(text, "  {key}: {value}");
+    }
+    text.push_str("events:\n");
+    for (days, event, extra) in path(rng) {
+        let on = received + Days::new(days);
+        let extra = extra.replace('"', "").replace(':', ": ").replace(',', ", ");
+        let _ = writeln!(text, "  - {{ on: {on}, event: {event}{extra} }}");
+    }
+    text
+}
+
+/// How the generated cases are laid out on disk.
+#[derive(Clone, Copy, Debug)]
+enum Layout {
+    /// One JSON Lines file.
+    JsonLines,
+    /// One file a case, of JSON text (JSON is YAML), as exports write.
+    JsonFiles,
+    /// One file a case, in block-style YAML, as people write.
+    BlockYamlFiles,
+}
+
 /// Writes `count` cases once (kept between runs), as JSON Lines or as one
 /// YAML file per case (JSON is YAML: the same text, one case a file).
-fn generate(dir: &Path, count: usize, split: bool) -> PathBuf {
-    let target = if split {
-        dir.join(format!("yaml-{count}"))
-    } else {
-        dir.join(format!("cases-{count}.jsonl"))
+fn generate(dir: &Path, count: usize, layout: Layout) -> PathBuf {
+    let (target, split, write): (_, _, fn(usize, &mut Lcg) -> String) = match layout {
+        Layout::JsonLines => (dir.join(format!("cases-{count}.jsonl")), false, case_json),
+        Layout::JsonFiles => (dir.join(format!("yaml-{count}")), true, case_json),
+        Layout::BlockYamlFiles => (dir.join(format!("block-yaml-{count}")), true, case_yaml),
     };
-    let done = dir.join(format!(
-        ".done-{count}-{}",
-        if split { "yaml" } else { "jsonl" }
-    ));
+    let done = dir.join(format!(".done-{count}-{layout:?}"));
     if done.exists() {
         return target;
     }
@@ -141,15 +171,12 @@ fn generate(dir: &Path, count: usize, split: bool) -> PathBuf {
     if split {
         let _ = std::fs::create_dir_all(&target);
         for i in 0..count {
-            let _ = std::fs::write(
-                target.join(format!("case-{i:07}.yaml")),
-                case_json(i, &mut rng),
-            );
+            let _ = std::fs::write(target.join(format!("case-{i:07}.yaml")), write(i, &mut rng));
         }
     } else {
         let mut text = String::new();
         for i in 0..count {
-            text.push_str(&case_json(i, &mut rng));
+            text.push_str(&write(i, &mut rng));
         }
         let _ = std::fs::write(&target, text);
     }
@@ -170,11 +197,12 @@ fn status(cases: &Path) -> bool {
 
 fn caseload(c: &mut Criterion) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-caseload");
-    let jsonl = generate(&dir, 10_000, false);
-    let yaml = generate(&dir, 10_000, true);
+    let jsonl = generate(&dir, 10_000, Layout::JsonLines);
+    let yaml = generate(&dir, 10_000, Layout::JsonFiles);
+    let block_yaml = generate(&dir, 10_000, Layout::BlockYamlFiles);
     // Every generated case must replay, or the figures would measure
     // diagnostics rather than the caseload.
-    if !status(&jsonl) {
+    if !status(&jsonl) || !status(&block_yaml) {
         eprintln!("the generated cases do not all replay; see redress status {jsonl:?}");
         return;
     }
@@ -183,8 +211,11 @@ fn caseload(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(10));
     group.bench_function("10k_cases_one_jsonl_file", |b| b.iter(|| status(&jsonl)));
     group.bench_function("10k_cases_as_yaml_files", |b| b.iter(|| status(&yaml)));
+    group.bench_function("10k_cases_as_block_yaml_files", |b| {
+        b.iter(|| status(&block_yaml))
+    });
     if std::env::var_os("REDRESS_BENCH_MILLION").is_some() {
-        let million = generate(&dir, 1_000_000, false);
+        let million = generate(&dir, 1_000_000, Layout::JsonLines);
         group.measurement_time(Duration::from_secs(60));
         group.bench_function("1m_cases_one_jsonl_file", |b| b.iter(|| status(&million)));
     }
