@@ -110,6 +110,16 @@ pub enum CaseErrorKind {
     #[diagnostic(code(E0614), help("{help}"))]
     BadExpect { message: String, help: String },
 
+    /// More problems than are worth showing: the rest are counted, not
+    /// placed, since placing each re-reads the file and a file of
+    /// thousands of bad keys would take minutes to report.
+    #[error("{more} more problems in this case file are not shown")]
+    #[diagnostic(
+        code(E0615),
+        help("the first {shown} are listed above; fix them and run again to see the rest")
+    )]
+    TooManyProblems { more: usize, shown: usize },
+
     /// `by:` on an `extended` event giving how much longer: the old form,
     /// still read, since `by:` elsewhere names who made an event.
     #[error("`by: {length}` on `extended` gives how much longer; `by` is for who made an event")]

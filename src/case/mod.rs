@@ -177,6 +177,9 @@ pub struct Reader<'a> {
     source: Option<Arc<NamedSource<String>>>,
     procedure: &'a Procedure,
     errors: Vec<CaseError>,
+    /// Problems past `MAX_SHOWN_PROBLEMS`, counted, and where the first was.
+    unshown: usize,
+    first_unshown: Vec<PathPart>,
     warnings: Vec<CaseError>,
 }
 
@@ -347,6 +350,8 @@ pub fn load_parsed(
         source: None,
         procedure,
         errors: Vec::new(),
+        unshown: 0,
+        first_unshown: Vec::new(),
         warnings: Vec::new(),
     };
     let loaded = reader.read(raw);
@@ -355,7 +360,7 @@ pub fn load_parsed(
             loaded.warnings = reader.warnings;
             Ok(loaded)
         }
-        _ => Err(reader.errors),
+        _ => Err(reader.into_errors()),
     }
 }
 
@@ -394,8 +399,38 @@ pub fn parse_duration(text: &str) -> Option<(u32, Unit)> {
     (amount <= most).then_some((amount, unit))
 }
 
+/// The problems of one case file placed and shown; past it they are
+/// counted (E0615).
+const MAX_SHOWN_PROBLEMS: usize = 50;
+
 impl Reader<'_> {
     fn error(&mut self, path: &[PathPart], kind: CaseErrorKind) {
+        if self.errors.len() >= MAX_SHOWN_PROBLEMS {
+            if self.unshown == 0 {
+                self.first_unshown = path.to_vec();
+            }
+            self.unshown += 1;
+            return;
+        }
+        self.place(path, kind);
+    }
+
+    /// Every problem read, and the count of those not shown, as one list.
+    fn into_errors(mut self) -> Vec<CaseError> {
+        if self.unshown > 0 {
+            let path = std::mem::take(&mut self.first_unshown);
+            self.place(
+                &path,
+                CaseErrorKind::TooManyProblems {
+                    more: self.unshown,
+                    shown: MAX_SHOWN_PROBLEMS,
+                },
+            );
+        }
+        self.errors
+    }
+
+    fn place(&mut self, path: &[PathPart], kind: CaseErrorKind) {
         let offset = locate(self.text, path).unwrap_or(0);
         // The file's text is copied into the error's source only when
         // there is an error, not for every case read.
@@ -411,7 +446,7 @@ impl Reader<'_> {
     /// the case still loads.
     fn warn(&mut self, path: &[PathPart], kind: CaseErrorKind) {
         let before = self.errors.len();
-        self.error(path, kind);
+        self.place(path, kind);
         self.warnings.extend(self.errors.drain(before..));
     }
 
