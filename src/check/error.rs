@@ -534,7 +534,7 @@ pub enum CheckError {
     #[error("the panel `{role}` has one member, so it has no one to chair")]
     #[diagnostic(
         code(E0447),
-        help("leave out `chair`, or let the panel sit with more members (`members at least 2`, `members 1 to 3`)")
+        help("leave out `chair`, or let the panel sit with more members (`members at least 2`, `members 2 to 4`)")
     )]
     ChairOfOne {
         role: String,

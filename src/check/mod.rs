@@ -244,6 +244,8 @@ impl<'a> Checker<'a> {
         let anywhere = self.anywhere(&decl.anywhere);
         self.track_checks();
         let tracks = self.track_irs();
+        // Before `hygiene`: a notice's recipient is a use of its role.
+        let notices = self.notice_irs();
 
         let steps: Option<Vec<Step>> = steps.into_iter().collect();
         if let Some(steps) = &steps {
@@ -274,7 +276,7 @@ impl<'a> Checker<'a> {
             cited: self.cited.clone(),
             settings,
             dates: std::mem::take(&mut self.dates),
-            notices: self.notice_irs(),
+            notices,
             tracks: tracks?,
             reads_missed: self.reads_missed,
         })
