@@ -383,7 +383,7 @@ pub(crate) fn count(
     }
 }
 
-fn plural_unit(n: i64, one: &str, many: &str) -> String {
+pub(crate) fn plural_unit(n: i64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("{n} {one}")
     } else {

@@ -370,12 +370,9 @@ pub(crate) fn apply(
                         let late = match owed.due {
                             Some(due) if on > due => {
                                 let n = super::clock::working_days_late(ctx.calendar, due, on);
-                                let days = if n == 1 {
-                                    "working day"
-                                } else {
-                                    "working days"
-                                };
-                                format!(", LATE: due {due}, {n} {days} late")
+                                let days =
+                                    super::clock::plural_unit(n, "working day", "working days");
+                                format!(", LATE: due {due}, {days} late")
                             }
                             _ => String::new(),
                         };

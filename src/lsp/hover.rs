@@ -808,6 +808,16 @@ mod tests {
         hover(&index, TEXT, offset).map(|(text, _)| text)
     }
 
+    /// The hover text `plus` bytes into the first `needle` of `text`.
+    fn hover_over(text: &str, needle: &str, plus: usize) -> String {
+        let Some(index) = Index::parse(text) else {
+            panic!("parses");
+        };
+        let offset = text.find(needle).map_or(0, |o| o + plus);
+        hover(&index, text, offset)
+            .map(|(t, _)| t)
+            .unwrap_or_default()
+    }
     #[test]
     fn a_track_its_deadline_and_what_starts_it_read_in_plain_words() {
         let text = r#"procedure fx "Fixture" {
@@ -823,15 +833,7 @@ mod tests {
   }
   outcome closed "Closed"
 }"#;
-        let Some(index) = Index::parse(text) else {
-            panic!("parses");
-        };
-        let over = |needle: &str, plus: usize| {
-            let offset = text.find(needle).map_or(0, |o| o + plus);
-            hover(&index, text, offset)
-                .map(|(t, _)| t)
-                .unwrap_or_default()
-        };
+        let over = |needle: &str, plus: usize| hover_over(text, needle, plus);
         let track = over("starts remedial_actions", 9);
         assert!(track.contains("**track** `remedial_actions`"), "{track}");
         assert!(
@@ -891,15 +893,7 @@ mod tests {
   }
   outcome closed "Closed"
 }"#;
-        let Some(index) = Index::parse(text) else {
-            panic!("parses");
-        };
-        let over = |needle: &str, plus: usize| {
-            let offset = text.find(needle).map_or(0, |o| o + plus);
-            hover(&index, text, offset)
-                .map(|(t, _)| t)
-                .unwrap_or_default()
-        };
+        let over = |needle: &str, plus: usize| hover_over(text, needle, plus);
         let reject = over("requires notice refusal_letter within", 2);
         assert!(
             reject.contains("**rejection explained in writing**"),

@@ -31,6 +31,26 @@ fn plural(n: i64, one: &str, many: &str) -> String {
     format!("{n} {}", if n.abs() == 1 { one } else { many })
 }
 
+/// "Outcome reached, 1 track still open: not fully closed until it is
+/// done": said under a closed case's status for each kind of duty (tracks,
+/// notices a rejection owes) still outstanding.
+fn not_fully_closed(
+    out: &mut String,
+    open: usize,
+    (one, many): (&str, &str),
+    still: &str,
+    until: &str,
+) {
+    if open > 0 {
+        let _ = writeln!(
+            out,
+            "  Outcome reached, {} still {still}: not fully closed until {} {until}",
+            plural(open as i64, one, many),
+            if open == 1 { "it is" } else { "they are" }
+        );
+    }
+}
+
 /// The report as text: status, timeline, deadlines with their explanations,
 /// tasks, windows, breaches, routes and what may happen next.
 pub fn human(report: &Report) -> String {
@@ -56,8 +76,20 @@ pub fn human(report: &Report) -> String {
             if let Some(text) = &o.text {
                 let _ = writeln!(out, "  {text}");
             }
-            tracks::still_open(report, &mut out);
-            notices::still_owed(report, &mut out);
+            not_fully_closed(
+                &mut out,
+                report.open_tracks,
+                ("track", "tracks"),
+                "open",
+                "done",
+            );
+            not_fully_closed(
+                &mut out,
+                report.open_notices,
+                ("notice", "notices"),
+                "owed",
+                "sent",
+            );
         }
         (_, _, Some(a)) => {
             let title = a

@@ -1,29 +1,11 @@
 //! The notices a rejection owes (`reject … requires notice`) in `redress
-//! run`'s human report: a section of them with their due dates, and "1
-//! notice still owed" under a closed case's status.
+//! run`'s human report: a section of them with their due dates.
 
 use std::fmt::Write;
 
 use crate::engine::Report;
 
 use super::{cites, plural};
-
-/// "Outcome reached, 1 notice still owed": said under a closed case's
-/// status while a rejection's notice is not sent.
-pub(super) fn still_owed(report: &Report, out: &mut String) {
-    if report.open_notices > 0 {
-        let _ = writeln!(
-            out,
-            "  Outcome reached, {} still owed: not fully closed until {} sent",
-            plural(report.open_notices as i64, "notice", "notices"),
-            if report.open_notices == 1 {
-                "it is"
-            } else {
-                "they are"
-            }
-        );
-    }
-}
 
 /// Every notice a rejection owes, sent or not.
 pub(super) fn section(report: &Report, out: &mut String) {

@@ -7,23 +7,6 @@ use crate::engine::{DeadlineReport, Report};
 
 use super::{cites, plural};
 
-/// "Outcome reached, 1 track still open": said under a closed case's status
-/// while a track it started is not done.
-pub(super) fn still_open(report: &Report, out: &mut String) {
-    if report.open_tracks > 0 {
-        let _ = writeln!(
-            out,
-            "  Outcome reached, {} still open: not fully closed until {} done",
-            plural(report.open_tracks as i64, "track", "tracks"),
-            if report.open_tracks == 1 {
-                "it is"
-            } else {
-                "they are"
-            }
-        );
-    }
-}
-
 fn state(d: &DeadlineReport) -> String {
     match (d.met_on, d.due, d.remaining_working_days) {
         (Some(met), _, _) => format!("met on {met}"),
