@@ -144,7 +144,9 @@ fn sits_as_declared(ctx: &Ctx<'_>, acting: &Acting, event: &CaseEvent) -> Result
     let name = ctx.event_name(event.event);
     let on = event.on;
     let who = &acting.who;
-    let members = who.people.join(", ");
+    // Joined only when a refusal's words are written: most events sit
+    // as declared.
+    let members = Listed(&who.people);
     // Placed at the event's own list when it gives one; otherwise at the
     // event, whose people are the case's.
     let (names, people_key) = if event.people.is_empty() {
@@ -255,6 +257,21 @@ fn sits_as_declared(ctx: &Ctx<'_>, acting: &Acting, event: &CaseEvent) -> Result
         )),
         (Some(chair), false) => Err(no_chair_rule(name, on, chair, role)),
         _ => Ok(()),
+    }
+}
+
+/// Names joined with ", " when formatted.
+struct Listed<'a>(&'a [String]);
+
+impl std::fmt::Display for Listed<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, name) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(name)?;
+        }
+        Ok(())
     }
 }
 
